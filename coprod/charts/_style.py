@@ -1,0 +1,98 @@
+"""Shared look of coprod charts: palettes, font sizes and the ``get_ax`` helper.
+
+Only numpy and matplotlib (not pyplot) are imported at module level.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgb
+
+#: Okabe & Ito (2008) qualitative palette, safe for the common colour-vision
+#: deficiencies. Black is left out: it is reserved for highlight edges and text.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#999999",  # grey
+)
+
+#: Diverging colour-blind-safe map (ColorBrewer BrBG) used for Likert scales.
+DIVERGING_CMAP = "BrBG"
+#: Sequential colour-blind-safe map used for shares (heat maps).
+SEQUENTIAL_CMAP = "YlGnBu"
+#: Colour of a neutral Likert level (the BrBG midpoint is too close to white).
+NEUTRAL_COLOUR = "#BDBDBD"
+
+TEXT_COLOUR = "#222222"
+MUTED_COLOUR = "#6E6E6E"
+GRID_LINE_COLOUR = "#9E9E9E"
+
+TITLE_SIZE = 14
+LABEL_SIZE = 12
+TICK_SIZE = 10.5
+ANNOT_SIZE = 9.5
+SMALL_SIZE = 8.5
+
+
+def get_ax(ax: Axes | None = None, *, figsize: tuple[float, float] = (8.0, 6.0)) -> Axes:
+    """Return ``ax``; when it is None, a new figure (constrained layout) sized ``figsize``."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _fig, new_ax = plt.subplots(figsize=figsize, layout="constrained")
+    return new_ax
+
+
+def qualitative_colours(n: int) -> list[str]:
+    """``n`` distinguishable colours: Okabe-Ito first, then ``tab20`` if more are needed."""
+    if n <= len(OKABE_ITO):
+        return list(OKABE_ITO[:n])
+    extra = mpl.colormaps["tab20"](np.linspace(0, 1, 20))
+    colours = list(OKABE_ITO) + [to_hex(c) for c in extra]
+    return [colours[i % len(colours)] for i in range(n)]
+
+
+def diverging_colours(n_levels: int) -> list[str]:
+    """Colours for an ordered scale, most negative first, from :data:`DIVERGING_CMAP`.
+
+    Negative levels get the brown half, positive ones the blue-green half, darker
+    towards the ends; the neutral level (if any) is a mid grey.
+    """
+    if n_levels < 1:
+        return []
+    cmap = mpl.colormaps[DIVERGING_CMAP]
+    half = n_levels // 2
+    # Keep away from the near-white middle of the map so light bars stay visible.
+    neg = np.linspace(0.05, 0.33, half) if half > 1 else np.array([0.2])[:half]
+    pos = 1.0 - neg[::-1]
+    colours = [to_hex(cmap(v)) for v in neg]
+    if n_levels % 2:
+        colours.append(NEUTRAL_COLOUR)
+    colours += [to_hex(cmap(v)) for v in pos]
+    return colours
+
+
+def text_colour_for(background: str | Sequence[float]) -> str:
+    """Black or white, whichever reads better on ``background`` (WCAG luminance)."""
+    rgb = np.asarray(to_rgb(background))
+    lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    luminance = float(lin @ np.array([0.2126, 0.7152, 0.0722]))
+    return TEXT_COLOUR if luminance > 0.35 else "white"
+
+
+def wrap(text: object, width: int) -> str:
+    """Wrap ``text`` on word boundaries to lines of at most ``width`` characters."""
+    return "\n".join(
+        textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
+    ) or str(text)

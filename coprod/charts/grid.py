@@ -1,0 +1,926 @@
+"""Charts of Bovaird's (2007) planning x delivery grid.
+
+Three charts share one background (:func:`_draw_grid_background`): a 3 x 3 grid
+with *who plans* across (professionals left, community right), *who delivers* down
+(professionals at the top, as in Bovaird's table), each cell's name drawn faintly
+in the cell and Arnstein's (1969) ladder groups under the planning axis.
+
+* :func:`plot_grid` places services (means with 95% interval whiskers),
+  data from :func:`grid_chart_data`;
+* :func:`plot_movement` draws arrows from one wave's position to the next,
+  data from :func:`movement_chart_data`;
+* :func:`plot_cell_shares` is a heat map of the share of respondents in each of
+  the nine cells, data from :func:`cell_shares_chart_data`.
+
+Inputs are the outputs of :func:`coprod.grid.place_services`,
+:func:`coprod.grid.movement` and :func:`coprod.grid.cell_shares`. Cell names come
+from :func:`coprod.grid.cells`; the four cells Bovaird leaves blank are drawn as
+"(unnamed)" unless named through ``names={(planning, delivery): name}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import blended_transform_factory
+
+from coprod.charts._style import (
+    GRID_LINE_COLOUR,
+    LABEL_SIZE,
+    MUTED_COLOUR,
+    OKABE_ITO,
+    SEQUENTIAL_CMAP,
+    SMALL_SIZE,
+    TEXT_COLOUR,
+    TICK_SIZE,
+    TITLE_SIZE,
+    get_ax,
+    qualitative_colours,
+    wrap,
+)
+from coprod.grid import (
+    DELIVERY_LEVELS,
+    PLANNING_LEVELS,
+    cell_name,
+    cell_of,
+    cells,
+    describe_cell,
+    planning_rungs,
+)
+
+__all__ = [
+    "cell_shares_chart_data",
+    "grid_chart_data",
+    "movement_chart_data",
+    "plot_cell_shares",
+    "plot_grid",
+    "plot_movement",
+]
+
+Scheme = Literal["named", "descriptive"]
+Names = Mapping[tuple[Any, Any], str] | None
+
+UNNAMED = "(unnamed)"
+#: gids set on artists so that tests and users can find them.
+GID_CELL_NAME = "grid-cell-name"
+GID_LADDER = "grid-arnstein"
+GID_POINT_LABEL = "grid-point-label"
+GID_MOVEMENT_ARROW = "grid-movement-arrow"
+
+# Light column tints, stronger with more citizen power (lightness only: colour-blind safe).
+_COLUMN_TINTS = ("#F4F4F4", "#E6EEF6", "#D5E3F0")
+_LADDER_EDGES = ("#BDBDBD", "#9DB6CF", "#7E9FC0")
+_PLACEMENT_COLUMNS = (
+    "service",
+    "planning",
+    "delivery",
+    "planning_low",
+    "planning_high",
+    "delivery_low",
+    "delivery_high",
+)
+_MOVEMENT_COLUMNS = (
+    "service",
+    "wave_from",
+    "wave_to",
+    "planning_from",
+    "delivery_from",
+    "planning_to",
+    "delivery_to",
+    "moved",
+)
+_SHARE_COLUMNS = ("service", "planning", "delivery", "share")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks columns {missing}; got {list(frame.columns)}")
+
+
+def _group_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns before ``service`` (the ``by`` groups of coprod.grid outputs)."""
+    cols = list(frame.columns)
+    return cols[: cols.index("service")]
+
+
+def _labels(frame: pd.DataFrame, label: str | Sequence[str] | None) -> pd.Series:
+    """Point labels: one column, or ``first (second, third)`` for several columns."""
+    if label is None:
+        return pd.Series("", index=frame.index, dtype=object)
+    cols = [label] if isinstance(label, str) else list(label)
+    if not cols:
+        return pd.Series("", index=frame.index, dtype=object)
+    _require(frame, cols, "the data")
+    text = frame[cols[0]].astype(str)
+    if len(cols) > 1:
+        context = frame[cols[1:]].astype(str).agg(", ".join, axis=1)
+        text = text + " (" + context + ")"
+    return text.astype(object)
+
+
+def _check_scheme(scheme: str) -> None:
+    if scheme not in ("named", "descriptive"):
+        raise ValueError(f"scheme must be 'named' or 'descriptive', not {scheme!r}")
+
+
+def _column_chars(ax: Axes, fontsize: float, bold: bool = False) -> int:
+    """About how many characters of ``fontsize`` fit across one grid column of ``ax``."""
+    fig = ax.figure
+    width_pt = ax.get_position().width * fig.get_figwidth() * 72 / 3
+    per_char = fontsize * (0.62 if bold else 0.56)
+    return max(8, int(width_pt / per_char) - 2)
+
+
+def _cell_text(row: Mapping[str, Any], scheme: str, width: int = 16) -> tuple[str, bool]:
+    """The text drawn in a cell and whether it is the "(unnamed)" placeholder."""
+    if scheme == "descriptive":
+        planned, delivered = str(row["description"]).split(", ")
+        return wrap(planned + ",", width) + "\n" + wrap(delivered, width), False
+    name = row["name"]
+    if name is None or pd.isna(name):
+        return UNNAMED, True
+    return wrap(name, width), False
+
+
+def _rung_text(rungs: Sequence[int]) -> str:
+    rungs = sorted(rungs)
+    if len(rungs) == 1:
+        return f"rung {rungs[0]}"
+    return f"rungs {rungs[0]}\u2013{rungs[-1]}"
+
+
+def _draw_grid_background(ax: Axes, names: Names, scheme: str, show_ladder: bool) -> None:
+    """Grid, axes, cell names and (optionally) Arnstein's ladder under the planning axis."""
+    _check_scheme(scheme)
+    table = cells(names=names)
+    ax.set_xlim(-0.5, 2.5)
+    ax.set_ylim(2.5, -0.5)  # professionals delivering at the top
+    for p, tint in enumerate(_COLUMN_TINTS):
+        ax.add_patch(
+            Rectangle((p - 0.5, -0.5), 1.0, 3.0, facecolor=tint, edgecolor="none", zorder=0)
+        )
+    for cut in (0.5, 1.5):
+        ax.axvline(cut, color=GRID_LINE_COLOUR, linewidth=1.0, zorder=0.5)
+        ax.axhline(cut, color=GRID_LINE_COLOUR, linewidth=1.0, zorder=0.5)
+    for spine in ax.spines.values():
+        spine.set_color(GRID_LINE_COLOUR)
+
+    ax.set_xticks(range(3), list(PLANNING_LEVELS), fontsize=TICK_SIZE + 0.5)
+    ax.set_yticks(range(3), list(DELIVERY_LEVELS), fontsize=TICK_SIZE + 0.5)
+    ax.tick_params(length=0, pad=6)
+    ax.set_xlabel("Who plans", fontsize=LABEL_SIZE, fontweight="bold")
+    ax.set_ylabel("Who delivers", fontsize=LABEL_SIZE, fontweight="bold")
+
+    wrapped: list[tuple[Text, Any, float, bool, int, bool]] = []
+    for row in table.to_dict("records"):
+        size, bold, cap = (
+            (TICK_SIZE, True, 16) if scheme == "named" else (SMALL_SIZE + 0.5, False, 26)
+        )
+        text, unnamed = _cell_text(row, scheme, min(cap, _column_chars(ax, size, bold)))
+        artist = ax.text(
+            row["planning_code"],
+            row["delivery_code"] - 0.45,
+            text,
+            ha="center",
+            va="top",
+            fontsize=TICK_SIZE if scheme == "named" else SMALL_SIZE + 0.5,
+            color="#9A9A9A" if unnamed else "#7A7A7A",
+            style="italic" if unnamed else "normal",
+            fontweight="normal" if unnamed or scheme == "descriptive" else "bold",
+            alpha=0.9,
+            zorder=1,
+            gid=GID_CELL_NAME,
+            linespacing=1.15,
+        )
+        if not unnamed:
+            wrapped.append(
+                (artist, lambda w, row=row: _cell_text(row, scheme, w)[0], size, bold, cap, False)
+            )
+    ax._coprod_wrapped = wrapped  # re-wrapped to the final column width by _fit_background
+
+    if not show_ladder:
+        return
+    groups = table.drop_duplicates("planning").set_index("planning")["arnstein_group"]
+    rungs = planning_rungs().groupby("planning")["rung"].apply(list)
+    transform = blended_transform_factory(ax.transData, ax.transAxes)
+    n_lines = 1
+    for p, level in enumerate(PLANNING_LEVELS):
+
+        def ladder_text(width: int, level: str = level) -> str:
+            return wrap(groups[level], width) + f"\n({_rung_text(rungs[level])})"
+
+        text = ladder_text(min(26, _column_chars(ax, SMALL_SIZE) - 2))
+        n_lines = max(n_lines, text.count("\n") + 1)
+        artist = ax.annotate(
+            text,
+            xy=(p, 0.0),
+            xycoords=transform,
+            xytext=(0, -30),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=SMALL_SIZE,
+            color=TEXT_COLOUR,
+            linespacing=1.1,
+            bbox={
+                "boxstyle": "round,pad=0.35",
+                "facecolor": _COLUMN_TINTS[p],
+                "edgecolor": _LADDER_EDGES[p],
+                "linewidth": 0.8,
+            },
+            annotation_clip=False,
+            gid=GID_LADDER,
+        )
+        wrapped.append((artist, ladder_text, SMALL_SIZE, False, 24, True))
+    ax.annotate(
+        "Arnstein's\nladder:",
+        xy=(-0.5, 0.0),
+        xycoords=transform,
+        xytext=(-10, -30),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=SMALL_SIZE,
+        color=MUTED_COLOUR,
+        style="italic",
+        annotation_clip=False,
+        gid=GID_LADDER,
+    )
+    # Push the "Who plans" label below the ladder boxes.
+    ax.xaxis.labelpad = _ladder_labelpad(n_lines)
+
+
+def _ladder_labelpad(n_lines: int) -> float:
+    return 20 + 10.5 * n_lines
+
+
+def _fit_background(ax: Axes) -> None:
+    """Re-wrap cell names and ladder boxes to the column width the layout left.
+
+    The width is only known once the layout engine (e.g. constrained layout) has
+    placed the legend and labels, so this runs after everything else is drawn.
+    """
+    wrapped = getattr(ax, "_coprod_wrapped", [])
+    if not wrapped:
+        return
+    fig = ax.figure
+    for _ in range(2):
+        if fig.get_layout_engine() is not None:
+            fig.draw_without_rendering()
+        n_lines = 0
+        for artist, make, size, bold, cap, is_ladder in wrapped:
+            text = make(min(cap, _column_chars(ax, size, bold)))
+            artist.set_text(text)
+            if is_ladder:
+                n_lines = max(n_lines, text.count("\n") + 1)
+        if n_lines:
+            ax.xaxis.labelpad = _ladder_labelpad(n_lines)
+
+
+def _adjust_labels(ax: Axes, texts: list[Text], xs: np.ndarray, ys: np.ndarray) -> None:
+    """Move point labels apart (adjustText, deterministic); leader lines when moved far."""
+    if not texts:
+        return
+    from adjustText import adjust_text
+
+    obstacles = [t for t in ax.texts if t.get_gid() == GID_CELL_NAME]
+    adjust_text(
+        texts,
+        x=np.asarray(xs, dtype=float),
+        y=np.asarray(ys, dtype=float),
+        objects=obstacles,
+        ax=ax,
+        iter_lim=400,
+        time_lim=None,
+        expand=(1.15, 1.4),
+        force_text=(0.2, 0.35),
+        force_static=(0.4, 0.6),
+        min_arrow_len=14,
+        arrowprops={"arrowstyle": "-", "color": MUTED_COLOUR, "lw": 0.7, "shrinkA": 2},
+    )
+    # adjustText adds its leader lines as FancyArrowPatches; tag them.
+    for patch in ax.patches:
+        if isinstance(patch, FancyArrowPatch) and patch.get_gid() is None:
+            patch.set_gid("grid-label-leader")
+            patch.set_zorder(2.5)
+
+
+def _add_label_texts(
+    ax: Axes,
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    emphasis: pd.Series | None = None,
+    colours: Sequence[str] | None = None,
+) -> list[Text]:
+    texts = []
+    for k, row in enumerate(data.itertuples(index=False)):
+        text = row.label
+        if not text:
+            continue
+        bold = emphasis is not None and bool(emphasis.iloc[k])
+        texts.append(
+            ax.text(
+                getattr(row, x) + 0.05,
+                getattr(row, y) - 0.05,
+                text,
+                fontsize=TICK_SIZE - 0.5,
+                color=TEXT_COLOUR if colours is None else colours[k],
+                fontweight="bold" if bold else "normal",
+                ha="left",
+                va="bottom",
+                zorder=3.5,  # under the points, so labels never hide a point
+                gid=GID_POINT_LABEL,
+                parse_math=False,  # a "$" in a service name is not mathtext
+                bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+        )
+    return texts
+
+
+def _darker(colour: str, factor: float = 0.72) -> str:
+    """A darker shade of ``colour`` for text on a light background."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    return to_hex(tuple(c * factor for c in to_rgb(colour)))
+
+
+#: Default figure size of the grid charts (room for the legend on the right).
+GRID_FIGSIZE = (10.5, 8.2)
+
+
+# --------------------------------------------------------------------------- plot_grid
+
+
+def grid_chart_data(
+    placements: pd.DataFrame,
+    *,
+    names: Names = None,
+    label: str | Sequence[str] | None = "service",
+    highlight: str | Iterable[Hashable] | None = None,
+) -> pd.DataFrame:
+    """One row per point of :func:`plot_grid`.
+
+    Parameters
+    ----------
+    placements
+        Output of :func:`coprod.grid.place_services` (group columns such as
+        ``wave`` or ``council`` before ``service`` are kept).
+    names
+        Optional user names for cells, ``{(planning, delivery): name}``; used for
+        the ``cell`` column.
+    label
+        Column giving the point label, or a list of columns (``["service",
+        "council"]`` gives "Parks (Leeds)"), or None for no labels.
+    highlight
+        The name of a boolean column, or an iterable of service names to
+        highlight (e.g. services flagged for co-planning). Unknown service names
+        raise ValueError.
+
+    Returns
+    -------
+    DataFrame with the group columns, then ``service, label, x, y, x_low, x_high,
+    y_low, y_high, xerr_minus, xerr_plus, yerr_minus, yerr_plus, n, cell,
+    highlighted`` and any other columns of ``placements``. ``x`` is the planning
+    position and ``y`` the delivery position (0..2); ``*err_*`` are the
+    non-negative whisker lengths to the 95% interval bounds.
+    """
+    _require(placements, _PLACEMENT_COLUMNS, "placements")
+    by = _group_columns(placements)
+    data = placements.reset_index(drop=True)
+    x = data["planning"].astype(float)
+    y = data["delivery"].astype(float)
+    out = data[[*by, "service"]].copy()
+    out["label"] = _labels(data, label)
+    out["x"] = x
+    out["y"] = y
+    out["x_low"] = data["planning_low"].astype(float)
+    out["x_high"] = data["planning_high"].astype(float)
+    out["y_low"] = data["delivery_low"].astype(float)
+    out["y_high"] = data["delivery_high"].astype(float)
+    out["xerr_minus"] = (x - out["x_low"]).clip(lower=0)
+    out["xerr_plus"] = (out["x_high"] - x).clip(lower=0)
+    out["yerr_minus"] = (y - out["y_low"]).clip(lower=0)
+    out["yerr_plus"] = (out["y_high"] - y).clip(lower=0)
+    out["n"] = data["n"] if "n" in data.columns else pd.NA
+    out["cell"] = pd.Series(cell_of(x.clip(0, 2), y.clip(0, 2), names), dtype=object)
+
+    if highlight is None:
+        flagged = pd.Series(False, index=data.index)
+    elif isinstance(highlight, str):
+        if highlight not in data.columns:
+            raise ValueError(
+                f"highlight {highlight!r} is not a column of placements; pass a boolean "
+                "column name or a list of service names"
+            )
+        col = data[highlight]
+        if col.isna().any():
+            raise ValueError(f"highlight column {highlight!r} has missing values")
+        if not (pd.api.types.is_bool_dtype(col) or set(pd.unique(col)) <= {0, 1}):
+            raise ValueError(f"highlight column {highlight!r} must be boolean")
+        flagged = col.astype(bool)
+    else:
+        wanted = set(highlight)
+        unknown = wanted - set(data["service"])
+        if unknown:
+            raise ValueError(
+                f"highlight names services not in placements: {sorted(map(str, unknown))}"
+            )
+        flagged = data["service"].isin(wanted)
+    out["highlighted"] = flagged.to_numpy(dtype=bool)
+
+    extra = [c for c in data.columns if c not in out.columns and c not in _PLACEMENT_COLUMNS]
+    extra = [c for c in extra if c != "cell"]
+    for c in extra:
+        out[c] = data[c]
+    return out
+
+
+def plot_grid(
+    placements: pd.DataFrame,
+    *,
+    names: Names = None,
+    scheme: Scheme = "named",
+    label: str | Sequence[str] | None = "service",
+    highlight: str | Iterable[Hashable] | None = None,
+    hue: str | None = None,
+    show_ladder: bool = True,
+    ax: Axes | None = None,
+    title: str | None = "Services on the planning \u00d7 delivery grid",
+    highlight_label: str = "Highlighted",
+) -> Axes:
+    """Services on Bovaird's planning x delivery grid, with 95% interval whiskers.
+
+    Parameters
+    ----------
+    placements
+        Output of :func:`coprod.grid.place_services`.
+    names
+        Optional names for cells, ``{(planning, delivery): name}``: they replace
+        "(unnamed)" in the blank cells (scheme "named").
+    scheme
+        ``"named"``: the five names of Bovaird (2007) plus ``names``, the blank
+        cells drawn as "(unnamed)" in grey italics; ``"descriptive"``: all nine
+        descriptive names ("co-planned, professionally delivered").
+    label, highlight
+        See :func:`grid_chart_data`. Highlighted services get a diamond marker
+        with a black edge, a bold label and a legend entry listing them.
+    hue
+        Optional column of ``placements`` (e.g. ``"council"``) for point colours.
+    show_ladder
+        Draw Arnstein's ladder groups under the planning axis.
+    ax
+        Axes to draw on; a new figure when None.
+    title
+        Axes title (None or "" for none).
+    highlight_label
+        Legend text for highlighted services (e.g. "Flagged for co-planning").
+
+    Returns
+    -------
+    Axes
+        One errorbar container per service point (``ax.containers``), one label
+        Text per point (gid ``"grid-point-label"``), the cell names as Text objects
+        (gid ``"grid-cell-name"``). Nothing is shown or saved.
+    """
+    data = grid_chart_data(placements, names=names, label=label, highlight=highlight)
+    if hue is not None and hue not in data.columns:
+        raise ValueError(f"hue column {hue!r} not in placements")
+    ax = get_ax(ax, figsize=GRID_FIGSIZE)
+    _draw_grid_background(ax, names, scheme, show_ladder)
+
+    if hue is None:
+        colour_of = {None: OKABE_ITO[0]}
+        keys = pd.Series([None] * len(data), index=data.index, dtype=object)
+    else:
+        col = data[hue]
+        levels = (
+            list(col.cat.categories)
+            if isinstance(col.dtype, pd.CategoricalDtype)
+            else sorted(pd.unique(col.dropna()), key=str)
+        )
+        colour_of = dict(zip(levels, qualitative_colours(len(levels)), strict=True))
+        colour_of[None] = "#999999"
+        keys = col.astype(object).where(col.notna(), None)
+
+    for k, row in enumerate(data.itertuples(index=False)):
+        colour = colour_of[keys.iloc[k]]
+        flagged = bool(row.highlighted)
+        xerr = np.array([[row.xerr_minus], [row.xerr_plus]])
+        yerr = np.array([[row.yerr_minus], [row.yerr_plus]])
+        ax.errorbar(
+            [row.x],
+            [row.y],
+            xerr=np.nan_to_num(xerr),
+            yerr=np.nan_to_num(yerr),
+            fmt="D" if flagged else "o",
+            markersize=9.5 if flagged else 7.5,
+            markerfacecolor=colour,
+            markeredgecolor="black" if flagged else "white",
+            markeredgewidth=1.8 if flagged else 0.9,
+            ecolor=colour,
+            elinewidth=1.4,
+            capsize=3.5,
+            capthick=1.2,
+            alpha=0.95,
+            zorder=5 if flagged else 4,
+            label="_nolegend_",
+        )
+
+    # Legend: whisker meaning, hue groups, highlighted services.
+    handles: list[Any] = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=OKABE_ITO[0] if hue is None else MUTED_COLOUR,
+            markeredgecolor="white",
+            markersize=7.5,
+            linewidth=1.4,
+            label="mean position,\n95% interval",
+        )
+    ]
+    if hue is not None:
+        shown = [v for v in colour_of if v is not None and (keys == v).any()]
+        header_index = len(handles)
+        handles.append(Line2D([], [], linestyle="none", label=str(hue)))
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor=colour_of[v],
+                markeredgecolor="white",
+                markersize=8,
+                label=wrap(v, 22),
+            )
+            for v in shown
+        ]
+    if data["highlighted"].any():
+        flagged_names = list(dict.fromkeys(data.loc[data["highlighted"], "service"].astype(str)))
+        listed = flagged_names[:6] + (
+            [f"and {len(flagged_names) - 6} more"] * (len(flagged_names) > 6)
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor="black",
+                markeredgewidth=1.8,
+                markersize=9,
+                label=wrap(highlight_label, 22) + ":\n" + "\n".join(wrap(s, 22) for s in listed),
+            )
+        )
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        frameon=False,
+        fontsize=TICK_SIZE - 0.5,
+        borderaxespad=0.0,
+        labelspacing=0.9,
+        handletextpad=0.6,
+    )
+    if hue is not None:
+        legend.get_texts()[header_index].set_fontweight("bold")
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, pad=12)
+
+    _fit_background(ax)
+    label_colours = None if hue is None else [_darker(colour_of[key]) for key in keys]
+    texts = _add_label_texts(
+        ax, data, "x", "y", emphasis=data["highlighted"], colours=label_colours
+    )
+    _adjust_labels(ax, texts, data["x"].to_numpy(), data["y"].to_numpy())
+    return ax
+
+
+# ----------------------------------------------------------------------- plot_movement
+
+
+def movement_chart_data(
+    moves: pd.DataFrame, *, only_moved: bool = False, label: str | Sequence[str] | None = "service"
+) -> pd.DataFrame:
+    """One row per arrow of :func:`plot_movement`.
+
+    Returns the group columns, then ``service, label, wave_from, wave_to, x_from,
+    y_from, x_to, y_to, dx, dy, moved, cell_from, cell_to``; x is planning and y
+    delivery. When the frame holds several wave pairs, labels say which
+    ("Parks (2022\u21922024)"). ``only_moved`` keeps the rows with ``moved`` True.
+    """
+    _require(moves, _MOVEMENT_COLUMNS, "moves")
+    by = _group_columns(moves)
+    data = moves.reset_index(drop=True)
+    if only_moved:
+        data = data[data["moved"].astype(bool)].reset_index(drop=True)
+    out = data[[*by, "service"]].copy()
+    text = _labels(data, label)
+    pairs = moves[["wave_from", "wave_to"]].drop_duplicates()
+    if len(pairs) > 1 and len(data):
+        text = text + " (" + data["wave_from"].astype(str) + "\u2192" + data["wave_to"].astype(str)
+        text = text + ")"
+    out["label"] = text.astype(object)
+    out["wave_from"] = data["wave_from"]
+    out["wave_to"] = data["wave_to"]
+    out["x_from"] = data["planning_from"].astype(float)
+    out["y_from"] = data["delivery_from"].astype(float)
+    out["x_to"] = data["planning_to"].astype(float)
+    out["y_to"] = data["delivery_to"].astype(float)
+    out["dx"] = out["x_to"] - out["x_from"]
+    out["dy"] = out["y_to"] - out["y_from"]
+    out["moved"] = data["moved"].astype(bool)
+    for c in ("cell_from", "cell_to"):
+        out[c] = data[c] if c in data.columns else pd.NA
+    return out
+
+
+def plot_movement(
+    moves: pd.DataFrame,
+    *,
+    names: Names = None,
+    scheme: Scheme = "named",
+    only_moved: bool = False,
+    show_ladder: bool = True,
+    label: str | Sequence[str] | None = "service",
+    ax: Axes | None = None,
+    title: str | None = "Movement on the planning \u00d7 delivery grid between waves",
+) -> Axes:
+    """Arrows from each service's position in one wave to its position in the next.
+
+    Solid, coloured arrows for services that ``moved`` (a 95% interval of a shift
+    excludes zero), faint dashed grey arrows otherwise; a hollow circle marks the
+    earlier wave and a filled one the later wave; labels sit at the arrow heads.
+    The background is the one of :func:`plot_grid`.
+
+    Returns
+    -------
+    Axes
+        One :class:`~matplotlib.patches.FancyArrowPatch` per row with gid
+        ``"grid-movement-arrow"``, one label Text per row (gid
+        ``"grid-point-label"``). Nothing is shown or saved.
+    """
+    data = movement_chart_data(moves, only_moved=only_moved, label=label)
+    ax = get_ax(ax, figsize=GRID_FIGSIZE)
+    _draw_grid_background(ax, names, scheme, show_ladder)
+    moved_colour = OKABE_ITO[5]
+    still_colour = "#8C8C8C"
+    for row in data.itertuples(index=False):
+        moved = bool(row.moved)
+        colour = moved_colour if moved else still_colour
+        ax.add_patch(
+            FancyArrowPatch(
+                (row.x_from, row.y_from),
+                (row.x_to, row.y_to),
+                arrowstyle="-|>",
+                mutation_scale=16 if moved else 12,
+                linewidth=2.0 if moved else 1.2,
+                linestyle="-" if moved else (0, (4, 3)),
+                color=colour,
+                alpha=1.0 if moved else 0.75,
+                shrinkA=4,
+                shrinkB=4,
+                zorder=4,
+                gid=GID_MOVEMENT_ARROW,
+            )
+        )
+    if len(data):
+        ax.scatter(
+            data["x_from"],
+            data["y_from"],
+            s=36,
+            facecolor="white",
+            edgecolor=np.where(data["moved"], moved_colour, still_colour),
+            linewidth=1.4,
+            zorder=5,
+        )
+        ax.scatter(
+            data["x_to"],
+            data["y_to"],
+            s=40,
+            color=np.where(data["moved"], moved_colour, still_colour),
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=5,
+        )
+
+    waves = data[["wave_from", "wave_to"]].drop_duplicates()
+    if len(waves) == 1:
+        start_text, end_text = f"{waves.iloc[0, 0]}", f"{waves.iloc[0, 1]}"
+    else:
+        start_text, end_text = "earlier wave", "later wave"
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=moved_colour,
+            linewidth=2.0,
+            label="moved\n(95% interval of a\nshift excludes 0)",
+        ),
+        Line2D(
+            [], [], color=still_colour, linewidth=1.2, linestyle=(0, (4, 3)), label="no clear shift"
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markerfacecolor="white",
+            markeredgecolor=MUTED_COLOUR,
+            markersize=7,
+            label=wrap(start_text, 22),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            color=MUTED_COLOUR,
+            markersize=7,
+            label=wrap(end_text, 22),
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        frameon=False,
+        fontsize=TICK_SIZE - 0.5,
+        borderaxespad=0.0,
+        labelspacing=0.9,
+    )
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, pad=12)
+    _fit_background(ax)
+    texts = _add_label_texts(ax, data, "x_to", "y_to")
+    _adjust_labels(ax, texts, data["x_to"].to_numpy(), data["y_to"].to_numpy())
+    return ax
+
+
+# -------------------------------------------------------------------- plot_cell_shares
+
+
+def cell_shares_chart_data(shares: pd.DataFrame) -> pd.DataFrame:
+    """The wide table :func:`plot_cell_shares` draws.
+
+    Rows: one per service (index ``service``; when ``shares`` has group columns
+    before ``service``, the label is "service (group, ...)"), in order of first
+    appearance. Columns: a MultiIndex ``(planning, delivery)`` of the nine cells,
+    planning-major (professionals/professionals, professionals/co-delivery, ...).
+    Values: shares 0..1 (0 for cells nobody chose).
+    """
+    _require(shares, _SHARE_COLUMNS, "shares")
+    by = _group_columns(shares)
+    rows = _labels(shares, ["service", *by])
+    unknown_p = set(shares["planning"]) - set(PLANNING_LEVELS)
+    unknown_d = set(shares["delivery"]) - set(DELIVERY_LEVELS)
+    if unknown_p or unknown_d:
+        raise ValueError(
+            f"shares has unknown levels: planning {sorted(map(str, unknown_p))}, "
+            f"delivery {sorted(map(str, unknown_d))}"
+        )
+    frame = pd.DataFrame(
+        {
+            "service": rows.to_numpy(),
+            "planning": shares["planning"].to_numpy(),
+            "delivery": shares["delivery"].to_numpy(),
+            "share": shares["share"].astype(float).to_numpy(),
+        }
+    )
+    if frame.duplicated(["service", "planning", "delivery"]).any():
+        raise ValueError("shares has more than one row per service and cell")
+    wide = frame.pivot(index="service", columns=["planning", "delivery"], values="share")
+    columns = pd.MultiIndex.from_tuples(
+        [(p, d) for p in PLANNING_LEVELS for d in DELIVERY_LEVELS], names=["planning", "delivery"]
+    )
+    order = list(dict.fromkeys(frame["service"]))
+    wide = wide.reindex(index=order, columns=columns).fillna(0.0)
+    wide.index.name = "service"
+    return wide
+
+
+def plot_cell_shares(
+    shares: pd.DataFrame,
+    *,
+    names: Names = None,
+    scheme: Scheme = "descriptive",
+    annot: bool = True,
+    ax: Axes | None = None,
+    title: str | None = "Where respondents place each service",
+    cmap: str = SEQUENTIAL_CMAP,
+) -> Axes:
+    """Heat map of the share of each service's respondents in each of the nine cells.
+
+    Rows are services (with their number of respondents when ``shares`` has an
+    ``n`` column), columns the nine cells planning-major, grouped under their
+    planning level (its descriptive half, e.g. "co-planned"). Column labels are
+    short (at most two lines): who delivers (scheme "descriptive", e.g.
+    "co-delivered"), or the cell name (scheme "named"; blank cells show
+    "(unnamed)" and who delivers, in grey italics). Values use a sequential colour-blind-safe
+    colour map on 0..100%; ``annot`` writes percentages ("\u2013" for exactly 0).
+
+    Returns
+    -------
+    Axes
+        Drawn with :func:`seaborn.heatmap` (the colour bar is a separate Axes).
+    """
+    import seaborn as sns
+    from matplotlib.ticker import PercentFormatter
+
+    _check_scheme(scheme)
+    wide = cell_shares_chart_data(shares)
+    n_rows = len(wide)
+    ax = get_ax(ax, figsize=(13.0, 2.6 + 0.48 * max(n_rows, 1)))
+
+    row_labels = list(wide.index.astype(str))
+    if "n" in shares.columns:
+        by = _group_columns(shares)
+        keys = _labels(shares, ["service", *by])
+        totals = shares.assign(_row=keys.to_numpy()).groupby("_row", sort=False)["n"].sum()
+        row_labels = [f"{r}  (n = {int(totals[r])})" for r in row_labels]
+
+    # Columns are grouped under a planning header, so each label only says who delivers
+    # (scheme "descriptive") or gives the cell name (scheme "named").
+    col_labels: list[str] = []
+    unnamed_cols: list[int] = []
+    for k, (p, d) in enumerate(wide.columns):
+        delivered = describe_cell(p, d).split(", ")[1]
+        if scheme == "descriptive":
+            col_labels.append(wrap(delivered, 12))
+        elif (name := cell_name(p, d, names)) is not None:
+            col_labels.append(wrap(name, 13))
+        else:
+            unnamed_cols.append(k)
+            col_labels.append(f"{UNNAMED}\n{wrap(delivered, 12)}")
+    values = wide.to_numpy(dtype=float)
+    annotations = np.where(
+        values == 0, "\u2013", np.char.add(np.round(values * 100).astype(int).astype(str), "%")
+    )
+    sns.heatmap(
+        values,
+        ax=ax,
+        vmin=0.0,
+        vmax=1.0,
+        cmap=cmap,
+        annot=annotations if annot else False,
+        fmt="",
+        annot_kws={"fontsize": TICK_SIZE - 0.5},
+        linewidths=0.8,
+        linecolor="white",
+        xticklabels=col_labels,
+        yticklabels=row_labels,
+        cbar_kws={"label": "Share of respondents", "format": PercentFormatter(1.0), "pad": 0.02},
+    )
+    ax.tick_params(axis="x", labelsize=SMALL_SIZE + 0.5, rotation=0, length=0)
+    ax.tick_params(axis="y", labelsize=TICK_SIZE, rotation=0, length=0)
+    for k in unnamed_cols:
+        ax.get_xticklabels()[k].set_color(MUTED_COLOUR)
+        ax.get_xticklabels()[k].set_style("italic")
+    for cut in (3, 6):
+        ax.axvline(cut, color="white", linewidth=4)
+    # Planning-level headers above the column groups.
+    transform = blended_transform_factory(ax.transData, ax.transAxes)
+    for p, level in enumerate(PLANNING_LEVELS):
+        ax.annotate(
+            describe_cell(level, DELIVERY_LEVELS[0]).split(", ")[0],
+            xy=(3 * p + 1.5, 1.0),
+            xycoords=transform,
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=TICK_SIZE,
+            fontweight="bold",
+            color=TEXT_COLOUR,
+            annotation_clip=False,
+        )
+    ax.set_xlabel(
+        "Cell: who plans (top) \u00d7 who delivers (bottom)"
+        if scheme == "descriptive"
+        else "Cell, grouped by who plans",
+        fontsize=LABEL_SIZE,
+    )
+    ax.set_ylabel("")
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, pad=30)
+    cbar = ax.collections[0].colorbar
+    if cbar is not None:
+        cbar.ax.yaxis.label.set_size(TICK_SIZE)
+        cbar.ax.tick_params(labelsize=TICK_SIZE - 1)
+    return ax

@@ -1,0 +1,134 @@
+"""The ``coprod`` command: ``datasets``, ``check`` and ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _survey_checker(path: Path, **options):
+    from coprod.survey import read_survey
+
+    return read_survey(path, **options)
+
+
+# kind -> loader used by ``coprod check FILE --kind KIND``; later kinds are added here.
+CHECKERS: dict[str, Callable] = {"survey": _survey_checker}
+
+
+def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise SystemExit(
+                f"--column takes FIELD=COLUMN (e.g. planning='Who plans?'), got {pair!r}"
+            )
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _cmd_datasets(args) -> int:
+    from coprod.datasets import list_datasets
+
+    table = list_datasets()[["name", "kind", "rows", "licence", "source"]]
+    print(table.to_string(index=False, max_colwidth=70))
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from coprod.loading import InputError
+
+    options = {}
+    if args.column:
+        options["columns"] = _parse_mapping(args.column)
+    if args.encoding:
+        options["encoding"] = args.encoding
+    if args.header_rows != 1:
+        options["header_rows"] = args.header_rows
+    if args.sheet:
+        options["sheet"] = args.sheet
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the summary below says it all
+            result = CHECKERS[args.kind](Path(args.file), **options)
+    except (InputError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    if result.n_quarantined:
+        print("\nFirst quarantined problems:")
+        print(result.quarantine.head(args.show).to_string(index=False, max_colwidth=60))
+        return 1
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from coprod.run import run_notebooks
+
+    start = time.perf_counter()
+    output = Path(args.output)
+    print(f"Executing notebooks in {args.notebooks}/ -> {output}/", flush=True)
+    runs = run_notebooks(
+        args.notebooks,
+        output,
+        pattern=args.only,
+        on_done=lambda run: print(run.line(), flush=True),
+    )
+    failed = [r for r in runs if not r.ok]
+    figures = sum(len(r.figures) for r in runs)
+    total = time.perf_counter() - start
+    print(
+        f"\n{len(runs)} notebooks, {len(runs) - len(failed)} ok, {len(failed)} failed; "
+        f"{figures} figure files in {output / 'figures'}; HTML in {output / 'notebooks'}; "
+        f"total {total:.1f}s"
+    )
+    for run in failed:
+        print(f"\n{run.notebook}: {run.error}", file=sys.stderr)
+    if not runs:
+        print(f"no notebooks found in {args.notebooks}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coprod", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("datasets", help="list the shipped data sets with rows, source and licence")
+    p.set_defaults(func=_cmd_datasets)
+
+    p = sub.add_parser("check", help="vet a file: rows read, loaded and quarantined, and why")
+    p.add_argument("file")
+    p.add_argument("--kind", required=True, choices=sorted(CHECKERS))
+    p.add_argument(
+        "--column",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="map a schema field to your column name (repeatable)",
+    )
+    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--header-rows", type=int, default=1, help="number of (merged) header rows")
+    p.add_argument("--sheet", help="Excel sheet name")
+    p.add_argument("--show", type=int, default=10, help="how many problems to list")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("run", help="the main job: execute every notebook, write output/")
+    p.add_argument("--notebooks", default="notebooks")
+    p.add_argument("--output", default="output")
+    p.add_argument("--only", help="run only notebooks whose file name contains this text")
+    p.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

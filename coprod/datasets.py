@@ -1,0 +1,142 @@
+"""The data set registry: :func:`list_datasets` and :func:`load_dataset`.
+
+Each entry names a small file shipped in the repository's ``data/`` folder, the loader
+that reads it (the same loader users point at their own files), its schema, source and
+licence. ``load_dataset`` returns the loader's :class:`~coprod.loading.LoadResult`, so a
+shipped data set is vetted exactly like a user's file.
+
+The real, larger data sets the project was built on live outside the repository, in
+``../shared/data`` (see :func:`shared_data_dir`); tests and notebooks use them when present.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from coprod.loading import LoadResult
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_dir() -> Path:
+    """The shipped data folder (``$COPROD_DATA_DIR`` overrides; default ``<repo>/data``)."""
+    return Path(os.environ.get("COPROD_DATA_DIR", REPO_ROOT / "data"))
+
+
+def shared_data_dir() -> Path | None:
+    """The real data sets beside the repository (``$COPROD_SHARED_DATA`` overrides), or None."""
+    folder = Path(os.environ.get("COPROD_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+    return folder if folder.is_dir() else None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One registered data set."""
+
+    name: str
+    title: str
+    kind: str
+    path: str  # relative to data_dir()
+    rows: int  # declared; a test checks it against what the loader loads
+    schema: str
+    source: str
+    licence: str
+    loader: Callable[[Path], LoadResult]
+
+    @property
+    def file(self) -> Path:
+        return data_dir() / self.path
+
+
+def _read_services_survey(path: Path) -> LoadResult:
+    from coprod.survey import read_survey
+
+    return read_survey(path)
+
+
+def _read_toronto_extract(path: Path) -> LoadResult:
+    from coprod.survey import TORONTO_ENGAGEMENT_MAPPING, read_survey
+
+    return read_survey(path, **TORONTO_ENGAGEMENT_MAPPING)
+
+
+_REGISTRY = MappingProxyType(
+    {
+        d.name: d
+        for d in (
+            Dataset(
+                name="services_survey",
+                title="Synthetic residents' survey: who plans and who delivers 20 services",
+                kind="survey",
+                path="services_survey.csv",
+                rows=18_000,
+                schema="services_survey",
+                source="Synthetic, made by coprod.synth.make_services_survey with planted positions "
+                "(see data/services_survey.SOURCE.txt)",
+                licence="CC0 1.0 (public domain)",
+                loader=_read_services_survey,
+            ),
+            Dataset(
+                name="toronto_engagement",
+                title="City of Toronto Public Engagement Review survey (2023), extract",
+                kind="survey",
+                path="toronto_engagement/survey_extract.csv",
+                rows=962,
+                schema="engagement_survey",
+                source="City of Toronto, Open Data Toronto: 'Public Engagement Review Survey' "
+                "(see data/toronto_engagement/SOURCE.txt)",
+                licence="Open Government Licence - Toronto (attribution required)",
+                loader=_read_toronto_extract,
+            ),
+        )
+    }
+)
+
+
+def registry() -> MappingProxyType:
+    """The registered data sets by name (read-only)."""
+    return _REGISTRY
+
+
+def list_datasets() -> pd.DataFrame:
+    """One row per shipped data set: name, title, kind, rows, schema, source, licence, file."""
+    return pd.DataFrame(
+        [
+            {
+                "name": d.name,
+                "title": d.title,
+                "kind": d.kind,
+                "rows": d.rows,
+                "schema": d.schema,
+                "source": d.source,
+                "licence": d.licence,
+                "file": str(d.file),
+            }
+            for d in _REGISTRY.values()
+        ]
+    )
+
+
+def load_dataset(name: str) -> LoadResult:
+    """Load a shipped data set through its registered loader.
+
+    >>> survey = load_dataset("services_survey")   # doctest: +SKIP
+    >>> survey.data.head()                          # doctest: +SKIP
+    """
+    try:
+        dataset = _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"no data set named {name!r}; known data sets: {known}") from None
+    if not dataset.file.is_file():
+        raise FileNotFoundError(
+            f"data set {name!r} should be at {dataset.file} but is not; "
+            "run from a full clone of the repository or set COPROD_DATA_DIR"
+        )
+    return dataset.loader(dataset.file)

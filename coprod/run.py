@@ -1,0 +1,129 @@
+"""The main job: execute every notebook headless and collect what it wrote.
+
+``coprod run`` (and ``python3 tasks.py run``) calls :func:`run_notebooks`. The test suite
+calls :func:`execute_notebook` on each notebook, so the notebooks are executed the same way
+in both places. Notebooks are jupytext "percent" ``.py`` files; each is executed with its
+own folder as the working directory and ``COPROD_OUTPUT_DIR`` pointing at the output folder,
+so :func:`coprod.export.save_figure` writes charts to ``<output>/figures``. Executed
+notebooks are written as HTML to ``<output>/notebooks``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """What happened when one notebook was executed."""
+
+    notebook: Path
+    html: Path | None
+    seconds: float
+    figures: tuple[Path, ...] = field(default=())
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def line(self) -> str:
+        """One progress line in plain words."""
+        status = "ok" if self.ok else "FAILED"
+        figures = f"{len(self.figures)} figure{'s' if len(self.figures) != 1 else ''}"
+        return f"{status:6} {self.notebook.as_posix():40} {self.seconds:6.1f}s  {figures}"
+
+
+def find_notebooks(directory: str | os.PathLike = "notebooks") -> list[Path]:
+    """Every notebook under ``directory``: numbered ones first, in order, then sub-folders."""
+    directory = Path(directory)
+    found = [
+        p
+        for p in directory.rglob("*")
+        if p.suffix in {".py", ".ipynb"}
+        and p.is_file()
+        and ".ipynb_checkpoints" not in p.parts
+        and not p.name.startswith("_")
+    ]
+    return sorted(found, key=lambda p: (len(p.relative_to(directory).parts), p.as_posix()))
+
+
+def execute_notebook(
+    path: str | os.PathLike,
+    *,
+    output_dir: str | os.PathLike = "output",
+    html_dir: str | os.PathLike | None = None,
+    timeout: int = 600,
+) -> NotebookRun:
+    """Execute one notebook; write it as HTML; never raise for a failing cell.
+
+    A cell error is returned in :attr:`NotebookRun.error` (the traceback text), so a run of
+    many notebooks reports every failure rather than stopping at the first.
+    """
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    path = Path(path).resolve()
+    output_dir = Path(output_dir).resolve()
+    html_dir = Path(html_dir).resolve() if html_dir else output_dir / "notebooks"
+    figures_dir = output_dir / "figures"
+    before = _snapshot(figures_dir)
+    start = time.perf_counter()
+    notebook = jupytext.read(path)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # keep inline plots
+    env["COPROD_OUTPUT_DIR"] = str(output_dir)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    error = None
+    try:
+        client.execute(env=env)
+    except Exception as exc:  # a failing cell: report it, keep the partial notebook
+        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    seconds = time.perf_counter() - start
+    html_dir.mkdir(parents=True, exist_ok=True)
+    html_path = html_dir / f"{path.stem}.html"
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nbformat.from_dict(notebook))
+    html_path.write_text(body, encoding="utf-8")
+    after = _snapshot(figures_dir)
+    written = tuple(sorted(p for p, mtime in after.items() if before.get(p) != mtime))
+    return NotebookRun(path, html_path, seconds, written, error)
+
+
+def _snapshot(folder: Path) -> dict[Path, float]:
+    if not folder.is_dir():
+        return {}
+    return {p: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
+def run_notebooks(
+    notebook_dir: str | os.PathLike = "notebooks",
+    output_dir: str | os.PathLike = "output",
+    *,
+    pattern: str | None = None,
+    on_done: Callable[[NotebookRun], None] | None = None,
+) -> list[NotebookRun]:
+    """Execute every notebook in order; call ``on_done`` after each (the CLI prints there)."""
+    notebook_dir = Path(notebook_dir)
+    runs = []
+    for path in find_notebooks(notebook_dir):
+        if pattern and pattern not in path.name:
+            continue
+        relative = path.relative_to(notebook_dir)
+        html_dir = Path(output_dir) / "notebooks" / relative.parent
+        run = execute_notebook(path, output_dir=output_dir, html_dir=html_dir)
+        run = NotebookRun(relative, run.html, run.seconds, run.figures, run.error)
+        runs.append(run)
+        if on_done is not None:
+            on_done(run)
+    return runs

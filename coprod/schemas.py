@@ -1,0 +1,252 @@
+"""Declared schemas: which fields a table has, which are required, which are personal.
+
+A :class:`Schema` is plain documentation that code can read: its :class:`Field` s
+say the type in words, whether the field is required, what it means, whether it
+may hold personal data, and the checks a value must pass (accepted values, ranges,
+blanks). :meth:`Schema.to_pandera` builds the matching pandera ``DataFrameSchema``
+when a loader validates a table (pandera is imported only then).
+
+Loaders look their schema up here, so the documentation and the checks cannot
+drift apart. Schemas in this module: :data:`SERVICES_SURVEY` and
+:data:`ENGAGEMENT_SURVEY`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS
+
+__all__ = ["ENGAGEMENT_SURVEY", "SCHEMAS", "SERVICES_SURVEY", "Field", "Schema", "get_schema"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field (column) of a schema.
+
+    ``dtype`` describes the type in words ("text", "level", "number", ...); the
+    checks are ``allowed`` (accepted values), ``greater_than`` / ``at_least`` /
+    ``at_most`` (numeric bounds) and ``nullable`` (may be blank; defaults to
+    ``not required``). ``personal`` marks fields that may identify a person:
+    loaders never keep those unless asked.
+    """
+
+    name: str
+    dtype: str
+    required: bool = True
+    description: str = ""
+    personal: bool = False
+    nullable: bool | None = None
+    allowed: tuple[Any, ...] | None = None
+    greater_than: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @property
+    def may_be_blank(self) -> bool:
+        """Whether a blank value passes (``nullable``, else not ``required``)."""
+        return (not self.required) if self.nullable is None else self.nullable
+
+    def checks_text(self) -> str:
+        """The checks in words, for documentation."""
+        parts = []
+        if self.allowed is not None:
+            parts.append("one of " + ", ".join(map(str, self.allowed)))
+        if self.greater_than is not None:
+            parts.append(f"> {self.greater_than:g}")
+        if self.at_least is not None:
+            parts.append(f">= {self.at_least:g}")
+        if self.at_most is not None:
+            parts.append(f"<= {self.at_most:g}")
+        parts.append("may be blank" if self.may_be_blank else "not blank")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A named set of fields; ``key`` fields identify a row (duplicates are errors)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError(f"schema {self.name!r} has duplicate field names: {names}")
+        unknown = [k for k in self.key if k not in names]
+        if unknown:
+            raise ValueError(f"schema {self.name!r}: key fields {unknown} are not fields")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if not f.required)
+
+    @property
+    def personal(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.personal)
+
+    def field(self, name: str) -> Field:
+        """The field called ``name`` (KeyError naming the fields if there is none)."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"schema {self.name!r} has no field {name!r}; fields: {self.names}")
+
+    def describe(self) -> pd.DataFrame:
+        """One row per field: name, type, required, key, personal, checks, description."""
+        return pd.DataFrame(
+            {
+                "field": [f.name for f in self.fields],
+                "type": [f.dtype for f in self.fields],
+                "required": [f.required for f in self.fields],
+                "key": [f.name in self.key for f in self.fields],
+                "personal": [f.personal for f in self.fields],
+                "checks": [f.checks_text() for f in self.fields],
+                "description": [f.description for f in self.fields],
+            }
+        )
+
+    def to_pandera(
+        self,
+        *,
+        fields: Iterable[str] | None = None,
+        rename: Mapping[str, str] | None = None,
+    ) -> Any:
+        """The pandera ``DataFrameSchema`` checking these fields (built on each call).
+
+        ``fields`` limits it to some fields (e.g. those a file has); ``rename``
+        maps a field to the column name it has in the frame being validated.
+        Types are not enforced (loaders parse values first); the checks are the
+        accepted values, the bounds and blanks. Extra columns are allowed.
+        """
+        import pandera.pandas as pa
+
+        chosen = self.fields if fields is None else tuple(self.field(n) for n in fields)
+        rename = dict(rename or {})
+        columns = {}
+        for f in chosen:
+            checks = []
+            if f.allowed is not None:
+                checks.append(pa.Check.isin(list(f.allowed)))
+            if f.greater_than is not None:
+                checks.append(
+                    pa.Check.gt(f.greater_than, error=f"must be greater than {f.greater_than:g}")
+                )
+            if f.at_least is not None:
+                checks.append(pa.Check.ge(f.at_least, error=f"must be at least {f.at_least:g}"))
+            if f.at_most is not None:
+                checks.append(pa.Check.le(f.at_most, error=f"must be at most {f.at_most:g}"))
+            columns[rename.get(f.name, f.name)] = pa.Column(
+                dtype=None,
+                checks=checks,
+                nullable=f.may_be_blank,
+                required=f.required,
+                description=f.description or None,
+            )
+        return pa.DataFrameSchema(columns, name=self.name, strict=False, coerce=False)
+
+
+SERVICES_SURVEY = Schema(
+    name="services_survey",
+    description=(
+        "One row per respondent, service (and wave): who plans and who delivers the "
+        "service in the respondent's view, on the planning x delivery grid."
+    ),
+    key=("respondent_id", "service", "wave"),
+    fields=(
+        Field(
+            "respondent_id",
+            "text",
+            description="Respondent identifier as given in the file (kept as text).",
+        ),
+        Field("service", "text", description="The public service the answers are about."),
+        Field(
+            "planning",
+            "level",
+            description="Who plans the service: " + ", ".join(PLANNING_LEVELS) + ".",
+            allowed=PLANNING_LEVELS,
+        ),
+        Field(
+            "delivery",
+            "level",
+            description="Who delivers the service: " + ", ".join(DELIVERY_LEVELS) + ".",
+            allowed=DELIVERY_LEVELS,
+        ),
+        Field("council", "text", required=False, description="Council (local authority)."),
+        Field(
+            "wave",
+            "integer or text",
+            required=False,
+            description="Survey wave or year; part of the key when present.",
+        ),
+        Field(
+            "weight",
+            "number",
+            required=False,
+            description="Survey weight (> 0); blank means unweighted for that row.",
+            greater_than=0,
+        ),
+        Field(
+            "age_group",
+            "text",
+            required=False,
+            description="Age band as given (e.g. '30-64').",
+        ),
+    ),
+)
+"""Survey of services on the planning x delivery grid (see :mod:`coprod.survey`)."""
+
+ENGAGEMENT_SURVEY = Schema(
+    name="engagement_survey",
+    description=(
+        "One row per respondent of a survey with items, read with "
+        "read_survey(likert=..., ticks=...): Likert answers become ordered categoricals, "
+        "tick boxes True/False. The items differ per survey and are declared by its "
+        "mapping (e.g. coprod.survey.TORONTO_ENGAGEMENT_MAPPING), not here."
+    ),
+    key=("respondent_id",),
+    fields=(
+        Field(
+            "respondent_id",
+            "text",
+            description="Respondent identifier as given in the file (kept as text).",
+        ),
+        Field("age_group", "text", required=False, description="Age band as given."),
+        Field(
+            "weight",
+            "number",
+            required=False,
+            description="Survey weight (> 0); blank means unweighted for that row.",
+            greater_than=0,
+        ),
+    ),
+)
+"""Survey of Likert items and tick boxes (see :func:`coprod.survey.read_survey`)."""
+
+#: All declared schemas by name (read-only).
+SCHEMAS: Mapping[str, Schema] = MappingProxyType(
+    {s.name: s for s in (SERVICES_SURVEY, ENGAGEMENT_SURVEY)}
+)
+
+
+def get_schema(name: str) -> Schema:
+    """The schema called ``name``; the error lists the known ones."""
+    try:
+        return SCHEMAS[name]
+    except KeyError:
+        raise KeyError(f"no schema named {name!r}; known schemas: {sorted(SCHEMAS)}") from None

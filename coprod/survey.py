@@ -1,0 +1,764 @@
+"""Read resident surveys: services on the planning x delivery grid, and Likert/tick items.
+
+:func:`read_survey` reads two kinds of survey file with the shared machinery of
+:mod:`coprod.loading` (any encoding, CSV/Excel/SPSS/Stata/Parquet, merged header
+rows, renamed columns, row-level quarantine):
+
+1. **A services survey** following :data:`coprod.schemas.SERVICES_SURVEY`: one row
+   per respondent and service, with who plans (``planning``) and who delivers
+   (``delivery``) it. Levels are normalised to the canonical names of
+   :data:`coprod.grid.PLANNING_LEVELS` / :data:`~coprod.grid.DELIVERY_LEVELS`
+   (any case, or the codes 0/1/2); weights must be numbers > 0; duplicate
+   (respondent_id, service, wave) rows are quarantined.
+2. **Any survey with items**: ``likert={item: column}`` answers become an ordered
+   categorical on a scale (:data:`AGREE_5` by default, read ignoring case and
+   spacing), ``ticks={item: column}`` tick boxes become True/False.
+
+A file is read as a services survey when it has (or ``columns=`` maps) a
+``service``, ``planning`` or ``delivery`` column; otherwise only
+``respondent_id`` is required. Columns that are not mapped are dropped (free text
+may hold personal data) and counted in the notes; ``keep=`` keeps named ones.
+
+The Toronto Public Engagement Review survey
+-------------------------------------------
+:data:`TORONTO_ENGAGEMENT_MAPPING` holds the arguments that read the City of
+Toronto's Public Engagement Review survey (2023, 962 respondents, cp1252) and the
+shipped extract ``data/toronto_engagement/survey_extract.csv``::
+
+    read_survey(path, **TORONTO_ENGAGEMENT_MAPPING)
+
+Every mapped column (``tick`` = True/False, ``likert`` = ordered categorical on
+:data:`AGREE_5`; ``rev`` = reverse-worded, recorded in
+``data.attrs["reverse_worded"]``):
+
+============================  ======================================================================================================================================================  ===========
+item                          original question (column header)                                                                                                                       type
+============================  ======================================================================================================================================================  ===========
+respondent_id                 Respondent                                                                                                                                              id (text)
+age_group                     10. What is your age?                                                                                                                                   text
+q1_talked_with_staff          1.1. Talked with City staff at a booth, event, festival, or at my door                                                                                  tick
+q1_petition                   1.2. Signed a petition                                                                                                                                  tick
+q1_protest                    1.3. Participated in a grassroots protest or demonstration                                                                                              tick
+q1_participatory_budgeting    1.4. Participated in Participatory Budgeting (Where residents identify ideas and vote on community projects)                                            tick
+q1_focus_group                1.5. Participated in a City-led focus group                                                                                                             tick
+q1_city_survey                1.6. Completed a City survey either online, by telephone, or in-person                                                                                  tick
+q1_advisory_committee         1.7. Served on a City Council advisory committee                                                                                                        tick
+q1_presentation_to_committee  1.8. Made a written or verbal presentation to a City committee                                                                                          tick
+q1_open_house                 1.9. Attended an open house                                                                                                                             tick
+q1_contacted_staff            1.10. Called or emailed City staff directly                                                                                                             tick
+q1_watched_meeting            1.11. Watched a City Council or a committee meeting in-person or online                                                                                 tick
+q1_helped_plan_engagement     1.12. Helped plan an engagement activity with the City                                                                                                  tick
+q1_social_media               1.13. Read and/or responded to social media posts by the City                                                                                           tick
+q1_leadership_program         1.14. Received training, funding, or support to participate in a City-run community leadership program                                                  tick
+q1_consultation               1.15. Participated in an in-person or online consultation                                                                                               tick
+q1_helped_design_space        1.16. Helped to design a space such as a community centre or the way a street is laid out                                                               tick
+q1_complaint_311              1.17. Submitted a compliment or complaint to the City through 311                                                                                       tick
+q1_website_feedback           1.18. Submitted feedback through the City's website                                                                                                     tick
+q1_contacted_councillor       1.19. Called or emailed the Mayor or a City Councillor                                                                                                  tick
+q1_first_time                 1.20. This survey is the first time I am participating or getting involved with the City                                                                tick
+q3_considers_ideas            3.1. The City considers my ideas                                                                                                                        likert
+q3_clear_influence            3.2. The City makes it clear where I can and cannot influence decisions                                                                                 likert
+q3_communicates_progress      3.3. The City communicates progress on projects, policy change or changes to services regularly                                                         likert
+q3_complex_language           3.4. The City often uses technical or complex language that can be difficult to understand                                                              likert, rev
+q3_see_people_like_me         3.5. I see people participating who have similar experiences or look like me                                                                            likert
+q3_unequal_influence          3.6. Some participants have less influence than others on decisions                                                                                     likert, rev
+q3_community_strengths        3.7. My community's strengths, abilities and ideas contribute to the solution                                                                           likert
+q3_understand_reasoning       3.8. I understand the City’s reasoning for why a decision was made                                                                                      likert
+q3_relevant                   3.9. The City's engagement activities are relevant to me, my family and/or my community                                                                 likert
+q3_welcoming_spaces           3.10. The City creates spaces that are free of unwelcoming behaviour and offensive language                                                             likert
+q3_no_difference              3.11. I can't see how my participation made a difference                                                                                                likert, rev
+q3_other_rating               3.12. Other, please specify                                                                                                                             likert
+q7_no_internet                7.1. I don't have regular internet access or data, which makes joining meetings harder                                                                  likert
+q7_offensive_easier           7.2. It is easier for people to say offensive things in virtual meetings (e.g. racist, sexist, homophobic, transphobic, and other oppressive language)  likert
+q7_convenient                 7.3. Virtual meetings are more convenient as I can join from anywhere                                                                                   likert
+q7_connect_with_staff         7.4. It is easy to connect with City staff during and/or after an virtual meeting to discuss my ideas or concerns                                       likert
+q7_easy_login                 7.5. Logging into virtual activities is easy and I know where to get technical help                                                                     likert
+q7_enough_time                7.6. I have enough time to talk about the topic at virtual meetings                                                                                     likert
+q7_meet_community             7.7. I can get to know other community members                                                                                                          likert
+q7_feel_safe                  7.8. I feel safe in a virtual environment                                                                                                               likert
+q7_software_easy              7.9. The software the City uses is easy to use                                                                                                          likert
+q7_more_hybrid                7.10. The City should offer more hybrid meetings, where I can have options to attend meetings virtually or in-person                                    likert
+q7_other_rating               7.11. Other, please specify                                                                                                                             likert
+============================  ======================================================================================================================================================  ===========
+
+Notes on the Toronto file (see its ``SOURCE.txt``):
+
+* Q1 tick boxes are "1" or empty (never 0). "1.21. Other, please specify" is free
+  text and is dropped.
+* Q3 answers use "Strongly disagree", Q7 "Strongly Disagree" (title case); both read
+  as :data:`AGREE_5` because the scale is matched ignoring case.
+* The two "Other" pairs have swapped labels: "3.12. Other, please specify" and
+  "7.11. Other, please specify" hold a Likert rating (mapped, as
+  ``q3_other_rating`` / ``q7_other_rating``) of the respondent's own statement,
+  which is in "3.12. Other" / "7.11. Other" (free text, dropped). A rating of an
+  unknown statement is only useful to count who wrote one.
+* Reverse-worded (agreeing is negative about the City's engagement): 3.4, 3.6 and
+  3.11, listed in ``reverse``. Q7 items are about virtual meetings and are not a
+  single scale; 7.1 and 7.2 are also negatively worded, so reverse them with
+  :func:`reverse_code` if you combine Q7 items into a score.
+* The postal-code, identity, gender, income and free-text columns are not mapped.
+
+:data:`TORONTO_ACTIVITY_RUNGS` places the Q1 activities on Arnstein's ladder.
+
+Source: City of Toronto, Open Data Toronto, "Public Engagement Review Survey".
+Contains information licensed under the Open Government Licence - Toronto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, LevelError, to_codes
+from coprod.loading import (
+    InputError,
+    LoadResult,
+    Parsed,
+    Problems,
+    as_text,
+    duplicate_key_problems,
+    finish,
+    is_blank,
+    parse_numbers,
+    read_raw_table,
+    resolve_columns,
+    validate_lazily,
+)
+from coprod.schemas import SERVICES_SURVEY
+
+__all__ = [
+    "AGREE_5",
+    "TICK_FALSE",
+    "TICK_TRUE",
+    "TORONTO_ACTIVITY_RUNGS",
+    "TORONTO_ENGAGEMENT_MAPPING",
+    "parse_levels",
+    "parse_likert",
+    "parse_ticks",
+    "read_survey",
+    "reverse_code",
+]
+
+#: The five-point agreement scale, lowest first.
+AGREE_5 = (
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+)
+
+#: Tick-box answers read as ticked / not ticked (compared ignoring case and spaces).
+TICK_TRUE = ("1", "yes", "x", "true", "ticked")
+TICK_FALSE = ("", "0", "no", "false")
+
+_SERVICE_FIELDS = ("service", "planning", "delivery")
+_TEXT_FIELDS = ("service", "council", "age_group")
+
+
+def _key(value: Any) -> str:
+    return " ".join(as_text(value).split()).casefold()
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def parse_levels(values: Iterable[Any], *, axis: str) -> Parsed:
+    """Read planning or delivery answers as canonical level names.
+
+    Accepts the level names of :data:`coprod.grid.PLANNING_LEVELS` /
+    :data:`~coprod.grid.DELIVERY_LEVELS` in any case and the codes 0/1/2 (via
+    :func:`coprod.grid.to_codes`). Blanks are missing; anything else is refused
+    with a reason. Values are an ordered categorical of the levels.
+    """
+    levels = PLANNING_LEVELS if axis == "planning" else DELIVERY_LEVELS
+    accepted = ", ".join(repr(v) for v in levels)
+    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    cache: dict[Any, tuple[Any, str | None]] = {}
+    out: list[Any] = []
+    reasons: list[str | None] = []
+    for v in series.tolist():
+        if is_blank(v):
+            out.append(None)
+            reasons.append(None)
+            continue
+        k = (type(v), v)
+        if k not in cache:
+            try:
+                code = int(to_codes([v], axis=axis)[0])
+                cache[k] = (levels[code], None)
+            except LevelError:
+                cache[k] = (
+                    None,
+                    f"{as_text(v)!r} is not a {axis} level: use one of {accepted} "
+                    "(any case) or the codes 0, 1, 2",
+                )
+        out.append(cache[k][0])
+        reasons.append(cache[k][1])
+    dtype = pd.CategoricalDtype(levels, ordered=True)
+    return Parsed(
+        values=pd.Series(out, index=series.index, dtype=dtype, name=series.name),
+        problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
+    )
+
+
+def parse_likert(
+    values: Iterable[Any],
+    scale: Iterable[str] = AGREE_5,
+    *,
+    missing: Iterable[str] = (),
+) -> Parsed:
+    """Read Likert answers as an ordered categorical on ``scale``.
+
+    Answers are matched ignoring case and spacing ("Strongly Agree" and
+    "strongly  agree" are both "Strongly agree"). Blanks, and answers listed in
+    ``missing`` (e.g. "Don't know"), are missing; anything else is refused.
+    """
+    scale = tuple(scale)
+    lookup = {_key(s): s for s in scale}
+    if len(lookup) != len(scale):
+        raise ValueError(f"the scale has answers that differ only in case or spacing: {scale}")
+    skip = {_key(m) for m in missing}
+    shown = ", ".join(repr(s) for s in scale)
+    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    out: list[Any] = []
+    reasons: list[str | None] = []
+    for v in series.tolist():
+        k = "" if is_blank(v) else _key(v)
+        if k == "" or k in skip:
+            out.append(None)
+            reasons.append(None)
+        elif k in lookup:
+            out.append(lookup[k])
+            reasons.append(None)
+        else:
+            out.append(None)
+            reasons.append(
+                f"{as_text(v)!r} is not an answer on the scale ({shown}): correct it, "
+                "leave it blank, or pass likert_scale= / likert_missing="
+            )
+    return Parsed(
+        values=pd.Series(
+            out,
+            index=series.index,
+            dtype=pd.CategoricalDtype(scale, ordered=True),
+            name=series.name,
+        ),
+        problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
+    )
+
+
+def parse_ticks(values: Iterable[Any]) -> Parsed:
+    """Read tick boxes as True/False.
+
+    Ticked: :data:`TICK_TRUE` ("1", "yes", "x", "true", "ticked"); not ticked:
+    :data:`TICK_FALSE` (blank, "0", "no", "false"), ignoring case and spaces.
+    Anything else is refused (its value is False in ``values``).
+    """
+    true = {_key(t) for t in TICK_TRUE}
+    false = {_key(f) for f in TICK_FALSE}
+    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    out: list[bool] = []
+    reasons: list[str | None] = []
+    for v in series.tolist():
+        k = "" if is_blank(v) else _key(v)
+        if k in true:
+            out.append(True)
+            reasons.append(None)
+        elif k in false:
+            out.append(False)
+            reasons.append(None)
+        else:
+            out.append(False)
+            reasons.append(
+                f"{as_text(v)!r} is not a tick-box answer: use 1, yes, x, true or ticked "
+                "for ticked and blank, 0, no or false for not ticked"
+            )
+    return Parsed(
+        values=pd.Series(out, index=series.index, dtype=bool, name=series.name),
+        problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
+    )
+
+
+def reverse_code(series: pd.Series, scale: Iterable[str] = AGREE_5) -> pd.Series:
+    """Reverse a Likert item: "Strongly agree" <-> "Strongly disagree", etc.
+
+    Returns an ordered categorical on the same ``scale`` (missing stays missing),
+    so a reverse-worded item can be combined with positively worded ones.
+    Raises ValueError if an answer is not on the scale.
+    """
+    scale = tuple(scale)
+    parsed = parse_likert(series, scale)
+    bad = parsed.problems.dropna()
+    if len(bad):
+        raise ValueError(f"cannot reverse-code {series.name!r}: {bad.iloc[0]}")
+    codes = parsed.values.cat.codes.to_numpy()
+    flipped = np.where(codes >= 0, len(scale) - 1 - codes, -1)
+    return pd.Series(
+        pd.Categorical.from_codes(flipped, categories=scale, ordered=True),
+        index=series.index,
+        name=series.name,
+    )
+
+
+def _text_values(values: pd.Series) -> pd.Series:
+    """Stripped text, blank -> missing."""
+    out = [None if is_blank(v) else as_text(v).strip() for v in values.tolist()]
+    return pd.Series(out, index=values.index, dtype="str", name=values.name)
+
+
+def _wave_values(values: pd.Series) -> pd.Series:
+    """Whole numbers (Int64) when every wave is one, else text."""
+    nums = parse_numbers(values, integer=True)
+    if nums.ok.all() and nums.values.notna().any():
+        return nums.values
+    return _text_values(values)
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def _as_mapping(items: Mapping[str, str] | Iterable[str] | None, argument: str) -> dict:
+    if items is None:
+        return {}
+    if isinstance(items, str):
+        raise InputError(
+            f"{argument}= got a single string {items!r}",
+            fix=f"pass {argument}={{'item_name': 'column in the file'}} or a list of columns",
+        )
+    if isinstance(items, Mapping):
+        return {str(k): str(v) for k, v in items.items()}
+    return {str(c): str(c) for c in items}
+
+
+def read_survey(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    likert: Mapping[str, str] | Iterable[str] | None = None,
+    ticks: Mapping[str, str] | Iterable[str] | None = None,
+    reverse: Iterable[str] = (),
+    likert_scale: Iterable[str] = AGREE_5,
+    likert_missing: Iterable[str] = (),
+    keep: Mapping[str, str] | Iterable[str] = (),
+    encoding: str | None = None,
+    header_rows: int = 1,
+    sheet: str | int | None = None,
+    id_field: str = "respondent_id",
+) -> LoadResult:
+    """Read a survey file: every row is loaded or quarantined with a reason.
+
+    Parameters
+    ----------
+    path:
+        CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``, SPSS
+        ``.sav``/``.zsav``, Stata ``.dta`` or Parquet (see
+        :func:`coprod.loading.read_raw_table`).
+    columns:
+        ``{field: column in the file}`` for the survey fields of
+        :data:`coprod.schemas.SERVICES_SURVEY` (``respondent_id`` - or
+        ``id_field`` -, ``service``, ``planning``, ``delivery``, ``council``,
+        ``wave``, ``weight``, ``age_group``). Fields not mapped are looked for under
+        their own name (ignoring case and spacing).
+    likert, ticks:
+        ``{item name: column in the file}`` (or a list of columns, named as they
+        are) for Likert items and tick boxes.
+    reverse:
+        Likert item names that are reverse-worded. Answers are kept as given; the
+        names are recorded in ``data.attrs["reverse_worded"]`` (use
+        :func:`reverse_code` to flip them).
+    likert_scale:
+        The answers of the Likert items, lowest first (default :data:`AGREE_5`).
+    likert_missing:
+        Likert answers to read as missing, e.g. ``("Don't know",)``.
+    keep:
+        Other columns to keep as read (names, or ``{new name: column}``). Nothing
+        unmapped is kept otherwise: free text may hold personal data.
+    encoding, header_rows, sheet:
+        Passed to :func:`coprod.loading.read_raw_table`.
+    id_field:
+        Name of the respondent id field (in ``columns=`` and in the data).
+
+    Returns
+    -------
+    LoadResult with ``kind="survey"``. ``data`` is indexed by the row number in
+    the file; ``data.attrs`` holds ``source_columns`` ({name: column in the
+    file}), ``likert_items``, ``tick_items``, ``likert_scale``,
+    ``reverse_worded`` and ``services_survey`` (bool).
+
+    A row is quarantined when a level, weight, Likert or tick answer is not
+    accepted, when a required field is blank, or when its (respondent_id,
+    service, wave) key appears on more than one row (all copies are quarantined).
+    """
+    raw = read_raw_table(path, encoding=encoding, header_rows=header_rows, sheet=sheet)
+    source = raw.source
+    columns = dict(columns or {})
+    likert_map = _as_mapping(likert, "likert")
+    tick_map = _as_mapping(ticks, "ticks")
+    keep_map = _as_mapping(keep, "keep")
+    scale = tuple(likert_scale)
+
+    schema_fields = [id_field if n == "respondent_id" else n for n in SERVICES_SURVEY.names]
+    to_schema = {id_field: "respondent_id"}
+    # services survey when service/planning/delivery is mapped or present
+    probe = resolve_columns(
+        raw,
+        {k: v for k, v in columns.items() if k in _SERVICE_FIELDS},
+        required=(),
+        optional=_SERVICE_FIELDS,
+    )
+    services = bool(probe)
+    required = [id_field, *_SERVICE_FIELDS] if services else [id_field]
+    optional = [f for f in schema_fields if f not in required]
+    if not services:
+        optional = [f for f in optional if f not in _SERVICE_FIELDS]
+    try:
+        found = resolve_columns(raw, columns, required=required, optional=optional)
+    except InputError as exc:
+        if services and "not found" in exc.problem:
+            exc = InputError(
+                f"the file has {', '.join(map(repr, probe.values()))}, so it is read as a "
+                f"services survey, which needs service, planning and delivery: {exc.problem}",
+                file=exc.file,
+                row=exc.row,
+                column=exc.column,
+                fix=exc.fix,
+            )
+        raise exc from None
+
+    names = {}
+    for argument, mapping in (("likert", likert_map), ("ticks", tick_map), ("keep", keep_map)):
+        if mapping:
+            names[argument] = resolve_columns(
+                raw, mapping, required=list(mapping), argument=argument
+            )
+        else:
+            names[argument] = {}
+    _check_names(found, names, source)
+    reverse = tuple(reverse)
+    bad_reverse = [r for r in reverse if r not in names["likert"]]
+    if bad_reverse:
+        raise InputError(
+            f"reverse= names {bad_reverse}, which are not Likert items",
+            file=source,
+            fix="list names given as keys of likert= (items: " + ", ".join(names["likert"]) + ")",
+        )
+
+    frame = raw.frame
+    problems = Problems(source)
+    out: dict[str, pd.Series] = {}
+    source_columns: dict[str, str] = {}
+    notes: list[str] = list(raw.notes)
+
+    for fld, col in found.items():
+        values = frame[col]
+        source_columns[fld] = col
+        if fld == id_field or fld in _TEXT_FIELDS:
+            out[fld] = _text_values(values)
+        elif fld in ("planning", "delivery"):
+            parsed = parse_levels(values, axis=fld)
+            problems.add_parsed(parsed, values, col)
+            out[fld] = parsed.values
+        elif fld == "wave":
+            out[fld] = _wave_values(values)
+        elif fld == "weight":
+            parsed = parse_numbers(values)
+            problems.add_parsed(parsed, values, col)
+            out[fld] = parsed.values
+        out[fld] = out[fld].rename(fld)
+
+    skip = [_key(m) for m in likert_missing]
+    n_missing_text = 0
+    for item, col in names["likert"].items():
+        values = frame[col]
+        parsed = parse_likert(values, scale, missing=likert_missing)
+        problems.add_parsed(parsed, values, col)
+        out[item] = parsed.values.rename(item)
+        source_columns[item] = col
+        if skip:
+            n_missing_text += sum(1 for v in values.tolist() if not is_blank(v) and _key(v) in skip)
+    for item, col in names["ticks"].items():
+        values = frame[col]
+        parsed = parse_ticks(values)
+        problems.add_parsed(parsed, values, col)
+        out[item] = parsed.values.rename(item)
+        source_columns[item] = col
+    for name, col in names["keep"].items():
+        out[name] = frame[col].rename(name)
+        source_columns[name] = col
+
+    data = pd.DataFrame(out, index=frame.index)
+
+    # declared checks (blanks, accepted values, weight > 0) on rows not yet quarantined
+    present = [f for f in schema_fields if f in found]
+    pandera_schema = SERVICES_SURVEY.to_pandera(
+        fields=[to_schema.get(f, f) for f in present], rename={"respondent_id": id_field}
+    )
+    unchecked = data.loc[~data.index.isin(list(problems.rows)), present]
+    problems.extend(
+        validate_lazily(
+            pandera_schema, unchecked, column_names=source_columns, raw=frame, source=source
+        )
+    )
+    # duplicate keys: every copy is quarantined
+    key = [id_field, *(f for f in ("service", "wave") if f in found)]
+    has_id = data[id_field].notna()
+    problems.extend(duplicate_key_problems(data.loc[has_id, key], key, column_names=source_columns))
+
+    used = set(source_columns.values())
+    dropped = [c for c in frame.columns if c not in used]
+    if services:
+        notes.append("read as a services survey (service, planning, delivery)")
+    if dropped:
+        notes.append(
+            f"dropped {_count(len(dropped), 'unmapped column')} (unmapped columns may hold "
+            "free text or personal data; pass keep=[...] to keep one)"
+        )
+    if n_missing_text:
+        notes.append(
+            f"{_count(n_missing_text, 'Likert answer')} listed in likert_missing read as missing"
+        )
+    if reverse:
+        notes.append(
+            "reverse-worded items (answers kept as given, see reverse_code): " + ", ".join(reverse)
+        )
+    if names["keep"]:
+        notes.append("kept as read: " + ", ".join(names["keep"]))
+
+    data.attrs.update(
+        {
+            "source": source,
+            "source_columns": source_columns,
+            "likert_items": tuple(names["likert"]),
+            "tick_items": tuple(names["ticks"]),
+            "likert_scale": scale,
+            "reverse_worded": reverse,
+            "services_survey": services,
+        }
+    )
+    return finish(data, problems, kind="survey", encoding=raw.encoding, notes=notes)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _check_names(found: dict[str, str], names: dict[str, dict[str, str]], source: str) -> None:
+    """Output names must be unique, and no file column may be used twice."""
+    owner: dict[str, str] = {}
+    by_column: dict[str, str] = {}
+    groups = [("columns", found), *names.items()]
+    for argument, mapping in groups:
+        for name, col in mapping.items():
+            if name in owner:
+                raise InputError(
+                    f"the name {name!r} is used in both {owner[name]}= and {argument}=",
+                    file=source,
+                    fix="give every field and item a different name",
+                )
+            owner[name] = argument
+            if col in by_column:
+                raise InputError(
+                    f"column {col!r} is mapped twice ({by_column[col]} and {argument} {name!r})",
+                    file=source,
+                    column=col,
+                    fix="map each column in the file to one field or item only",
+                )
+            by_column[col] = f"{argument} {name!r}"
+
+
+# --------------------------------------------------------------------------- Toronto
+
+_TORONTO_TICKS = (
+    (
+        "q1_talked_with_staff",
+        "1.1. Talked with City staff at a booth, event, festival, or at my door",
+    ),
+    ("q1_petition", "1.2. Signed a petition"),
+    ("q1_protest", "1.3. Participated in a grassroots protest or demonstration"),
+    (
+        "q1_participatory_budgeting",
+        "1.4. Participated in Participatory Budgeting (Where residents identify ideas and "
+        "vote on community projects)",
+    ),
+    ("q1_focus_group", "1.5. Participated in a City-led focus group"),
+    ("q1_city_survey", "1.6. Completed a City survey either online, by telephone, or in-person"),
+    ("q1_advisory_committee", "1.7. Served on a City Council advisory committee"),
+    (
+        "q1_presentation_to_committee",
+        "1.8. Made a written or verbal presentation to a City committee",
+    ),
+    ("q1_open_house", "1.9. Attended an open house"),
+    ("q1_contacted_staff", "1.10. Called or emailed City staff directly"),
+    (
+        "q1_watched_meeting",
+        "1.11. Watched a City Council or a committee meeting in-person or online",
+    ),
+    ("q1_helped_plan_engagement", "1.12. Helped plan an engagement activity with the City"),
+    ("q1_social_media", "1.13. Read and/or responded to social media posts by the City"),
+    (
+        "q1_leadership_program",
+        "1.14. Received training, funding, or support to participate in a City-run "
+        "community leadership program",
+    ),
+    ("q1_consultation", "1.15. Participated in an in-person or online consultation"),
+    (
+        "q1_helped_design_space",
+        "1.16. Helped to design a space such as a community centre or the way a street is laid out",
+    ),
+    ("q1_complaint_311", "1.17. Submitted a compliment or complaint to the City through 311"),
+    ("q1_website_feedback", "1.18. Submitted feedback through the City's website"),
+    ("q1_contacted_councillor", "1.19. Called or emailed the Mayor or a City Councillor"),
+    (
+        "q1_first_time",
+        "1.20. This survey is the first time I am participating or getting involved with the City",
+    ),
+)
+
+_TORONTO_LIKERT = (
+    ("q3_considers_ideas", "3.1. The City considers my ideas"),
+    (
+        "q3_clear_influence",
+        "3.2. The City makes it clear where I can and cannot influence decisions",
+    ),
+    (
+        "q3_communicates_progress",
+        "3.3. The City communicates progress on projects, policy change or changes to "
+        "services regularly",
+    ),
+    (
+        "q3_complex_language",
+        "3.4. The City often uses technical or complex language that can be difficult to "
+        "understand",
+    ),
+    (
+        "q3_see_people_like_me",
+        "3.5. I see people participating who have similar experiences or look like me",
+    ),
+    ("q3_unequal_influence", "3.6. Some participants have less influence than others on decisions"),
+    (
+        "q3_community_strengths",
+        "3.7. My community's strengths, abilities and ideas contribute to the solution",
+    ),
+    # the file has a curly apostrophe here (byte 0x92 in cp1252), straight ones elsewhere
+    (
+        "q3_understand_reasoning",
+        "3.8. I understand the City\u2019s reasoning for why a decision was made",
+    ),
+    (
+        "q3_relevant",
+        "3.9. The City's engagement activities are relevant to me, my family and/or my community",
+    ),
+    (
+        "q3_welcoming_spaces",
+        "3.10. The City creates spaces that are free of unwelcoming behaviour and offensive "
+        "language",
+    ),
+    ("q3_no_difference", "3.11. I can't see how my participation made a difference"),
+    # swapped labels: "3.12. Other, please specify" holds the rating, "3.12. Other" the text
+    ("q3_other_rating", "3.12. Other, please specify"),
+    (
+        "q7_no_internet",
+        "7.1. I don't have regular internet access or data, which makes joining meetings harder",
+    ),
+    (
+        "q7_offensive_easier",
+        "7.2. It is easier for people to say offensive things in virtual meetings (e.g. racist, "
+        "sexist, homophobic, transphobic, and other oppressive language)",
+    ),
+    ("q7_convenient", "7.3. Virtual meetings are more convenient as I can join from anywhere"),
+    (
+        "q7_connect_with_staff",
+        "7.4. It is easy to connect with City staff during and/or after an virtual meeting to "
+        "discuss my ideas or concerns",
+    ),
+    (
+        "q7_easy_login",
+        "7.5. Logging into virtual activities is easy and I know where to get technical help",
+    ),
+    ("q7_enough_time", "7.6. I have enough time to talk about the topic at virtual meetings"),
+    ("q7_meet_community", "7.7. I can get to know other community members"),
+    ("q7_feel_safe", "7.8. I feel safe in a virtual environment"),
+    ("q7_software_easy", "7.9. The software the City uses is easy to use"),
+    (
+        "q7_more_hybrid",
+        "7.10. The City should offer more hybrid meetings, where I can have options to attend "
+        "meetings virtually or in-person",
+    ),
+    # swapped labels, as for 3.12
+    ("q7_other_rating", "7.11. Other, please specify"),
+)
+
+#: ``read_survey`` arguments for the Toronto Public Engagement Review survey (the full
+#: file or the shipped extract): ``read_survey(path, **TORONTO_ENGAGEMENT_MAPPING)``.
+#: Every mapped column is listed in this module's docstring.
+TORONTO_ENGAGEMENT_MAPPING: Mapping[str, Any] = MappingProxyType(
+    {
+        "columns": MappingProxyType(
+            {"respondent_id": "Respondent", "age_group": "10. What is your age?"}
+        ),
+        "ticks": MappingProxyType(dict(_TORONTO_TICKS)),
+        "likert": MappingProxyType(dict(_TORONTO_LIKERT)),
+        "reverse": ("q3_complex_language", "q3_unequal_influence", "q3_no_difference"),
+    }
+)
+
+#: Crosswalk from the Toronto Q1 engagement activities to Arnstein's (1969) ladder
+#: (1 Manipulation, 2 Therapy, 3 Informing, 4 Consultation, 5 Placation,
+#: 6 Partnership, 7 Delegated power, 8 Citizen control; see
+#: :func:`coprod.grid.arnstein_ladder`). ``None`` = not City-led engagement
+#: (citizen-initiated action or contact), so not on the ladder. These are judgements
+#: about the typical form of each activity, not facts about each respondent's
+#: experience; override with ``{**TORONTO_ACTIVITY_RUNGS, "q1_focus_group": 3}``.
+TORONTO_ACTIVITY_RUNGS: Mapping[str, int | None] = MappingProxyType(
+    {
+        # staff at a booth, event or the door mainly hand out information; the talk is
+        # informal and carries no commitment to act on what residents say
+        "q1_talked_with_staff": 3,
+        # petitions and protests are initiated by citizens, not offered by the City
+        "q1_petition": None,
+        "q1_protest": None,
+        # residents decide how a slice of the budget is spent: delegated power
+        "q1_participatory_budgeting": 7,
+        # views are asked for, the City keeps the decision: consultation
+        "q1_focus_group": 4,
+        "q1_city_survey": 4,
+        # Arnstein's own example of placation: hand-picked residents advise, officials
+        # remain free to ignore them
+        "q1_advisory_committee": 5,
+        # a deputation is heard in a formal setting, councillors decide: consultation
+        "q1_presentation_to_committee": 4,
+        # open houses present plans; comments are at most collected: informing
+        "q1_open_house": 3,
+        # resident-initiated contact with staff, not a City engagement offer
+        "q1_contacted_staff": None,
+        # watching a meeting is one-way: informing
+        "q1_watched_meeting": 3,
+        # residents share planning of the engagement itself: partnership
+        "q1_helped_plan_engagement": 6,
+        # reading (and replying to) City posts is mostly one-way: informing
+        "q1_social_media": 3,
+        # City-run programmes that train or support residents to take part work on the
+        # participants rather than sharing power: Arnstein's "therapy" rung. Users who
+        # read them as capacity-building for partnership may prefer 6.
+        "q1_leadership_program": 2,
+        # a consultation, by name
+        "q1_consultation": 4,
+        # co-design of a space or street: partnership
+        "q1_helped_design_space": 6,
+        # 311 compliments and complaints are service requests started by the resident
+        "q1_complaint_311": None,
+        # feedback through a channel the City provides, with no commitment: consultation
+        "q1_website_feedback": 4,
+        # lobbying an elected representative is citizen-initiated political contact
+        "q1_contacted_councillor": None,
+        # not an activity: marks respondents whose only contact is this survey (itself
+        # a consultation, rung 4, which every respondent has done)
+        "q1_first_time": None,
+    }
+)
