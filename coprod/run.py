@@ -86,12 +86,14 @@ def execute_notebook(
         resources={"metadata": {"path": str(path.parent)}},
     )
     error = None
-    try:
-        client.execute(env=env)
-    except Exception as exc:  # a failing cell: report it, keep the partial notebook
-        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    seconds = time.perf_counter() - start
     html_dir.mkdir(parents=True, exist_ok=True)
+    # The kernel's own stderr (start-up chatter, crash reports) goes to a log beside the HTML.
+    with open(html_dir / f"{path.stem}.kernel.log", "wb") as kernel_log:
+        try:
+            client.execute(env=env, stderr=kernel_log)
+        except Exception as exc:  # a failing cell: report it, keep the partial notebook
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    seconds = time.perf_counter() - start
     html_path = html_dir / f"{path.stem}.html"
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nbformat.from_dict(notebook))
     html_path.write_text(body, encoding="utf-8")

@@ -106,6 +106,7 @@ Contains information licensed under the Open Government Licence - Toronto.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -762,3 +763,39 @@ TORONTO_ACTIVITY_RUNGS: Mapping[str, int | None] = MappingProxyType(
         "q1_first_time": None,
     }
 )
+
+
+# --------------------------------------------------------------------------- reading items
+
+
+def align_reverse_worded(data: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``data`` with each reverse-worded Likert item reverse-coded.
+
+    Afterwards "agree" means a favourable view on every item, so items can be compared
+    and combined. Uses ``data.attrs["reverse_worded"]`` and ``["likert_scale"]`` as set by
+    :func:`read_survey`; the reversed items are listed in ``attrs["reverse_coded"]``.
+    """
+    reverse = tuple(data.attrs.get("reverse_worded", ()))
+    scale = tuple(data.attrs.get("likert_scale", AGREE_5))
+    if data.attrs.get("reverse_coded"):
+        raise ValueError("these items are already reverse-coded; align them only once")
+    out = data.copy()
+    for item in reverse:
+        out[item] = reverse_code(data[item], scale)
+    out.attrs = {**data.attrs, "reverse_coded": reverse}
+    return out
+
+
+def item_labels(data: pd.DataFrame, items: Iterable[str] | None = None) -> dict[str, str]:
+    """Readable labels for items: the question text from the file, without its number.
+
+    Items that :func:`align_reverse_worded` reversed are marked "(reverse-coded)".
+    """
+    source = data.attrs.get("source_columns", {})
+    reversed_items = set(data.attrs.get("reverse_coded", ()))
+    items = list(items) if items is not None else list(data.attrs.get("likert_items", ()))
+    labels = {}
+    for item in items:
+        text = re.sub(r"^\s*\d+(\.\d+)*\.?\s*", "", str(source.get(item, item)))
+        labels[item] = f"{text} (reverse-coded)" if item in reversed_items else text
+    return labels

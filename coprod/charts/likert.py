@@ -315,7 +315,7 @@ def plot_likert(
     show_values: bool = True,
     min_label_share: float = 0.05,
     title: str | None = None,
-    label_width: int = 32,
+    label_width: int = 40,
 ) -> Axes:
     """Diverging horizontal stacked bars from a :func:`likert_table` result.
 
@@ -374,7 +374,20 @@ def plot_likert(
     main = table[~((table["side"] == "neutral") & separate)]
     neutral_rows = table[(table["side"] == "neutral")] if separate else table.iloc[0:0]
 
-    ax = get_ax(ax, figsize=(11.0 if separate else 10.0, 1.9 + 0.62 * len(items)))
+    # Item labels first: their line count sets the figure height.
+    ticklabels = []
+    for item in items:
+        label = first.loc[item, "label"] if "label" in first.columns else item
+        text = wrap(label, label_width)
+        if "n" in first.columns:
+            n = first.loc[item, "n"]
+            text += f"\n(n = {int(n)})" if pd.notna(n) else ""
+        if pd.isna(table.loc[table["item"] == item, "share"]).all():
+            text += "\n(no answers)"
+        ticklabels.append(text)
+    max_lines = max((t.count("\n") + 1 for t in ticklabels), default=1)
+    per_item = max(0.62, 0.17 * max_lines + 0.2)
+    ax = get_ax(ax, figsize=(11.0 if separate else 10.0, 1.9 + per_item * len(items)))
     fig = ax.figure
     ypos = {item: k for k, item in enumerate(items)}
 
@@ -454,17 +467,6 @@ def plot_likert(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
 
-    # Item labels.
-    ticklabels = []
-    for item in items:
-        label = first.loc[item, "label"] if "label" in first.columns else item
-        text = wrap(label, label_width)
-        if "n" in first.columns:
-            n = first.loc[item, "n"]
-            text += f"\n(n = {int(n)})" if pd.notna(n) else ""
-        if pd.isna(table.loc[table["item"] == item, "share"]).all():
-            text += "\n(no answers)"
-        ticklabels.append(text)
     ax.set_yticks(range(len(items)), ticklabels, fontsize=TICK_SIZE)
     ax.tick_params(axis="y", length=0)
     ax.tick_params(axis="x", labelsize=TICK_SIZE - 0.5)

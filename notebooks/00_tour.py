@@ -1,0 +1,119 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · A tour of coprod
+#
+# **Question:** what does it mean for a local public service to be *co-produced*, and how
+# will these notebooks test three claims about it on real data?
+#
+# The framing comes from the blog post *Full Co-production Means Planning and Delivery*
+# (in `shared/reference/`), which uses Bovaird's grid (Bovaird 2007, *Public Administration
+# Review* 67(5)) to separate two questions that are often run together:
+#
+# * **who plans** a service: professionals, professionals and residents together
+#   (co-planning), or the community;
+# * **who delivers** it: professionals, both together (co-delivery), or the community.
+#
+# Full co-production is the centre of that grid: planned *and* delivered together.
+# This notebook shows the grid and the ladder of participation as data, says what each
+# later notebook does, and lists the data sets you can use.
+
+# %%
+import pandas as pd
+
+from coprod.charts.grid import plot_grid
+from coprod.datasets import list_datasets
+from coprod.export import save_figure
+from coprod.grid import arnstein_ladder, cell_name, cells, describe_cell, planning_rungs
+
+pd.set_option("display.max_colwidth", 80)
+
+# %% [markdown]
+# ## The grid as data
+#
+# Each axis has three levels, coded 0, 1, 2. Five of the nine cells have names; four are
+# left blank *on purpose*, for users to name from their own practice. Every cell also has a
+# plain descriptive label, which charts use when all nine need a label.
+
+# %%
+grid = cells()
+grid
+
+# %% [markdown]
+# The same table laid out as the blog post lays it out: planning across, delivery down.
+# Blank cells show as `None`.
+
+# %%
+grid.pivot(index="delivery", columns="planning", values="name").loc[
+    ["professionals", "co-delivery", "community"], ["professionals", "co-planning", "community"]
+]
+
+# %%
+cell_name("professionals", "community"), cell_name(1, 0), describe_cell(1, 0)
+
+# %% [markdown]
+# ## Arnstein's ladder, and where planning sits on it
+#
+# Arnstein (1969) ranked citizen participation on eight rungs in three groups. Planning that
+# professionals control, with at most consultation, sits on the lower two groups
+# (non-participation and tokenism). Co-planning belongs on *partnership*, the first rung of
+# citizen power; community planning reaches delegated power and citizen control.
+
+# %%
+arnstein_ladder()
+
+# %%
+planning_rungs()
+
+# %% [markdown]
+# ## The grid as a chart
+#
+# An empty grid, with the five names and Arnstein's groups under the planning axis.
+# Notebook 01 puts services on it.
+
+# %%
+no_services = pd.DataFrame(
+    columns=["service", "n", "planning", "delivery", "planning_low", "planning_high",
+             "delivery_low", "delivery_high", "cell"]
+)
+ax = plot_grid(no_services, title="Bovaird's planning × delivery grid")
+save_figure(ax, "00_tour_empty_grid")
+
+# %% [markdown]
+# ## Three claims, and where each is tested
+#
+# | claim | what the software does | notebook |
+# |---|---|---|
+# | Services sit somewhere on the grid, and move | place services from survey answers, with intervals; movement between waves | `01_grid` |
+# | Where professionals lead planning, complaints matter; rising number or seriousness suggests co-planning | complaint counts, rates and seriousness with statistical process control; a co-planning signal | `02_complaints` (coming) |
+# | A change of political control can wreck co-production, while PFI contracts persist | council-control histories, change events, models and scenarios | later notebooks |
+#
+# ## Data sets
+#
+# Shipped data sets load with `load_dataset(name)`; the same loaders read your own files.
+
+# %%
+list_datasets()[["name", "kind", "rows", "licence"]]
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. Which cells of the grid have no name? Use `cells()` and filter on `name`.
+# 2. Give one blank cell a name from your own experience, e.g. what would you call
+#    services that residents co-plan but professionals deliver? Pass it as
+#    `names={("co-planning", "professionals"): "..."}` to `cells()` and to `plot_grid()`.
+# 3. Which rungs of Arnstein's ladder does `planning_rungs()` give community planning, and
+#    why might the blog post prefer partnership for co-planning?
+#
+# Notebook 01 works through the grid in detail, with worked answers in `answers/01_grid.py`.

@@ -1,0 +1,281 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Placing services on the planning × delivery grid
+#
+# **Question:** from residents' answers about *who plans* and *who delivers* each service,
+# where does each service sit on Bovaird's grid, how sure can we be, and did services move
+# between two survey waves?
+#
+# We work first on a synthetic survey whose true positions we know (so we can check the
+# method finds them), then on a real resident survey from the City of Toronto, which asks
+# how the City engages residents and lets us place that engagement on Arnstein's ladder.
+
+# %%
+from coprod.charts.grid import plot_cell_shares, plot_grid, plot_movement
+from coprod.charts.ladder import plot_ladder
+from coprod.charts.likert import likert_table, plot_likert
+from coprod.datasets import load_dataset
+from coprod.engagement import activity_rungs, highest_rungs, ladder_summary
+from coprod.export import save_figure
+from coprod.grid import (
+    cell_shares,
+    movement,
+    movement_summary,
+    place_services,
+    placement_summary,
+)
+from coprod.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded, item_labels
+from coprod.synth import SERVICES_SURVEY_SEED, make_services_survey
+from coprod.widgets import GridExplorer
+
+# %% [markdown]
+# ## The data
+#
+# `services_survey` is a synthetic residents' survey shipped with coprod: three councils,
+# twenty services, two waves (2023 and 2025). Each respondent was asked about one service:
+# *who plans it?* and *who delivers it?*, each answered on the three levels of the grid.
+# Loading goes through the same loader you would use for your own file, so we first check
+# what it says: every row read is either loaded or quarantined with a reason.
+
+# %%
+survey = load_dataset("services_survey")
+print(survey.summary())
+responses = survey.data
+responses.head()
+
+# %%
+responses.groupby(["council", "wave"]).size().unstack()
+
+# %% [markdown]
+# Under-35s were deliberately under-sampled (a quarter of each service's respondents,
+# though they are half the population), and they see services as more community-led.
+# The `weight` column corrects for that: each under-35 answer counts for more.
+
+# %%
+responses.groupby("age_group").agg(respondents=("respondent_id", "size"),
+                                   weight=("weight", "first"))
+
+# %% [markdown]
+# ## From answers to a position
+#
+# The method, in plain words:
+#
+# 1. **Code each answer** 0 = professionals, 1 = co-planning / co-delivery, 2 = community.
+# 2. **Average** the codes for a service, on each axis, using the weights. The result is a
+#    point between 0 and 2 on each axis: the service's *position*.
+# 3. **Say how sure we are** with a bootstrap: resample the respondents with replacement a
+#    thousand times, recompute the position each time, and keep the middle 95% of the
+#    results as the interval. If the survey were repeated, positions would usually fall in
+#    that range.
+# 4. **Name the cell** the position falls in: a position below 0.5 is "professionals",
+#    0.5 to 1.5 the middle level, above 1.5 "community". A service whose interval crosses
+#    0.5 or 1.5 could belong to the neighbouring cell: the summary says which.
+
+# %%
+northbridge_2025 = responses.query("council == 'Northbridge' and wave == 2025")
+placements = place_services(
+    northbridge_2025,
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=1,
+)
+placements.round(2)
+
+# %%
+print(placement_summary(placements))
+
+# %%
+ax = plot_grid(placements, title="Northbridge, 2025: services on the grid (weighted)")
+save_figure(ax, "01_grid_northbridge_2025")
+
+# %% [markdown]
+# ### Did the method find the truth?
+#
+# Because the survey is synthetic we know each service's true position. The generator is
+# seeded, so `make_services_survey(seed=SERVICES_SURVEY_SEED)` rebuilds the shipped file
+# and its planted truth. We check how many true positions fall inside their intervals.
+
+# %%
+truth = make_services_survey(seed=SERVICES_SURVEY_SEED).truth
+check = placements.merge(
+    truth.query("council == 'Northbridge' and wave == 2025"), on="service",
+    suffixes=("", "_true"),
+)
+check["planning_covered"] = check["planning_true"].between(check["planning_low"],
+                                                           check["planning_high"])
+check["delivery_covered"] = check["delivery_true"].between(check["delivery_low"],
+                                                           check["delivery_high"])
+check[["planning_covered", "delivery_covered"]].mean()
+
+# %% [markdown]
+# About 95% is what a 95% interval promises; with 20 services an occasional miss is
+# expected. The test suite repeats this over many simulated surveys.
+#
+# ### Why the weights matter
+#
+# Without weights the over-represented over-35s pull every position towards their view.
+
+# %%
+unweighted = place_services(northbridge_2025, service="service", planning="planning",
+                            delivery="delivery", seed=1)
+comparison = placements[["service", "planning", "cell"]].merge(
+    unweighted[["service", "planning", "cell"]], on="service",
+    suffixes=("_weighted", "_unweighted"),
+)
+comparison["planning_difference"] = comparison["planning_weighted"] - comparison["planning_unweighted"]
+comparison.sort_values("planning_difference", ascending=False).round(2).head(8)
+
+# %% [markdown]
+# ## Averages hide disagreement: cell shares
+#
+# A position of 1.0 can mean everyone says "co-planning" or half say "professionals" and
+# half "community". The share of respondents who put a service in each of the nine cells
+# shows which.
+
+# %%
+shares = cell_shares(northbridge_2025, service="service", planning="planning",
+                     delivery="delivery", weight="weight")
+ax = plot_cell_shares(shares, title="Northbridge, 2025: where respondents put each service")
+save_figure(ax, "01_grid_cell_shares")
+
+# %% [markdown]
+# ## Movement between waves
+#
+# The two waves are independent samples, so the shift between them gets its own bootstrap
+# interval. A service *moved* when an interval of its shift excludes zero. With twenty
+# services, one may appear to move by chance alone at the 95% level; the planted movers
+# in this survey are Libraries, Parks and green spaces, Youth clubs and Social care.
+
+# %%
+northbridge = responses.query("council == 'Northbridge'")
+moves = movement(northbridge, service="service", wave="wave", planning="planning",
+                 delivery="delivery", weight="weight", seed=2)
+print(movement_summary(moves))
+
+# %%
+ax = plot_movement(moves, title="Northbridge: movement from 2023 to 2025")
+save_figure(ax, "01_grid_movement")
+
+# %% [markdown]
+# ## Naming a blank cell
+#
+# Four cells are blank on purpose. Suppose your council calls co-planned, professionally
+# delivered services *consultative services*. Pass the name as a mapping: nothing global
+# changes, and every function that labels cells accepts the same `names=`.
+
+# %%
+our_names = {("co-planning", "professionals"): "Consultative services"}
+named = place_services(northbridge_2025, service="service", planning="planning",
+                       delivery="delivery", weight="weight", seed=1, names=our_names)
+named.loc[named["cell"] == "Consultative services", ["service", "planning", "delivery"]].round(2)
+
+# %%
+ax = plot_grid(named, names=our_names, title="Northbridge, 2025, with a named blank cell")
+save_figure(ax, "01_grid_named_cell")
+
+# %% [markdown]
+# ## Explore it yourself
+#
+# Pick a council and a wave; tick or untick the weights. (The explorer computes with fewer
+# bootstrap resamples, so its intervals wobble slightly from the ones above.)
+
+# %%
+GridExplorer(responses, weight="weight")
+
+# %% [markdown]
+# ## Real data: how does Toronto engage its residents?
+#
+# The City of Toronto's Public Engagement Review survey (2023; Open Government Licence –
+# Toronto. *Contains information licensed under the Open Government Licence – Toronto.*)
+# asked 962 residents which engagement activities they had taken part in (tick boxes) and
+# how far they agree with statements about how the City engages (five-point scale). The
+# file is Windows-1252, two "Other" columns have swapped labels and three statements are
+# worded negatively: the documented mapping `TORONTO_ENGAGEMENT_MAPPING` handles all
+# three, and the loader's summary says what it did.
+
+# %%
+toronto = load_dataset("toronto_engagement")
+print(toronto.summary())
+
+# %% [markdown]
+# ### Which rungs of the ladder did residents reach?
+#
+# A crosswalk (`TORONTO_ACTIVITY_RUNGS`) puts each activity on the rung its usual form sits
+# on: an open house informs (rung 3), a survey consults (4), an advisory committee
+# placates (5), co-designing a space is a partnership (6), participatory budgeting
+# delegates power (7). Petitions, protests, 311 reports and contacting a councillor are
+# started by residents, not offered by the City, so they are not on the ladder. The
+# crosswalk is a judgement: change it and see what moves.
+
+# %%
+activity_rungs(toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS).round(3)
+
+# %%
+highest = highest_rungs(toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS)
+print(ladder_summary(highest))
+ax = plot_ladder(highest, title="Toronto residents: highest rung of City-led engagement")
+save_figure(ax, "01_grid_toronto_ladder")
+
+# %% [markdown]
+# ### What residents think of the engagement
+#
+# The statements are shown as diverging bars: disagreement to the left, agreement to the
+# right, the neutral answer split across zero. The three negatively worded statements are
+# reverse-coded first, so agreement is favourable on every bar. Blank answers are left out
+# of each statement's base (its *n*).
+
+# %%
+aligned = align_reverse_worded(toronto.data)
+q3_items = [item for item in aligned.attrs["likert_items"] if item.startswith("q3_")
+            and item != "q3_other_rating"]
+table = likert_table(aligned, items=q3_items, scale=aligned.attrs["likert_scale"],
+                     labels=item_labels(aligned, q3_items))
+ax = plot_likert(table, title="How the City of Toronto engages residents (2023)")
+save_figure(ax, "01_grid_toronto_likert")
+
+# %% [markdown]
+# Reading the two charts together: most residents' engagement stops at consultation, and
+# more residents disagree than agree that they can see how their participation made a
+# difference, the mark of tokenism on Arnstein's ladder.
+#
+# ### What would a survey need to ask to place services on the full grid?
+#
+# The Toronto survey asks about *engagement*, which is the planning axis only, and not
+# service by service. To place services on the full grid a survey needs, **for each
+# service** a respondent uses or knows:
+#
+# 1. *Who decides how this service is planned?* Council staff or professionals / council
+#    and residents together / residents or community groups (the three planning levels).
+# 2. *Who delivers it day to day?* Council or contracted staff / staff and residents
+#    together / residents, volunteers or community groups.
+# 3. The respondent's characteristics that the sample can be weighted on (age, area), and
+#    an identifier so the same questions can be asked again in a later wave.
+#
+# Such a file loads with `read_survey(path, columns={...})` and feeds `place_services`
+# directly.
+#
+# ## Exercises
+#
+# Worked answers are in `answers/01_grid.py`.
+#
+# 1. Place Eastmoor's services in 2023. Which placements are uncertain, and why?
+# 2. For Westfield 2025, which services change cell when you drop the weights?
+# 3. Name a second blank cell (community planned, co-delivered) and redraw the grid.
+# 4. In the Toronto survey, which statement is the most negative once reverse-coded? Try
+#    `neutral="exclude"` in `likert_table`: does the ranking change?
+# 5. Move the leadership programme (`q1_leadership_program`) from rung 2 to rung 6 in the
+#    crosswalk. How does the share reaching citizen power change?

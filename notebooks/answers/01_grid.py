@@ -1,0 +1,115 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Worked answers
+#
+# Answers to the exercises at the end of `01_grid.py`. Try them first.
+
+# %%
+from coprod.charts.grid import plot_grid
+from coprod.charts.likert import likert_table
+from coprod.datasets import load_dataset
+from coprod.engagement import highest_rungs
+from coprod.export import save_figure
+from coprod.grid import place_services, placement_summary
+from coprod.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded
+
+responses = load_dataset("services_survey").data
+
+# %% [markdown]
+# ## 1. Eastmoor, 2023: which placements are uncertain?
+#
+# `placement_summary` lists the services whose 95% interval crosses a cell boundary (0.5
+# or 1.5) on either axis. Their true cell could be the neighbouring one: the position is
+# close to the boundary *and* the sample cannot rule out the other side.
+
+# %%
+eastmoor = place_services(responses.query("council == 'Eastmoor' and wave == 2023"),
+                          service="service", planning="planning", delivery="delivery",
+                          weight="weight", seed=3)
+print(placement_summary(eastmoor))
+
+# %%
+crosses = (
+    (eastmoor["planning_low"] < 0.5) & (eastmoor["planning_high"] > 0.5)
+    | (eastmoor["planning_low"] < 1.5) & (eastmoor["planning_high"] > 1.5)
+    | (eastmoor["delivery_low"] < 0.5) & (eastmoor["delivery_high"] > 0.5)
+    | (eastmoor["delivery_low"] < 1.5) & (eastmoor["delivery_high"] > 1.5)
+)
+eastmoor.loc[crosses, ["service", "planning", "planning_low", "planning_high", "delivery",
+                       "delivery_low", "delivery_high", "cell"]].round(2)
+
+# %% [markdown]
+# ## 2. Westfield, 2025: which services change cell without weights?
+
+# %%
+westfield = responses.query("council == 'Westfield' and wave == 2025")
+columns = {"service": "service", "planning": "planning", "delivery": "delivery", "seed": 4}
+weighted = place_services(westfield, weight="weight", **columns)
+unweighted = place_services(westfield, **columns)
+both = weighted[["service", "cell"]].merge(unweighted[["service", "cell"]], on="service",
+                                           suffixes=("_weighted", "_unweighted"))
+both[both["cell_weighted"] != both["cell_unweighted"]]
+
+# %% [markdown]
+# Services whose position sits near a boundary change cell when the under-represented
+# under-35s are not weighted up: the unweighted mean leans towards the over-35s' view.
+#
+# ## 3. Naming a second blank cell
+
+# %%
+names = {
+    ("co-planning", "professionals"): "Consultative services",
+    ("community", "co-delivery"): "Community-led partnerships",
+}
+northbridge = place_services(responses.query("council == 'Northbridge' and wave == 2025"),
+                             service="service", planning="planning", delivery="delivery",
+                             weight="weight", seed=1, names=names)
+ax = plot_grid(northbridge, names=names, title="Northbridge, 2025, two blank cells named")
+save_figure(ax, "answers_01_two_named_cells")
+
+# %% [markdown]
+# ## 4. The most negative Toronto statement, and the effect of excluding neutral answers
+
+# %%
+toronto = align_reverse_worded(load_dataset("toronto_engagement").data)
+items = [i for i in toronto.attrs["likert_items"] if i.startswith("q3_") and i != "q3_other_rating"]
+scale = toronto.attrs["likert_scale"]
+split = likert_table(toronto, items=items, scale=scale)
+excluded = likert_table(toronto, items=items, scale=scale, neutral="exclude")
+ranking = (
+    split.drop_duplicates("item")[["item", "net"]]
+    .merge(excluded.drop_duplicates("item")[["item", "net"]], on="item",
+           suffixes=("_split", "_exclude"))
+    .sort_values("net_split")
+)
+ranking.round(3)
+
+# %% [markdown]
+# "Some participants have less influence than others on decisions" (reverse-coded) is the
+# most negative either way. Excluding neutral answers changes every net score's base, so
+# the numbers grow, but here the ranking of the most negative items barely moves.
+#
+# ## 5. Moving the leadership programme up the ladder
+
+# %%
+data = load_dataset("toronto_engagement").data
+as_given = highest_rungs(data, crosswalk=TORONTO_ACTIVITY_RUNGS)
+as_partnership = highest_rungs(data, crosswalk={**TORONTO_ACTIVITY_RUNGS,
+                                                "q1_leadership_program": 6})
+{
+    "citizen power, as given": as_given.query("group == 'Citizen power'")["share"].sum(),
+    "citizen power, programme as partnership": as_partnership.query(
+        "group == 'Citizen power'")["share"].sum(),
+}

@@ -1,0 +1,111 @@
+"""Import stays fast (heavy modules load lazily) and the public API keeps its shape."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = [
+    "seaborn",
+    "statsmodels",
+    "ipywidgets",
+    "pandera",
+    "pyreadstat",
+    "openpyxl",
+    "adjustText",
+    "jupytext",
+    "nbclient",
+    "matplotlib.pyplot",
+]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import coprod",
+        "import coprod.grid, coprod.survey, coprod.loading, coprod.datasets, coprod.synth",
+        "import coprod.charts.grid, coprod.charts.likert, coprod.charts.ladder",
+        "import coprod.engagement, coprod.export, coprod.widgets, coprod.run, coprod.cli",
+    ],
+)
+def test_import_does_not_load_heavy_modules(statement):
+    code = f"{statement}; import sys; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_bare_import_loads_no_submodule():
+    code = "import coprod, sys; print(sorted(m for m in sys.modules if m.startswith('coprod.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_lazy_submodule_attribute():
+    import coprod
+
+    assert coprod.grid.PLANNING_LEVELS == ("professionals", "co-planning", "community")
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        coprod.nope  # noqa: B018
+
+
+def _params(func) -> list[str]:
+    return [
+        f"{p.name}{'*' if p.kind is p.KEYWORD_ONLY else ''}"
+        for p in inspect.signature(func).parameters.values()
+    ]
+
+
+def test_public_signatures_are_pinned():
+    """Changing one of these breaks users' notebooks: do it on purpose, with a note."""
+    from coprod import charts, datasets, grid, survey
+    from coprod.charts import grid as grid_charts
+    from coprod.charts import likert
+
+    assert charts is not None
+    assert _params(grid.place_services) == [
+        "responses",
+        "service*",
+        "planning*",
+        "delivery*",
+        "weight*",
+        "by*",
+        "n_boot*",
+        "seed*",
+        "names*",
+    ]
+    assert _params(grid.cell_name) == ["planning", "delivery", "names"]
+    assert _params(grid.movement) == [
+        "responses",
+        "service*",
+        "wave*",
+        "planning*",
+        "delivery*",
+        "weight*",
+        "by*",
+        "n_boot*",
+        "seed*",
+        "names*",
+    ]
+    assert _params(grid.cell_shares)[:6] == [
+        "responses",
+        "service*",
+        "planning*",
+        "delivery*",
+        "weight*",
+        "by*",
+    ]
+    assert _params(survey.read_survey)[:3] == ["path", "columns*", "likert*"]
+    assert _params(datasets.load_dataset) == ["name"]
+    assert _params(datasets.list_datasets) == []
+    for plot in (
+        grid_charts.plot_grid,
+        grid_charts.plot_movement,
+        grid_charts.plot_cell_shares,
+        likert.plot_likert,
+    ):
+        params = _params(plot)
+        assert "ax*" in params, plot.__name__
+        assert all(p.endswith("*") for p in params[1:]), plot.__name__

@@ -1,0 +1,47 @@
+"""The main job's runner: executes notebooks in order, reports failures, records figures."""
+
+from __future__ import annotations
+
+from coprod.run import find_notebooks, run_notebooks
+
+GOOD = """# %% [markdown]
+# # A good notebook
+
+# %%
+import matplotlib.pyplot as plt
+from coprod.export import save_figure
+fig, ax = plt.subplots()
+ax.plot([0, 1], [0, 1])
+save_figure(ax, "good_line", formats=("png",))
+"""
+
+BAD = """# %%
+x = 1
+
+# %%
+raise ValueError("planted failure")
+"""
+
+
+def test_find_notebooks_order(tmp_path):
+    for name in ["10_b.py", "02_a.py", "answers/02_a.py", "_helper.py"]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# %%\n")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_notebooks(tmp_path)]
+    assert found == ["02_a.py", "10_b.py", "answers/02_a.py"]
+
+
+def test_run_reports_each_notebook_and_failure(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    (notebooks / "01_good.py").write_text(GOOD)
+    (notebooks / "02_bad.py").write_text(BAD)
+    lines = []
+    runs = run_notebooks(notebooks, tmp_path / "out", on_done=lambda r: lines.append(r.line()))
+    assert [r.notebook.as_posix() for r in runs] == ["01_good.py", "02_bad.py"]
+    good, bad = runs
+    assert good.ok and [f.name for f in good.figures] == ["good_line.png"]
+    assert (tmp_path / "out" / "figures" / "good_line.png").exists()
+    assert not bad.ok and "planted failure" in bad.error
+    assert bad.html.exists()  # the partial notebook is still written, for reading the error
+    assert lines[0].startswith("ok") and lines[1].startswith("FAILED")
