@@ -84,8 +84,17 @@ planning_rungs()
 
 # %%
 no_services = pd.DataFrame(
-    columns=["service", "n", "planning", "delivery", "planning_low", "planning_high",
-             "delivery_low", "delivery_high", "cell"]
+    columns=[
+        "service",
+        "n",
+        "planning",
+        "delivery",
+        "planning_low",
+        "planning_high",
+        "delivery_low",
+        "delivery_high",
+        "cell",
+    ]
 )
 ax = plot_grid(no_services, title="Bovaird's planning × delivery grid")
 save_figure(ax, "00_tour_empty_grid")

@@ -64,8 +64,9 @@ responses.groupby(["council", "wave"]).size().unstack()
 # The `weight` column corrects for that: each under-35 answer counts for more.
 
 # %%
-responses.groupby("age_group").agg(respondents=("respondent_id", "size"),
-                                   weight=("weight", "first"))
+responses.groupby("age_group").agg(
+    respondents=("respondent_id", "size"), weight=("weight", "first")
+)
 
 # %% [markdown]
 # ## From answers to a position
@@ -112,13 +113,16 @@ save_figure(ax, "01_grid_northbridge_2025")
 # %%
 truth = make_services_survey(seed=SERVICES_SURVEY_SEED).truth
 check = placements.merge(
-    truth.query("council == 'Northbridge' and wave == 2025"), on="service",
+    truth.query("council == 'Northbridge' and wave == 2025"),
+    on="service",
     suffixes=("", "_true"),
 )
-check["planning_covered"] = check["planning_true"].between(check["planning_low"],
-                                                           check["planning_high"])
-check["delivery_covered"] = check["delivery_true"].between(check["delivery_low"],
-                                                           check["delivery_high"])
+check["planning_covered"] = check["planning_true"].between(
+    check["planning_low"], check["planning_high"]
+)
+check["delivery_covered"] = check["delivery_true"].between(
+    check["delivery_low"], check["delivery_high"]
+)
 check[["planning_covered", "delivery_covered"]].mean()
 
 # %% [markdown]
@@ -130,13 +134,17 @@ check[["planning_covered", "delivery_covered"]].mean()
 # Without weights the over-represented over-35s pull every position towards their view.
 
 # %%
-unweighted = place_services(northbridge_2025, service="service", planning="planning",
-                            delivery="delivery", seed=1)
+unweighted = place_services(
+    northbridge_2025, service="service", planning="planning", delivery="delivery", seed=1
+)
 comparison = placements[["service", "planning", "cell"]].merge(
-    unweighted[["service", "planning", "cell"]], on="service",
+    unweighted[["service", "planning", "cell"]],
+    on="service",
     suffixes=("_weighted", "_unweighted"),
 )
-comparison["planning_difference"] = comparison["planning_weighted"] - comparison["planning_unweighted"]
+comparison["planning_difference"] = (
+    comparison["planning_weighted"] - comparison["planning_unweighted"]
+)
 comparison.sort_values("planning_difference", ascending=False).round(2).head(8)
 
 # %% [markdown]
@@ -147,8 +155,9 @@ comparison.sort_values("planning_difference", ascending=False).round(2).head(8)
 # shows which.
 
 # %%
-shares = cell_shares(northbridge_2025, service="service", planning="planning",
-                     delivery="delivery", weight="weight")
+shares = cell_shares(
+    northbridge_2025, service="service", planning="planning", delivery="delivery", weight="weight"
+)
 ax = plot_cell_shares(shares, title="Northbridge, 2025: where respondents put each service")
 save_figure(ax, "01_grid_cell_shares")
 
@@ -162,8 +171,15 @@ save_figure(ax, "01_grid_cell_shares")
 
 # %%
 northbridge = responses.query("council == 'Northbridge'")
-moves = movement(northbridge, service="service", wave="wave", planning="planning",
-                 delivery="delivery", weight="weight", seed=2)
+moves = movement(
+    northbridge,
+    service="service",
+    wave="wave",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=2,
+)
 print(movement_summary(moves))
 
 # %%
@@ -179,8 +195,15 @@ save_figure(ax, "01_grid_movement")
 
 # %%
 our_names = {("co-planning", "professionals"): "Consultative services"}
-named = place_services(northbridge_2025, service="service", planning="planning",
-                       delivery="delivery", weight="weight", seed=1, names=our_names)
+named = place_services(
+    northbridge_2025,
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=1,
+    names=our_names,
+)
 named.loc[named["cell"] == "Consultative services", ["service", "planning", "delivery"]].round(2)
 
 # %%
@@ -240,10 +263,17 @@ save_figure(ax, "01_grid_toronto_ladder")
 
 # %%
 aligned = align_reverse_worded(toronto.data)
-q3_items = [item for item in aligned.attrs["likert_items"] if item.startswith("q3_")
-            and item != "q3_other_rating"]
-table = likert_table(aligned, items=q3_items, scale=aligned.attrs["likert_scale"],
-                     labels=item_labels(aligned, q3_items))
+q3_items = [
+    item
+    for item in aligned.attrs["likert_items"]
+    if item.startswith("q3_") and item != "q3_other_rating"
+]
+table = likert_table(
+    aligned,
+    items=q3_items,
+    scale=aligned.attrs["likert_scale"],
+    labels=item_labels(aligned, q3_items),
+)
 ax = plot_likert(table, title="How the City of Toronto engages residents (2023)")
 save_figure(ax, "01_grid_toronto_likert")
 

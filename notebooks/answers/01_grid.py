@@ -35,9 +35,14 @@ responses = load_dataset("services_survey").data
 # close to the boundary *and* the sample cannot rule out the other side.
 
 # %%
-eastmoor = place_services(responses.query("council == 'Eastmoor' and wave == 2023"),
-                          service="service", planning="planning", delivery="delivery",
-                          weight="weight", seed=3)
+eastmoor = place_services(
+    responses.query("council == 'Eastmoor' and wave == 2023"),
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=3,
+)
 print(placement_summary(eastmoor))
 
 # %%
@@ -47,8 +52,19 @@ crosses = (
     | (eastmoor["delivery_low"] < 0.5) & (eastmoor["delivery_high"] > 0.5)
     | (eastmoor["delivery_low"] < 1.5) & (eastmoor["delivery_high"] > 1.5)
 )
-eastmoor.loc[crosses, ["service", "planning", "planning_low", "planning_high", "delivery",
-                       "delivery_low", "delivery_high", "cell"]].round(2)
+eastmoor.loc[
+    crosses,
+    [
+        "service",
+        "planning",
+        "planning_low",
+        "planning_high",
+        "delivery",
+        "delivery_low",
+        "delivery_high",
+        "cell",
+    ],
+].round(2)
 
 # %% [markdown]
 # ## 2. Westfield, 2025: which services change cell without weights?
@@ -58,8 +74,9 @@ westfield = responses.query("council == 'Westfield' and wave == 2025")
 columns = {"service": "service", "planning": "planning", "delivery": "delivery", "seed": 4}
 weighted = place_services(westfield, weight="weight", **columns)
 unweighted = place_services(westfield, **columns)
-both = weighted[["service", "cell"]].merge(unweighted[["service", "cell"]], on="service",
-                                           suffixes=("_weighted", "_unweighted"))
+both = weighted[["service", "cell"]].merge(
+    unweighted[["service", "cell"]], on="service", suffixes=("_weighted", "_unweighted")
+)
 both[both["cell_weighted"] != both["cell_unweighted"]]
 
 # %% [markdown]
@@ -73,9 +90,15 @@ names = {
     ("co-planning", "professionals"): "Consultative services",
     ("community", "co-delivery"): "Community-led partnerships",
 }
-northbridge = place_services(responses.query("council == 'Northbridge' and wave == 2025"),
-                             service="service", planning="planning", delivery="delivery",
-                             weight="weight", seed=1, names=names)
+northbridge = place_services(
+    responses.query("council == 'Northbridge' and wave == 2025"),
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=1,
+    names=names,
+)
 ax = plot_grid(northbridge, names=names, title="Northbridge, 2025, two blank cells named")
 save_figure(ax, "answers_01_two_named_cells")
 
@@ -90,8 +113,11 @@ split = likert_table(toronto, items=items, scale=scale)
 excluded = likert_table(toronto, items=items, scale=scale, neutral="exclude")
 ranking = (
     split.drop_duplicates("item")[["item", "net"]]
-    .merge(excluded.drop_duplicates("item")[["item", "net"]], on="item",
-           suffixes=("_split", "_exclude"))
+    .merge(
+        excluded.drop_duplicates("item")[["item", "net"]],
+        on="item",
+        suffixes=("_split", "_exclude"),
+    )
     .sort_values("net_split")
 )
 ranking.round(3)
@@ -106,10 +132,12 @@ ranking.round(3)
 # %%
 data = load_dataset("toronto_engagement").data
 as_given = highest_rungs(data, crosswalk=TORONTO_ACTIVITY_RUNGS)
-as_partnership = highest_rungs(data, crosswalk={**TORONTO_ACTIVITY_RUNGS,
-                                                "q1_leadership_program": 6})
+as_partnership = highest_rungs(
+    data, crosswalk={**TORONTO_ACTIVITY_RUNGS, "q1_leadership_program": 6}
+)
 {
     "citizen power, as given": as_given.query("group == 'Citizen power'")["share"].sum(),
-    "citizen power, programme as partnership": as_partnership.query(
-        "group == 'Citizen power'")["share"].sum(),
+    "citizen power, programme as partnership": as_partnership.query("group == 'Citizen power'")[
+        "share"
+    ].sum(),
 }
