@@ -59,6 +59,8 @@ import pandas as pd
 __all__ = [
     "CELL_BOUNDARIES",
     "DELIVERY_LEVELS",
+    "MOVEMENT_COLUMNS",
+    "PLACEMENT_COLUMNS",
     "NAMED_CELLS",
     "PLANNING_LEVELS",
     "LevelError",
@@ -78,6 +80,38 @@ __all__ = [
 ]
 
 PLANNING_LEVELS: tuple[str, str, str] = ("professionals", "co-planning", "community")
+
+#: Columns of a :func:`place_services` result (after any ``by`` columns).
+PLACEMENT_COLUMNS: tuple[str, ...] = (
+    "service",
+    "n",
+    "planning",
+    "delivery",
+    "planning_low",
+    "planning_high",
+    "delivery_low",
+    "delivery_high",
+    "cell",
+)
+#: Columns of a :func:`movement` result (after any ``by`` columns).
+MOVEMENT_COLUMNS: tuple[str, ...] = (
+    "service",
+    "wave_from",
+    "wave_to",
+    "planning_from",
+    "delivery_from",
+    "planning_to",
+    "delivery_to",
+    "planning_shift",
+    "planning_shift_low",
+    "planning_shift_high",
+    "delivery_shift",
+    "delivery_shift_low",
+    "delivery_shift_high",
+    "cell_from",
+    "cell_to",
+    "moved",
+)
 """Planning levels in code order: 0 = professionals, 1 = co-planning, 2 = community."""
 
 DELIVERY_LEVELS: tuple[str, str, str] = ("professionals", "co-delivery", "community")
@@ -808,25 +842,7 @@ def movement(
     )
     pair_to = np.flatnonzero(same.to_numpy()) + 1
     a, b = order[pair_to - 1], order[pair_to]  # group ids of the earlier and later wave
-    columns = [
-        *by_cols,
-        "service",
-        "wave_from",
-        "wave_to",
-        "planning_from",
-        "delivery_from",
-        "planning_to",
-        "delivery_to",
-        "planning_shift",
-        "planning_shift_low",
-        "planning_shift_high",
-        "delivery_shift",
-        "delivery_shift_low",
-        "delivery_shift_high",
-        "cell_from",
-        "cell_to",
-        "moved",
-    ]
+    columns = [*by_cols, *MOVEMENT_COLUMNS]
     out = skeys.loc[pair_to, [*by_cols, "service"]].reset_index(drop=True)
     out["wave_from"] = keys[wave].iloc[a].reset_index(drop=True)
     out["wave_to"] = keys[wave].iloc[b].reset_index(drop=True)

@@ -35,7 +35,14 @@ import pandas as pd
 from coprod.charts.grid import plot_grid
 from coprod.datasets import list_datasets
 from coprod.export import save_figure
-from coprod.grid import arnstein_ladder, cell_name, cells, describe_cell, planning_rungs
+from coprod.grid import (
+    PLACEMENT_COLUMNS,
+    arnstein_ladder,
+    cell_name,
+    cells,
+    describe_cell,
+    planning_rungs,
+)
 
 pd.set_option("display.max_colwidth", 80)
 
@@ -83,19 +90,7 @@ planning_rungs()
 # Notebook 01 puts services on it.
 
 # %%
-no_services = pd.DataFrame(
-    columns=[
-        "service",
-        "n",
-        "planning",
-        "delivery",
-        "planning_low",
-        "planning_high",
-        "delivery_low",
-        "delivery_high",
-        "cell",
-    ]
-)
+no_services = pd.DataFrame(columns=PLACEMENT_COLUMNS)
 ax = plot_grid(no_services, title="Bovaird's planning × delivery grid")
 save_figure(ax, "00_tour_empty_grid")
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.colors import to_hex, to_rgb
+
+if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
+    from matplotlib.axes import Axes
 
 #: Okabe & Ito (2008) qualitative palette, safe for the common colour-vision
 #: deficiencies. Black is left out: it is reserved for highlight edges and text.

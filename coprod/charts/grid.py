@@ -21,14 +21,12 @@ from :func:`coprod.grid.cells`; the four cells Bovaird leaves blank are drawn as
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
-from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from coprod.charts._style import (
@@ -54,6 +52,10 @@ from coprod.grid import (
     describe_cell,
     planning_rungs,
 )
+
+if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
+    from matplotlib.axes import Axes
+    from matplotlib.text import Text
 
 __all__ = [
     "cell_shares_chart_data",

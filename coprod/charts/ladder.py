@@ -7,8 +7,9 @@ three groups, with the respondents who ticked no City-led activity set apart at 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from coprod.charts._style import (
@@ -20,6 +21,9 @@ from coprod.charts._style import (
     TITLE_SIZE,
     get_ax,
 )
+
+if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
+    from matplotlib.axes import Axes
 
 GROUP_COLOURS = {
     "none": "#D9D9D9",

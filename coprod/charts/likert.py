@@ -24,11 +24,10 @@ For an even-length scale there is no neutral level and the three modes coincide.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory, offset_copy
@@ -46,6 +45,9 @@ from coprod.charts._style import (
     text_colour_for,
     wrap,
 )
+
+if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
+    from matplotlib.axes import Axes
 
 __all__ = ["NEUTRAL_MODES", "likert_table", "plot_likert"]
 
