@@ -16,8 +16,27 @@ def _survey_checker(path: Path, **options):
     return read_survey(path, **options)
 
 
-# kind -> loader used by ``coprod check FILE --kind KIND``; later kinds are added here.
-CHECKERS: dict[str, Callable] = {"survey": _survey_checker}
+def _complaints_checker(path: Path, **options):
+    from coprod.complaint_log import read_complaints
+
+    return read_complaints(path, **options)
+
+
+def _report_counts_checker(path: Path, **options):
+    from coprod.counts import read_report_counts
+
+    unsupported = set(options) - {"columns"}
+    if unsupported:
+        raise SystemExit(f"--kind report_counts takes only --column, not {sorted(unsupported)}")
+    return read_report_counts(path, **options)
+
+
+# kind -> loader used by ``coprod check FILE --kind KIND``; new kinds are added here.
+CHECKERS: dict[str, Callable] = {
+    "survey": _survey_checker,
+    "complaints": _complaints_checker,
+    "report_counts": _report_counts_checker,
+}
 
 
 def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
@@ -103,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_datasets)
 
     p = sub.add_parser("check", help="vet a file: rows read, loaded and quarantined, and why")
-    p.add_argument("file")
+    p.add_argument("file", help="a file (or, for --kind report_counts, a folder of monthly files)")
     p.add_argument("--kind", required=True, choices=sorted(CHECKERS))
     p.add_argument(
         "--column",

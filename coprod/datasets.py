@@ -66,6 +66,24 @@ def _read_toronto_extract(path: Path) -> LoadResult:
     return read_survey(path, **TORONTO_ENGAGEMENT_MAPPING)
 
 
+def _read_complaints_log(path: Path) -> LoadResult:
+    from coprod.complaint_log import read_complaints
+
+    return read_complaints(path)
+
+
+def _read_contacts(path: Path) -> LoadResult:
+    from coprod.counts import read_denominators
+
+    return read_denominators(path, columns={"denominator": "contacts"})
+
+
+def _read_fixmystreet_extract(path: Path) -> LoadResult:
+    from coprod.counts import read_report_counts
+
+    return read_report_counts(path)
+
+
 _REGISTRY = MappingProxyType(
     {
         d.name: d
@@ -93,6 +111,42 @@ _REGISTRY = MappingProxyType(
                 "(see data/toronto_engagement/SOURCE.txt)",
                 licence="Open Government Licence - Toronto (attribution required)",
                 loader=_read_toronto_extract,
+            ),
+            Dataset(
+                name="complaints_log",
+                title="Synthetic complaint log: one council, 8 services, 2021-2024, planted changes",
+                kind="complaints",
+                path="complaints_log.csv",
+                rows=11_606,
+                schema="complaint_log",
+                source="Synthetic, made by coprod.synth.make_complaint_log "
+                "(see data/complaints_log.SOURCE.txt)",
+                licence="CC0 1.0 (public domain)",
+                loader=_read_complaints_log,
+            ),
+            Dataset(
+                name="complaints_contacts",
+                title="Synthetic contacts per service and month: denominators for complaint rates",
+                kind="denominators",
+                path="complaints_contacts.csv",
+                rows=384,
+                schema="denominators",
+                source="Synthetic, made by coprod.synth.make_complaint_log "
+                "(see data/complaints_log.SOURCE.txt)",
+                licence="CC0 1.0 (public domain)",
+                loader=_read_contacts,
+            ),
+            Dataset(
+                name="fixmystreet_extract",
+                title="FixMyStreet problem reports per month, 10 council areas, 2012-2020",
+                kind="report_counts",
+                path="fixmystreet_extract",
+                rows=892,
+                schema="report_counts",
+                source="mySociety FixMyStreet, fms_geographic_data "
+                "(see data/fixmystreet_extract/SOURCE.txt)",
+                licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
+                loader=_read_fixmystreet_extract,
             ),
         )
     }
@@ -134,7 +188,7 @@ def load_dataset(name: str) -> LoadResult:
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
         raise KeyError(f"no data set named {name!r}; known data sets: {known}") from None
-    if not dataset.file.is_file():
+    if not dataset.file.exists():
         raise FileNotFoundError(
             f"data set {name!r} should be at {dataset.file} but is not; "
             "run from a full clone of the repository or set COPROD_DATA_DIR"

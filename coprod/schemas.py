@@ -7,8 +7,8 @@ blanks). :meth:`Schema.to_pandera` builds the matching pandera ``DataFrameSchema
 when a loader validates a table (pandera is imported only then).
 
 Loaders look their schema up here, so the documentation and the checks cannot
-drift apart. Schemas in this module: :data:`SERVICES_SURVEY` and
-:data:`ENGAGEMENT_SURVEY`.
+drift apart. Schemas in this module: :data:`SERVICES_SURVEY`,
+:data:`ENGAGEMENT_SURVEY`, :data:`COMPLAINT_LOG` and :data:`REPORT_COUNTS`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,17 @@ import pandas as pd
 
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS
 
-__all__ = ["ENGAGEMENT_SURVEY", "SCHEMAS", "SERVICES_SURVEY", "Field", "Schema", "get_schema"]
+__all__ = [
+    "DENOMINATORS",
+    "COMPLAINT_LOG",
+    "ENGAGEMENT_SURVEY",
+    "REPORT_COUNTS",
+    "SCHEMAS",
+    "SERVICES_SURVEY",
+    "Field",
+    "Schema",
+    "get_schema",
+]
 
 
 @dataclass(frozen=True)
@@ -238,9 +248,139 @@ ENGAGEMENT_SURVEY = Schema(
 )
 """Survey of Likert items and tick boxes (see :func:`coprod.survey.read_survey`)."""
 
+COMPLAINT_LOG = Schema(
+    name="complaint_log",
+    description=(
+        "One row per complaint to a council: the service, when it was received and "
+        "closed, how serious it was, how far it went and whether it was upheld."
+    ),
+    key=("complaint_id",),
+    fields=(
+        Field(
+            "complaint_id",
+            "text",
+            description="Complaint reference as given in the file (kept as text).",
+        ),
+        Field("service", "text", description="The service complained about."),
+        Field("council", "text", required=False, description="Council (local authority)."),
+        Field(
+            "received",
+            "date",
+            description="Date received (dd/mm/yyyy or yyyy-mm-dd, optionally with a time); "
+            "not after today.",
+        ),
+        Field("category", "text", required=False, description="What the complaint is about."),
+        Field(
+            "severity",
+            "level",
+            required=False,
+            description="How serious the complaint is, least serious first (optional, but "
+            "usually given; a loader may declare other levels).",
+            allowed=("low", "medium", "high"),
+        ),
+        Field(
+            "stage",
+            "level",
+            required=False,
+            description="Furthest stage of the complaints procedure reached, in order of "
+            "escalation.",
+            allowed=("stage 1", "stage 2", "ombudsman"),
+        ),
+        Field(
+            "upheld",
+            "level",
+            required=False,
+            description="Outcome; blank while the complaint is open.",
+            allowed=("upheld", "partly upheld", "not upheld"),
+        ),
+        Field(
+            "closed",
+            "date",
+            required=False,
+            description="Date closed; blank while open; not before received.",
+        ),
+        Field(
+            "complainant_name",
+            "text",
+            required=False,
+            personal=True,
+            description="Name of the complainant (personal: dropped unless asked for).",
+        ),
+        Field(
+            "address",
+            "text",
+            required=False,
+            personal=True,
+            description="Complainant's address (personal: dropped unless asked for).",
+        ),
+        Field(
+            "details",
+            "text",
+            required=False,
+            personal=True,
+            description="Free-text description (may hold personal data: dropped unless asked for).",
+        ),
+    ),
+)
+"""A council complaint log (see :mod:`coprod.complaint_log`)."""
+
+REPORT_COUNTS = Schema(
+    name="report_counts",
+    description=(
+        "Counts already aggregated per period and area (e.g. FixMyStreet reports per "
+        "Local Authority District per month): one row per period x key (x category). "
+        "An absent combination means zero, by the publisher's rule."
+    ),
+    key=("period", "lad", "category"),
+    fields=(
+        Field(
+            "period",
+            "date",
+            description="First day of the period (month), from the file name.",
+        ),
+        Field(
+            "lad", "text", description="Area code (ONS GSS code of the Local Authority District)."
+        ),
+        Field(
+            "category",
+            "text",
+            required=False,
+            description="Category of the counts, when the files have one (e.g. SHEF_C_CODE); "
+            "part of the key when present.",
+        ),
+        Field("reports", "integer", description="Number of reports (>= 0).", at_least=0),
+        Field(
+            "unique_users",
+            "integer",
+            required=False,
+            description="Number of distinct users who made them (>= 0).",
+            at_least=0,
+        ),
+    ),
+)
+"""Aggregated report counts per period (see :mod:`coprod.counts`)."""
+
+DENOMINATORS = Schema(
+    name="denominators",
+    description=(
+        "Denominators for rates: residents, or contacts with a service, per key (e.g. "
+        "service) and period. Read with coprod.counts.read_denominators."
+    ),
+    key=("service", "period"),
+    fields=(
+        Field("service", "text", description="The group the denominator belongs to."),
+        Field("period", "date", description="First day of the period (UK or ISO dates)."),
+        Field("denominator", "number", description="Residents or contacts (> 0).", greater_than=0),
+    ),
+)
+"""Denominators per group and period (see :func:`coprod.counts.read_denominators`)."""
+
 #: All declared schemas by name (read-only).
 SCHEMAS: Mapping[str, Schema] = MappingProxyType(
-    {s.name: s for s in (SERVICES_SURVEY, ENGAGEMENT_SURVEY)}
+    {
+        s.name: s
+        for s in (SERVICES_SURVEY, ENGAGEMENT_SURVEY, COMPLAINT_LOG, REPORT_COUNTS, DENOMINATORS)
+    }
 )
 
 

@@ -10,6 +10,12 @@ Generators
 - :func:`make_services_survey` / :func:`write_services_survey`: a survey asking
   residents who plans and who delivers local services, to be placed on the
   planning x delivery grid of :mod:`coprod.grid` (Bovaird 2007).
+- :func:`make_complaint_log` / :func:`write_complaint_log` /
+  :func:`write_complaint_contacts`: a council complaint log (one row per
+  complaint) with a planted step in one service's count, a shift towards
+  serious complaints at flat counts in another, and a winter peak in a third;
+  plus monthly service contacts as denominators. Measured by
+  :mod:`coprod.complaints`.
 
 Shared pieces meant for further generators (e.g. complaints): the service
 catalogue :data:`SERVICE_CATALOGUE` (with each service's planted position),
@@ -28,17 +34,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coprod.complaints import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, cell_of
 
 __all__ = [
     "AGE_GROUPS",
+    "BASE_SEVERITY_MIX",
+    "COMPLAINTS_SEED",
+    "COMPLAINT_CATEGORIES",
+    "COMPLAINT_LOG_COLUMNS",
+    "COMPLAINT_RATES",
+    "COMPLAINT_SERVICES",
+    "CONTACTS_PER_COMPLAINT",
     "DEFAULT_COUNCILS",
     "DEFAULT_MOVERS",
     "SERVICES_SURVEY_SEED",
+    "SERIOUS_SEVERITY_MIX",
     "SERVICE_CATALOGUE",
     "ServiceSpec",
+    "SyntheticComplaints",
     "SyntheticSurvey",
+    "make_complaint_log",
     "make_services_survey",
+    "write_complaint_contacts",
+    "write_complaint_log",
     "write_services_survey",
 ]
 
@@ -380,6 +399,561 @@ def write_services_survey(
     survey = make_services_survey(seed=seed)
     frame = survey.responses.sort_values(["council", "wave", "respondent_id"], kind="stable")
     frame = frame.assign(weight=frame["weight"].round(6))
+    path = Path(path)
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+# ---------------------------------------------------------------- complaint log
+
+COMPLAINT_SERVICES: tuple[str, ...] = (
+    "Housing repairs",
+    "Social care",
+    "Street lighting",
+    "Refuse collection",
+    "Parks and green spaces",
+    "Libraries",
+    "Road maintenance",
+    "Leisure centres",
+)
+"""Services in the default synthetic complaint log."""
+
+COMPLAINT_RATES: Mapping[str, float] = MappingProxyType(
+    {
+        "Housing repairs": 40.0,
+        "Social care": 25.0,
+        "Street lighting": 25.0,
+        "Refuse collection": 45.0,
+        "Parks and green spaces": 20.0,
+        "Libraries": 20.0,
+        "Road maintenance": 35.0,
+        "Leisure centres": 20.0,
+    }
+)
+"""Baseline mean complaints per month per council (services not listed: 30)."""
+
+CONTACTS_PER_COMPLAINT: Mapping[str, float] = MappingProxyType(
+    {
+        "Housing repairs": 60.0,
+        "Social care": 40.0,
+        "Street lighting": 30.0,
+        "Refuse collection": 200.0,
+        "Parks and green spaces": 80.0,
+        "Libraries": 300.0,
+        "Road maintenance": 50.0,
+        "Leisure centres": 250.0,
+    }
+)
+"""Baseline service contacts per complaint (services not listed: 100)."""
+
+COMPLAINT_CATEGORIES: tuple[str, ...] = (
+    "quality of service",
+    "delay",
+    "communication",
+    "staff conduct",
+    "policy or decision",
+)
+_CATEGORY_P = (0.35, 0.25, 0.18, 0.12, 0.10)
+
+BASE_SEVERITY_MIX: tuple[float, float, float] = (0.55, 0.33, 0.12)
+"""Shares of low, medium and high severity complaints in a stable service."""
+
+SERIOUS_SEVERITY_MIX: tuple[float, float, float] = (0.25, 0.35, 0.40)
+"""The severity mix of the seriousness service from ``seriousness_month`` on."""
+
+_ESCALATE_TO_STAGE2 = np.array([0.10, 0.18, 0.30])  # by severity
+_ESCALATE_TO_OMBUDSMAN = np.array([0.10, 0.20, 0.35])  # of those at stage 2, by severity
+_OUTCOME_P = np.array([[0.20, 0.20, 0.60], [0.28, 0.22, 0.50], [0.38, 0.22, 0.40]])  # by severity
+_STAGE_DAYS = ((2.0, 7.0), (2.0, 12.0), (3.0, 30.0))  # gamma (shape, scale) of days per stage
+_COUNCIL_CODES: Mapping[str, str] = MappingProxyType(
+    {"Northbridge": "NB", "Eastmoor": "EM", "Westfield": "WF"}
+)
+
+COMPLAINTS_SEED = 20250102
+"""Seed of the shipped ``data/complaints_log.csv`` and ``data/complaints_contacts.csv``."""
+
+COMPLAINT_LOG_COLUMNS: tuple[str, ...] = (
+    "complaint_id",
+    "service",
+    "council",
+    "received",
+    "category",
+    "severity",
+    "stage",
+    "upheld",
+    "closed",
+    "days_to_close",
+)
+
+_TRUTH_COLUMNS = (
+    "service",
+    "change",
+    "measure",
+    "month",
+    "before",
+    "after",
+    "size",
+    "scale",
+    "description",
+)
+
+
+@dataclass(frozen=True)
+class SyntheticComplaints:
+    """A synthetic complaint log, its denominators, the planted truth and the arguments.
+
+    ``log``: one row per complaint, columns :data:`COMPLAINT_LOG_COLUMNS`, sorted by
+    council and received date (ids follow that order). ``severity`` and ``stage`` are
+    ordered Categoricals (:data:`coprod.complaints.SEVERITY_LEVELS`,
+    :data:`~coprod.complaints.STAGE_LEVELS`), ``upheld`` a Categorical of
+    :data:`~coprod.complaints.OUTCOME_LEVELS` (missing while open); ``received`` and
+    ``closed`` are datetime64 dates (``closed`` NaT while open), ``days_to_close``
+    float (NaN while open); the rest plain text (``category`` sometimes blank).
+
+    ``contacts``: one row per council x service x month, columns ``council, service,
+    period, contacts`` (service contacts: a denominator for complaint rates), or
+    None when not asked for.
+
+    ``truth``: what was planted, one row per service and measure, columns
+    ``service, change, measure, month, before, after, size, scale, description``.
+    ``change`` is "step", "seriousness", "seasonal" or "none"; ``measure`` names the
+    :mod:`coprod.complaints` column it shows in (``count``, ``share_high``,
+    ``mean_severity_weight``, ``ombudsman_rate``); ``before``/``after`` are the
+    expected values per council and month either side of ``month`` (NaT when
+    nothing changes); ``size`` is after / before (``scale`` "ratio"), after - before
+    ("difference") or the seasonal amplitude ("amplitude").
+
+    ``params``: the generator's arguments (and the ``extracted`` date), enough to
+    regenerate the data.
+    """
+
+    log: pd.DataFrame
+    contacts: pd.DataFrame | None
+    truth: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _council_codes(councils: Sequence[str]) -> list[str]:
+    """Codes for complaint ids: NB, EM, WF for the fictional councils, else two letters."""
+    known = [_COUNCIL_CODES.get(c) for c in councils]
+    if all(known) and len(set(known)) == len(known):
+        return [str(c) for c in known]
+    codes = [str(c).replace(" ", "")[:2].upper() for c in councils]
+    if len(set(codes)) == len(codes):
+        return codes
+    return _council_prefixes(councils)
+
+
+def _month_index(value: Any, first: np.datetime64, months: int, name: str) -> int:
+    month = np.datetime64(pd.Timestamp(value).to_datetime64(), "M")
+    index = int((month - first) // np.timedelta64(1, "M"))
+    if not 1 <= index <= months - 1:
+        raise ValueError(
+            f"{name} ({value}) must fall after the first month and within the log "
+            f"({first} plus {months} months)"
+        )
+    return index
+
+
+def _check_mix(mix: Sequence[float], name: str) -> np.ndarray:
+    p = np.asarray(mix, dtype=float)
+    if p.shape != (3,) or (p < 0).any() or not np.isclose(p.sum(), 1.0):
+        raise ValueError(f"{name} must be three shares (low, medium, high) summing to 1, not {mix}")
+    return p / p.sum()
+
+
+def make_complaint_log(
+    *,
+    seed: int = 0,
+    services: Sequence[str] = COMPLAINT_SERVICES,
+    councils: Sequence[str] = ("Northbridge",),
+    start: str = "2021-01-01",
+    months: int = 48,
+    base_rate: float | Mapping[str, float] | None = None,
+    step_service: str | None = "Housing repairs",
+    step_month: str = "2023-07",
+    step_factor: float = 1.8,
+    seriousness_service: str | None = "Social care",
+    seriousness_month: str = "2023-01",
+    severity_mix: Sequence[float] = BASE_SEVERITY_MIX,
+    serious_mix: Sequence[float] = SERIOUS_SEVERITY_MIX,
+    seasonal_service: str | None = "Street lighting",
+    seasonal_amplitude: float = 0.5,
+    missing_category: float = 0.02,
+    plant: bool = True,
+    contacts: bool = True,
+) -> SyntheticComplaints:
+    """A synthetic council complaint log with planted changes (and service contacts).
+
+    Design (all planted, all known; see :class:`SyntheticComplaints` for the output):
+
+    - Complaints per council x service x month are Poisson with mean ``base_rate``
+      (default :data:`COMPLAINT_RATES`; a number gives every service the same rate,
+      a mapping must name every service) times the factors below. Each complaint is
+      received on a day drawn uniformly within its month.
+    - **Step** (``plant``): ``step_service``'s mean is multiplied by ``step_factor``
+      from ``step_month`` on; its contacts do not change, so its rate rises too.
+    - **Seriousness** (``plant``): ``seriousness_service``'s counts stay flat but from
+      ``seriousness_month`` on its severity mix moves from ``severity_mix`` to
+      ``serious_mix`` (towards "high"); as escalation is likelier for serious
+      complaints, more of them reach the ombudsman.
+    - **Season** (planted whether or not ``plant``): ``seasonal_service``'s mean is
+      multiplied by ``1 + seasonal_amplitude * cos(2 pi (month - 0.5) / 12)``
+      (month 1-12): a winter peak at the turn of the year and a summer trough,
+      averaging 1 over a year, with no change. Its contacts follow the same season,
+      so its rate per contact is flat. ``seasonal_amplitude=0`` (or
+      ``seasonal_service=None``) removes it.
+    - Every other service (and all services with ``plant=False``, apart from the
+      season) is stable. A planted service set to None plants nothing.
+    - Severity is drawn from the service's mix; a complaint escalates to stage 2
+      with probability 0.10 / 0.18 / 0.30 (low / medium / high) and from there to
+      the ombudsman with 0.10 / 0.20 / 0.35. Days spent at each stage are gamma
+      distributed (means 14, 24 and 90 days), rounded up. The log is extracted on
+      the last day of its last month (``params["extracted"]``): complaints not
+      closed by then are open (no ``closed``, ``days_to_close`` or ``upheld``; their
+      ``stage`` is the one reached by then). Closed complaints are upheld / partly
+      upheld / not upheld with probabilities depending on severity.
+    - ``category`` is one of :data:`COMPLAINT_CATEGORIES`, blank for a share
+      ``missing_category``. ``complaint_id`` looks like ``"NB-2023-000123"``:
+      council code, year received, sequence number in order of receipt within the
+      council and year.
+    - ``contacts`` per council x service x month are Poisson with mean rate x
+      :data:`CONTACTS_PER_COMPLAINT` (x the season for the seasonal service).
+
+    Fully determined by ``seed`` and the arguments; the contacts are drawn after the
+    log, so ``contacts=False`` leaves the log unchanged. 48 months x 8 services take
+    a few milliseconds.
+    """
+    services = tuple(str(s) for s in services)
+    councils = tuple(str(c) for c in councils)
+    if len(services) == 0 or len(set(services)) != len(services):
+        raise ValueError(f"services must be distinct and non-empty, not {services!r}")
+    if len(councils) == 0 or len(set(councils)) != len(councils):
+        raise ValueError(f"councils must be distinct and non-empty, not {councils!r}")
+    months = int(months)
+    if months < 2:
+        raise ValueError(f"months must be at least 2, not {months}")
+    if not 0 <= seasonal_amplitude < 1:
+        raise ValueError(f"seasonal_amplitude must lie in [0, 1), not {seasonal_amplitude}")
+    if not 0 <= missing_category < 1:
+        raise ValueError(f"missing_category must lie in [0, 1), not {missing_category}")
+    if step_factor <= 0:
+        raise ValueError(f"step_factor must be positive, not {step_factor}")
+    base_mix = _check_mix(severity_mix, "severity_mix")
+    high_mix = _check_mix(serious_mix, "serious_mix")
+    if base_rate is None:
+        rates = np.array([COMPLAINT_RATES.get(s, 30.0) for s in services])
+    elif isinstance(base_rate, Mapping):
+        lacking = [s for s in services if s not in base_rate]
+        if lacking:
+            raise ValueError(f"base_rate gives no rate for {lacking}")
+        rates = np.array([float(base_rate[s]) for s in services])
+    else:
+        rates = np.full(len(services), float(base_rate))
+    if (rates <= 0).any() or not np.isfinite(rates).all():
+        raise ValueError(f"base rates must be positive numbers, not {rates.tolist()}")
+    planted = {
+        "step_service": step_service if plant else None,
+        "seriousness_service": seriousness_service if plant else None,
+        "seasonal_service": seasonal_service if seasonal_amplitude > 0 else None,
+    }
+    for name, service in planted.items():
+        if service is not None and service not in services:
+            raise ValueError(f"{name} {service!r} is not among the services {services}")
+    chosen = [s for s in planted.values() if s is not None]
+    if len(set(chosen)) != len(chosen):
+        raise ValueError(f"the planted services must differ from each other, not {chosen}")
+
+    first = np.datetime64(pd.Timestamp(start).to_datetime64(), "M")
+    month_starts = first + np.arange(months)  # datetime64[M]
+    step_at = (
+        _month_index(step_month, first, months, "step_month") if planted["step_service"] else months
+    )
+    serious_at = (
+        _month_index(seriousness_month, first, months, "seriousness_month")
+        if planted["seriousness_service"]
+        else months
+    )
+    params: dict[str, Any] = {
+        "seed": seed,
+        "services": services,
+        "councils": councils,
+        "start": str(first.astype("datetime64[D]")),
+        "months": months,
+        "base_rate": dict(zip(services, rates.tolist(), strict=True)),
+        "step_service": step_service,
+        "step_month": step_month,
+        "step_factor": step_factor,
+        "seriousness_service": seriousness_service,
+        "seriousness_month": seriousness_month,
+        "severity_mix": tuple(base_mix.tolist()),
+        "serious_mix": tuple(high_mix.tolist()),
+        "seasonal_service": seasonal_service,
+        "seasonal_amplitude": seasonal_amplitude,
+        "missing_category": missing_category,
+        "plant": plant,
+        "contacts": contacts,
+    }
+    rng = _rng(seed)
+    n_c, n_s, n_m = len(councils), len(services), months
+
+    # expected monthly counts [service, month]
+    month_of_year = month_starts.astype(np.int64) % 12 + 1
+    season = np.ones((n_s, n_m))
+    if planted["seasonal_service"]:
+        wave = 1 + seasonal_amplitude * np.cos(2 * np.pi * (month_of_year - 0.5) / 12)
+        season[services.index(planted["seasonal_service"])] = wave
+    step = np.ones((n_s, n_m))
+    if planted["step_service"]:
+        step[services.index(planted["step_service"]), step_at:] = step_factor
+    mean = rates[:, None] * season * step
+
+    # complaints: one row per draw, cells in council x service x month order
+    counts = rng.poisson(np.broadcast_to(mean, (n_c, n_s, n_m)))
+    cell = np.repeat(np.arange(counts.size), counts.ravel())
+    c_idx, s_idx, m_idx = np.unravel_index(cell, counts.shape)
+    n = len(cell)
+    month_days = (month_starts + 1).astype("datetime64[D]") - month_starts.astype("datetime64[D]")
+    day = np.floor(rng.random(n) * month_days.astype(np.int64)[m_idx]).astype(np.int64)
+    received = month_starts.astype("datetime64[D]")[m_idx] + day
+
+    serious = np.zeros((n_s, n_m), dtype=bool)
+    if planted["seriousness_service"]:
+        serious[services.index(planted["seriousness_service"]), serious_at:] = True
+    row_serious = serious[s_idx, m_idx]
+    cum = np.where(row_serious[:, None], np.cumsum(high_mix), np.cumsum(base_mix))
+    u = rng.random(n)
+    severity = (u >= cum[:, 0]).astype(np.int64) + (u >= cum[:, 1])
+    to_stage2 = rng.random(n) < _ESCALATE_TO_STAGE2[severity]
+    to_ombudsman = to_stage2 & (rng.random(n) < _ESCALATE_TO_OMBUDSMAN[severity])
+    final_stage = to_stage2.astype(np.int64) + to_ombudsman
+    d1, d2, d3 = (
+        np.ceil(rng.gamma(shape, scale, n)).astype(np.int64) for shape, scale in _STAGE_DAYS
+    )
+    d1 = np.maximum(d1, 1)
+    total = d1 + d2 * to_stage2 + d3 * to_ombudsman
+    extracted = (month_starts[-1] + 1).astype("datetime64[D]") - 1
+    elapsed = (extracted - received).astype(np.int64)
+    is_closed = total <= elapsed
+    stage = np.where(
+        is_closed,
+        final_stage,
+        (to_stage2 & (elapsed >= d1)).astype(np.int64) + (to_ombudsman & (elapsed >= d1 + d2)),
+    )
+    u = rng.random(n)
+    outcome_cum = np.cumsum(_OUTCOME_P, axis=1)[severity]
+    outcome = (u >= outcome_cum[:, 0]).astype(np.int64) + (u >= outcome_cum[:, 1])
+    outcome = np.where(is_closed, outcome, -1)
+    category = rng.choice(len(COMPLAINT_CATEGORIES), size=n, p=_CATEGORY_P)
+    category = np.where(rng.random(n) < missing_category, -1, category)
+    tiebreak = rng.random(n)
+
+    # ids in order of receipt within council and year
+    order = np.lexsort((tiebreak, received, c_idx))
+    year = received.astype("datetime64[Y]").astype(np.int64) + 1970
+    block = (c_idx * 10_000 + year)[order]
+    seq = np.arange(n) - np.searchsorted(block, block, side="left") + 1
+    codes = np.array(_council_codes(councils), dtype=object)
+    ids = (
+        pd.Series(codes[c_idx[order]], dtype="str")
+        + "-"
+        + pd.Series(year[order]).astype("str")
+        + "-"
+        + pd.Series(seq).astype("str").str.zfill(6)
+    )
+
+    def take(values: np.ndarray) -> np.ndarray:
+        return values[order]
+
+    closed = np.where(is_closed, received + total, np.datetime64("NaT"))
+    log = pd.DataFrame(
+        {
+            "complaint_id": ids.astype("str"),
+            "service": pd.Series(np.array(services, dtype=object)[take(s_idx)], dtype="str"),
+            "council": pd.Series(np.array(councils, dtype=object)[take(c_idx)], dtype="str"),
+            "received": take(received).astype("datetime64[us]"),
+            "category": pd.Series(
+                pd.Categorical.from_codes(take(category), categories=list(COMPLAINT_CATEGORIES))
+            ).astype("str"),
+            "severity": pd.Categorical.from_codes(
+                take(severity), categories=list(SEVERITY_LEVELS), ordered=True
+            ),
+            "stage": pd.Categorical.from_codes(
+                take(stage), categories=list(STAGE_LEVELS), ordered=True
+            ),
+            "upheld": pd.Categorical.from_codes(take(outcome), categories=list(OUTCOME_LEVELS)),
+            "closed": take(closed).astype("datetime64[us]"),
+            "days_to_close": np.where(take(is_closed), take(total), np.nan).astype(float),
+        }
+    )
+    params["extracted"] = pd.Timestamp(extracted)
+
+    contact_frame = None
+    if contacts:
+        per = np.array([CONTACTS_PER_COMPLAINT.get(s, 100.0) for s in services])
+        contact_mean = (rates * per)[:, None] * season
+        drawn = rng.poisson(np.broadcast_to(contact_mean, (n_c, n_s, n_m)))
+        tc, ts, tm = (a.ravel() for a in np.indices(drawn.shape))
+        contact_frame = pd.DataFrame(
+            {
+                "council": pd.Series(np.array(councils, dtype=object)[tc], dtype="str"),
+                "service": pd.Series(np.array(services, dtype=object)[ts], dtype="str"),
+                "period": month_starts.astype("datetime64[D]").astype("datetime64[us]")[tm],
+                "contacts": drawn.ravel().astype(np.int64),
+            }
+        )
+
+    truth = _complaint_truth(
+        services,
+        rates,
+        planted,
+        month_starts,
+        step_at=step_at,
+        serious_at=serious_at,
+        step_factor=step_factor,
+        base_mix=base_mix,
+        high_mix=high_mix,
+        amplitude=seasonal_amplitude,
+    )
+    return SyntheticComplaints(log=log, contacts=contact_frame, truth=truth, params=params)
+
+
+def _complaint_truth(
+    services: tuple[str, ...],
+    rates: np.ndarray,
+    planted: Mapping[str, str | None],
+    month_starts: np.ndarray,
+    *,
+    step_at: int,
+    serious_at: int,
+    step_factor: float,
+    base_mix: np.ndarray,
+    high_mix: np.ndarray,
+    amplitude: float,
+) -> pd.DataFrame:
+    weights = np.array([1.0, 2.0, 3.0])  # coprod.complaints.DEFAULT_SEVERITY_WEIGHTS
+    ombudsman = _ESCALATE_TO_STAGE2 * _ESCALATE_TO_OMBUDSMAN
+    nat = pd.NaT
+    rows = []
+    for service, rate in zip(services, rates.tolist(), strict=True):
+        if service == planted["step_service"]:
+            month = pd.Timestamp(month_starts[step_at].astype("datetime64[D]"))
+            rows.append(
+                (
+                    service,
+                    "step",
+                    "count",
+                    month,
+                    rate,
+                    rate * step_factor,
+                    step_factor,
+                    "ratio",
+                    f"monthly complaints x{step_factor:g} from {month:%Y-%m} on; contacts "
+                    "unchanged, so the rate per contact rises too",
+                )
+            )
+        elif service == planted["seriousness_service"]:
+            month = pd.Timestamp(month_starts[serious_at].astype("datetime64[D]"))
+            pairs = {
+                "share_high": (base_mix[2], high_mix[2]),
+                "mean_severity_weight": (base_mix @ weights, high_mix @ weights),
+                "ombudsman_rate": (base_mix @ ombudsman, high_mix @ ombudsman),
+            }
+            rows.append(
+                (
+                    service,
+                    "seriousness",
+                    "count",
+                    month,
+                    rate,
+                    rate,
+                    1.0,
+                    "ratio",
+                    "monthly complaints flat while the severity mix shifts",
+                )
+            )
+            for measure, (before, after) in pairs.items():
+                note = (
+                    "expected final share reaching the ombudsman (before censoring of "
+                    "complaints still open at extraction)"
+                    if measure == "ombudsman_rate"
+                    else "severity mix shifts towards high"
+                )
+                rows.append(
+                    (
+                        service,
+                        "seriousness",
+                        measure,
+                        month,
+                        float(before),
+                        float(after),
+                        float(after - before),
+                        "difference",
+                        f"{note} from {month:%Y-%m} on",
+                    )
+                )
+        elif service == planted["seasonal_service"]:
+            rows.append(
+                (
+                    service,
+                    "seasonal",
+                    "count",
+                    nat,
+                    rate,
+                    rate,
+                    amplitude,
+                    "amplitude",
+                    f"winter peak: mean x(1 + {amplitude:g} cos(2 pi (month - 0.5) / 12)), "
+                    "highest December-January, lowest June-July; no change; contacts follow "
+                    "the same season, so the rate per contact is flat",
+                )
+            )
+        else:
+            rows.append((service, "none", "count", nat, rate, rate, 1.0, "ratio", "stable"))
+    truth = pd.DataFrame(rows, columns=list(_TRUTH_COLUMNS))
+    truth["month"] = pd.to_datetime(truth["month"]).astype("datetime64[us]")
+    for column in ("service", "change", "measure", "scale", "description"):
+        truth[column] = truth[column].astype("str")
+    return truth
+
+
+def _uk_dates(values: pd.Series) -> pd.Series:
+    """Dates as dd/mm/yyyy text, blank where missing (as a council export would have them)."""
+    return values.dt.strftime("%d/%m/%Y")
+
+
+def write_complaint_log(path: str | os.PathLike[str], *, seed: int = COMPLAINTS_SEED) -> Path:
+    """Write the shipped synthetic complaint log CSV and return its path.
+
+    The file is ``make_complaint_log(seed=seed).log`` with the default arguments, as a
+    council might export it: columns :data:`COMPLAINT_LOG_COLUMNS`, UK dates
+    (dd/mm/yyyy), severity, stage and outcome as labels, blanks where a value is
+    missing, ``days_to_close`` as whole days, no index, ``\\n`` line endings.
+    ``data/complaints_log.csv`` was written with
+    ``write_complaint_log("data/complaints_log.csv")`` (seed :data:`COMPLAINTS_SEED`).
+    """
+    log = make_complaint_log(seed=seed, contacts=False).log
+    frame = log.assign(
+        received=_uk_dates(log["received"]),
+        closed=_uk_dates(log["closed"]),
+        days_to_close=log["days_to_close"].astype("Int64"),
+    )
+    path = Path(path)
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def write_complaint_contacts(path: str | os.PathLike[str], *, seed: int = COMPLAINTS_SEED) -> Path:
+    """Write the shipped service contacts CSV (denominators of the complaint log).
+
+    The file is ``make_complaint_log(seed=seed).contacts`` with the default arguments:
+    columns ``council, service, period, contacts``, ``period`` the first day of the
+    month as dd/mm/yyyy. ``data/complaints_contacts.csv`` was written with
+    ``write_complaint_contacts("data/complaints_contacts.csv")``.
+    """
+    contacts = make_complaint_log(seed=seed).contacts
+    assert contacts is not None
+    frame = contacts.assign(period=_uk_dates(contacts["period"]))
     path = Path(path)
     frame.to_csv(path, index=False, lineterminator="\n")
     return path

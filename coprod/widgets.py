@@ -102,3 +102,108 @@ class GridExplorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+# Which SPC charts suit which measures: c charts need counts, u charts counts with an exposure.
+_CHARTS_FOR = {"count": ("xmr", "c"), "rate": ("xmr", "u")}
+
+
+@dataclass
+class ComplaintsExplorer:
+    """Pick a service, a measure, a chart type and a period; see its SPC chart.
+
+    ``log`` is a complaint log (see :func:`coprod.complaint_log.read_complaints`);
+    ``denominators`` (columns ``service, period, denominator``) enables the rate measure.
+    """
+
+    log: pd.DataFrame
+    denominators: pd.DataFrame | None = None
+    service: str = "service"
+    baseline: int | None = None
+    data: pd.DataFrame | None = field(init=False, default=None)
+    figure: object = field(init=False, default=None)
+    message: str = field(init=False, default="")
+
+    def __post_init__(self):
+        import ipywidgets as widgets
+
+        from coprod.complaints import MEASURES, PERIODS
+
+        if self.service not in self.log.columns:
+            raise KeyError(f"column {self.service!r} is not in the log")
+        services = sorted(self.log[self.service].dropna().unique().tolist())
+        measures = [m for m in MEASURES if m != "rate" or self.denominators is not None]
+        self.controls = {
+            "service": widgets.Dropdown(options=services, value=services[0], description="Service"),
+            "measure": widgets.Dropdown(options=measures, value="count", description="Measure"),
+            "chart": widgets.Dropdown(options=["xmr", "c", "u"], value="xmr", description="Chart"),
+            "period": widgets.Dropdown(
+                options=[p for p in PERIODS if p != "year"], value="month", description="Period"
+            ),
+        }
+        self.output = widgets.Output()
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
+        self.update()
+
+    def selection(self) -> dict:
+        """The current choice of each control."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> None:
+        """Recompute the chosen measure's SPC chart and redraw (or explain why not)."""
+        from IPython.display import display
+        from matplotlib.figure import Figure
+
+        from coprod.charts.spc import plot_spc
+        from coprod.complaints import MEASURES, measure_series
+        from coprod.spc import spc
+
+        chosen = self.selection()
+        measure, chart = chosen["measure"], chosen["chart"]
+        self.output.clear_output(wait=True)
+        allowed = _CHARTS_FOR.get(measure, ("xmr",))
+        if chart not in allowed:
+            self.data, self.figure = None, None
+            self.message = (
+                f"A {chart} chart does not suit '{measure}': use {' or '.join(allowed)}. "
+                "(c charts are for counts, u charts for counts per exposure; XmR suits any measure.)"
+            )
+            with self.output:
+                display(self.message)
+            return
+        try:
+            series = measure_series(
+                self.log,
+                measure=measure,
+                period=chosen["period"],
+                by=self.service,
+                denominators=self.denominators if measure == "rate" else None,
+            )
+            series = series[series[self.service] == chosen["service"]]
+            options = {"value": "count", "denominator": "denominator"} if chart == "u" else {}
+            self.data = spc(
+                series,
+                value=options.get("value", "value"),
+                period="period",
+                chart=chart,
+                denominator=options.get("denominator"),
+                baseline=self.baseline,
+            )
+        except ValueError as exc:  # e.g. monthly denominators for quarterly counts
+            self.data, self.figure = None, None
+            self.message = f"Cannot chart this choice: {exc}"
+            with self.output:
+                display(self.message)
+            return
+        self.message = ""
+        fig = Figure(figsize=(10, 4.8), layout="constrained")
+        ax = fig.subplots()
+        label = MEASURES[measure][3]
+        plot_spc(
+            self.data, title=f"{chosen['service']}: {label} ({chart} chart)", ylabel=label, ax=ax
+        )
+        self.figure = fig
+        with self.output:
+            display(fig)

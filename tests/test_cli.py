@@ -65,3 +65,26 @@ def test_module_entry_point_runs():
         [sys.executable, "-m", "coprod", "datasets"], capture_output=True, text=True, check=True
     )
     assert "services_survey" in out.stdout
+
+
+def test_check_complaints_kind(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "complaint_id,service,received,severity,closed\n"
+        "C1,Parks,03/04/2024,low,10/04/2024\n"
+        "C2,Parks,05/04/2024,Critical,\n"
+        "C3,Parks,09/04/2024,high,01/04/2024\n"
+    )
+    code = main(["check", str(path), "--kind", "complaints"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "rows read: 3" in out and "rows loaded: 1" in out and "rows quarantined: 2" in out
+    assert "Critical" in out and "before" in out
+
+
+def test_check_report_counts_folder(repo_root, capsys):
+    code = main(
+        ["check", str(repo_root / "data" / "fixmystreet_extract"), "--kind", "report_counts"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "rows read: 892" in out

@@ -27,7 +27,8 @@ HEAVY = [
     [
         "import coprod",
         "import coprod.grid, coprod.survey, coprod.loading, coprod.datasets, coprod.synth",
-        "import coprod.charts.grid, coprod.charts.likert, coprod.charts.ladder",
+        "import coprod.charts.grid, coprod.charts.likert, coprod.charts.ladder, coprod.charts.spc",
+        "import coprod.spc, coprod.complaints, coprod.complaint_log, coprod.counts",
         "import coprod.engagement, coprod.export, coprod.widgets, coprod.run, coprod.cli",
     ],
 )

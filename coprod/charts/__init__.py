@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("grid", "ladder", "likert")
+_SUBMODULES = ("grid", "ladder", "likert", "spc")
 
 __all__ = list(_SUBMODULES)
 

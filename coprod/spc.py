@@ -1,0 +1,1217 @@
+"""Statistical process control (SPC) of complaints, following NHS England's "Making Data Count".
+
+Why
+---
+Where professionals lead the planning of a service, a good complaints procedure is
+essential; when complaints rise in number or seriousness it may be time to consider
+co-planning. Complaint counts go up and down every month by chance; SPC separates
+that *common cause* variation (noise) from *special cause* variation (a signal worth
+acting on). This module follows the conventions of NHS England's Making Data Count
+(MDC) programme as implemented in the R package NHSRplotthedots.
+
+Charts
+------
+``chart="xmr"`` (individuals, the MDC default; any measure, e.g. mean seriousness)
+    centre = mean of the baseline values; moving ranges ``|x_t - x_(t-1)|`` within a
+    segment; process limits ``centre +/- 2.66 * MR-bar`` (2.66 = 3 / 1.128) where
+    MR-bar is the mean moving range of the baseline; 2-sigma lines at
+    ``centre +/- (2/3) * 2.66 * MR-bar``. Limits are not floored.
+``chart="c"`` (counts of complaints per period, equal opportunity each period)
+    centre c-bar = mean count; limits ``c-bar +/- 3 sqrt(c-bar)``, 2-sigma lines
+    ``c-bar +/- 2 sqrt(c-bar)``; lower lines floored at 0.
+``chart="u"`` (rates: ``value`` = count, ``denominator`` = exposure such as service
+    contacts in thousands) u_i = c_i / n_i, u-bar = sum(c) / sum(n) over the baseline;
+    per-point limits ``u-bar +/- 3 sqrt(u-bar / n_i)`` and 2-sigma lines
+    ``u-bar +/- 2 sqrt(u-bar / n_i)``, lower lines floored at 0. The output's
+    ``value`` is then the rate (also in ``rate``; the count is kept in ``count``).
+
+Segments and baselines
+----------------------
+``rebase`` starts a new segment (new centre and limits) at each given date; a date
+that is not a period of the data snaps to the next period present; rules never look
+across a segment boundary. ``baseline`` fixes the limits: an int ``n`` computes each
+segment's limits from its first ``n`` points (then holds them and extends them); a
+date computes the first segment's limits from the periods up to and including it
+(later segments use all their points). Points used are marked ``in_baseline``.
+
+Special-cause rules (MDC)
+-------------------------
+Every point that is part of a pattern is flagged and ``rule`` names every rule that
+fired at that point, joined with ``"; "`` (empty for common cause):
+
+* ``"outside limits"``: the point is beyond a process limit (strictly);
+* ``"run of 7 above centre"`` / ``"run of 7 below centre"``: ``run_length``
+  consecutive points on one side of the centre; a point exactly on the centre
+  breaks a run; all points of a run are flagged, also when it is longer;
+* ``"trend of 6 rising"`` / ``"trend of 6 falling"``: ``trend_length`` consecutive
+  points each strictly higher (lower) than the one before; a tie breaks it; all
+  points flagged;
+* ``"two of three beyond 2 sigma"``: in three consecutive points all on the same
+  side of the centre, two or three are beyond that side's 2-sigma line (points
+  beyond the process limit count too, as in MDC since late 2023); the points beyond
+  2 sigma in such a window are flagged (NHSRplotthedots after its fix #143). A
+  point exactly on the centre, or on the other side, spoils the window.
+
+``variation`` is ``"common_cause"`` or a special cause whose direction is the side
+of the centre for a point beyond a process limit, else the trend's for a point
+flagged by a trend (the later trend when a point ends one trend and starts another),
+else the side of the centre (NHSRplotthedots' order of precedence):
+``"special_cause_improvement"`` when that direction is the better one
+(``higher_is_better=False`` by default: more complaints is worse),
+``"special_cause_concern"`` otherwise, and ``"special_cause_neither"`` when
+``higher_is_better=None``.
+
+Assurance (with ``target``), per point from that point's limits, as MDC: when lower
+is better, ``"consistently_passes"`` if the upper limit is below the target,
+``"consistently_fails"`` if the lower limit is above it, else ``"hit_and_miss"``
+(mirrored when higher is better; missing when ``higher_is_better=None``).
+
+Functions
+---------
+:func:`spc` computes; :func:`suggest_rebase` proposes change points (never applies
+them); :func:`spc_summary` describes a result in words; :func:`spc_overview` gives one
+row per group (e.g. 30 services); :func:`first_signal` finds each group's first
+signal. Charts are in :mod:`coprod.charts.spc`.
+
+Sources
+-------
+- NHS England, Making Data Count (2019, updated 2021-2023), and its SPC rules.
+- NHSRplotthedots (NHS-R Community), https://github.com/nhs-r-community/NHSRplotthedots.
+- Wheeler, D. J. (1995). *Advanced Topics in Statistical Process Control*.
+
+All functions are pure: they print nothing and keep no state between calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ASSURANCE_TYPES",
+    "CHARTS",
+    "VARIATION_TYPES",
+    "first_signal",
+    "point_direction",
+    "spc",
+    "spc_overview",
+    "spc_summary",
+    "suggest_rebase",
+]
+
+Chart = Literal["xmr", "c", "u"]
+
+CHARTS: tuple[str, ...] = ("xmr", "c", "u")
+"""The chart types :func:`spc` computes."""
+
+VARIATION_TYPES: tuple[str, ...] = (
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "special_cause_neither",
+)
+"""Values of the ``variation`` column."""
+
+ASSURANCE_TYPES: tuple[str, ...] = ("consistently_passes", "consistently_fails", "hit_and_miss")
+"""Values of the ``assurance`` column (missing when it cannot be judged)."""
+
+#: 3 / d2 with d2 = 1.128 for moving ranges of two points (rounded as MDC does).
+XMR_SCALE = 2.66
+
+RULE_OUTSIDE = "outside limits"
+RULE_TWO_OF_THREE = "two of three beyond 2 sigma"
+
+_LIMIT_COLUMNS = ("centre", "lower", "upper", "lower_2sigma", "upper_2sigma")
+_TAIL_COLUMNS = ("segment", "in_baseline", "special_cause", "rule", "variation")
+_RESERVED = frozenset(
+    {
+        "period",
+        "value",
+        "count",
+        "denominator",
+        "rate",
+        "moving_range",
+        *_LIMIT_COLUMNS,
+        *_TAIL_COLUMNS,
+        "target",
+        "assurance",
+    }
+)
+_FILL_HINT = (
+    "SPC needs a value for every period. If no row (or a missing value) means no "
+    "complaints, fill the gaps with zero counts first (fill_zero_counts: "
+    "coprod.complaints.complaint_counts already lists every period with real zeros; "
+    "for your own table reindex to every period with fill_value=0, or use "
+    "data.fillna({{{col!r}: 0}})); otherwise supply the missing values."
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _by_list(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def _group_label(key: Any, by: Sequence[str]) -> str:
+    if not by:
+        return "the series"
+    if not isinstance(key, tuple):
+        key = (key,)
+    return ", ".join(f"{col}={val!r}" for col, val in zip(by, key, strict=True))
+
+
+def _plain_key(key: Any, by: Sequence[str]) -> Any:
+    """A group key as a scalar for one ``by`` column, a tuple for several, None for none."""
+    if not by:
+        return None
+    if isinstance(key, tuple) and len(by) == 1:
+        return key[0]
+    return key
+
+
+def _is_datetime(series: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(series)
+
+
+def _normalise_periods(series: pd.Series, column: str) -> pd.Series:
+    """Periods as datetimes (strings, dates and pandas Periods are converted) or numbers."""
+    if _is_datetime(series):
+        return series
+    if isinstance(series.dtype, pd.PeriodDtype):
+        return series.dt.to_timestamp()
+    if pd.api.types.is_bool_dtype(series):
+        raise ValueError(f"period column {column!r} holds booleans; give dates or numbers")
+    if pd.api.types.is_numeric_dtype(series):
+        return series
+    non_missing = series.dropna()
+    if len(non_missing) and all(isinstance(v, pd.Period) for v in non_missing):
+        return pd.Series(
+            [v.to_timestamp() if isinstance(v, pd.Period) else pd.NaT for v in series],
+            index=series.index,
+            name=series.name,
+        )
+    try:
+        return pd.to_datetime(series)
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"period column {column!r} could not be read as dates ({err}); give datetimes, "
+            "ISO date strings such as '2024-03-01', pandas Periods or numbers such as years"
+        ) from err
+
+
+def _as_period_like(value: Any, periods: pd.Series, what: str) -> Any:
+    """Convert a user-given date (rebase, baseline, after) to the kind of ``periods``."""
+    if _is_datetime(periods):
+        if isinstance(value, pd.Period):
+            value = value.to_timestamp()
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{what} {value!r} is not a date: {err}") from err
+        if pd.isna(stamp):
+            raise ValueError(f"{what} is missing (NaT)")
+        tz = getattr(periods.dtype, "tz", None)
+        if tz is not None and stamp.tzinfo is None:
+            stamp = stamp.tz_localize(tz)
+        return stamp
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{what} {value!r} must be a number like the periods (e.g. a year)")
+    return value
+
+
+def _is_monthly(periods: pd.Series) -> bool:
+    """All periods are month starts (day 1, midnight): show them as YYYY-MM."""
+    if not _is_datetime(periods) or len(periods) == 0:
+        return False
+    stamps = pd.DatetimeIndex(periods.dropna())
+    return bool((stamps.day == 1).all() and (stamps.normalize() == stamps).all())
+
+
+def _fmt_period(value: Any, monthly: bool) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "none"
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        if monthly:
+            return stamp.strftime("%Y-%m")
+        if stamp == stamp.normalize():
+            return stamp.strftime("%Y-%m-%d")
+        return str(stamp)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _fmt_number(x: float) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}" if abs(x) < 1 else f"{x:.2f}"
+
+
+def _ordinal_steps(periods: pd.Series) -> tuple[np.ndarray, str] | None:
+    """Periods on a regular scale for gap detection: month numbers or raw numbers."""
+    if _is_datetime(periods):
+        stamps = pd.DatetimeIndex(periods)
+        if stamps.tz is not None:
+            stamps = stamps.tz_localize(None)
+        aligned = (stamps.normalize() == stamps).all() and (
+            (stamps.day == stamps.day[0]).all() or stamps.is_month_end.all()
+        )
+        if aligned:
+            return (stamps.year * 12 + stamps.month - 1).to_numpy(dtype=np.int64), "month"
+        return stamps.asi8.astype(np.float64), "time"
+    return periods.to_numpy(dtype=np.float64), "number"
+
+
+def _gap_step(all_periods: pd.Series) -> tuple[float, str] | None:
+    """The regular step of the periods, when they look regular enough to check gaps."""
+    steps = _ordinal_steps(pd.Series(pd.unique(all_periods)))
+    if steps is None:
+        return None
+    values, kind = steps
+    values = np.unique(values)
+    if len(values) < 3:
+        return None
+    diffs = np.diff(values)
+    step = float(diffs.min())
+    if step <= 0:
+        return None
+    if kind == "time" and step < 7 * 86_400e9:
+        return None  # daily data often skips weekends and holidays on purpose
+    ratios = diffs / step
+    multiples = np.allclose(ratios, np.round(ratios), atol=1e-9)
+    mostly_regular = np.mean(np.isclose(ratios, 1.0)) >= 0.75
+    if not (multiples and mostly_regular):
+        return None
+    return step, kind
+
+
+def _check_gaps(
+    periods: pd.Series, step: tuple[float, str] | None, label: str, col: str, monthly: bool
+) -> None:
+    if step is None or len(periods) < 2:
+        return
+    size, _kind = step
+    ordinal = _ordinal_steps(periods)
+    assert ordinal is not None
+    values, _ = ordinal
+    gaps = np.flatnonzero(np.diff(values) > size * (1 + 1e-9))
+    if len(gaps) == 0:
+        return
+    first = gaps[0]
+    after = _fmt_period(periods.iloc[first], monthly)
+    before = _fmt_period(periods.iloc[first + 1], monthly)
+    more = f" ({len(gaps)} gaps in all)" if len(gaps) > 1 else ""
+    raise ValueError(
+        f"{label} has no row for the period(s) between {after} and {before}{more}; "
+        + _FILL_HINT.format(col=col)
+    )
+
+
+def _runs(codes: np.ndarray) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal non-zero codes as ``(start, stop, code)``, stop exclusive."""
+    out: list[tuple[int, int, int]] = []
+    n = len(codes)
+    i = 0
+    while i < n:
+        code = int(codes[i])
+        j = i + 1
+        while j < n and int(codes[j]) == code:
+            j += 1
+        if code != 0:
+            out.append((i, j, code))
+        i = j
+    return out
+
+
+def _side(values: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """+1 above, -1 below, 0 on the centre (to rounding) or unknown."""
+    with np.errstate(invalid="ignore"):
+        diff = values - centre
+        on = np.isclose(values, centre, rtol=1e-12, atol=1e-12) | ~np.isfinite(diff)
+    return np.where(on, 0, np.sign(np.nan_to_num(diff))).astype(int)
+
+
+def _steps(values: np.ndarray) -> np.ndarray:
+    """Sign of each step x_t - x_(t-1) (ties, to rounding, are 0)."""
+    if len(values) < 2:
+        return np.zeros(0, dtype=int)
+    a, b = values[1:], values[:-1]
+    tie = np.isclose(a, b, rtol=1e-12, atol=1e-12)
+    return np.where(tie, 0, np.sign(a - b)).astype(int)
+
+
+# ------------------------------------------------------------------------ the rules
+
+
+def _segment_rules(
+    values: np.ndarray,
+    centre: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    lower2: np.ndarray,
+    upper2: np.ndarray,
+    run_length: int,
+    trend_length: int,
+) -> tuple[list[list[str]], np.ndarray]:
+    """Rules fired at each point of one segment and the direction of each point's signal."""
+    n = len(values)
+    rules: list[list[str]] = [[] for _ in range(n)]
+    side = _side(values, centre)
+    with np.errstate(invalid="ignore"):
+        outside = (values > upper) | (values < lower)
+        beyond_up = values > upper2
+        beyond_lo = values < lower2
+
+    run_hits: list[tuple[int, str]] = []
+    for start, stop, code in _runs(side):
+        if stop - start >= run_length:
+            name = f"run of {run_length} {'above' if code > 0 else 'below'} centre"
+            run_hits.extend((i, name) for i in range(start, stop))
+
+    trend_dir = np.zeros(n, dtype=int)
+    trend_hits: list[tuple[int, str]] = []
+    for start, stop, code in _runs(_steps(values)):
+        # steps start..stop-1 join points start..stop
+        if stop - start >= trend_length - 1:
+            name = f"trend of {trend_length} {'rising' if code > 0 else 'falling'}"
+            for i in range(start, stop + 1):
+                trend_hits.append((i, name))
+                trend_dir[i] = code  # later trends overwrite: the right-hand trend wins
+
+    two_three = np.zeros(n, dtype=bool)
+    for i in range(n - 2):
+        window = slice(i, i + 3)
+        for sgn, beyond in ((1, beyond_up), (-1, beyond_lo)):
+            if (side[window] == sgn).all() and beyond[window].sum() >= 2:
+                two_three[window] |= beyond[window]
+
+    for i in np.flatnonzero(outside):
+        rules[i].append(RULE_OUTSIDE)
+    for i, name in run_hits:
+        if name not in rules[i]:
+            rules[i].append(name)
+    for i, name in trend_hits:
+        if name not in rules[i]:
+            rules[i].append(name)
+    for i in np.flatnonzero(two_three):
+        rules[i].append(RULE_TWO_OF_THREE)
+
+    # NHSRplotthedots' precedence: beyond a limit > trend > two of three / run
+    direction = np.where(outside, side, np.where(trend_dir != 0, trend_dir, side))
+    return rules, direction
+
+
+def _variation(special: bool, direction: int, higher_is_better: bool | None) -> str:
+    if not special:
+        return "common_cause"
+    if higher_is_better is None:
+        return "special_cause_neither"
+    if direction == 0:  # cannot happen for MDC rules; kept for safety
+        return "special_cause_neither"
+    return (
+        "special_cause_improvement"
+        if (direction > 0) == bool(higher_is_better)
+        else "special_cause_concern"
+    )
+
+
+def _assurance(lower: float, upper: float, target: float, higher_is_better: bool | None) -> Any:
+    if higher_is_better is None or target is None or pd.isna(target):
+        return None
+    if not (np.isfinite(lower) and np.isfinite(upper)):
+        return None
+    if higher_is_better:
+        if lower > target:
+            return "consistently_passes"
+        if upper < target:
+            return "consistently_fails"
+    else:
+        if upper < target:
+            return "consistently_passes"
+        if lower > target:
+            return "consistently_fails"
+    return "hit_and_miss"
+
+
+def point_direction(result: pd.DataFrame) -> pd.Series:
+    """The direction (+1 high, -1 low, 0 none) of each point's signal in an :func:`spc` result.
+
+    A point beyond a process limit takes its side of the centre; otherwise a point
+    flagged by a trend takes the trend's direction (the later trend when it ends one
+    and starts another); any other flagged point takes its side of the centre;
+    common-cause points get 0. Used for the MDC "H"/"L" icons.
+    """
+    out = np.zeros(len(result), dtype=int)
+    rules = result["rule"].fillna("").astype(str).to_numpy()
+    values = result["value"].to_numpy(dtype=float)
+    centre = result["centre"].to_numpy(dtype=float)
+    side = _side(values, centre)
+    for k, text in enumerate(rules):
+        if not text:
+            continue
+        rising, falling = " rising" in text, " falling" in text
+        if RULE_OUTSIDE in text:
+            out[k] = side[k]
+        elif rising and falling:
+            # the point ends one trend and starts the other: the later trend wins
+            prev = values[k - 1] if k > 0 else np.nan
+            out[k] = -1 if prev < values[k] else 1
+        elif rising:
+            out[k] = 1
+        elif falling:
+            out[k] = -1
+        else:
+            out[k] = side[k]
+    return pd.Series(out, index=result.index, name="direction")
+
+
+# ------------------------------------------------------------------------ limits
+
+
+def _segment_limits(
+    chart: str,
+    values: np.ndarray,
+    denom: np.ndarray | None,
+    base: np.ndarray,
+    where: str,
+) -> tuple[np.ndarray, ...]:
+    """centre, lower, upper, lower_2sigma, upper_2sigma and moving ranges of a segment."""
+    n = len(values)
+    mr = np.full(n, np.nan)
+    if chart == "xmr":
+        if n > 1:
+            mr[1:] = np.abs(np.diff(values))
+        n_base = int(base.sum())
+        if n_base < 2:
+            raise ValueError(
+                f"{where}: an XmR chart needs at least 2 baseline points to compute a moving "
+                f"range, but has {n_base}; move the rebase date, lengthen the baseline, or "
+                "use chart='c' for counts"
+            )
+        centre = float(values[base].mean())
+        mr_bar = float(mr[base][1:].mean())
+        half, half2 = XMR_SCALE * mr_bar, (2.0 / 3.0) * XMR_SCALE * mr_bar
+        full = np.full(n, centre)
+        return full, full - half, full + half, full - half2, full + half2, mr
+    if chart == "c":
+        centre = float(values[base].mean())
+        sd = math.sqrt(centre)
+        full = np.full(n, centre)
+        lower = np.maximum(full - 3 * sd, 0.0)
+        lower2 = np.maximum(full - 2 * sd, 0.0)
+        return full, lower, full + 3 * sd, lower2, full + 2 * sd, mr
+    # u chart: values are counts here
+    assert denom is not None
+    ubar = float(values[base].sum() / denom[base].sum())
+    sd = np.sqrt(ubar / denom)
+    full = np.full(n, ubar)
+    lower = np.maximum(full - 3 * sd, 0.0)
+    lower2 = np.maximum(full - 2 * sd, 0.0)
+    return full, lower, full + 3 * sd, lower2, full + 2 * sd, mr
+
+
+def _rebase_for(rebase: Any, key: Any, by: Sequence[str]) -> list[Any]:
+    if rebase is None:
+        return []
+    if isinstance(rebase, pd.DataFrame):  # e.g. the output of suggest_rebase
+        if "period" not in rebase.columns:
+            raise ValueError("a rebase table needs a 'period' column (and the by columns)")
+        rows = rebase
+        for col, val in zip(by, key if isinstance(key, tuple) else (key,), strict=False):
+            if col not in rebase.columns:
+                raise ValueError(f"the rebase table lacks the by column {col!r}")
+            rows = rows[rows[col] == val]
+        return list(rows["period"])
+    if isinstance(rebase, Mapping):
+        plain = _plain_key(key, by)
+        found = rebase.get(plain, rebase.get(key, []))
+        if found is None:
+            return []
+        return [found] if _is_scalar_date(found) else list(found)
+    if _is_scalar_date(rebase):
+        return [rebase]
+    return list(rebase)
+
+
+def _is_scalar_date(value: Any) -> bool:
+    return isinstance(value, str | pd.Timestamp | pd.Period | np.datetime64 | int | float) or (
+        hasattr(value, "year") and hasattr(value, "month")
+    )
+
+
+def _target_for(target: Any, key: Any, by: Sequence[str]) -> float | None:
+    if target is None:
+        return None
+    if isinstance(target, Mapping):
+        plain = _plain_key(key, by)
+        value = target.get(plain, target.get(key))
+        return None if value is None else float(value)
+    return float(target)
+
+
+def _compute_group(
+    frame: pd.DataFrame,
+    *,
+    key: Any,
+    by: Sequence[str],
+    chart: str,
+    value: str,
+    denominator: str | None,
+    rebase: Any,
+    baseline: Any,
+    run_length: int,
+    trend_length: int,
+    higher_is_better: bool | None,
+    target: Any,
+    monthly: bool,
+) -> pd.DataFrame:
+    label = _group_label(key, by)
+    periods = frame["period"].reset_index(drop=True)
+    n = len(periods)
+    raw = frame[value].to_numpy(dtype=float)
+    denom = frame[denominator].to_numpy(dtype=float) if denominator else None
+
+    # ---- segments
+    starts = {0}
+    first, last = periods.iloc[0], periods.iloc[-1]
+    for date in _rebase_for(rebase, key, by):
+        when = _as_period_like(date, periods, "rebase date")
+        if when < first or when > last:
+            raise ValueError(
+                f"rebase date {_fmt_period(when, False)} is outside the periods of {label} "
+                f"({_fmt_period(first, monthly)} to {_fmt_period(last, monthly)})"
+            )
+        starts.add(int(periods.searchsorted(when, side="left")))
+    seg_starts = sorted(starts)
+    segment = np.zeros(n, dtype=int)
+    for s in seg_starts:
+        segment[s:] += 1
+
+    # ---- baseline
+    in_baseline = np.zeros(n, dtype=bool)
+    base_date = None
+    if baseline is not None and not isinstance(baseline, int | np.integer):
+        base_date = _as_period_like(baseline, periods, "baseline date")
+        if base_date < first:
+            raise ValueError(
+                f"baseline date {_fmt_period(base_date, False)} is before the first period "
+                f"of {label} ({_fmt_period(first, monthly)})"
+            )
+        first_seg_end = seg_starts[1] - 1 if len(seg_starts) > 1 else n - 1
+        if len(seg_starts) > 1 and base_date >= periods.iloc[seg_starts[1]]:
+            raise ValueError(
+                f"baseline date {_fmt_period(base_date, False)} is not in the first segment "
+                f"of {label}, which ends at {_fmt_period(periods.iloc[first_seg_end], monthly)}; "
+                "a baseline date fixes the limits of the first segment only"
+            )
+    bounds = [*seg_starts, n]
+    cols: dict[str, np.ndarray] = {c: np.full(n, np.nan) for c in (*_LIMIT_COLUMNS, "mr")}
+    rules: list[list[str]] = [[] for _ in range(n)]
+    direction = np.zeros(n, dtype=int)
+    plotted = raw / denom if chart == "u" else raw
+    for k in range(len(seg_starts)):
+        lo, hi = bounds[k], bounds[k + 1]
+        idx = np.arange(lo, hi)
+        base = np.ones(hi - lo, dtype=bool)
+        if isinstance(baseline, int | np.integer) and not isinstance(baseline, bool):
+            base[int(baseline) :] = False
+        elif base_date is not None and k == 0:
+            base = (periods.iloc[lo:hi] <= base_date).to_numpy()
+        in_baseline[idx] = base
+        where = f"{label}, segment {k + 1} (from {_fmt_period(periods.iloc[lo], monthly)})"
+        seg_denom = denom[idx] if denom is not None else None
+        centre, lower, upper, lower2, upper2, mr = _segment_limits(
+            chart, raw[idx], seg_denom, base, where
+        )
+        for name, arr in zip(
+            (*_LIMIT_COLUMNS, "mr"), (centre, lower, upper, lower2, upper2, mr), strict=True
+        ):
+            cols[name][idx] = arr
+        seg_rules, seg_dir = _segment_rules(
+            plotted[idx], centre, lower, upper, lower2, upper2, run_length, trend_length
+        )
+        for j, r in zip(idx, seg_rules, strict=True):
+            rules[j] = r
+        direction[idx] = seg_dir
+
+    special = np.array([bool(r) for r in rules])
+    out: dict[str, Any] = {"period": periods.to_numpy(), "value": plotted}
+    if chart == "u":
+        out["count"] = raw
+        out["denominator"] = denom
+        out["rate"] = plotted
+    if chart == "xmr":
+        out["moving_range"] = cols["mr"]
+    for name in _LIMIT_COLUMNS:
+        out[name] = cols[name]
+    out["segment"] = segment
+    out["in_baseline"] = in_baseline
+    out["special_cause"] = special
+    out["rule"] = ["; ".join(r) for r in rules]
+    out["variation"] = [
+        _variation(s, int(d), higher_is_better) for s, d in zip(special, direction, strict=True)
+    ]
+    goal = _target_for(target, key, by)
+    if target is not None:
+        out["target"] = np.full(n, np.nan if goal is None else goal)
+        out["assurance"] = [
+            _assurance(lo, up, goal, higher_is_better) if goal is not None else None
+            for lo, up in zip(cols["lower"], cols["upper"], strict=True)
+        ]
+    result = pd.DataFrame(out)
+    if by:
+        values_of_key = key if isinstance(key, tuple) else (key,)
+        for pos, (col, val) in enumerate(zip(by, values_of_key, strict=True)):
+            result.insert(pos, col, val)
+    return result
+
+
+# ------------------------------------------------------------------------ spc
+
+
+def spc(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    period: str,
+    chart: Chart = "xmr",
+    denominator: str | None = None,
+    by: str | Sequence[str] | None = None,
+    rebase: Any = None,
+    baseline: int | Any | None = None,
+    run_length: int = 7,
+    trend_length: int = 6,
+    higher_is_better: bool | None = False,
+    target: float | Mapping[Any, float] | None = None,
+) -> pd.DataFrame:
+    """Process limits and MDC special-cause signals of a time series (per group).
+
+    Parameters
+    ----------
+    data
+        Tidy: one row per period (per ``by`` group). Missing values and gaps in a
+        regular series (e.g. a month with no row; weekly or longer periods, or
+        numbers) raise ValueError: fill them first.
+    value
+        The measured column; for ``chart="u"`` the count (numerator).
+    period
+        Dates (datetimes, ISO strings, pandas Periods; converted to timestamps) or
+        numbers (e.g. years). Sorted within each group; duplicates raise ValueError.
+    chart
+        ``"xmr"`` (default), ``"c"`` (counts) or ``"u"`` (rates, needs ``denominator``).
+    denominator
+        The exposure column of a u chart (e.g. service contacts in thousands; > 0).
+    by
+        Column name(s) of independent groups (e.g. ``"service"``); each group is
+        computed alone and the ``by`` columns come first in the output.
+    rebase
+        Date(s) at which a new segment with its own limits starts: a list applied to
+        every group, a mapping ``{group: dates}``, or a table with the ``by`` columns
+        and ``period`` (such as a reviewed :func:`suggest_rebase` output). A date that is not a period of
+        the data snaps to the next period present; a date outside a group's range of
+        periods raises ValueError.
+    baseline
+        None (all points of each segment), an int ``n`` (each segment's limits from
+        its first ``n`` points, then fixed), or a date (the first segment's limits from
+        its periods up to and including it; later segments use all their points).
+        An int is always a number of points, also when the periods are numbers
+        (years): give such a period as a float (``2021.0``) to mean a date.
+    run_length, trend_length
+        Points needed for a run on one side of the centre (MDC: 7, some use 6) and
+        for a trend (MDC: 6).
+    higher_is_better
+        False (default; more complaints is worse), True, or None (direction neutral:
+        signals are ``"special_cause_neither"`` and no assurance is judged).
+    target
+        A number (or ``{group: number}``); adds ``target`` and ``assurance`` columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per period: ``[*by], period, value`` (``count, denominator, rate`` for
+        u charts; ``moving_range`` for XmR), ``centre, lower, upper, lower_2sigma,
+        upper_2sigma, segment`` (1, 2, ... within each group), ``in_baseline,
+        special_cause, rule, variation`` (and ``target, assurance`` with a target).
+        The settings are kept in ``result.attrs["spc"]``.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError("data must be a pandas DataFrame")
+    if chart not in CHARTS:
+        raise ValueError(f"chart must be one of {list(CHARTS)}, not {chart!r}")
+    if chart == "u" and denominator is None:
+        raise ValueError("a u chart needs denominator= (the exposure column, e.g. contacts)")
+    if chart != "u" and denominator is not None:
+        raise ValueError(
+            f"denominator is only used by chart='u' (rates), not chart={chart!r}; "
+            "use chart='u' to chart counts per unit of exposure"
+        )
+    for name, number, least in (("run_length", run_length, 2), ("trend_length", trend_length, 3)):
+        if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < least:
+            raise ValueError(f"{name} must be an integer of at least {least}, not {number!r}")
+    if higher_is_better not in (True, False, None):
+        raise ValueError(f"higher_is_better must be True, False or None, not {higher_is_better!r}")
+    if isinstance(baseline, bool):
+        raise ValueError("baseline must be None, a number of points or a date, not a boolean")
+    if isinstance(baseline, int | np.integer) and baseline < 1:
+        raise ValueError(f"baseline must be at least 1 point, not {baseline}")
+    by_cols = _by_list(by)
+    needed = [value, period, *by_cols] + ([denominator] if denominator else [])
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise ValueError(f"data lacks columns {missing}; got {list(data.columns)}")
+    clash = [c for c in by_cols if c in _RESERVED]
+    if clash:
+        raise ValueError(f"by columns {clash} clash with output column names; rename them")
+    if len(set(needed)) != len(needed):
+        raise ValueError(f"value, period, denominator and by must be distinct columns: {needed}")
+    if len(data) == 0:
+        raise ValueError("data has no rows")
+
+    frame = data[list(dict.fromkeys(needed))].copy()
+    frame["period"] = _normalise_periods(frame[period], period)
+    for col in [value] + ([denominator] if denominator else []):
+        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
+            raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
+        frame[col] = frame[col].astype(float)
+    monthly = _is_monthly(frame["period"])
+
+    def where_rows(mask: pd.Series) -> str:
+        rows = frame.loc[mask]
+        parts = []
+        for rec in rows.head(3).to_dict("records"):
+            key = tuple(rec[c] for c in by_cols)
+            parts.append(f"{_group_label(key, by_cols)} at {_fmt_period(rec['period'], monthly)}")
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        return "; ".join(parts) + more
+
+    if frame["period"].isna().any():
+        raise ValueError(
+            f"column {period!r} has {int(frame['period'].isna().sum())} missing periods"
+        )
+    for col in by_cols:
+        if frame[col].isna().any():
+            raise ValueError(f"by column {col!r} has missing values; fill or drop those rows")
+    for col in [value] + ([denominator] if denominator else []):
+        bad = frame[col].isna() | ~np.isfinite(frame[col])
+        if bad.any():
+            raise ValueError(
+                f"column {col!r} has missing or infinite values ({where_rows(bad)}). "
+                + _FILL_HINT.format(col=col)
+            )
+    if chart in ("c", "u") and (frame[value] < 0).any():
+        raise ValueError(
+            f"counts in {value!r} must not be negative ({where_rows(frame[value] < 0)})"
+        )
+    if chart == "u" and (frame[denominator] <= 0).any():
+        bad = frame[denominator] <= 0
+        raise ValueError(
+            f"denominators in {denominator!r} must be positive ({where_rows(bad)}); "
+            "a period with no exposure has no rate: drop it or merge periods"
+        )
+    dup = frame.duplicated([*by_cols, "period"], keep=False)
+    if dup.any():
+        raise ValueError(
+            f"duplicate periods: {where_rows(dup)}; give one row per period"
+            + (" per group (is a by column missing?)" if by_cols else " (aggregate them first)")
+        )
+
+    step = _gap_step(frame["period"])
+    pieces = []
+    if by_cols:
+        grouped = frame.groupby(by_cols, sort=False, dropna=False)
+        groups = [(k if isinstance(k, tuple) else (k,), g) for k, g in grouped]
+    else:
+        groups = [((), frame)]
+    for key, group in groups:
+        group = group.sort_values("period", kind="stable")
+        label = _group_label(key, by_cols)
+        _check_gaps(group["period"], step, label, value, monthly)
+        pieces.append(
+            _compute_group(
+                group,
+                key=key if by_cols else None,
+                by=by_cols,
+                chart=chart,
+                value=value,
+                denominator=denominator,
+                rebase=rebase,
+                baseline=baseline,
+                run_length=run_length,
+                trend_length=trend_length,
+                higher_is_better=higher_is_better,
+                target=target,
+                monthly=monthly,
+            )
+        )
+    result = pd.concat(pieces, ignore_index=True)
+    for col in by_cols:
+        result[col] = result[col].astype(data[col].dtype)
+    result.attrs["spc"] = {
+        "chart": chart,
+        "value": value,
+        "period": period,
+        "denominator": denominator,
+        "by": by_cols,
+        "run_length": run_length,
+        "trend_length": trend_length,
+        "higher_is_better": higher_is_better,
+        "has_target": target is not None,
+    }
+    return result
+
+
+# ------------------------------------------------------------------- post-processing
+
+
+def _result_by(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> list[str]:
+    """The group columns of a result: given, else the columns before ``period``."""
+    if not isinstance(result, pd.DataFrame):
+        raise TypeError("result must be the DataFrame returned by coprod.spc.spc")
+    needed = ["period", "value", "centre", "lower", "upper", "segment", "rule", "variation"]
+    missing = [c for c in needed if c not in result.columns]
+    if missing:
+        raise ValueError(
+            f"result lacks columns {missing}; pass the DataFrame returned by coprod.spc.spc"
+        )
+    if by is not None:
+        cols = _by_list(by)
+        absent = [c for c in cols if c not in result.columns]
+        if absent:
+            raise ValueError(f"by columns {absent} are not in the result")
+        return cols
+    cols = list(result.columns)
+    return cols[: cols.index("period")]
+
+
+def _iter_groups(result: pd.DataFrame, by: Sequence[str]):
+    if not by:
+        yield (), result.sort_values("period", kind="stable")
+        return
+    for key, group in result.groupby(list(by), sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        yield key, group.sort_values("period", kind="stable")
+
+
+def _setting(result: pd.DataFrame, name: str, default: Any) -> Any:
+    return result.attrs.get("spc", {}).get(name, default)
+
+
+def _rule_length(result: pd.DataFrame, kind: str, default: int) -> int:
+    """run_length / trend_length from attrs, else read back from the rule names."""
+    name = "run_length" if kind == "run" else "trend_length"
+    found = _setting(result, name, None)
+    if found is not None:
+        return int(found)
+    for text in result["rule"].dropna().astype(str):
+        for part in text.split("; "):
+            if part.startswith(f"{kind} of "):
+                return int(part.split()[2])
+    return default
+
+
+def _best_split(values: np.ndarray, lo: int, hi: int) -> int:
+    """The split k in [lo, hi] (clipped) that best separates values[:k] from values[k:].
+
+    Least squares: maximise n1 * n2 / n * (mean1 - mean2) ** 2, the classic single
+    change-point estimate (as in binary segmentation).
+    """
+    n = len(values)
+    lo, hi = max(int(lo), 1), min(int(hi), n - 1)
+    if lo > hi:
+        return max(min(int(lo), n - 1), 0)
+    total, cumulative = values.sum(), np.cumsum(values)
+    k = np.arange(lo, hi + 1)
+    before = cumulative[k - 1] / k
+    after = (total - cumulative[k - 1]) / (n - k)
+    score = k * (n - k) / n * (before - after) ** 2
+    return int(k[np.argmax(score)])
+
+
+def suggest_rebase(result: pd.DataFrame, *, min_run: int | None = None) -> pd.DataFrame:
+    """Suggested change points: where a sustained run or a trend starts (never applied).
+
+    For each group and segment, every maximal run of at least ``min_run`` points on one
+    side of the centre (default: the ``run_length`` used by :func:`spc`) suggests a
+    change point: the period near the run's start (within half a run) where the means
+    before and after differ most, using the points from a run's length before the run to
+    its end; every trend of at least ``trend_length`` points
+    suggests its first period. A run or trend that starts at the first point of a segment is not a change
+    point (the shift, if any, lies where the opposite run starts) and is skipped.
+
+    Returns a new DataFrame with columns ``[*by], period, rule, reason``; ``result``
+    is not modified. Rebase only where you know of a change (a new procedure, a
+    restructure); otherwise a signal is something to investigate, not to hide.
+    """
+    by = _result_by(result)
+    run_length = int(min_run) if min_run is not None else _rule_length(result, "run", 7)
+    trend_length = _rule_length(result, "trend", 6)
+    if run_length < 2:
+        raise ValueError(f"min_run must be at least 2, not {min_run}")
+    monthly = _is_monthly(result["period"])
+    rows: list[dict[str, Any]] = []
+    for key, group in _iter_groups(result, by):
+        for _seg, seg in group.groupby("segment", sort=True):
+            periods = seg["period"].to_numpy()
+            values = seg["value"].to_numpy(dtype=float)
+            side = _side(values, seg["centre"].to_numpy(dtype=float))
+            found: list[tuple[int, str, str]] = []
+            for start, stop, code in _runs(side):
+                length = stop - start
+                if length >= run_length and start > 0:
+                    where = "above" if code > 0 else "below"
+                    # Points just before a shift sit on its side half the time by chance,
+                    # so the run can start early: place the change where the means before
+                    # and after differ most, near the run's start.
+                    lo = max(start - run_length, 0)
+                    split = lo + _best_split(
+                        values[lo:stop], start - lo - run_length // 2, start - lo + run_length // 2
+                    )
+                    when = _fmt_period(periods[split], monthly)
+                    found.append(
+                        (
+                            split,
+                            f"run of {run_length} {where} centre",
+                            f"{length} points {where} the centre from "
+                            f"{_fmt_period(periods[start], monthly)}; the level changes most "
+                            f"at {when}: the process may have shifted; consider rebasing "
+                            "there if you know of a change",
+                        )
+                    )
+            for start, stop, code in _runs(_steps(values)):
+                length = stop - start + 1
+                if length >= trend_length and start > 0:
+                    way = "rising" if code > 0 else "falling"
+                    when = _fmt_period(periods[start], monthly)
+                    found.append(
+                        (
+                            start,
+                            f"trend of {trend_length} {way}",
+                            f"{length} points {way} in a row from {when}: the process may be "
+                            "changing; consider rebasing where it settles if you know of a change",
+                        )
+                    )
+            for start, rule, reason in sorted(found, key=lambda t: t[0]):
+                row = dict(zip(by, key, strict=True))
+                row.update({"period": periods[start], "rule": rule, "reason": reason})
+                rows.append(row)
+    out = pd.DataFrame(rows, columns=[*by, "period", "rule", "reason"])
+    if len(out) == 0 and "period" in result:
+        out["period"] = out["period"].astype(result["period"].dtype)
+    for col in by:
+        if len(out):
+            out[col] = out[col].astype(result[col].dtype)
+    return out
+
+
+def _episodes_text(positions: list[int], periods: list[Any], monthly: bool) -> str:
+    """'3 points, 2024-01 to 2024-03' or '5 points in 2 episodes, first 2022-05, latest ...'."""
+    episodes: list[tuple[int, int]] = []
+    for pos in positions:
+        if episodes and pos == episodes[-1][1] + 1:
+            episodes[-1] = (episodes[-1][0], pos)
+        else:
+            episodes.append((pos, pos))
+
+    def span(a: int, b: int) -> str:
+        if a == b:
+            return f"at {_fmt_period(periods[a], monthly)}"
+        return f"{_fmt_period(periods[a], monthly)} to {_fmt_period(periods[b], monthly)}"
+
+    n = len(positions)
+    text = f"{n} point{'s' * (n > 1)}"
+    if len(episodes) == 1:
+        return f"{text}, {span(*episodes[0])}"
+    first = _fmt_period(periods[episodes[0][0]], monthly)
+    return f"{text} in {len(episodes)} episodes, first {first}, latest {span(*episodes[-1])}"
+
+
+def spc_overview(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per group: its latest point, limits, variation, assurance and last signal.
+
+    Columns: ``[*by], latest_period, latest_value, centre, lower, upper`` (of the
+    latest point), ``variation`` (of the latest point), ``assurance`` (of the latest
+    point; missing without a target), ``n_special`` (flagged points in the series),
+    ``last_signal_period`` and ``last_rule`` (the latest flagged point and its rules;
+    missing when none). ``by`` defaults to the columns before ``period``.
+    """
+    by_cols = _result_by(result, by)
+    rows = []
+    for key, group in _iter_groups(result, by_cols):
+        last = group.iloc[-1]
+        flagged = group[group["rule"].fillna("").astype(str) != ""]
+        row = dict(zip(by_cols, key, strict=True))
+        row.update(
+            {
+                "latest_period": last["period"],
+                "latest_value": float(last["value"]),
+                "centre": float(last["centre"]),
+                "lower": float(last["lower"]),
+                "upper": float(last["upper"]),
+                "variation": last["variation"],
+                "assurance": last["assurance"] if "assurance" in group else None,
+                "n_special": len(flagged),
+                "last_signal_period": flagged["period"].iloc[-1] if len(flagged) else None,
+                "last_rule": flagged["rule"].iloc[-1] if len(flagged) else None,
+            }
+        )
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out["last_signal_period"] = pd.Series(
+            out["last_signal_period"].tolist(), index=out.index
+        ).astype(result["period"].dtype)
+        out["n_special"] = out["n_special"].astype(int)
+    return out
+
+
+_DIRECTIONS = {
+    "concern": ("special_cause_concern",),
+    "improvement": ("special_cause_improvement",),
+    "neither": ("special_cause_neither",),
+    "any": ("special_cause_concern", "special_cause_improvement", "special_cause_neither"),
+}
+
+
+def first_signal(
+    result: pd.DataFrame,
+    *,
+    after: Any = None,
+    direction: Literal["concern", "improvement", "neither", "any"] = "concern",
+) -> pd.DataFrame:
+    """Per group, the first flagged period of the given ``direction`` on or after ``after``.
+
+    ``direction`` is ``"concern"`` (default), ``"improvement"``, ``"neither"`` or
+    ``"any"``. ``after`` is inclusive: a signal at exactly that period counts. Because
+    MDC flags every point of a pattern, the first flagged point of a run or trend is
+    where the run starts (it is only *recognised* ``run_length - 1`` periods later).
+
+    Returns one row per group (groups without such a signal too, with missing
+    ``period``): ``[*by], period, value, rule, variation``.
+    """
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"direction must be one of {list(_DIRECTIONS)}, not {direction!r}")
+    by = _result_by(result)
+    wanted = _DIRECTIONS[direction]
+    rows = []
+    for key, group in _iter_groups(result, by):
+        if after is not None:
+            start = _as_period_like(after, group["period"], "after")
+            group = group[group["period"] >= start]
+        hits = group[group["variation"].isin(wanted)]
+        row = dict(zip(by, key, strict=True))
+        if len(hits):
+            first = hits.iloc[0]
+            row.update(
+                {
+                    "period": first["period"],
+                    "value": float(first["value"]),
+                    "rule": first["rule"],
+                    "variation": first["variation"],
+                }
+            )
+        else:
+            row.update({"period": None, "value": np.nan, "rule": None, "variation": None})
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=[*by, "period", "value", "rule", "variation"])
+    out["period"] = pd.Series(out["period"].tolist(), index=out.index).astype(
+        result["period"].dtype
+    )
+    return out
+
+
+_VARIATION_WORDS = {
+    "common_cause": "common cause variation (no signal)",
+    "special_cause_improvement": "special cause variation: improvement",
+    "special_cause_concern": "special cause variation: concern",
+    "special_cause_neither": "special cause variation (no better direction set)",
+}
+_ASSURANCE_WORDS = {
+    "consistently_passes": "the process consistently passes the target (the target lies "
+    "outside its limits on the good side)",
+    "consistently_fails": "the process consistently fails the target (the target lies "
+    "outside its limits on the bad side); only a change to the process will meet it",
+    "hit_and_miss": "hit and miss: the target lies within the process limits, so it will "
+    "be met in some periods and missed in others by chance alone",
+}
+
+
+def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> str:
+    """Plain-language description of an :func:`spc` result, one paragraph per group.
+
+    Says, for each group, the latest value and its variation, the current centre and
+    process limits (and since when, after a rebase), the assurance against a target,
+    and each rule that fired: how many points and from when to when.
+    """
+    by_cols = _result_by(result, by)
+    if len(result) == 0:
+        return "No periods to describe."
+    monthly = _is_monthly(result["period"])
+    chart = _setting(result, "chart", None)
+    hib = _setting(result, "higher_is_better", False)
+    paragraphs = []
+    for key, group in _iter_groups(result, by_cols):
+        name = ", ".join(str(k) for k in key) if by_cols else "The series"
+        last = group.iloc[-1]
+        seg = group[group["segment"] == last["segment"]]
+        when = _fmt_period(last["period"], monthly)
+        text = f"{name}: {len(group)} periods"
+        if chart:
+            text += f" ({'XmR' if chart == 'xmr' else chart + ' chart'}"
+            text += (
+                ", higher is better)"
+                if hib is True
+                else (", lower is better)" if hib is False else ", no better direction)")
+            )
+        text += f". Latest ({when}): {_fmt_number(float(last['value']))}, "
+        text += _VARIATION_WORDS.get(str(last["variation"]), str(last["variation"]))
+        if last["rule"]:
+            text += f" ({last['rule']})"
+        text += ". "
+        lim = f"mean {_fmt_number(float(last['centre']))}, process limits "
+        lim += f"{_fmt_number(float(last['lower']))} to {_fmt_number(float(last['upper']))}"
+        if chart == "u":
+            lim = "at the latest denominator, " + lim
+        n_segments = group["segment"].nunique()
+        if n_segments > 1:
+            lim += f" since the rebase at {_fmt_period(seg['period'].iloc[0], monthly)}"
+        text += lim[0].upper() + lim[1:] + ". "
+        if "assurance" in group and "target" in group and pd.notna(last.get("target")):
+            assurance = last["assurance"]
+            text += f"Target {_fmt_number(float(last['target']))}: "
+            text += (
+                _ASSURANCE_WORDS.get(str(assurance), str(assurance))
+                if assurance is not None and not pd.isna(assurance)
+                else "assurance not judged (no better direction set)"
+            )
+            text += ". "
+        rules = group["rule"].fillna("").astype(str).tolist()
+        periods_ = group["period"].tolist()
+        fired: dict[str, list[int]] = {}
+        for pos, text_rules in enumerate(rules):
+            for part in filter(None, text_rules.split("; ")):
+                fired.setdefault(part, []).append(pos)
+        if not fired:
+            text += "No special-cause rule fired."
+        else:
+            parts = []
+            for rule, positions in fired.items():
+                parts.append(f"{rule}: " + _episodes_text(positions, periods_, monthly))
+            text += "Signals: " + "; ".join(parts) + "."
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)

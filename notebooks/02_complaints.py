@@ -1,0 +1,411 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Complaints: signal, noise and when to consider co-planning
+#
+# **Question:** when the number or the seriousness of complaints about a service rises,
+# is it a real change or just the usual ups and downs, and which services should then
+# consider co-planning?
+#
+# The blog post behind this project (in `shared/reference/`) argues that where
+# professionals lead the planning of a service, a good complaints procedure is essential,
+# and that rising numbers or seriousness of complaints are a cue to plan *with* residents.
+# To act on that we need to tell a real rise from noise. This notebook teaches the tool
+# NHS England's *Making Data Count* programme uses for that, statistical process control
+# (SPC), on a synthetic complaint log with known, planted changes, then on real FixMyStreet
+# reports, and ends with a co-planning signal that combines complaints with the survey
+# placements of notebook 01.
+
+# %%
+import pandas as pd
+
+from coprod.charts.grid import plot_grid
+from coprod.charts.spc import plot_spc, plot_spc_small_multiples
+from coprod.complaints import (
+    co_planning_summary,
+    complaint_counts,
+    consider_co_planning,
+    measure_series,
+    outcomes,
+    seasonally_adjust,
+    seriousness,
+    spc,
+    spc_overview,
+    spc_summary,
+    suggest_rebase,
+    timeliness,
+)
+from coprod.counts import LAD_NAMES, fill_zero_counts
+from coprod.datasets import load_dataset
+from coprod.export import export_table, save_figure
+from coprod.grid import place_services
+from coprod.synth import COMPLAINTS_SEED, make_complaint_log
+from coprod.widgets import ComplaintsExplorer
+
+# %% [markdown]
+# ## The data: a complaint log
+#
+# `complaints_log` is a synthetic log for the fictional Northbridge council: one row per
+# complaint, 2021 to 2024, for eight services, written as a council would export it (UK
+# dates, labels for severity and stage). It loads through `read_complaints`, the loader you
+# would point at your own export; the summary says what was read, loaded and quarantined.
+# Free-text and name columns, which real logs often have, are dropped unless asked for.
+
+# %%
+complaints = load_dataset("complaints_log")
+print(complaints.summary())
+log = complaints.data
+log.head()
+
+# %% [markdown]
+# The log hides three planted changes (we will pretend not to know them until we have
+# found them): one service's number of complaints steps up, another's complaints become more
+# serious while their number stays flat, and a third has a winter peak every year.
+#
+# ## Counting, with the zeros
+#
+# First, complaints per service per month. A month with no complaints is a real zero and
+# must be in the table: leaving it out would bias every average and trend upwards.
+# A count alone mixes demand with quality, so we also compute a *rate* per 1,000 contacts
+# with the service, from the council's contact figures.
+
+# %%
+contacts = load_dataset("complaints_contacts").data
+monthly = complaint_counts(log, period="month", by="service", denominators=contacts)
+monthly.head()
+
+# %%
+monthly.pivot(index="period", columns="service", values="count").tail(6)
+
+# %% [markdown]
+# Published tables must not identify anyone. Before sharing counts, small numbers are
+# suppressed (here below 5, with the rates in the same rows), and `export_table` refuses
+# columns that could hold personal data.
+
+# %%
+export_table(
+    monthly,
+    "02_complaints_monthly_counts.csv",
+    suppress_below=5,
+    count_columns=["count"],
+    also_suppress=["rate"],
+)
+
+# %% [markdown]
+# ## SPC from scratch
+#
+# Every process varies. **Common-cause** variation is the month-to-month noise of a stable
+# process; **special-cause** variation has a reason worth finding: a new procedure, a
+# contractor change, a storm. SPC draws the range the noise usually stays in, then flags
+# points or patterns the noise would rarely produce.
+#
+# The XmR chart, the default in Making Data Count, needs only arithmetic:
+#
+# 1. the **centre line** is the mean of the values;
+# 2. the **moving range** is the absolute difference between each value and the one
+#    before; its mean, MR̄, measures the short-term noise;
+# 3. the **process limits** are centre ± 2.66 × MR̄ (2.66 = 3 / 1.128 turns the mean
+#    moving range into three standard deviations).
+#
+# By hand, for the first year of Refuse collection complaints:
+
+# %%
+refuse = monthly.query("service == 'Refuse collection'").head(12)
+by_hand = refuse[["period", "count"]].assign(moving_range=refuse["count"].diff().abs())
+centre = by_hand["count"].mean()
+mr_bar = by_hand["moving_range"].mean()
+by_hand, centre, mr_bar, centre - 2.66 * mr_bar, centre + 2.66 * mr_bar
+
+# %% [markdown]
+# The library gives the same numbers, and applies the four Making Data Count rules:
+#
+# * **outside limits**: a single point beyond a process limit;
+# * **run**: 7 points in a row on one side of the centre (configurable, some use 6);
+# * **trend**: 6 points in a row each higher (or lower) than the one before;
+# * **two of three beyond 2 sigma**: two out of three points in a row close to one limit.
+#
+# Each flagged point is coloured: orange for concern (for complaints, higher is worse),
+# blue for improvement.
+
+# %%
+check = spc(refuse, value="count", period="period")
+check[["period", "value", "centre", "lower", "upper", "rule", "variation"]].head(3)
+
+# %% [markdown]
+# ## Finding the planted changes
+#
+# We compute limits from the first two years (the *baseline*) and hold them fixed, so a
+# later change stands out against how the service used to behave.
+
+# %%
+counts_spc = spc(
+    measure_series(log, measure="count"),
+    value="value",
+    period="period",
+    by="service",
+    baseline=24,
+)
+overview = spc_overview(counts_spc, by="service")
+overview
+
+# %%
+fig = plot_spc_small_multiples(
+    counts_spc, by="service", ncols=4, title="Northbridge: complaints a month, by service"
+)
+save_figure(fig, "02_complaints_small_multiples")
+
+# %% [markdown]
+# Housing repairs stands out: a sustained run above the centre. Where did it start? SPC
+# offers change points but never moves the limits by itself: rebasing is a decision for
+# someone who knows what changed.
+
+# %%
+suggestions = suggest_rebase(counts_spc)
+suggestions[suggestions["service"] == "Housing repairs"]
+
+# %%
+repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
+ax = plot_spc(repairs, title="Housing repairs: complaints a month", ylabel="Complaints")
+save_figure(ax, "02_complaints_housing_repairs")
+
+# %% [markdown]
+# If we learn that a new repairs contractor started in July 2023, we rebase there: the
+# chart then describes the new process with its own limits.
+
+# %%
+rebased = spc(
+    measure_series(log, measure="count").query("service == 'Housing repairs'"),
+    value="value",
+    period="period",
+    rebase=["2023-07-01"],
+)
+ax = plot_spc(rebased, title="Housing repairs, rebased at July 2023", ylabel="Complaints")
+save_figure(ax, "02_complaints_housing_repairs_rebased")
+
+# %% [markdown]
+# ### Seriousness, not just numbers
+#
+# A service can get worse without more complaints: the complaints can become more serious.
+# The *seriousness index* weights each complaint by its severity (low 1, medium 2, high 3;
+# set your own weights); its mean per complaint measures the mix.
+
+# %%
+severity_spc = spc(
+    measure_series(log, measure="mean_severity"),
+    value="value",
+    period="period",
+    by="service",
+    baseline=24,
+)
+print(spc_summary(severity_spc[severity_spc["service"] == "Social care"]))
+ax = plot_spc(
+    severity_spc[severity_spc["service"] == "Social care"],
+    title="Social care: mean severity of complaints",
+    ylabel="Mean severity weight",
+)
+save_figure(ax, "02_complaints_social_care_severity")
+
+# %%
+seriousness(log, by="service").query("service == 'Social care'").tail(4)
+
+# %% [markdown]
+# ### A season is not a signal
+#
+# Street lighting complaints peak every winter. SPC assumes no such pattern, so the chart
+# flags every winter. Removing the seasonal pattern first (a fixed effect per calendar
+# month, estimated with statsmodels) removes the winter signals; what is left are the
+# occasional chance runs any stable series shows.
+
+# %%
+lights = measure_series(log, measure="count").query("service == 'Street lighting'")
+lights_raw = spc(lights, value="value", period="period", baseline=24)
+lights_adjusted = spc(seasonally_adjust(lights), value="adjusted", period="period", baseline=24)
+pd.Series(
+    {
+        "special-cause points, raw": int(lights_raw["special_cause"].sum()),
+        "special-cause points, seasonally adjusted": int(lights_adjusted["special_cause"].sum()),
+    }
+)
+
+# %%
+ax = plot_spc(lights_adjusted, title="Street lighting, seasonally adjusted", ylabel="Complaints")
+save_figure(ax, "02_complaints_street_lighting_adjusted")
+
+# %% [markdown]
+# ### Did we find what was planted?
+#
+# The generator is seeded; its truth is public. Compare with what we found above.
+
+# %%
+make_complaint_log(seed=COMPLAINTS_SEED).truth[["service", "change", "measure", "month"]]
+
+# %% [markdown]
+# ### Outcomes and timeliness
+#
+# Two more views a complaints manager watches: how many complaints are upheld or reach the
+# ombudsman, and how quickly they are closed against a target (here 20 days).
+
+# %%
+outcomes(log, period="quarter", by="service").query("service == 'Social care'").tail(4)
+
+# %%
+timeliness(log, period="quarter", by="service", target_days=20).query(
+    "service == 'Housing repairs'"
+).tail(4)
+
+# %% [markdown]
+# ## Real data: FixMyStreet reports
+#
+# FixMyStreet (mySociety; *Contains FixMyStreet data from mySociety, ODC-By 1.0*) publishes
+# counts of residents' problem reports per council area per month, one file per month, with
+# the month only in the file name. A council area absent from a month's file had no reports
+# that month: the publisher says so. We load a shipped extract of ten areas, eight cities
+# and two island areas with few reports (the full folder in `shared/data/` loads the same
+# way with `read_report_counts`), then make those zeros explicit and say how many there
+# were: leaving them out would make the islands look as if they had a report most months.
+
+# %%
+reports = load_dataset("fixmystreet_extract")
+print(reports.summary())
+
+# %%
+filled = fill_zero_counts(
+    reports.data, keys="lad", period="period", values=["reports", "unique_users"]
+)
+print(
+    f"{int(filled['zero_filled'].sum())} area-months were absent from their files: "
+    "filled with zero reports."
+)
+filled["area"] = filled["lad"].map(LAD_NAMES)
+filled.groupby("area").agg(
+    reports=("reports", "sum"), months_filled_with_zero=("zero_filled", "sum")
+).sort_values("reports", ascending=False)
+
+# %% [markdown]
+# Report counts are large and over-dispersed (they vary more than a Poisson count would),
+# which makes a c chart's limits too narrow; the XmR chart estimates the noise from the
+# data itself, which is why Making Data Count uses it by default. FixMyStreet's coverage
+# also grew as councils adopted it, so a rise can be platform uptake rather than more
+# problems: SPC finds the change, people must explain it. The two island areas have too
+# few reports for a chart to say anything, so we chart the eight cities.
+
+# %%
+cities = filled[~filled["lad"].str.startswith("S")]
+area_spc = spc(
+    cities,
+    value="reports",
+    period="period",
+    by="area",
+    baseline=24,
+)
+fig = plot_spc_small_multiples(
+    area_spc, by="area", ncols=4, title="FixMyStreet reports a month, eight cities"
+)
+save_figure(fig, "02_complaints_fixmystreet")
+
+# %%
+spc_overview(area_spc, by="area")
+
+# %% [markdown]
+# ## The co-planning signal
+#
+# Now the claim itself. A service should **consider co-planning** when its complaints
+# show *sustained* special-cause concern (in number or seriousness, at least 2 of the last
+# 6 months: one flagged month is too often chance) **and** its planning is
+# professional-led, according to the residents' survey of notebook 01 (Northbridge, 2023).
+# Every input to the decision is a column of the result, and the rule is stated with it.
+
+# %%
+survey = load_dataset("services_survey").data
+placements = place_services(
+    survey.query("council == 'Northbridge' and wave == 2023"),
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=1,
+)
+signal = consider_co_planning(counts_spc, severity_spc, placements=placements)
+print(co_planning_summary(signal))
+signal[
+    [
+        "service",
+        "consider_co_planning",
+        "count_concern",
+        "seriousness_concern",
+        "planning",
+        "reason",
+    ]
+]
+
+# %% [markdown]
+# Read the flags as prompts, not verdicts. **Social care** is the planted change: its
+# complaints became more serious from January 2023 while their number stayed flat, and its
+# planning is professional-led. **Housing repairs** has the planted rise in numbers, but
+# its planning is already partly shared, so the signal says "look at delivery" rather than
+# "co-plan". **Street lighting** is flagged for its winter peak, the pattern SPC mistakes
+# for a change; and **Refuse collection** rests on the last two months of one measure: no
+# change was planted there, and about one stable series in thirty is flagged like this by
+# chance (the tests measure it). Counting on seasonally adjusted numbers removes the
+# seasonal flag:
+
+# %%
+adjusted_counts_spc = spc(
+    seasonally_adjust(measure_series(log, measure="count")),
+    value="adjusted",
+    period="period",
+    by="service",
+    baseline=24,
+)
+adjusted_signal = consider_co_planning(adjusted_counts_spc, severity_spc, placements=placements)
+adjusted_signal[["service", "consider_co_planning", "count_concern", "seriousness_concern"]]
+
+# %% [markdown]
+# On the grid, the flagged services stand out against where residents place them.
+
+# %%
+flagged = adjusted_signal.loc[adjusted_signal["consider_co_planning"], "service"].tolist()
+complained_about = placements[placements["service"].isin(adjusted_signal["service"])]
+ax = plot_grid(
+    complained_about,
+    highlight=flagged,
+    highlight_label="Consider co-planning",
+    title="Northbridge services with complaint data, 2023 survey positions",
+)
+save_figure(ax, "02_complaints_co_planning_grid")
+
+# %% [markdown]
+# ## Explore it yourself
+#
+# Pick a service, a measure, a chart type and a period. (c charts suit counts, u charts
+# rates with their denominators; XmR suits anything.)
+
+# %%
+ComplaintsExplorer(log, denominators=contacts, baseline=24)
+
+# %% [markdown]
+# ## Exercises
+#
+# Worked answers are in `answers/02_complaints.py`.
+#
+# 1. Chart Housing repairs' *rate* per 1,000 contacts on a u chart. Does the signal
+#    survive dividing by demand?
+# 2. Change the run rule from 7 to 6 points (`run_length=6`). How many more services show
+#    a signal? What does that do to false alarms?
+# 3. Set a target of 40 complaints a month for Housing repairs (`target=40`). What does
+#    the assurance column say before and after July 2023?
+# 4. Use the share of complaints reaching the ombudsman as the seriousness measure in
+#    `consider_co_planning`. Does the list of flagged services change?
+# 5. For the FixMyStreet areas, which show special-cause concern in 2020, and why might
+#    that be platform uptake or the pandemic rather than worse streets?

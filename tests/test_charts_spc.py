@@ -1,0 +1,214 @@
+"""SPC charts: structure of the figures (not pixels) and the tidy data they draw."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from coprod.charts.spc import (
+    GID_ASSURANCE_ICON,
+    GID_REBASE,
+    GID_VARIATION_ICON,
+    SPC_COLOURS,
+    plot_spc,
+    plot_spc_small_multiples,
+    spc_chart_data,
+)
+from coprod.spc import spc
+
+BASE = [10, 14, 10, 14, 10, 14]  # mean 12, limits 1.36 .. 22.64 (see test_spc.py)
+ORANGE, BLUE, GREY = "#ed8b00", "#41b6e6", "#7b7d7d"
+
+
+def series(values, service="Parks", start="2024-01-01") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "service": service,
+            "month": pd.date_range(start, periods=len(values), freq="MS"),
+            "complaints": np.asarray(values, dtype=float),
+        }
+    )
+
+
+@pytest.fixture
+def one() -> pd.DataFrame:
+    # 30 above the upper limit (concern), 0 below the lower limit (improvement)
+    return spc(
+        series([*BASE, 12, 30, 12, 14, 0, 12]),
+        value="complaints",
+        period="month",
+        by="service",
+        baseline=6,
+        target=25,
+    )
+
+
+def by_gid(artist, gid):
+    return artist.findobj(lambda a: a.get_gid() == gid)
+
+
+def points_of(ax):
+    (points,) = by_gid(ax, "spc-points")
+    return points
+
+
+def test_chart_data_has_colours_per_point(one):
+    data = spc_chart_data(one)
+    assert len(data) == len(one)
+    assert data.loc[7, "colour"] == SPC_COLOURS["special_cause_concern"]
+    assert data.loc[10, "colour"] == SPC_COLOURS["special_cause_improvement"]
+    assert set(data.drop(index=[7, 10])["colour"]) == {SPC_COLOURS["common_cause"]}
+    assert data.loc[7, "point_type"] == "Special cause: concern"
+    assert data.loc[7, "direction"] == 1 and data.loc[10, "direction"] == -1
+    assert set(data["marker"]) == {"o"}
+
+
+def test_plot_spc_structure(one):
+    ax = plot_spc(one)
+    assert isinstance(ax, Axes)
+    points = points_of(ax)
+    assert len(points.get_offsets()) == len(one)
+    colours = [to_hex(c) for c in points.get_facecolors()]
+    assert colours[7] == ORANGE
+    assert colours[10] == BLUE
+    assert {c for i, c in enumerate(colours) if i not in (7, 10)} == {GREY}
+    assert len(by_gid(ax, "spc-centre")) == 1
+    assert len(by_gid(ax, "spc-limits")) == 2
+    assert len(by_gid(ax, "spc-target")) == 1
+    assert by_gid(ax, "spc-2sigma") == []
+    assert by_gid(ax, GID_REBASE) == []
+    assert ax.get_title(loc="left") == "Parks"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [
+        "Common cause",
+        "Special cause: concern",
+        "Special cause: improvement",
+        "Mean",
+        "Process limits",
+        "Target",
+    ]
+
+
+def test_icons_present_with_gids_and_states(one):
+    ax = plot_spc(one)
+    (variation,) = by_gid(ax, GID_VARIATION_ICON)
+    (assurance,) = by_gid(ax, GID_ASSURANCE_ICON)
+    # the latest point, 12, is common cause; its upper limit 22.64 is below the
+    # target 25, so the process consistently passes (lower is better)
+    assert variation.get_label() == "common_cause"
+    assert assurance.get_label() == "consistently_passes"
+    ax = plot_spc(one, show_icons=False)
+    assert by_gid(ax, GID_VARIATION_ICON) == []
+
+
+def test_special_cause_icon_shows_direction():
+    r = spc(series([*BASE, 12, 30]), value="complaints", period="month", baseline=6)
+    ax = plot_spc(r)
+    (icon,) = by_gid(ax, GID_VARIATION_ICON)
+    assert icon.get_label() == "special_cause_concern_high"
+    assert by_gid(ax, GID_ASSURANCE_ICON) == []  # no target, no assurance icon
+    texts = [t.get_text() for t in icon.findobj(lambda a: hasattr(a, "get_text"))]
+    assert "H" in texts
+
+
+def test_rebase_steps_and_two_sigma():
+    values = [8, 12, 8, 12, 11, 11, 11, 11, 25, 25, 21, 25, 21, 21]
+    r = spc(series(values), value="complaints", period="month", rebase=["2024-09-01"])
+    ax = plot_spc(r, show_2sigma=True, title="Stepped", ylabel="Complaints a month")
+    assert len(by_gid(ax, "spc-centre")) == 2  # one mean line per segment
+    assert len(by_gid(ax, "spc-limits")) == 4
+    assert len(by_gid(ax, "spc-2sigma")) == 4
+    assert len(by_gid(ax, GID_REBASE)) == 1
+    centres = sorted({float(y) for line in by_gid(ax, "spc-centre") for y in line.get_ydata()})
+    assert centres == pytest.approx([10.5, 23.0])
+    assert ax.get_ylabel() == "Complaints a month"
+    assert ax.get_title(loc="left") == "Stepped"
+
+
+def test_plot_spc_refuses_several_groups():
+    data = pd.concat([series(BASE, "Parks"), series(BASE, "Libraries")])
+    r = spc(data, value="complaints", period="month", by="service")
+    with pytest.raises(ValueError, match="Parks; Libraries"):
+        plot_spc(r)
+
+
+def test_plot_spc_draws_on_given_axes(one):
+    import matplotlib.pyplot as plt
+
+    fig, given = plt.subplots()
+    assert plot_spc(one, ax=given) is given
+    assert fig.axes == [given]
+
+
+def thirty_services() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    frames = []
+    for i in range(30):
+        y = rng.poisson(10 + i, 24).astype(float)
+        if i % 5 == 0:
+            y[16:] += 15  # a planted step
+        frames.append(series(y, service=f"Service {i + 1:02d}"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_small_multiples_one_axes_per_group():
+    r = spc(thirty_services(), value="complaints", period="month", chart="c", by="service")
+    fig = plot_spc_small_multiples(r, by="service", title="Thirty services")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 30
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == [f"Service {i:02d}" for i in range(1, 31)]
+    for ax in fig.axes:
+        assert len(points_of(ax).get_offsets()) == 24
+        assert len(by_gid(ax, GID_VARIATION_ICON)) == 1
+    assert len(fig.legends) == 1
+    # the planted steps show as concern (orange) points in their panels
+    stepped = fig.axes[0]
+    colours = {to_hex(c) for c in points_of(stepped).get_facecolors()}
+    assert ORANGE in colours
+
+
+def test_small_multiples_leaves_no_empty_axes():
+    data = pd.concat([series(BASE + BASE, f"S{i}") for i in range(7)])
+    r = spc(data, value="complaints", period="month", by="service", target=30)
+    fig = plot_spc_small_multiples(r, by="service", ncols=3, sharey=True)
+    assert len(fig.axes) == 7
+    assert all(len(by_gid(ax, GID_ASSURANCE_ICON)) == 1 for ax in fig.axes)
+    # panels with no panel underneath show their own dates
+    bottom = [ax for ax in fig.axes if ax.xaxis.get_tick_params()["labelbottom"]]
+    assert len(bottom) == 3
+
+
+def test_small_multiples_draws_into_given_figure():
+    import matplotlib.pyplot as plt
+
+    data = pd.concat([series(BASE, f"S{i}") for i in range(3)])
+    r = spc(data, value="complaints", period="month", by="service")
+    given = plt.figure()
+    assert plot_spc_small_multiples(r, by="service", fig=given) is given
+    assert len(given.axes) == 3
+
+
+def test_nothing_is_saved(one, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    plot_spc(one, show_2sigma=True)
+    r = spc(thirty_services(), value="complaints", period="month", chart="c", by="service")
+    plot_spc_small_multiples(r, by="service")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_does_not_load_pyplot():
+    code = (
+        "import sys, coprod.spc, coprod.charts.spc; "
+        "print(','.join(m for m in ('matplotlib.pyplot', 'matplotlib.axes', 'seaborn') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,216 @@
+"""Planted complaint changes are found where they were planted, false alarms are few, and
+the co-planning signal combines SPC concern with who plans the service."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coprod.complaints import (
+    co_planning_summary,
+    consider_co_planning,
+    first_signal,
+    measure_series,
+    seasonally_adjust,
+    spc,
+    suggest_rebase,
+)
+from coprod.synth import make_complaint_log
+
+BASELINE = 24  # months of limits fixed before the planted changes (which start in 2023)
+
+
+def _spc(log, measure, **options):
+    series = measure_series(log, measure=measure)
+    return spc(series, value="value", period="period", by="service", baseline=BASELINE, **options)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return make_complaint_log(seed=11)
+
+
+def _month_gap(found, planted_month) -> int:
+    found, planted_month = pd.Timestamp(found), pd.Timestamp(planted_month)
+    return (found.year - planted_month.year) * 12 + found.month - planted_month.month
+
+
+def _located(measure, service_key, month_key, seeds):
+    """Gap in months between the planted change and the change point SPC suggests."""
+    gaps = []
+    for seed in seeds:
+        synthetic = make_complaint_log(seed=seed)
+        params = synthetic.params
+        result = _spc(synthetic.log, measure)
+        suggested = suggest_rebase(result)
+        mine = suggested[
+            (suggested["service"] == params[service_key])
+            & suggested["rule"].str.startswith("run")
+            & (suggested["period"] >= "2022-10-01")
+        ]
+        assert len(mine), f"seed {seed}: no sustained signal in {params[service_key]}"
+        # the suggestion nearest the planted month (a chance run may add another)
+        gaps.append(min(abs(_month_gap(p, params[month_key])) for p in mine["period"]))
+        # the signal is a concern (a rise), in the planted service
+        first = first_signal(result, after="2022-10-01").set_index("service")
+        assert first.loc[params[service_key], "variation"] == "special_cause_concern"
+    return np.array(gaps)
+
+
+SEEDS = range(11, 31)
+
+
+def test_step_in_count_found_in_right_service_and_month():
+    gaps = _located("count", "step_service", "step_month", SEEDS)
+    assert (gaps <= 1).mean() >= 0.9 and gaps.max() <= 2, gaps
+
+
+def test_seriousness_rise_found_in_right_service_and_month():
+    gaps = _located("mean_severity", "seriousness_service", "seriousness_month", SEEDS)
+    assert (gaps <= 1).mean() >= 0.9 and gaps.max() <= 2, gaps
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_seriousness_rise_comes_with_flat_counts(seed):
+    synthetic = make_complaint_log(seed=seed)
+    service = synthetic.params["seriousness_service"]
+    month = synthetic.params["seriousness_month"]
+    shares = {}
+    for measure in ("count", "mean_severity"):
+        result = _spc(synthetic.log, measure)
+        after = result[(result["service"] == service) & (result["period"] >= month)]
+        shares[measure] = after["variation"].eq("special_cause_concern").mean()
+    assert shares["mean_severity"] > 0.8
+    assert shares["count"] < shares["mean_severity"] - 0.4
+
+
+def test_stable_logs_raise_few_false_alarms():
+    """No planted change: concern points are rare, and the co-planning flag rarer still."""
+    point_rates, flagged = [], []
+    for seed in range(20):
+        log = make_complaint_log(seed=seed, plant=False, seasonal_amplitude=0).log
+        counts, severity = _spc(log, "count"), _spc(log, "mean_severity")
+        after = counts[counts["period"] >= "2023-01-01"]
+        point_rates.append(after["variation"].eq("special_cause_concern").mean())
+        table = consider_co_planning(counts, severity)
+        flagged.append(table["consider_co_planning"].mean())
+    assert np.mean(point_rates) < 0.06
+    assert np.mean(flagged) < 0.10
+
+
+def test_seasonal_pattern_signals_until_adjusted():
+    """A winter peak floods the chart with signals; adjusted, it looks like no season."""
+    raw_rates, adjusted_rates, flat_rates = [], [], []
+    for seed in range(20):
+        log = make_complaint_log(seed=seed, plant=False, seasonal_amplitude=0.5).log
+        series = measure_series(log, measure="count").query("service == 'Street lighting'")
+        raw = spc(series, value="value", period="period", by="service", baseline=BASELINE)
+        adjusted = seasonally_adjust(series)
+        fixed = spc(adjusted, value="adjusted", period="period", by="service", baseline=BASELINE)
+        flat_log = make_complaint_log(seed=seed, plant=False, seasonal_amplitude=0).log
+        flat = measure_series(flat_log, measure="count").query("service == 'Street lighting'")
+        no_season = spc(flat, value="value", period="period", by="service", baseline=BASELINE)
+        raw_rates.append(raw["special_cause"].mean())
+        adjusted_rates.append(fixed["special_cause"].mean())
+        flat_rates.append(no_season["special_cause"].mean())
+    assert np.mean(raw_rates) > 0.3
+    assert np.mean(adjusted_rates) < np.mean(flat_rates) + 0.04
+
+
+def test_seasonal_component_recovers_planted_amplitude():
+    log = make_complaint_log(seed=2, plant=False, seasonal_amplitude=0.5).log
+    series = measure_series(log, measure="count").query("service == 'Street lighting'")
+    adjusted = seasonally_adjust(series)
+    by_month = adjusted.groupby(adjusted["period"].dt.month)["seasonal"].first()
+    mean = series["value"].mean()
+    # planted: mean x (1 + 0.5 cos(...)): winter peak about +50%, summer trough about -50%
+    assert by_month.loc[[12, 1]].mean() / mean == pytest.approx(0.45, abs=0.15)
+    assert by_month.loc[[6, 7]].mean() / mean == pytest.approx(-0.45, abs=0.15)
+
+
+def test_seasonally_adjust_needs_two_cycles():
+    short = pd.DataFrame(
+        {"service": "A", "period": pd.date_range("2024-01-01", periods=20, freq="MS"), "value": 1.0}
+    )
+    with pytest.raises(ValueError, match="at least 24"):
+        seasonally_adjust(short)
+
+
+def _result(service, variations, rules=None, start="2024-01-01"):
+    n = len(variations)
+    return pd.DataFrame(
+        {
+            "service": service,
+            "period": pd.date_range(start, periods=n, freq="MS"),
+            "variation": variations,
+            "rule": rules
+            or [
+                "run of 7 above centre" if v == "special_cause_concern" else "" for v in variations
+            ],
+        }
+    )
+
+
+def test_consider_co_planning_combines_concern_and_planning():
+    common, concern = "common_cause", "special_cause_concern"
+    counts = pd.concat(
+        [
+            _result("Refuse", [common] * 6 + [concern] * 6),
+            _result("Repairs", [common] * 6 + [concern] * 6),
+            _result("Parks", [common] * 12),
+            _result("Lights", [common] * 11 + [concern]),  # a single point: not sustained
+        ]
+    )
+    severity = pd.concat(
+        [_result(s, [common] * 12) for s in ["Refuse", "Repairs", "Parks"]]
+        + [_result("Lights", [common] * 12)]
+    )
+    placements = pd.DataFrame(
+        {
+            "service": ["Refuse", "Repairs", "Parks", "Lights"],
+            "planning": [0.2, 1.1, 0.1, 0.3],
+            "planning_low": [0.1, 0.9, 0.0, 0.2],
+            "planning_high": [0.3, 1.3, 0.2, 0.4],
+        }
+    )
+    table = consider_co_planning(counts, severity, placements=placements).set_index("service")
+    assert table["consider_co_planning"].to_dict() == {
+        "Refuse": True,
+        "Repairs": False,
+        "Parks": False,
+        "Lights": False,
+    }
+    assert table.loc["Refuse", "count_since"] == pd.Timestamp("2024-07-01")
+    assert table.loc["Refuse", "reason"].startswith("Consider co-planning: the number of")
+    assert "since Jul 2024" in table.loc["Refuse", "reason"]
+    assert "run of 7 above centre" in table.loc["Refuse", "reason"]
+    assert "professional-led (planning position 0.20" in table.loc["Refuse", "reason"]
+    assert "already shared" in table.loc["Repairs", "reason"]
+    assert table.loc["Lights", "reason"].startswith("No sustained special-cause concern")
+    assert "at least 2 of the last 6 periods" in table.attrs["decision_rule"]
+    summary = co_planning_summary(table.reset_index())
+    assert "Consider co-planning: Refuse." in summary and "Repairs" in summary
+
+
+def test_consider_co_planning_without_placements_says_so():
+    counts = _result("Refuse", ["common_cause"] * 4 + ["special_cause_concern"] * 2)
+    table = consider_co_planning(counts)
+    assert bool(table.loc[0, "consider_co_planning"])
+    assert "was not checked" in table.loc[0, "reason"]
+
+
+def test_consider_co_planning_rejects_wrong_input():
+    with pytest.raises(KeyError, match="variation"):
+        consider_co_planning(pd.DataFrame({"service": ["A"], "period": [1]}))
+    counts = _result("A", ["common_cause"] * 6)
+    placements = pd.DataFrame(
+        {
+            "service": ["A", "A"],
+            "planning": [0.1, 0.2],
+            "planning_low": [0, 0],
+            "planning_high": [1, 1],
+        }
+    )
+    with pytest.raises(ValueError, match="one row per service"):
+        consider_co_planning(counts, placements=placements)
