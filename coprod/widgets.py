@@ -13,8 +13,45 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
+class _Explorer:
+    """What every explorer shares: controls in a row above an output area, redrawn on change."""
+
+    controls: dict
+    output: object
+    widget: object
+
+    def _assemble(self) -> None:
+        import ipywidgets as widgets
+
+        self.output = widgets.Output()
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
+        self.update()
+
+    def selection(self) -> dict:
+        """The current choice of each control."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _show(self, item) -> None:
+        """Replace what the output area shows with ``item`` (a Figure or a message)."""
+        from IPython.display import display
+
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(item)
+
+    def update(self) -> None:  # pragma: no cover - each explorer defines it
+        raise NotImplementedError
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
 @dataclass
-class GridExplorer:
+class GridExplorer(_Explorer):
     """Pick a council and a wave; see the services placed on the planning x delivery grid.
 
     Parameters mirror :func:`coprod.grid.place_services`; ``council`` and ``wave`` name the
@@ -53,19 +90,10 @@ class GridExplorer:
             )
         if self.weight is not None:
             self.controls["weighted"] = widgets.Checkbox(value=True, description="Weighted")
-        self.output = widgets.Output()
-        for control in self.controls.values():
-            control.observe(lambda _change: self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
-        self.update()
-
-    def selection(self) -> dict:
-        """The current choice of each control."""
-        return {name: control.value for name, control in self.controls.items()}
+        self._assemble()
 
     def update(self) -> None:
         """Recompute the placements for the current choice and redraw."""
-        from IPython.display import display
         from matplotlib.figure import Figure
 
         from coprod.charts.grid import plot_grid
@@ -94,14 +122,7 @@ class GridExplorer:
         title = ", ".join(str(v) for k, v in chosen.items() if k != "weighted")
         ax.set_title(f"{title} ({'weighted' if weighted else 'unweighted'})")
         self.figure = fig
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(fig)
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        self._show(fig)
 
 
 # Which SPC charts suit which measures: c charts need counts, u charts counts with an exposure.
@@ -109,7 +130,7 @@ _CHARTS_FOR = {"count": ("xmr", "c"), "rate": ("xmr", "u")}
 
 
 @dataclass
-class ComplaintsExplorer:
+class ComplaintsExplorer(_Explorer):
     """Pick a service, a measure, a chart type and a period; see its SPC chart.
 
     ``log`` is a complaint log (see :func:`coprod.complaint_log.read_complaints`);
@@ -141,19 +162,10 @@ class ComplaintsExplorer:
                 options=[p for p in PERIODS if p != "year"], value="month", description="Period"
             ),
         }
-        self.output = widgets.Output()
-        for control in self.controls.values():
-            control.observe(lambda _change: self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
-        self.update()
-
-    def selection(self) -> dict:
-        """The current choice of each control."""
-        return {name: control.value for name, control in self.controls.items()}
+        self._assemble()
 
     def update(self) -> None:
         """Recompute the chosen measure's SPC chart and redraw (or explain why not)."""
-        from IPython.display import display
         from matplotlib.figure import Figure
 
         from coprod.charts.spc import plot_spc
@@ -162,7 +174,6 @@ class ComplaintsExplorer:
 
         chosen = self.selection()
         measure, chart = chosen["measure"], chosen["chart"]
-        self.output.clear_output(wait=True)
         allowed = _CHARTS_FOR.get(measure, ("xmr",))
         if chart not in allowed:
             self.data, self.figure = None, None
@@ -170,8 +181,7 @@ class ComplaintsExplorer:
                 f"A {chart} chart does not suit '{measure}': use {' or '.join(allowed)}. "
                 "(c charts are for counts, u charts for counts per exposure; XmR suits any measure.)"
             )
-            with self.output:
-                display(self.message)
+            self._show(self.message)
             return
         try:
             series = measure_series(
@@ -194,8 +204,7 @@ class ComplaintsExplorer:
         except ValueError as exc:  # e.g. monthly denominators for quarterly counts
             self.data, self.figure = None, None
             self.message = f"Cannot chart this choice: {exc}"
-            with self.output:
-                display(self.message)
+            self._show(self.message)
             return
         self.message = ""
         fig = Figure(figsize=(10, 4.8), layout="constrained")
@@ -205,5 +214,4 @@ class ComplaintsExplorer:
             self.data, title=f"{chosen['service']}: {label} ({chart} chart)", ylabel=label, ax=ax
         )
         self.figure = fig
-        with self.output:
-            display(fig)
+        self._show(fig)

@@ -100,7 +100,7 @@ save_figure(ax, "00_tour_empty_grid")
 # | claim | what the software does | notebook |
 # |---|---|---|
 # | Services sit somewhere on the grid, and move | place services from survey answers, with intervals; movement between waves | `01_grid` |
-# | Where professionals lead planning, complaints matter; rising number or seriousness suggests co-planning | complaint counts, rates and seriousness with statistical process control; a co-planning signal | `02_complaints` (coming) |
+# | Where professionals lead planning, complaints matter; rising number or seriousness suggests co-planning | complaint counts, rates and seriousness with statistical process control; a co-planning signal | `02_complaints` |
 # | A change of political control can wreck co-production, while PFI contracts persist | council-control histories, change events, models and scenarios | later notebooks |
 #
 # ## Data sets
