@@ -46,8 +46,8 @@ from coprod.complaints import (
     suggest_rebase,
     timeliness,
 )
-from coprod.counts import LAD_NAMES, fill_zero_counts
-from coprod.datasets import load_dataset
+from coprod.counts import LAD_NAMES, fill_zero_counts, read_report_counts
+from coprod.datasets import load_dataset, shared_data_dir
 from coprod.export import export_table, save_figure
 from coprod.grid import place_services
 from coprod.synth import COMPLAINTS_SEED, make_complaint_log
@@ -291,6 +291,26 @@ filled["area"] = filled["lad"].map(LAD_NAMES)
 filled.groupby("area").agg(
     reports=("reports", "sum"), months_filled_with_zero=("zero_filled", "sum")
 ).sort_values("reports", ascending=False)
+
+# %% [markdown]
+# When the full FixMyStreet folder is beside the project (`shared/data/`), the same two
+# calls load every monthly file for every council area in the UK and make the absent
+# months explicit:
+
+# %%
+shared = shared_data_dir()
+if shared is None:
+    print("The full FixMyStreet folder is not here; the extract above is all we use.")
+else:
+    everything = read_report_counts(shared / "fixmystreet_reports" / "no_categories")
+    print(everything.summary())
+    everything_filled = fill_zero_counts(
+        everything.data, keys="lad", period="period", values=["reports", "unique_users"]
+    )
+    print(
+        f"{int(everything_filled['zero_filled'].sum()):,} of {len(everything_filled):,} "
+        "area-months were absent: filled with zero reports."
+    )
 
 # %% [markdown]
 # Report counts are large and over-dispersed (they vary more than a Poisson count would),
