@@ -97,9 +97,10 @@ Why a row is quarantined
 Speed
     A CSV (or ``.csv.gz``) is parsed by pyarrow, all cells as text so nothing is
     coerced, from a memory map; the fields are then checked in threads with
-    vectorised code that parses each distinct label or date once. A million-row
-    log with full validation takes about 2.5 times as long as a plain
-    ``pandas.read_csv(engine="pyarrow")``, which checks nothing (see
+    vectorised code that parses each distinct label or date once, and only the
+    clean rows of the loaded columns are built. A million-row log with full
+    validation takes about 1.8 to 2 times as long as a plain
+    ``pandas.read_csv(engine="pyarrow")``, which checks nothing (2 cores; see
     ``benchmarks/bench_read_complaints.py``). The result is exactly that of the
     stdlib reader :func:`coprod.loading.read_raw_table` (same rows, row numbers,
     notes). Files the fast reader cannot take exactly (more than one header row,
@@ -116,7 +117,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -135,7 +136,7 @@ from coprod.loading import (
     RawTable,
     as_text,
     duplicate_key_problems,
-    finish,
+    finish_selected,
     parse_dates,
     read_raw_table,
     resolve_columns,
@@ -363,9 +364,9 @@ def read_complaints(
     for fld, result in checked.items():
         col = source_columns[fld]
         for positions, reasons in result.problems:
-            _add_problems(problems, rows, frame[col], col, positions, reasons)
+            _add_problems(problems, rows, result.cells, col, positions, reasons)
         notes.extend(result.notes)
-        out[fld] = result.values
+        out[fld] = result.select
         if fld == "closed":
             out["days_to_close"] = None  # placeholder: keeps the column order
     dup = checked["complaint_id"].duplicated
@@ -382,25 +383,32 @@ def read_complaints(
     today = pd.Timestamp.today().normalize()
     dates = {fld: checked[fld].ns for fld in _DATE_FIELDS if fld in checked}
     tomorrow = (today + pd.Timedelta(days=1)).value
+    today_text = f"{today:%d/%m/%Y}"
     for fld, ns in dates.items():
         future = np.flatnonzero(ns >= tomorrow)  # NaT is the smallest int64
         if len(future):
             col = source_columns[fld]
             reasons = [
-                f"{fld} {shown} is in the future (today is {today:%d/%m/%Y}): "
+                f"{fld} {shown} is in the future (today is {today_text}): "
                 "check the date, especially the year"
                 for shown in _show_dates(ns[future])
             ]
-            _add_problems(problems, rows, frame[col], col, future, reasons)
+            _add_problems(problems, rows, checked[fld].cells, col, future, reasons)
     if "closed" in dates:
         received, closed = dates["received"], dates["closed"]
         received_at, closed_at = received.view("M8[ns]"), closed.view("M8[ns]")
         # by date (closing on the day of receipt is fine), or by time when both have one;
-        # comparisons with NaT are False
-        before = closed_at.astype("M8[D]") < received_at.astype("M8[D]")
-        timed = (closed % _NS_PER_DAY != 0) & (received % _NS_PER_DAY != 0)
-        if timed.any():
-            before |= timed & (closed_at < received_at)
+        # comparisons with NaT are False. Days by floor division (as numpy's cast to M8[D],
+        # but faster); NaT's "day" is far below 1900 (and its "time" does not matter: it
+        # is only compared as NaT)
+        if not (checked["received"].timed or checked["closed"].timed):
+            before = (closed < received) & (closed != _NAT)  # whole days: as by date
+        else:
+            closed_day, received_day = closed // _NS_PER_DAY, received // _NS_PER_DAY
+            before = (closed_day < received_day) & (closed != _NAT)
+            timed = (closed != closed_day * _NS_PER_DAY) & (received != received_day * _NS_PER_DAY)
+            if timed.any():
+                before |= timed & (closed_at < received_at)
         before = np.flatnonzero(before)
         if len(before):
             col = source_columns["closed"]
@@ -410,16 +418,15 @@ def read_complaints(
                     _show_dates(closed[before]), _show_dates(received[before]), strict=True
                 )
             ]
-            _add_problems(problems, rows, frame[col], col, before, reasons)
-        out["days_to_close"] = (closed_at - received_at) / np.timedelta64(1, "D")  # NaT -> NaN
+            _add_problems(problems, rows, checked["closed"].cells, col, before, reasons)
+        days = (closed_at - received_at) / np.timedelta64(1, "D")  # NaT -> NaN
+        out["days_to_close"] = days.__getitem__
         n_open = int(np.count_nonzero((received != _NAT) & (closed == _NAT)))
         if n_open:
             notes.append(
                 f"{_count(n_open, 'complaint')} without a closed date (open): "
                 "days_to_close is NaN for them"
             )
-
-    data = pd.DataFrame(out, index=frame.index, copy=False)
 
     us = [
         (int(rows[pos]), fld)
@@ -458,7 +465,7 @@ def read_complaints(
     unmapped = [c for c in frame.columns if c not in used_columns]
     derived = [c for c in unmapped if _key(c).replace(" ", "_") == "days_to_close"]
     if derived and "days_to_close" in out:
-        notes.append(_days_to_close_note(frame[derived[0]], data["days_to_close"], derived[0]))
+        notes.append(_days_to_close_note(frame[derived[0]], pd.Series(days), derived[0]))
         unmapped.remove(derived[0])
     if unmapped:
         shown = ", ".join(map(repr, unmapped[:5])) + (" ..." if len(unmapped) > 5 else "")
@@ -467,17 +474,33 @@ def read_complaints(
             "unmapped columns may hold personal data"
         )
 
-    data.attrs.update(
-        {
-            "source": source,
-            "source_columns": source_columns,
-            "personal_columns": tuple(kept_personal),
-            "severity_levels": levels,
-            "stages": STAGES,
-            "upheld_outcomes": UPHELD_OUTCOMES,
-        }
+    def select(keep: np.ndarray) -> pd.DataFrame:
+        # only the clean rows of each field are built (no take of every column afterwards),
+        # in threads for big files (pyarrow's filter releases the GIL)
+        if len(keep) >= _THREADS_FROM_ROWS:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+                futures = {fld: pool.submit(pick, keep) for fld, pick in out.items()}
+                columns = {fld: futures[fld].result() for fld in out}
+        else:
+            columns = {fld: pick(keep) for fld, pick in out.items()}
+        data = pd.DataFrame(columns, index=frame.index[keep], copy=False)
+        data.attrs.update(
+            {
+                "source": source,
+                "source_columns": source_columns,
+                "personal_columns": tuple(kept_personal),
+                "severity_levels": levels,
+                "stages": STAGES,
+                "upheld_outcomes": UPHELD_OUTCOMES,
+            }
+        )
+        return data
+
+    return finish_selected(
+        frame.index, select, problems, kind="complaints", encoding=raw.encoding, notes=notes
     )
-    return finish(data, problems, kind="complaints", encoding=raw.encoding, notes=notes)
 
 
 # --------------------------------------------------------------------------- one field
@@ -485,13 +508,17 @@ def read_complaints(
 
 @dataclass
 class _Checked:
-    """What checking one field gives: the loaded values, problems as (positions,
-    reasons) pairs, notes, and for dates the nanoseconds, for the id its duplicates."""
+    """What checking one field gives: ``select(keep)``, the loaded values of the rows
+    where the boolean mask ``keep`` is True; problems as (positions, reasons) pairs;
+    notes; the cells as read (``cells``: a pandas Series, or the same text as one
+    pyarrow array); for dates the nanoseconds, for the id its duplicates."""
 
-    values: Any
+    select: Callable[[np.ndarray], Any]
+    cells: Any
     problems: list[tuple[np.ndarray, list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ns: np.ndarray | None = None
+    timed: bool = False
     text: Any = None
     duplicated: np.ndarray | None = None
 
@@ -503,19 +530,28 @@ def _check_field(
     formats: Sequence[str],
     labels: Mapping[str, tuple[Mapping[str, str | None], Sequence[str]]],
 ) -> _Checked:
-    import pyarrow.compute as pc
 
+    cells = _string_cells(values)
     if fld in _DATE_FIELDS:
-        ns, bad, reasons = _parse_date_column(
-            values, formats=formats, allow_missing=fld != "received"
+        ns, bad, reasons, timed = _parse_dates_timed(
+            values, formats=formats, allow_missing=fld != "received", text=cells
         )
-        return _Checked(ns.view("datetime64[ns]"), [(bad, reasons)], ns=ns)
-    text = _text_array(values)
+        return _Checked(
+            lambda keep: ns[keep].view("datetime64[ns]"),
+            _or(cells, values),
+            [(bad, reasons)],
+            ns=ns,
+            timed=timed,
+        )
+    text = _text_array(values) if cells is None else cells
     if fld in labels:
         lookup, categories = labels[fld]
         codes, bad, reasons, used, n_blank = _read_labels(fld, text, lookup, categories)
         result = _Checked(
-            pd.Categorical.from_codes(codes, categories=categories, ordered=True),
+            lambda keep: pd.Categorical.from_codes(
+                codes[keep], categories=categories, ordered=True
+            ),
+            _or(cells, values),
             [(bad, reasons)],
         )
         if used:
@@ -523,9 +559,8 @@ def _check_field(
         if fld == "severity" and n_blank:
             result.notes.append(f"severity is blank in {_count(n_blank, 'row')} (kept, as missing)")
         return result
-    stripped = pc.utf8_trim_whitespace(text)
-    blank = pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
-    result = _Checked(_with_nulls(stripped, blank).to_pandas().array, text=stripped)
+    stripped, blank = _trim(text)
+    result = _Checked(partial(_select_text, stripped, blank), _or(cells, values), text=stripped)
     if COMPLAINT_LOG.field(fld).required and blank.any():
         bad = np.flatnonzero(blank)
         reason = f"{fld} is blank but required: fill it in (or remove the row)"
@@ -576,16 +611,23 @@ def _days_to_close_note(given: pd.Series, computed: pd.Series, column: str) -> s
 def _add_problems(
     problems: Problems,
     rows: np.ndarray,
-    values: pd.Series,
+    cells: Any,
     column: str,
     positions: np.ndarray,
     reasons: Sequence[str],
 ) -> None:
-    """One problem per position (row position in the frame), with the cell as read."""
+    """One problem per position (row position in the frame), with the cell as read
+    (``cells``: the column as a pandas Series, or as one pyarrow text array)."""
     if not len(positions):
         return
     positions = np.asarray(positions)
-    problems.add_many(rows[positions], column, values.iloc[positions].tolist(), reasons)
+    if isinstance(cells, pd.Series):
+        shown = cells.iloc[positions].tolist()
+    else:
+        import pyarrow as pa
+
+        shown = cells.take(pa.array(positions)).to_pylist()
+    problems.add_many(rows[positions], column, shown, reasons)
 
 
 def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
@@ -663,7 +705,7 @@ def _read_labels(
         else:
             ureasons[i] = _label_reason(fld, label, categories)
     bad_u = np.array([r is not None for r in ureasons], dtype=bool)
-    bad = np.flatnonzero(bad_u[index]) if bad_u.any() else np.array([], dtype=np.int64)
+    bad = np.flatnonzero(bad_u.take(index)) if bad_u.any() else np.array([], dtype=np.int64)
     reasons = [ureasons[u] for u in index[bad].tolist()]
     counts = np.bincount(index, minlength=len(labels))
     used = []
@@ -676,7 +718,7 @@ def _read_labels(
             level = lookup[k]
             if level is not None and k != _key(level):
                 used.append(f"{label!r} -> {level!r} ({_count(int(counts[i]), 'row')})")
-    return ucodes[index], bad, reasons, used, n_blank
+    return ucodes.take(index), bad, reasons, used, n_blank
 
 
 def _label_reason(fld: str, label: str, categories: Sequence[str]) -> str:
@@ -703,6 +745,25 @@ def _label_reason(fld: str, label: str, categories: Sequence[str]) -> str:
     )
 
 
+def _or(cells: Any, values: pd.Series) -> Any:
+    return values if cells is None else cells
+
+
+def _string_cells(values: pd.Series):
+    """The cells as one pyarrow large_string array, exactly as read, when they are all
+    text (pandas ``str`` dtype without missing values, as from the fast reader); else None."""
+    import pyarrow as pa
+
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    arr = pa.array(values.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        return None
+    return arr.cast(pa.large_string())
+
+
 def _text_array(values: pd.Series):
     """The cells as a pyarrow large_string array without nulls (blank = "")."""
     import pyarrow as pa
@@ -719,6 +780,16 @@ def _text_array(values: pd.Series):
     if not all(type(v) is str for v in cells):
         cells = [as_text(v) for v in cells]
     return pa.array(cells, type=pa.large_string())
+
+
+def _select_text(text: Any, blank: np.ndarray, keep: np.ndarray) -> Any:
+    """The pandas ``str`` array of ``text`` (no nulls) where ``keep``, blank as missing."""
+    import pyarrow as pa
+
+    if not keep.all():
+        # filter, not take: faster, and before the nulls are set (faster still)
+        text, blank = text.filter(pa.array(keep)), blank[keep]
+    return _with_nulls(text, blank).to_pandas().array
 
 
 def _with_nulls(text: Any, blank: np.ndarray) -> Any:
@@ -783,7 +854,10 @@ def _hash_repeats(ids: Any) -> np.ndarray | None:
     longest, shortest = int(lengths.max()), int(lengths.min())
     if longest == 0 or longest > 64:
         return None
-    h = _mix64(lengths.astype(np.uint64))
+    if shortest == longest:  # one length: its hash once
+        h = np.full(n, _mix64(np.array([longest], dtype=np.uint64))[0], dtype=np.uint64)
+    else:
+        h = _mix64(lengths.astype(np.uint64))
     if shortest == longest >= 8 and pa.types.is_large_string(ids.type):
         # all ids have the same length: read 8-byte words straight from the text buffer
         offsets = np.frombuffer(
@@ -809,11 +883,16 @@ def _hash_repeats(ids: Any) -> np.ndarray | None:
     with np.errstate(over="ignore"):
         for word in words:
             h = _mix64(h ^ word)
-    # a cheap first pass: only hashes that share one of 2**21 buckets can repeat
-    bucket = (h >> np.uint64(43)).astype(np.intp)
-    crowded = np.flatnonzero(np.bincount(bucket, minlength=1 << 21)[bucket] > 1)
-    repeated = pd.Series(h[crowded]).duplicated(keep=False).to_numpy()
-    return crowded[repeated]
+    # the hashes that repeat (sorting 64-bit integers is fast), then where they are: a
+    # table of their top 21 bits picks the few candidates, compared exactly
+    ordered = np.sort(h)
+    repeats = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(repeats):
+        return np.array([], dtype=np.int64)
+    table = np.zeros(1 << 21, dtype=bool)
+    table[(repeats >> np.uint64(43)).astype(np.intp)] = True
+    maybe = np.flatnonzero(table[(h >> np.uint64(43)).astype(np.intp)])
+    return maybe[np.isin(h[maybe], repeats)]
 
 
 # --------------------------------------------------------------------------- dates
@@ -880,9 +959,18 @@ def _fast_pattern(fmt: str) -> tuple[str, str] | None:
 
 
 def _parse_date_column(
-    values: pd.Series, *, formats: Sequence[str], allow_missing: bool
+    values: pd.Series, *, formats: Sequence[str], allow_missing: bool, text: Any = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(int64 nanoseconds with _NAT, bad positions, reasons) for one date column.
+    """(int64 nanoseconds with _NAT, bad positions, reasons) for one date column
+    (see :func:`_parse_dates_timed`)."""
+    return _parse_dates_timed(values, formats=formats, allow_missing=allow_missing, text=text)[:3]
+
+
+def _parse_dates_timed(
+    values: pd.Series, *, formats: Sequence[str], allow_missing: bool, text: Any = None
+) -> tuple[np.ndarray, np.ndarray, list[str], bool]:
+    """(int64 nanoseconds with _NAT, bad positions, reasons, whether any date has a
+    time of day) for one date column.
 
     Text cells are parsed once per distinct value: the formats that :func:`_fast_pattern`
     supports are matched with vectorised regular expressions; everything else (blanks,
@@ -891,25 +979,34 @@ def _parse_date_column(
     """
     import pyarrow.compute as pc
 
-    if not isinstance(values.dtype, pd.StringDtype) and not all(
-        type(v) is str for v in values.tolist()
+    if (
+        text is None
+        and not isinstance(values.dtype, pd.StringDtype)
+        and not all(type(v) is str for v in values.tolist())
     ):
         parsed = parse_dates(values, formats=formats, allow_missing=allow_missing)
         ns = parsed.values.to_numpy().view(np.int64)
         bad = np.flatnonzero(parsed.problems.notna().to_numpy())
-        return ns, bad, parsed.problems.iloc[bad].tolist()
-    text = _text_array(values)
+        return ns, bad, parsed.problems.iloc[bad].tolist(), _has_time(ns)
+    if text is None:
+        text = _text_array(values)
     encoded = pc.dictionary_encode(text)
     index = encoded.indices.to_numpy(zero_copy_only=False)
     uniq_ns, uniq_reasons = _parse_distinct_dates(
         encoded.dictionary, formats=formats, allow_missing=allow_missing
     )
-    ns = uniq_ns[index]
+    ns = uniq_ns.take(index)
+    timed = _has_time(uniq_ns)  # (a distinct value is used by at least one row)
     bad_u = np.array([r is not None for r in uniq_reasons], dtype=bool)
     if not bad_u.any():
-        return ns, np.array([], dtype=np.int64), []
-    bad = np.flatnonzero(bad_u[index])
-    return ns, bad, [uniq_reasons[u] for u in index[bad].tolist()]
+        return ns, np.array([], dtype=np.int64), [], timed
+    bad = np.flatnonzero(bad_u.take(index))
+    return ns, bad, [uniq_reasons[u] for u in index[bad].tolist()], timed
+
+
+def _has_time(ns: np.ndarray) -> bool:
+    """Whether any of the nanosecond timestamps (NaT aside) has a time of day."""
+    return bool(np.any((ns % _NS_PER_DAY != 0) & (ns != _NAT)))
 
 
 def _parse_distinct_dates(uniq, *, formats: Sequence[str], allow_missing: bool):
@@ -1154,7 +1251,8 @@ def _parse_csv(
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={k: pa.string() for k in keys},
+                # large_string: what pandas's str dtype holds (no cast in to_pandas)
+                column_types={k: pa.large_string() for k in keys},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 check_utf8=check_utf8,
@@ -1182,13 +1280,11 @@ def _parse_csv(
     n = table.num_rows
 
     # completely blank rows are skipped (and noted), as by the exact reader
-    candidates = np.arange(n)
-    for j in range(width):
+    candidates = np.flatnonzero(_blank_cells(table.column(0))) if width else np.arange(n)
+    for j in range(1, width):
         if not len(candidates):
             break
-        column = table.column(j)
-        if len(candidates) < n:
-            column = column.take(pa.array(candidates))
+        column = table.column(j).take(pa.array(candidates))
         candidates = candidates[_blank_cells(column)]
     row_numbers = np.arange(2, n + 2, dtype=np.int64)
     if len(candidates):
@@ -1230,7 +1326,7 @@ def _parse_csv(
             f"{loading._plural(len(unnamed), 'column')} with values but no header named "
             + ", ".join(unnamed)
         )
-    final = _number_duplicates([names[j] for j in keep_cols], notes)
+    final = loading.number_duplicate_names([names[j] for j in keep_cols], notes)
     frame = pd.DataFrame(
         {name: table.column(j).to_pandas().array for name, j in zip(final, keep_cols, strict=True)},
         columns=final,
@@ -1250,32 +1346,57 @@ def _parse_csv(
     )
 
 
-def _blank_cells(column) -> np.ndarray:
-    """True where a text cell is empty or only whitespace (as ``str.strip()`` sees it)."""
+def _trim(text: Any) -> tuple[Any, np.ndarray]:
+    """(``text`` without surrounding whitespace, as ``utf8_trim_whitespace``; True where
+    that leaves nothing) for a large_string array without nulls."""
     import pyarrow.compute as pc
 
+    if len(text) and not text.null_count:
+        offsets = np.frombuffer(
+            text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8
+        )
+        data = np.frombuffer(text.buffers()[2] or b"\0", dtype=np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        empty = ends == starts
+        # a cell whose first and last bytes are printable ASCII (33-126, or 127) has no
+        # surrounding whitespace: when no cell has another byte there, nothing is trimmed
+        edge = ((data.take(starts, mode="clip") - np.uint8(33)) >= 95) | (
+            (data.take(ends - 1, mode="clip") - np.uint8(33)) >= 95
+        )
+        if not edge[~empty].any():
+            return text, empty
+    stripped = pc.utf8_trim_whitespace(text)
+    return stripped, pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
+
+
+def _blank_cells(column) -> np.ndarray:
+    """True where a text cell is empty or only whitespace (as ``str.strip()`` sees it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    wide = column.type == pa.large_string()
+    if (wide or column.type == pa.string()) and not column.null_count and len(column):
+        # only cells that are empty or start with a space (ASCII, or any non-ASCII
+        # character) can be blank: trim just those
+        size = 8 if wide else 4
+        offsets = np.frombuffer(
+            column.buffers()[1],
+            dtype=np.int64 if wide else np.int32,
+            count=len(column) + 1,
+            offset=column.offset * size,
+        )
+        data = np.frombuffer(column.buffers()[2] or b"\0", dtype=np.uint8)
+        starts = offsets[:-1]
+        first = data.take(starts, mode="clip")  # (an empty cell at the end: clipped)
+        # first byte a control character or space (<= 32: a superset of the ASCII
+        # spaces) or non-ASCII (>= 128): one comparison in uint8 arithmetic
+        maybe = np.flatnonzero((offsets[1:] == starts) | ((first - np.uint8(33)) >= 95))
+        blank = np.zeros(len(column), dtype=bool)
+        if len(maybe):
+            trimmed = pc.utf8_trim_whitespace(column.take(pa.array(maybe)))
+            blank[maybe] = pc.equal(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
+        return blank
     trimmed = pc.utf8_trim_whitespace(column)
     return pc.equal(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
-
-
-def _number_duplicates(names: list[str], notes: list[str]) -> list[str]:
-    """Number repeated column names as the exact reader does ("a", "a.1", ...)."""
-    from collections import Counter
-
-    final: list[str] = []
-    seen: Counter[str] = Counter()
-    renamed: list[str] = []
-    for name in names:
-        if seen[name]:
-            new = f"{name}.{seen[name]}"
-            while new in seen:
-                seen[name] += 1
-                new = f"{name}.{seen[name]}"
-            renamed.append(f"{name!r} -> {new!r}")
-            seen[name] += 1
-            name = new
-        seen[name] += 1
-        final.append(name)
-    if renamed:
-        notes.append("duplicate column names were numbered: " + ", ".join(renamed))
-    return final

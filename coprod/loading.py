@@ -321,26 +321,40 @@ class Problems:
             columns=list(QUARANTINE_COLUMNS),
         )
 
-    def split(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Split ``frame`` into (rows without problems, quarantine table)."""
-        rows = np.array(sorted(self.rows), dtype=np.int64)
-        index = frame.index.to_numpy()
-        keep = np.ones(len(index), dtype=bool)
-        if index.dtype.kind in "iu" and (len(index) < 2 or bool((index[1:] > index[:-1]).all())):
+    def _row_numbers(self) -> np.ndarray:
+        """Distinct row numbers with at least one problem, sorted (int64)."""
+        parts = [np.array([p.row for p in self._parts if isinstance(p, Problem)], dtype=np.int64)]
+        parts += [part[0] for part in self._parts if not isinstance(part, Problem)]
+        return np.unique(np.concatenate(parts))
+
+    def keep(self, index: pd.Index) -> np.ndarray:
+        """Boolean mask over ``index`` (a frame's row numbers): True for the rows
+        without problems."""
+        rows = self._row_numbers()
+        values = index.to_numpy()
+        keep = np.ones(len(values), dtype=bool)
+        if values.dtype.kind in "iu" and (
+            len(values) < 2 or bool((values[1:] > values[:-1]).all())
+        ):
             # row numbers in order (as read): binary search, no hashing of the whole index
-            pos = np.searchsorted(index, rows)
-            found = pos < len(index)
-            found[found] = index[pos[found]] == rows[found]
+            pos = np.searchsorted(values, rows)
+            found = pos < len(values)
+            found[found] = values[pos[found]] == rows[found]
             unknown = rows[~found]
             keep[pos[found]] = False
         else:
-            unknown = rows[~pd.Index(rows).isin(frame.index)]
-            keep = ~frame.index.isin(rows)
+            unknown = rows[~pd.Index(rows).isin(index)]
+            keep = ~index.isin(rows)
         if len(unknown):
             raise RuntimeError(
                 f"internal error: problems reported for rows {unknown[:5].tolist()} "
                 f"that are not in the frame read from {self.source}"
             )
+        return keep
+
+    def split(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Split ``frame`` into (rows without problems, quarantine table)."""
+        keep = self.keep(frame.index)
         # positional take: much faster than .loc[mask] for large frames of text columns
         clean = frame.take(np.flatnonzero(keep))
         return clean, self.to_frame()
@@ -484,11 +498,80 @@ def finish(
     user how many (unless ``warn=False``).
     """
     clean, quarantine = problems.split(frame)
+    return _finished(
+        clean, quarantine, len(frame), problems.source, kind, encoding, notes, warn, stacklevel
+    )
+
+
+def finish_selected(
+    index: pd.Index,
+    select: Callable[[np.ndarray], pd.DataFrame],
+    problems: Problems,
+    *,
+    kind: str,
+    encoding: str | None = None,
+    notes: Iterable[str] = (),
+    warn: bool = True,
+    stacklevel: int = 3,
+) -> LoadResult:
+    """As :func:`finish`, for loaders that build the clean frame themselves.
+
+    ``index`` holds the row numbers of every row read; ``select(keep)`` must return
+    the frame of the rows where the boolean mask ``keep`` (one entry per row of
+    ``index``) is True, with ``index[keep]`` as its index. For big files this avoids
+    building every column for all rows only to take the clean ones afterwards;
+    ``select`` then runs in a thread of its own (while the quarantine table is built),
+    so it must not touch ``problems``.
+    """
+    keep = problems.keep(index)
+    if len(index) >= 50_000:
+        # the quarantine table (Python objects) is built while ``select`` runs: its
+        # array work (pyarrow, numpy) mostly releases the GIL
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            selected = pool.submit(select, keep)
+            quarantine = problems.to_frame()
+            clean = selected.result()
+    else:
+        clean = select(keep)
+        quarantine = problems.to_frame()
+    if len(clean) != int(np.count_nonzero(keep)):
+        raise RuntimeError(
+            f"internal error: {len(clean)} clean rows selected from {problems.source}, "
+            f"expected {int(np.count_nonzero(keep))}"
+        )
+    return _finished(
+        clean,
+        quarantine,
+        len(index),
+        problems.source,
+        kind,
+        encoding,
+        notes,
+        warn,
+        stacklevel,
+    )
+
+
+def _finished(
+    clean: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    n_read: int,
+    source: str,
+    kind: str,
+    encoding: str | None,
+    notes: Iterable[str],
+    warn: bool,
+    stacklevel: int,
+) -> LoadResult:
+    """The :class:`LoadResult`, with the warning (``stacklevel`` as seen by the
+    public function that called this)."""
     result = LoadResult(
         data=clean,
         quarantine=quarantine,
-        n_read=len(frame),
-        source=problems.source,
+        n_read=n_read,
+        source=source,
         kind=kind,
         encoding=encoding,
         notes=tuple(notes),
@@ -502,7 +585,7 @@ def finish(
             f"{result.source}: {result.n_quarantined} of {result.n_read} rows quarantined "
             f"(see .quarantine and .summary()); problems by column: {where}",
             QuarantineWarning,
-            stacklevel=stacklevel,
+            stacklevel=stacklevel + 1,
         )
     return result
 
@@ -726,6 +809,27 @@ def _guess_delimiter(text: str, ext: str) -> tuple[str, str | None]:
     return best, f"fields are separated by {shown}s (pass delimiter= if that is wrong)"
 
 
+def number_duplicate_names(names: list[str], notes: list[str]) -> list[str]:
+    """Number repeated column names ("a", "a.1", ...), as pandas does, and note it."""
+    final: list[str] = []
+    seen: Counter[str] = Counter()
+    renamed: list[str] = []
+    for name in names:
+        if seen[name]:
+            new = f"{name}.{seen[name]}"
+            while new in seen:
+                seen[name] += 1
+                new = f"{name}.{seen[name]}"
+            renamed.append(f"{name!r} -> {new!r}")
+            seen[name] += 1
+            name = new
+        seen[name] += 1
+        final.append(name)
+    if renamed:
+        notes.append("duplicate column names were numbered: " + ", ".join(renamed))
+    return final
+
+
 def _read_text(
     path: Path, ext: str, encoding: str | None, header_rows: int, delimiter: str | None
 ) -> RawTable:
@@ -867,23 +971,7 @@ def _records_to_frame(
             "the missing cells at the end were read as blank"
         )
 
-    final: list[str] = []
-    seen: Counter[str] = Counter()
-    renamed: list[str] = []
-    for j in keep:
-        name = names[j]
-        if seen[name]:
-            new = f"{name}.{seen[name]}"
-            while new in seen:
-                seen[name] += 1
-                new = f"{name}.{seen[name]}"
-            renamed.append(f"{name!r} -> {new!r}")
-            seen[name] += 1
-            name = new
-        seen[name] += 1
-        final.append(name)
-    if renamed:
-        notes.append("duplicate column names were numbered: " + ", ".join(renamed))
+    final = number_duplicate_names([names[j] for j in keep], notes)
 
     frame = pd.DataFrame(
         {name: pd.Series(columns[j], dtype=object) for name, j in zip(final, keep, strict=True)},

@@ -7,10 +7,12 @@ import gzip
 import subprocess
 import sys
 import warnings
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
+from loader_checks import check_counts, loudly, quietly, write
 
 import coprod.complaint_log as cl
 from coprod.complaint_log import (
@@ -20,33 +22,14 @@ from coprod.complaint_log import (
     UPHELD_OUTCOMES,
     read_complaints,
 )
-from coprod.loading import DATE_FORMATS, QUARANTINE_COLUMNS, InputError, QuarantineWarning
+from coprod.loading import DATE_FORMATS, InputError, QuarantineWarning
 from coprod.schemas import COMPLAINT_LOG, SCHEMAS
 
+counts = partial(check_counts, kind="complaints")
+read_quiet = partial(quietly, read_complaints)
+read_loud = partial(loudly, read_complaints)
+
 HEADER = "complaint_id,service,council,received,category,severity,stage,upheld,closed\n"
-
-
-def write(path, text: str | bytes, encoding: str = "utf-8"):
-    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-    return path
-
-
-def counts(result, read: int, loaded: int, quarantined: int) -> None:
-    assert result.n_read == result.n_loaded + result.n_quarantined
-    assert (result.n_read, result.n_loaded, result.n_quarantined) == (read, loaded, quarantined)
-    assert tuple(result.quarantine.columns) == QUARANTINE_COLUMNS
-    assert result.kind == "complaints"
-
-
-def read_quiet(*args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no QuarantineWarning (or anything else) expected
-        return read_complaints(*args, **kwargs)
-
-
-def read_loud(*args, **kwargs):
-    with pytest.warns(QuarantineWarning):
-        return read_complaints(*args, **kwargs)
 
 
 def reasons(result) -> list[tuple[int, str, str]]:
@@ -814,3 +797,90 @@ def test_explicit_encodings_match_the_exact_reader(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(fast.quarantine, exact.quarantine)
     assert fast.encoding == exact.encoding == "latin-1"
     assert fast.data["service"].iloc[0] == "Parcs \u00e0"
+
+
+# --------------------------------------------------------------------------- fast helpers
+
+
+_SPACEY = [
+    "", " ", "a", " a", "a ", "a b", "\u00a0", "\u3000 ", "x\u00a0", "\t\n", "\x1c",
+    "é", "\x85", "\u2028", "zz", "\x00", "!", "\x7f", "~", " é ", "\u00a0x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("start", [0, 1, 4])
+def test_trim_and_blank_cells_match_python_and_pyarrow(start):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for cells in (_SPACEY, [c for c in _SPACEY if c == c.strip()], ["abc", "", "x y"], [""]):
+        for type_ in (pa.string(), pa.large_string()):
+            arr = pa.array(cells * 3, type=type_).slice(start)
+            expected = np.array([not c.strip() for c in (cells * 3)[start:]], dtype=bool)
+            assert cl._blank_cells(arr).tolist() == expected.tolist()
+            chunked = pa.chunked_array([arr.slice(0, 2), arr.slice(2)])
+            assert cl._blank_cells(chunked).tolist() == expected.tolist()
+            if type_ == pa.large_string():
+                stripped, blank = cl._trim(arr)
+                assert stripped.equals(pc.utf8_trim_whitespace(arr))
+                assert blank.tolist() == [not c for c in stripped.to_pylist()]
+
+
+@pytest.mark.parametrize("kind", ["same length", "lengths vary", "not ascii", "short"])
+def test_duplicated_ids_match_pandas(kind):
+    import pyarrow as pa
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    numbers = rng.integers(0, 15_000, n)  # many repeats
+    if kind == "same length":
+        ids = [f"C{k:08d}" for k in numbers]
+    elif kind == "lengths vary":
+        ids = [f"R{k}" + "x" * int(k % 23) for k in numbers]
+    elif kind == "not ascii":
+        ids = [f"é{k}" for k in numbers]
+    else:
+        ids = [str(k % 50) for k in numbers]
+    text = pa.array(ids, type=pa.large_string())
+    blank = np.zeros(n, dtype=bool)
+    expected = np.flatnonzero(pd.Series(ids).duplicated(keep=False).to_numpy())
+    assert cl._duplicated(text, blank).tolist() == expected.tolist()
+    hashed = cl._hash_repeats(text)
+    if hashed is not None:  # a superset of the duplicated positions, in order
+        assert set(expected.tolist()) <= set(hashed.tolist())
+        assert hashed.tolist() == sorted(hashed.tolist())
+    # in order of receipt, nothing repeats
+    ordered = pa.array(sorted(set(ids)), type=pa.large_string())
+    assert cl._duplicated(ordered, np.zeros(len(ordered), dtype=bool)).tolist() == []
+
+
+def test_times_open_complaints_and_dates_before_1970(tmp_path):
+    text = HEADER + (
+        "C1,Parks,,31/12/1969 23:00,,,,,31/12/1969\n"  # same day: fine
+        "C2,Parks,,31/12/1969 23:00,,,,,30/12/1969 10:00\n"  # a day early
+        "C3,Parks,,31/12/1969 23:00,,,,,31/12/1969 22:00\n"  # both timed: an hour early
+        "C4,Parks,,01/01/1970 00:30,,,,,\n"  # open
+        "C5,Parks,,01/01/1970,,,,,31/12/1969 23:59\n"  # received without a time
+        "C6,Parks,,02/01/1970,,,,,01/01/1970\n"
+    )
+    result = read_loud(write(tmp_path / "old.csv", text))
+    counts(result, 6, 2, 4)
+    assert [(row, column) for row, column, _ in reasons(result)] == [
+        (3, "closed"),
+        (4, "closed"),
+        (6, "closed"),
+        (7, "closed"),
+    ]
+    assert result.data.index.tolist() == [2, 5]
+    assert result.data["days_to_close"].iloc[0] == pytest.approx(-23 / 24)
+    assert np.isnan(result.data["days_to_close"].iloc[1])
+
+
+def test_quarantine_warning_points_at_the_caller(tmp_path, monkeypatch):
+    path = write(tmp_path / "w.csv", HEADER + "C1,,,03/04/2024,,,,,\n" + "C2,P,,03/04/2024,,,,,\n")
+    for threads_from in (10**9, 1):
+        monkeypatch.setattr(cl, "_THREADS_FROM_ROWS", threads_from)
+        with pytest.warns(QuarantineWarning) as caught:
+            result = read_complaints(path)
+        counts(result, 2, 1, 1)
+        assert caught[0].filename == __file__

@@ -6,9 +6,11 @@ import importlib.util
 import subprocess
 import sys
 import warnings
+from functools import partial
 
 import pandas as pd
 import pytest
+from loader_checks import check_counts, loudly, quietly
 
 from coprod.counts import (
     LAD_NAMES,
@@ -16,29 +18,15 @@ from coprod.counts import (
     fill_zero_counts,
     read_report_counts,
 )
-from coprod.loading import QUARANTINE_COLUMNS, InputError, QuarantineWarning
+from coprod.loading import InputError, QuarantineWarning
 from coprod.schemas import REPORT_COUNTS, SCHEMAS
+
+counts = partial(check_counts, kind="report_counts")
+read_quiet = partial(quietly, read_report_counts)
+read_loud = partial(loudly, read_report_counts)
 
 HEADER = "lad,reports,unique_users,average_per_user\n"
 SHEFFIELD, LEEDS, YORK = "E08000019", "E08000035", "E06000014"
-
-
-def counts(result, read: int, loaded: int, quarantined: int) -> None:
-    assert result.n_read == result.n_loaded + result.n_quarantined
-    assert (result.n_read, result.n_loaded, result.n_quarantined) == (read, loaded, quarantined)
-    assert tuple(result.quarantine.columns) == QUARANTINE_COLUMNS
-    assert result.kind == "report_counts"
-
-
-def read_quiet(*args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return read_report_counts(*args, **kwargs)
-
-
-def read_loud(*args, **kwargs):
-    with pytest.warns(QuarantineWarning):
-        return read_report_counts(*args, **kwargs)
 
 
 def make_folder(folder, files: dict[str, str]):
@@ -441,7 +429,6 @@ def test_read_denominators_exact_and_quarantined(tmp_path):
 
 
 def read_quiet_denominators(reader, path):
-    import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuarantineWarning)

@@ -22,6 +22,7 @@ from coprod.loading import (
     detect_encoding,
     duplicate_key_problems,
     finish,
+    finish_selected,
     map_columns,
     parse_dates,
     parse_numbers,
@@ -580,3 +581,51 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("n", [3, 60_000])  # 60,000: select runs in a thread
+def test_finish_selected_equals_finish(n):
+    frame = pd.DataFrame(
+        {
+            "id": pd.Series([f"R{i}" for i in range(n)], dtype="str"),
+            "w": np.arange(n, dtype=float),
+        },
+        index=pd.Index(np.arange(2, n + 2), name="row"),
+    )
+    frame.attrs["source"] = "f.csv"
+
+    def problems():
+        found = Problems("f.csv")
+        found.add_many(np.arange(3, n + 2, 7), "W", ["x"] * len(range(3, n + 2, 7)), "bad")
+        found.add(3, "ID", "R1", "second problem on the same row")
+        return found
+
+    def select(keep):
+        return frame[keep]
+
+    def loader():  # a loader calls finish: the warning points at the loader's caller
+        return finish(frame, problems(), kind="t", encoding="utf-8", notes=["n"])
+
+    def loader_selected():
+        return finish_selected(
+            frame.index, select, problems(), kind="t", encoding="utf-8", notes=["n"]
+        )
+
+    with pytest.warns(QuarantineWarning) as caught:
+        expected = loader()
+    with pytest.warns(QuarantineWarning) as caught_selected:
+        result = loader_selected()
+    pd.testing.assert_frame_equal(result.data, expected.data)
+    pd.testing.assert_frame_equal(result.quarantine, expected.quarantine)
+    assert result.data.attrs == expected.data.attrs == {"source": "f.csv"}
+    assert (result.n_read, result.n_loaded, result.n_quarantined) == (
+        expected.n_read,
+        expected.n_loaded,
+        expected.n_quarantined,
+    )
+    assert result.notes == expected.notes and result.encoding == expected.encoding
+    assert str(caught[0].message) == str(caught_selected[0].message)
+    assert caught[0].filename == caught_selected[0].filename == __file__
+    assert caught[0].lineno != caught_selected[0].lineno
+    with pytest.raises(RuntimeError, match="clean rows selected"):
+        finish_selected(frame.index, lambda keep: frame, problems(), kind="t")

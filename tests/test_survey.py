@@ -6,15 +6,16 @@ import csv
 import io
 import subprocess
 import sys
-import warnings
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
+from loader_checks import check_counts, quietly, write
 
 import coprod.survey as survey_module
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS
-from coprod.loading import QUARANTINE_COLUMNS, InputError, QuarantineWarning
+from coprod.loading import InputError, QuarantineWarning
 from coprod.schemas import SERVICES_SURVEY, get_schema
 from coprod.survey import (
     AGREE_5,
@@ -27,24 +28,10 @@ from coprod.survey import (
     reverse_code,
 )
 
+counts = check_counts
+read_quiet = partial(quietly, read_survey)
+
 HEADER = "respondent_id,service,planning,delivery,council,wave,weight\n"
-
-
-def write(path, text: str | bytes, encoding: str = "utf-8"):
-    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-    return path
-
-
-def counts(result, read: int, loaded: int, quarantined: int) -> None:
-    assert result.n_read == result.n_loaded + result.n_quarantined
-    assert (result.n_read, result.n_loaded, result.n_quarantined) == (read, loaded, quarantined)
-    assert tuple(result.quarantine.columns) == QUARANTINE_COLUMNS
-
-
-def read_quiet(*args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no QuarantineWarning (or anything else) expected
-        return read_survey(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------- services surveys
