@@ -40,6 +40,7 @@ from coprod.complaints import (
     outcomes,
     seasonally_adjust,
     seriousness,
+    severity_shares,
     spc,
     spc_overview,
     spc_summary,
@@ -89,18 +90,21 @@ monthly.head()
 monthly.pivot(index="period", columns="service", values="count").tail(6)
 
 # %% [markdown]
-# Published tables must not identify anyone. Before sharing counts, small numbers are
-# suppressed (here below 5, with the rates in the same rows), and `export_table` refuses
-# columns that could hold personal data.
+# Published tables must not identify anyone. Small counts, like the few complaints a month
+# that reach the ombudsman, can point to a person. Before sharing, `export_table`
+# suppresses counts below a threshold (here 5, with the shares in the same rows, which
+# would give them away) and refuses columns that could hold personal data.
 
 # %%
-export_table(
-    monthly,
-    "02_complaints_monthly_counts.csv",
+stages = severity_shares(log, period="month", by="service", column="stage")
+path = export_table(
+    stages,
+    "02_complaints_stage_mix.csv",
     suppress_below=5,
     count_columns=["count"],
-    also_suppress=["rate"],
+    also_suppress=["share"],
 )
+print(f"wrote {path.name}: {int(stages['count'].between(1, 4).sum())} small counts suppressed")
 
 # %% [markdown]
 # ## SPC from scratch
