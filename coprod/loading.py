@@ -190,6 +190,11 @@ def _norm_name(name: Any) -> str:
     return " ".join(str(name).split()).casefold()
 
 
+def _loose_name(name: Any) -> str:
+    """A looser key, for suggestions only: '_', '-' and '.' count as spaces."""
+    return _norm_name(re.sub(r"[_\-.]+", " ", str(name)))
+
+
 def _rows_text(rows: Sequence[int], limit: int = 5) -> str:
     shown = ", ".join(str(r) for r in rows[:limit])
     if len(rows) > limit:
@@ -1223,7 +1228,15 @@ def resolve_columns(
         any_without_close = False
         by_case = {_norm_name(n): n for n in names}
         for fld, wanted in missing:
-            close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+            # Rank on a loose key ("Complaint ID" ~ "complaint_id"), only to suggest:
+            # matching itself stays exact or case-insensitive.
+            by_loose = {_loose_name(n): n for n in names}
+            close = [
+                by_loose[c]
+                for c in difflib.get_close_matches(
+                    _loose_name(wanted), list(by_loose), n=3, cutoff=0.5
+                )
+            ]
             if not close:
                 close = [
                     by_case[c]

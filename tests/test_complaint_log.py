@@ -884,3 +884,15 @@ def test_quarantine_warning_points_at_the_caller(tmp_path, monkeypatch):
             result = read_complaints(path)
         counts(result, 2, 1, 1)
         assert caught[0].filename == __file__
+
+
+def test_missing_column_suggests_the_likely_rename(tmp_path):
+    path = write(
+        tmp_path / "log.csv",
+        "Complaint ID,complainant_name,service,received\nC1,A Person,Parks,01/01/2024\n",
+    )
+    with pytest.raises(InputError) as info:
+        read_complaints(path)
+    message = str(info.value)
+    assert "log.csv, row 1" in message and "'complaint_id' not found" in message
+    assert "columns={'complaint_id': 'Complaint ID'}" in message
