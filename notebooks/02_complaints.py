@@ -165,7 +165,11 @@ overview
 
 # %%
 fig = plot_spc_small_multiples(
-    counts_spc, by="service", ncols=4, title="Northbridge: complaints a month, by service"
+    counts_spc,
+    by="service",
+    ncols=4,
+    title="Northbridge: complaints a month, by service",
+    ylabel="Complaints",
 )
 save_figure(fig, "02_complaints_small_multiples")
 
@@ -334,7 +338,11 @@ area_spc = spc(
     baseline=24,
 )
 fig = plot_spc_small_multiples(
-    area_spc, by="area", ncols=4, title="FixMyStreet reports a month, eight cities"
+    area_spc,
+    by="area",
+    ncols=4,
+    title="FixMyStreet reports a month, eight cities",
+    ylabel="Reports",
 )
 save_figure(fig, "02_complaints_fixmystreet")
 

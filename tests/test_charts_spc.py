@@ -212,3 +212,21 @@ def test_import_does_not_load_pyplot():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_small_multiples_ylabel_is_settable():
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "service": s,
+                    "period": pd.date_range("2024-01-01", periods=12, freq="MS"),
+                    "n": range(12),
+                }
+            )
+            for s in ("A", "B")
+        ]
+    )
+    result = spc(data, value="n", period="period", by="service")
+    fig = plot_spc_small_multiples(result, by="service", ylabel="Complaints")
+    assert fig.get_supylabel() == "Complaints"

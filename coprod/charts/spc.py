@@ -570,6 +570,7 @@ def plot_spc_small_multiples(
     sharey: bool = False,
     fig: Figure | None = None,
     title: str | None = None,
+    ylabel: str | None = None,
 ) -> Figure:
     """One compact MDC-style SPC panel per group (e.g. 30 services), like seaborn's relplot.
 
@@ -579,7 +580,8 @@ def plot_spc_small_multiples(
     panel of each column); ``sharey`` shares the y axis too. Each panel has the
     variation icon (and assurance icon, with a target) of its latest point; one
     legend for the whole figure sits at the bottom. ``fig`` is drawn into when
-    given (it should be empty), else a new figure sized for the grid.
+    given (it should be empty), else a new figure sized for the grid. ``ylabel`` names
+    the measure on the shared y label (default: from the result's value column).
 
     Returns
     -------
@@ -644,7 +646,7 @@ def plot_spc_small_multiples(
         fig.suptitle(title, fontsize=TITLE_SIZE, x=0.01, ha="left", color=TEXT_COLOUR)
     settings = result.attrs.get("spc", {})
     if settings:
-        fig.supylabel(_default_ylabel(result), fontsize=LABEL_SIZE - 1, color=TEXT_COLOUR)
+        fig.supylabel(ylabel or _default_ylabel(result), fontsize=LABEL_SIZE - 1, color=TEXT_COLOUR)
     return fig
 
 
