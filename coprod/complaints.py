@@ -870,11 +870,14 @@ def measure_series(
     denominators: pd.DataFrame | None = None,
     **options: Any,
 ) -> pd.DataFrame:
-    """One measure as a tidy series ``[*by], period, value`` (+ ``count, denominator`` for
-    rates), ready for :func:`coprod.spc.spc` with ``value="value"``.
+    """One measure as a tidy series ``[*by], period, value``, ready for
+    :func:`coprod.spc.spc` with ``value="value"`` (an XmR chart).
 
     ``measure`` is a key of :data:`MEASURES`; ``options`` go to the measure's function
-    (e.g. ``weights=`` for the seriousness index, ``target_days=`` for timeliness).
+    (e.g. ``weights=`` for the seriousness index, ``target_days=`` for timeliness,
+    ``per=`` for rates). For ``"rate"`` the series also has ``count``, ``denominator`` and
+    ``exposure`` (= denominator / per): a u chart of ``value="count",
+    denominator="exposure"`` is then in the same units as ``value`` (per 1,000 by default).
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
@@ -887,6 +890,8 @@ def measure_series(
     keep = [*_by_columns(by), "period"]
     if measure == "rate":
         keep += ["count", "denominator"]
+        table = table.assign(exposure=table["denominator"] / options.get("per", 1000))
+        keep.append("exposure")
     return table[[*keep, column]].rename(columns={column: "value"})
 
 
@@ -1000,6 +1005,8 @@ def consider_co_planning(
         table[column] = table[column].fillna("")
 
     if placements is not None:
+        if service not in placements.columns and "service" in placements.columns:
+            placements = placements.rename(columns={"service": service})  # place_services' name
         if placements[service].duplicated().any():
             raise ValueError(
                 "placements has more than one row per service: pass one council and one wave "
@@ -1007,7 +1014,7 @@ def consider_co_planning(
             )
         placed = placements[[service, "planning", "planning_low", "planning_high"]]
         table = table.merge(placed, on=service, how="left")
-        table["professional_led"] = (table["planning"] < professional_led_below).where(
+        table["professional_led"] = (table["planning"].round(9) < professional_led_below).where(
             table["planning"].notna()
         )
     else:
@@ -1042,6 +1049,7 @@ def consider_co_planning(
         .sort_values(["consider_co_planning", service], ascending=[False, True], kind="stable")
         .reset_index(drop=True)
     )
+    out.attrs["generated_text"] = ("count_rule", "seriousness_rule", "reason")
     out.attrs["decision_rule"] = CO_PLANNING_RULE.format(
         recent=recent, min_points=min_points, threshold=professional_led_below
     )
@@ -1129,7 +1137,8 @@ def seasonally_adjust(
     cycle. A fixed pattern is deliberate: a flexible one (e.g. STL) can soak up the very
     changes SPC should find. Needs at least two full cycles per group.
 
-    Returns ``series`` with two added columns, ``seasonal`` and ``adjusted``.
+    Returns ``series`` (same rows, same order) with two added columns, ``seasonal`` and
+    ``adjusted``. Periods must be regular (e.g. month starts) with none missing.
     """
     from statsmodels.tsa.seasonal import seasonal_decompose
 
@@ -1139,6 +1148,13 @@ def seasonally_adjust(
     groups = series.groupby(by_cols, sort=False, dropna=False) if by_cols else [((), series)]
     for key, group in groups:
         group = group.sort_values(period)
+        # The seasonal position is taken from row order, so every period must be there once.
+        steps = pd.DatetimeIndex(group[period]).to_period("M").asi8
+        if len(steps) > 1 and (np.diff(steps) != np.diff(steps).min()).any():
+            raise ValueError(
+                f"group {key!r} has missing or repeated periods; seasonal adjustment needs "
+                "one row per period (complaint_counts and fill_zero_counts give that)"
+            )
         if len(group) < 2 * seasonal_period:
             raise ValueError(
                 f"group {key!r} has {len(group)} periods; seasonal adjustment needs at least "
@@ -1149,4 +1165,5 @@ def seasonally_adjust(
         values = group[value].to_numpy(dtype=float)
         seasonal = seasonal_decompose(values, model="additive", period=seasonal_period).seasonal
         parts.append(group.assign(seasonal=seasonal, adjusted=values - seasonal))
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts)
+    return out.loc[series.index] if series.index.is_unique else out.reset_index(drop=True)

@@ -27,7 +27,7 @@ SUPPRESSED = "[c]"  # ONS convention for a value withheld to protect confidentia
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PERSONAL_NAME = re.compile(
     r"(^|_)(name|surname|forename|first_?name|last_?name|address|postcode|post_code|email|e_?mail|"
-    r"phone|telephone|mobile|dob|date_of_birth|free_?text|comment|comments|description|details|"
+    r"phone|telephone|tel|mobile|dob|date_of_birth|free_?text|comment|comments|description|details|"
     r"narrative|notes?)($|_)",
     re.IGNORECASE,
 )
@@ -85,18 +85,28 @@ def personal_columns(table: pd.DataFrame) -> list[str]:
     """Columns that may hold personal data.
 
     Declared ones (``table.attrs["personal_columns"]``, set by coprod's loaders), ones whose
-    names suggest it (name, address, email, comment, ...), and free-text columns: text whose
-    typical value has four or more words.
+    names suggest it (name, address, email, phone, comment, ...; in snake_case, camelCase,
+    with spaces or hyphens), and free-text columns: mostly distinct text whose typical value
+    has four or more words. Columns that coprod itself wrote in words (listed in
+    ``table.attrs["generated_text"]``, e.g. the reasons of ``consider_co_planning``) are
+    not free text.
     """
     declared = set(table.attrs.get("personal_columns", ()))
+    generated = set(table.attrs.get("generated_text", ()))
     found = []
     for column in table.columns:
         label = str(column)
-        if label in declared or _PERSONAL_NAME.search(label.replace(" ", "_")):
+        if label in declared or _PERSONAL_NAME.search(_snake(label)):
             found.append(label)
-        elif _looks_like_free_text(table[column]):
+        elif label not in generated and _looks_like_free_text(table[column]):
             found.append(label)
     return found
+
+
+def _snake(label: str) -> str:
+    """'contactEmail' -> 'contact_Email', 'e-mail' -> 'e_mail', 'Full name' -> 'Full_name'."""
+    label = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label)
+    return re.sub(r"[\s\-.]+", "_", label)
 
 
 def _looks_like_free_text(values: pd.Series) -> bool:
@@ -109,7 +119,9 @@ def _looks_like_free_text(values: pd.Series) -> bool:
     text = values.dropna().astype(str)
     if text.empty:
         return False
-    return float(text.str.split().str.len().median()) >= 4
+    # People's own words are long and rarely repeat; labels and generated text repeat.
+    mostly_distinct = text.nunique() > 0.5 * len(text)
+    return mostly_distinct and float(text.str.split().str.len().median()) >= 4
 
 
 def prepare_table(
@@ -192,6 +204,8 @@ def export_table(
     path = Path(path)
     if not path.is_absolute():
         path = output_dir() / "tables" / path
+    if index:  # index labels are cells too: checked and defused like any column
+        table = table.reset_index()
     safe = prepare_table(
         table,
         suppress_below=suppress_below,
@@ -202,9 +216,9 @@ def export_table(
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        safe.to_csv(path, index=index, encoding="utf-8-sig")
+        safe.to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
-        safe.to_excel(path, index=index)
+        safe.to_excel(path, index=False)
     else:
         raise ValueError(f"cannot export to {path.name!r}: use a .csv or .xlsx file name")
     return path

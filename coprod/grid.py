@@ -489,7 +489,9 @@ def cell_levels(position: Any) -> Any:
         raise ValueError("positions must not be missing")
     if ((arr < -1e-9) | (arr > 2 + 1e-9)).any():
         raise ValueError("positions must lie in [0, 2]")
-    levels = np.digitize(arr, CELL_BOUNDARIES).astype(np.int64)
+    # Round away float noise first: a weighted mean of exactly 0.5 can come out as
+    # 0.49999999999999994 and must not fall into the lower cell.
+    levels = np.digitize(np.round(arr, 9), CELL_BOUNDARIES).astype(np.int64)
     if arr.ndim == 0:
         return int(levels)
     if isinstance(position, pd.Series):

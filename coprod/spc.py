@@ -285,6 +285,12 @@ def _gap_step(all_periods: pd.Series) -> tuple[float, str] | None:
         return None
     values, kind = steps
     values = np.unique(values)
+    if kind == "month":
+        # Calendar periods (month, quarter, year starts): the step is the greatest common
+        # divisor of the gaps, so a sparse table (no rows for zero months) is caught too.
+        if len(values) < 2:
+            return None
+        return float(np.gcd.reduce(np.diff(values).astype(np.int64))), kind
     if len(values) < 3:
         return None
     diffs = np.diff(values)
@@ -374,7 +380,10 @@ def _segment_rules(
     rules: list[list[str]] = [[] for _ in range(n)]
     side = _side(values, centre)
     with np.errstate(invalid="ignore"):
-        outside = (values > upper) | (values < lower)
+        # A point on a limit (to rounding) is inside: with no variation at all (MR-bar 0)
+        # the limits equal the centre, and a float mean is one rounding step off.
+        tolerance = 1e-9 * np.maximum(1.0, np.abs(centre))
+        outside = (values > upper + tolerance) | (values < lower - tolerance)
         beyond_up = values > upper2
         beyond_lo = values < lower2
 
@@ -982,6 +991,8 @@ def suggest_rebase(result: pd.DataFrame, *, min_run: int | None = None) -> pd.Da
                     split = lo + _best_split(
                         values[lo:stop], start - lo - run_length // 2, start - lo + run_length // 2
                     )
+                    # Both sides of a suggested rebase keep at least two points (XmR needs 2).
+                    split = min(max(split, 2), len(values) - 2)
                     when = _fmt_period(periods[split], monthly)
                     found.append(
                         (
@@ -1170,7 +1181,7 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         last = group.iloc[-1]
         seg = group[group["segment"] == last["segment"]]
         when = _fmt_period(last["period"], monthly)
-        text = f"{name}: {len(group)} periods"
+        text = f"{name}: {len(group)} period{'s' * (len(group) != 1)}"
         if chart:
             text += f" ({'XmR' if chart == 'xmr' else chart + ' chart'}"
             text += (

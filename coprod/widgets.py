@@ -192,7 +192,8 @@ class ComplaintsExplorer(_Explorer):
                 denominators=self.denominators if measure == "rate" else None,
             )
             series = series[series[self.service] == chosen["service"]]
-            options = {"value": "count", "denominator": "denominator"} if chart == "u" else {}
+            # u chart: counts over exposure in thousands, so it reads "per 1,000" like the rate
+            options = {"value": "count", "denominator": "exposure"} if chart == "u" else {}
             self.data = spc(
                 series,
                 value=options.get("value", "value"),

@@ -214,3 +214,34 @@ def test_consider_co_planning_rejects_wrong_input():
     )
     with pytest.raises(ValueError, match="one row per service"):
         consider_co_planning(counts, placements=placements)
+
+
+def test_rate_u_chart_reads_in_the_rate_units():
+    synthetic = make_complaint_log(seed=1)
+    contacts = synthetic.contacts.rename(columns={"contacts": "denominator"})
+    rates = measure_series(synthetic.log, measure="rate", denominators=contacts)
+    repairs = rates[rates["service"] == "Housing repairs"]
+    u_chart = spc(repairs, value="count", denominator="exposure", period="period", chart="u")
+    assert np.allclose(u_chart["value"].to_numpy(), repairs["value"].to_numpy())
+
+
+def test_seasonally_adjust_refuses_gaps_and_keeps_rows():
+    periods = pd.date_range("2021-01-01", periods=36, freq="MS")
+    series = pd.DataFrame({"service": "A", "period": periods, "value": np.arange(36.0)})
+    adjusted = seasonally_adjust(series.iloc[::-1])
+    assert list(adjusted.index) == list(series.index[::-1])
+    with pytest.raises(ValueError, match="missing or repeated periods"):
+        seasonally_adjust(series.drop(index=5))
+
+
+def test_consider_co_planning_with_another_service_column_name():
+    counts = _result("Refuse", ["common_cause"] * 4 + ["special_cause_concern"] * 2).rename(
+        columns={"service": "dept"}
+    )
+    placements = pd.DataFrame(
+        {"service": ["Refuse"], "planning": [0.5], "planning_low": [0.4], "planning_high": [0.6]}
+    )
+    table = consider_co_planning(counts, placements=placements, service="dept")
+    # exactly 0.5 is the co-planning column, not professional-led
+    assert not bool(table.loc[0, "consider_co_planning"])
+    assert table.loc[0, "dept"] == "Refuse"

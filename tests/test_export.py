@@ -118,3 +118,31 @@ def test_relative_path_goes_under_output_tables(tmp_path, monkeypatch):
 def test_unknown_suffix_rejected(tmp_path):
     with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
         export_table(pd.DataFrame({"n": [1]}), tmp_path / "t.json")
+
+
+def test_index_labels_are_defused_when_written(tmp_path):
+    table = pd.DataFrame({"x": ["=1+1", "@SUM(A1)"], "count": [2, 10]}).set_index("x")
+    path = export_table(table, tmp_path / "t.csv", index=True)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows == [["x", "count"], ["'=1+1", "2"], ["'@SUM(A1)", "10"]]
+
+
+def test_personal_names_in_any_spelling_and_generated_text_allowed():
+    table = pd.DataFrame(
+        {
+            "EmailAddress": ["a"],
+            "contactEmail": ["b"],
+            "e-mail": ["c"],
+            "full-name": ["d"],
+            "Tel": ["e"],
+            "service": ["Parks"],
+        }
+    )
+    assert personal_columns(table) == ["EmailAddress", "contactEmail", "e-mail", "full-name", "Tel"]
+    repeated = pd.DataFrame({"rule": ["run of 7 above centre"] * 5 + ["outside the limits now"]})
+    assert personal_columns(repeated) == []  # repeated labels are not people's words
+    generated = pd.DataFrame(
+        {"reason": ["Consider co-planning: the number rose", "No change here"]}
+    )
+    generated.attrs["generated_text"] = ("reason",)
+    assert personal_columns(generated) == []

@@ -610,3 +610,13 @@ def test_movement_summary_lists_movers():
     text = grid.movement_summary(noisy)
     assert "None moved" in text and "Changed cell" not in text
     assert "without a clear shift" in text and "Libraries" in text
+
+
+def test_weighted_position_exactly_on_a_cut_point_is_not_pushed_down():
+    # (0.3 * 2) / (0.1 + 0.1 + 0.3 + 0.7) is exactly 0.5, but float sums give 0.4999...
+    frame = pd.DataFrame({"svc": "X", "pl": [0, 0, 2, 0], "de": 0, "w": [0.1, 0.1, 0.3, 0.7]})
+    placed = place_services(
+        frame, service="svc", planning="pl", delivery="de", weight="w", n_boot=50, seed=0
+    )
+    assert placed.loc[0, "planning"] == pytest.approx(0.5)
+    assert placed.loc[0, "cell"] == "co-planned, professionally delivered"

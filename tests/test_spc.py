@@ -523,3 +523,32 @@ def test_summary_counts_episodes_of_a_rule():
     text = spc_summary(r)
     assert "outside limits: 2 points in 2 episodes, first 2024-08, latest at 2024-12" in text
     assert "Latest (2025-01): 12, common cause variation" in text
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def test_constant_series_is_common_cause_not_outside_limits():
+    # MR-bar 0: limits equal the centre, and the float mean of 1/3s is one rounding step off
+    periods = pd.date_range("2022-01-01", periods=10, freq="MS")
+    result = spc(pd.DataFrame({"p": periods, "v": [1 / 3] * 10}), value="v", period="p")
+    assert not result["special_cause"].any()
+    assert set(result["variation"]) == {"common_cause"}
+
+
+def test_sparse_monthly_counts_are_refused_not_read_as_complete():
+    periods = pd.date_range("2022-01-01", periods=24, freq="MS")
+    counts = np.random.default_rng(0).poisson(0.8, 24).astype(float)
+    sparse = pd.DataFrame({"p": periods, "v": counts})[counts > 0]
+    with pytest.raises(ValueError, match="has no row for the period"):
+        spc(sparse, value="v", period="p", chart="c")
+
+
+def test_suggested_rebase_always_leaves_two_points_each_side():
+    values = [5, 20, 20.5, 19.5, 20, 21, 20, 19.8, 0, 1, 0.5, 1, 0, 0.5, 1, 0.2]
+    data = pd.DataFrame(
+        {"p": pd.date_range("2022-01-01", periods=len(values), freq="MS"), "v": values}
+    )
+    suggested = suggest_rebase(spc(data, value="v", period="p"))
+    assert (suggested["period"] >= pd.Timestamp("2022-03-01")).all()
+    spc(data, value="v", period="p", rebase=list(suggested["period"]))  # applicable as given

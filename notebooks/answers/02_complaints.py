@@ -39,9 +39,8 @@ contacts = load_dataset("complaints_contacts").data
 rates = measure_series(log, measure="rate", denominators=contacts).query(
     "service == 'Housing repairs'"
 )
-u_chart = spc(
-    rates, value="count", denominator="denominator", period="period", chart="u", baseline=24
-)
+# exposure = contacts / 1,000, so the chart reads in complaints per 1,000 contacts
+u_chart = spc(rates, value="count", denominator="exposure", period="period", chart="u", baseline=24)
 ax = plot_spc(
     u_chart,
     title="Housing repairs: complaints per 1,000 contacts (u chart)",
