@@ -817,7 +817,8 @@ def movement(
     "planning_shift_low", "planning_shift_high", "delivery_shift",
     "delivery_shift_low", "delivery_shift_high", "cell_from", "cell_to",
     "moved"]``; ``moved`` is True when either shift interval excludes 0. A
-    service surveyed in only one wave has no rows.
+    service surveyed in only one wave has no rows. A pair in which either wave has fewer
+    than two respondents is never marked ``moved`` (its interval cannot be trusted).
     """
     by_cols = _as_list(by)
     if wave in by_cols:
@@ -872,11 +873,17 @@ def movement(
         out["cell_to"] = pd.Series([], dtype="str")
     out["cell_from"] = out["cell_from"].astype("str")
     out["cell_to"] = out["cell_to"].astype("str")
+    # A wave answered by one respondent has no bootstrap spread: its shift interval would
+    # reflect the other wave only, so such a pair is never called a move.
+    both_sampled = (g.counts[a] >= 2) & (g.counts[b] >= 2) if len(a) else np.empty(0, bool)
     out["moved"] = (
-        (out["planning_shift_low"] > 0)
-        | (out["planning_shift_high"] < 0)
-        | (out["delivery_shift_low"] > 0)
-        | (out["delivery_shift_high"] < 0)
+        (
+            (out["planning_shift_low"] > 0)
+            | (out["planning_shift_high"] < 0)
+            | (out["delivery_shift_low"] > 0)
+            | (out["delivery_shift_high"] < 0)
+        )
+        & both_sampled
     ).astype(bool)
     return out[columns]
 

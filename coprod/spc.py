@@ -847,6 +847,15 @@ def spc(
         groups = [(k if isinstance(k, tuple) else (k,), g) for k, g in grouped]
     else:
         groups = [((), frame)]
+    known = {_plain_key(k, by_cols) for k, _ in groups} | {k for k, _ in groups}
+    for name, option in (("rebase", rebase), ("target", target)):
+        if isinstance(option, Mapping):
+            unknown = [k for k in option if k not in known]
+            if unknown:  # a mistyped group would silently get no rebase or target
+                raise ValueError(
+                    f"{name}= names groups that are not in the data: {unknown}; groups are "
+                    f"{sorted(map(str, (_plain_key(k, by_cols) for k, _ in groups)))}"
+                )
     for key, group in groups:
         group = group.sort_values("period", kind="stable")
         label = _group_label(key, by_cols)

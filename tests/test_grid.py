@@ -620,3 +620,21 @@ def test_weighted_position_exactly_on_a_cut_point_is_not_pushed_down():
     )
     assert placed.loc[0, "planning"] == pytest.approx(0.5)
     assert placed.loc[0, "cell"] == "co-planned, professionally delivered"
+
+
+def test_movement_never_calls_a_one_respondent_wave_a_move():
+    rows = [("B", 2, "professionals")] * 15 + [("B", 3, "community")]
+    frame = pd.DataFrame(rows, columns=["service", "wave", "planning"]).assign(
+        delivery="professionals"
+    )
+    moves = movement(
+        frame,
+        service="service",
+        wave="wave",
+        planning="planning",
+        delivery="delivery",
+        n_boot=200,
+        seed=0,
+    )
+    assert moves.loc[0, "planning_shift"] == pytest.approx(2.0)
+    assert not bool(moves.loc[0, "moved"])

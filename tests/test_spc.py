@@ -552,3 +552,21 @@ def test_suggested_rebase_always_leaves_two_points_each_side():
     suggested = suggest_rebase(spc(data, value="v", period="p"))
     assert (suggested["period"] >= pd.Timestamp("2022-03-01")).all()
     spc(data, value="v", period="p", rebase=list(suggested["period"]))  # applicable as given
+
+
+def test_mistyped_group_in_rebase_or_target_mapping_is_an_error():
+    data = pd.DataFrame(
+        {
+            "service": "Parks",
+            "p": pd.date_range("2022-01-01", periods=12, freq="MS"),
+            "v": range(12),
+        }
+    )
+    with pytest.raises(
+        ValueError, match=r"rebase= names groups that are not in the data: \['Prks'\]"
+    ):
+        spc(data, value="v", period="p", by="service", rebase={"Prks": ["2022-06-01"]})
+    with pytest.raises(ValueError, match="target= names groups"):
+        spc(data, value="v", period="p", by="service", target={"Libraries": 3})
+    ok = spc(data, value="v", period="p", by="service", target={"Parks": 3})
+    assert (ok["target"] == 3).all()
