@@ -1304,28 +1304,11 @@ def _parse_csv(
 
     names = [as_text(v).strip() for v in header]
     names[0] = names[0].lstrip("\ufeff").strip()
-    keep_cols: list[int] = []
-    empty_unnamed = 0
-    unnamed: list[str] = []
-    for j in range(width):
-        if names[j]:
-            keep_cols.append(j)
-        elif table.num_rows == 0 or _blank_cells(table.column(j)).all():
-            empty_unnamed += 1
-        else:
-            names[j] = f"Unnamed: {j}"
-            unnamed.append(names[j])
-            keep_cols.append(j)
-    if empty_unnamed:
-        notes.append(
-            f"ignored {loading._plural(empty_unnamed, 'empty column')} without a header "
-            "(e.g. from trailing commas)"
-        )
-    if unnamed:
-        notes.append(
-            f"{loading._plural(len(unnamed), 'column')} with values but no header named "
-            + ", ".join(unnamed)
-        )
+    keep_cols = loading.keep_named_columns(
+        names,
+        lambda j: table.num_rows == 0 or bool(_blank_cells(table.column(j)).all()),
+        notes,
+    )
     final = loading.number_duplicate_names([names[j] for j in keep_cols], notes)
     frame = pd.DataFrame(
         {name: table.column(j).to_pandas().array for name, j in zip(final, keep_cols, strict=True)},

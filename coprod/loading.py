@@ -814,6 +814,39 @@ def _guess_delimiter(text: str, ext: str) -> tuple[str, str | None]:
     return best, f"fields are separated by {shown}s (pass delimiter= if that is wrong)"
 
 
+def keep_named_columns(
+    names: list[str], column_is_blank: Callable[[int], bool], notes: list[str]
+) -> list[int]:
+    """The positions of the columns to keep; both CSV readers use this.
+
+    A column without a header is dropped when all its cells are blank (trailing commas)
+    and kept, renamed "Unnamed: j" in ``names``, otherwise. Says so in ``notes``.
+    """
+    keep: list[int] = []
+    empty_unnamed = 0
+    unnamed: list[str] = []
+    for j in range(len(names)):
+        if names[j]:
+            keep.append(j)
+        elif column_is_blank(j):
+            empty_unnamed += 1
+        else:
+            names[j] = f"Unnamed: {j}"
+            unnamed.append(names[j])
+            keep.append(j)
+    if empty_unnamed:
+        notes.append(
+            f"ignored {_plural(empty_unnamed, 'empty column')} without a header "
+            "(e.g. from trailing commas)"
+        )
+    if unnamed:
+        notes.append(
+            f"{_plural(len(unnamed), 'column')} with values but no header named "
+            + ", ".join(unnamed)
+        )
+    return keep
+
+
 def number_duplicate_names(names: list[str], notes: list[str]) -> list[str]:
     """Number repeated column names ("a", "a.1", ...), as pandas does, and note it."""
     final: list[str] = []
@@ -948,28 +981,7 @@ def _records_to_frame(
             col = ["" if is_blank(v) and not isinstance(v, str) else v for v in col]
         columns[j] = col
 
-    keep: list[int] = []
-    empty_unnamed = 0
-    unnamed: list[str] = []
-    for j in range(width):
-        if names[j]:
-            keep.append(j)
-        elif all(is_blank(v) for v in columns[j]):
-            empty_unnamed += 1
-        else:
-            names[j] = f"Unnamed: {j}"
-            unnamed.append(names[j])
-            keep.append(j)
-    if empty_unnamed:
-        notes.append(
-            f"ignored {_plural(empty_unnamed, 'empty column')} without a header "
-            "(e.g. from trailing commas)"
-        )
-    if unnamed:
-        notes.append(
-            f"{_plural(len(unnamed), 'column')} with values but no header named "
-            + ", ".join(unnamed)
-        )
+    keep = keep_named_columns(names, lambda j: all(is_blank(v) for v in columns[j]), notes)
     if short_rows:
         notes.append(
             f"{_plural(short_rows, 'row')} had fewer cells than the header; "
