@@ -20,7 +20,7 @@ CASES = {
     "reference: import pandas, matplotlib": "import pandas, matplotlib",
     "import coprod": "import coprod",
     "import coprod + grid, survey, datasets, charts.grid": (
-        "import coprod, coprod.grid, coprod.survey, coprod.datasets, coprod.charts.grid"
+        "import coprod, coprod.grid, coprod.io.survey, coprod.datasets, coprod.charts.grid"
     ),
 }
 TARGET = 1.3

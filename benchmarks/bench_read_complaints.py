@@ -9,7 +9,7 @@ bad rows of every kind the loader quarantines), then times on the same file, in 
 same run (median of ``--repeat``, alternating):
 
 * reference: ``pandas.read_csv(path, engine="pyarrow")`` (types inferred, no checks);
-* ``coprod.complaint_log.read_complaints(path)`` with full validation,
+* ``coprod.io.complaint_log.read_complaints(path)`` with full validation,
 
 each after one untimed warm-up run.
 
@@ -146,7 +146,7 @@ def make_log(path: Path, rows: int, seed: int = 20250102) -> dict[str, int]:
 
 
 def _median_times(path: Path, repeat: int) -> tuple[float, float, object]:
-    from coprod.complaint_log import read_complaints
+    from coprod.io.complaint_log import read_complaints
 
     reference, ours = [], []
     with warnings.catch_warnings():  # one untimed run each: imports, page cache, thread pool
@@ -168,7 +168,7 @@ def _median_times(path: Path, repeat: int) -> tuple[float, float, object]:
 _MEMORY = """
 import resource, sys, warnings
 import pandas as pd, pyarrow, pyarrow.csv, pyarrow.compute
-import coprod.complaint_log, coprod.loading
+import coprod.io.complaint_log, coprod.io
 
 
 def kib(field):
@@ -186,7 +186,7 @@ warnings.simplefilter("ignore")
 if sys.argv[1] == "pandas":
     pd.read_csv(sys.argv[2], engine="pyarrow")
 else:
-    coprod.complaint_log.read_complaints(sys.argv[2], columns={"complaint_id": "Complaint ID"})
+    coprod.io.complaint_log.read_complaints(sys.argv[2], columns={"complaint_id": "Complaint ID"})
 print((kib("VmHWM:") - before) / 1024)
 """
 

@@ -1,43 +1,64 @@
 """coprod: study the co-production of local public services.
 
-Importing ``coprod`` is cheap: it loads no submodule. Submodules are imported on
-first attribute access (``coprod.grid``), and heavy dependencies (seaborn,
-statsmodels, ipywidgets, pandera) only inside the functions that need them.
+Importing ``coprod`` is cheap: it loads no submodule. The main functions are
+available at the top (``coprod.read_survey``, ``coprod.place_services``,
+``coprod.spc``, ``coprod.load_dataset``, ...) and import their module on first use;
+heavy dependencies (seaborn, statsmodels, ipywidgets, pandera) load only inside the
+functions that need them. See ARCHITECTURE.md for where everything lives.
 """
 
 from __future__ import annotations
 
-import importlib
+from coprod._core.lazy import lazy_attributes
 
 __version__ = "0.1.0"
 
+_NAMES = {
+    # loading
+    "InputError": "io.result",
+    "LoadResult": "io.result",
+    "read_survey": "io.survey",
+    "read_complaints": "io.complaint_log",
+    "read_report_counts": "io.counts",
+    "read_denominators": "io.counts",
+    "parse_dates": "io.dates",
+    # shipped data
+    "list_datasets": "datasets",
+    "load_dataset": "datasets",
+    # the grid
+    "place_services": "grid",
+    "cell_shares": "grid",
+    "movement": "grid",
+    "cells": "grid",
+    # complaints and time series
+    "complaint_counts": "complaints",
+    "seriousness": "complaints",
+    "measure_series": "complaints",
+    "spc": "timeseries.spc",
+    "spc_overview": "timeseries.spc",
+    "seasonally_adjust": "timeseries.seasonal",
+    "fill_zero_counts": "timeseries.periods",
+    "consider_co_planning": "co_planning",
+    # output
+    "save_figure": "export",
+    "export_table": "export",
+}
 _SUBMODULES = (
     "charts",
     "cli",
-    "complaint_log",
+    "co_planning",
     "complaints",
-    "counts",
     "datasets",
     "engagement",
     "export",
     "grid",
-    "loading",
+    "io",
     "run",
-    "schemas",
-    "spc",
-    "survey",
     "synth",
+    "timeseries",
+    "vocab",
     "widgets",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
-
-
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"coprod.{name}")
-    raise AttributeError(f"module 'coprod' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__, _public = lazy_attributes(__name__, _NAMES, _SUBMODULES)
+__all__ = ["__version__", *_public]

@@ -9,21 +9,23 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+__all__ = ["build_parser", "main"]
+
 
 def _survey_checker(path: Path, **options):
-    from coprod.survey import read_survey
+    from coprod.io.survey import read_survey
 
     return read_survey(path, **options)
 
 
 def _complaints_checker(path: Path, **options):
-    from coprod.complaint_log import read_complaints
+    from coprod.io.complaint_log import read_complaints
 
     return read_complaints(path, **options)
 
 
 def _report_counts_checker(path: Path, **options):
-    from coprod.counts import read_report_counts
+    from coprod.io.counts import read_report_counts
 
     unsupported = set(options) - {"columns"}
     if unsupported:
@@ -60,7 +62,7 @@ def _cmd_datasets(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from coprod.loading import InputError
+    from coprod.io.result import InputError
 
     options = {}
     if args.column:

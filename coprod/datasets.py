@@ -1,8 +1,8 @@
 """The data set registry: :func:`list_datasets` and :func:`load_dataset`.
 
-Each entry names a small file shipped in the repository's ``data/`` folder, the loader
+Each entry names a small file shipped in the package's ``coprod/data/`` folder (installed with it), the loader
 that reads it (the same loader users point at their own files), its schema, source and
-licence. ``load_dataset`` returns the loader's :class:`~coprod.loading.LoadResult`, so a
+licence. ``load_dataset`` returns the loader's :class:`~coprod.io.LoadResult`, so a
 shipped data set is vetted exactly like a user's file.
 
 The real, larger data sets the project was built on live outside the repository, in
@@ -19,14 +19,19 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from coprod.loading import LoadResult
+from coprod.io.result import LoadResult
 
+__all__ = ["Dataset", "data_dir", "list_datasets", "load_dataset", "registry", "shared_data_dir"]
+
+
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def data_dir() -> Path:
-    """The shipped data folder (``$COPROD_DATA_DIR`` overrides; default ``<repo>/data``)."""
-    return Path(os.environ.get("COPROD_DATA_DIR", REPO_ROOT / "data"))
+    """The shipped data folder: package data (``coprod/data``, installed with the wheel);
+    ``$COPROD_DATA_DIR`` overrides it."""
+    return Path(os.environ.get("COPROD_DATA_DIR", PACKAGE_DATA))
 
 
 def shared_data_dir() -> Path | None:
@@ -55,31 +60,31 @@ class Dataset:
 
 
 def _read_services_survey(path: Path) -> LoadResult:
-    from coprod.survey import read_survey
+    from coprod.io.survey import read_survey
 
     return read_survey(path)
 
 
 def _read_toronto_extract(path: Path) -> LoadResult:
-    from coprod.survey import TORONTO_ENGAGEMENT_MAPPING, read_survey
+    from coprod.io.survey import TORONTO_ENGAGEMENT_MAPPING, read_survey
 
     return read_survey(path, **TORONTO_ENGAGEMENT_MAPPING)
 
 
 def _read_complaints_log(path: Path) -> LoadResult:
-    from coprod.complaint_log import read_complaints
+    from coprod.io.complaint_log import read_complaints
 
     return read_complaints(path)
 
 
 def _read_contacts(path: Path) -> LoadResult:
-    from coprod.counts import read_denominators
+    from coprod.io.counts import read_denominators
 
     return read_denominators(path, columns={"denominator": "contacts"})
 
 
 def _read_fixmystreet_extract(path: Path) -> LoadResult:
-    from coprod.counts import read_report_counts
+    from coprod.io.counts import read_report_counts
 
     return read_report_counts(path)
 
@@ -96,7 +101,7 @@ _REGISTRY = MappingProxyType(
                 rows=18_000,
                 schema="services_survey",
                 source="Synthetic, made by coprod.synth.make_services_survey with planted positions "
-                "(see data/services_survey.SOURCE.txt)",
+                "(see coprod/data/services_survey.SOURCE.txt)",
                 licence="CC0 1.0 (public domain)",
                 loader=_read_services_survey,
             ),
@@ -108,7 +113,7 @@ _REGISTRY = MappingProxyType(
                 rows=962,
                 schema="engagement_survey",
                 source="City of Toronto, Open Data Toronto: 'Public Engagement Review Survey' "
-                "(see data/toronto_engagement/SOURCE.txt)",
+                "(see coprod/data/toronto_engagement/SOURCE.txt)",
                 licence="Open Government Licence - Toronto (attribution required)",
                 loader=_read_toronto_extract,
             ),
@@ -120,7 +125,7 @@ _REGISTRY = MappingProxyType(
                 rows=11_606,
                 schema="complaint_log",
                 source="Synthetic, made by coprod.synth.make_complaint_log "
-                "(see data/complaints_log.SOURCE.txt)",
+                "(see coprod/data/complaints_log.SOURCE.txt)",
                 licence="CC0 1.0 (public domain)",
                 loader=_read_complaints_log,
             ),
@@ -132,7 +137,7 @@ _REGISTRY = MappingProxyType(
                 rows=384,
                 schema="denominators",
                 source="Synthetic, made by coprod.synth.make_complaint_log "
-                "(see data/complaints_log.SOURCE.txt)",
+                "(see coprod/data/complaints_log.SOURCE.txt)",
                 licence="CC0 1.0 (public domain)",
                 loader=_read_contacts,
             ),
@@ -144,7 +149,7 @@ _REGISTRY = MappingProxyType(
                 rows=892,
                 schema="report_counts",
                 source="mySociety FixMyStreet, fms_geographic_data "
-                "(see data/fixmystreet_extract/SOURCE.txt)",
+                "(see coprod/data/fixmystreet_extract/SOURCE.txt)",
                 licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
                 loader=_read_fixmystreet_extract,
             ),

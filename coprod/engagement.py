@@ -2,7 +2,7 @@
 
 A survey that asks residents *which engagement activities they took part in* (tick boxes)
 can be read against Arnstein's (1969) ladder with a crosswalk from each activity to the
-rung its typical form sits on (e.g. :data:`coprod.survey.TORONTO_ACTIVITY_RUNGS`). Two
+rung its typical form sits on (e.g. :data:`coprod.io.survey.TORONTO_ACTIVITY_RUNGS`). Two
 views follow:
 
 * :func:`activity_rungs`: how many respondents took part in each activity, and its rung;
@@ -22,6 +22,9 @@ import numpy as np
 import pandas as pd
 
 from coprod.grid import arnstein_ladder
+
+__all__ = ["activity_rungs", "highest_rungs", "ladder_summary"]
+
 
 NO_RUNG = "no City-led activity ticked"
 

@@ -23,6 +23,16 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 
+__all__ = [
+    "PersonalDataError",
+    "export_table",
+    "output_dir",
+    "personal_columns",
+    "prepare_table",
+    "save_figure",
+]
+
+
 SUPPRESSED = "[c]"  # ONS convention for a value withheld to protect confidentiality
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PERSONAL_NAME = re.compile(

@@ -56,6 +56,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coprod._core.columns import by_list, require_columns
+from coprod._core.text import join_words, plural
+from coprod.vocab import DELIVERY_LEVELS, PLANNING_LEVELS
+
 __all__ = [
     "CELL_BOUNDARIES",
     "DELIVERY_LEVELS",
@@ -79,7 +83,6 @@ __all__ = [
     "to_codes",
 ]
 
-PLANNING_LEVELS: tuple[str, str, str] = ("professionals", "co-planning", "community")
 
 #: Columns of a :func:`place_services` result (after any ``by`` columns).
 PLACEMENT_COLUMNS: tuple[str, ...] = (
@@ -112,11 +115,6 @@ MOVEMENT_COLUMNS: tuple[str, ...] = (
     "cell_to",
     "moved",
 )
-"""Planning levels in code order: 0 = professionals, 1 = co-planning, 2 = community."""
-
-DELIVERY_LEVELS: tuple[str, str, str] = ("professionals", "co-delivery", "community")
-"""Delivery levels in code order: 0 = professionals, 1 = co-delivery, 2 = community."""
-
 CELL_BOUNDARIES: tuple[float, float] = (0.5, 1.5)
 """Cut points on either axis: level ``i`` covers positions in ``[i - 0.5, i + 0.5)``."""
 
@@ -534,22 +532,6 @@ class _Groups:
     counts: np.ndarray
 
 
-def _as_list(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
-
-
-def _require_columns(responses: pd.DataFrame, columns: Iterable[str | None]) -> None:
-    missing = [c for c in columns if c is not None and c not in responses.columns]
-    if missing:
-        raise ValueError(
-            f"column(s) {missing} not in the responses; available: {list(responses.columns)}"
-        )
-
-
 def _check_weights(responses: pd.DataFrame, weight: str) -> np.ndarray:
     w = pd.to_numeric(responses[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
@@ -574,7 +556,7 @@ def _groups(
 ) -> _Groups:
     if not isinstance(responses, pd.DataFrame):
         raise TypeError("responses must be a pandas DataFrame")
-    _require_columns(responses, [service, planning, delivery, weight, *by])
+    require_columns(responses, [service, planning, delivery, weight, *by], what="the responses")
     if service in by:
         raise ValueError(f"the service column {service!r} cannot also be a 'by' column")
     if "service" in by:
@@ -723,7 +705,7 @@ def place_services(
     for, so treat such placements with care. ``cell`` is the label of the point
     position (:func:`cell_of`).
     """
-    by_cols = _as_list(by)
+    by_cols = by_list(by)
     n_boot = _check_n_boot(n_boot)
     g = _groups(
         responses, service=service, planning=planning, delivery=delivery, weight=weight, by=by_cols
@@ -768,7 +750,7 @@ def cell_shares(
     ``weight`` is given (shares sum to 1 within each service and group) and ``n``
     the unweighted number of respondents who answered that cell.
     """
-    by_cols = _as_list(by)
+    by_cols = by_list(by)
     g = _groups(
         responses, service=service, planning=planning, delivery=delivery, weight=weight, by=by_cols
     )
@@ -820,10 +802,10 @@ def movement(
     service surveyed in only one wave has no rows. A pair in which either wave has fewer
     than two respondents is never marked ``moved`` (its interval cannot be trusted).
     """
-    by_cols = _as_list(by)
+    by_cols = by_list(by)
     if wave in by_cols:
         raise ValueError(f"the wave column {wave!r} cannot also be a 'by' column")
-    _require_columns(responses, [wave])
+    require_columns(responses, [wave], what="the responses")
     n_boot = _check_n_boot(n_boot)
     # group order: by..., service, wave (wave last so consecutive rows are consecutive waves)
     g = _groups(
@@ -904,19 +886,6 @@ def _row_label(row: Mapping[str, Any], by_cols: Sequence[str]) -> str:
     return f"{row['service']} ({context})"
 
 
-def _join(items: Sequence[str], limit: int = 8) -> str:
-    items = list(items)
-    if len(items) > limit:
-        items = [*items[:limit], f"{len(items) - limit} more"]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 def placement_summary(placements: pd.DataFrame) -> str:
     """A plain-language paragraph describing the output of :func:`place_services`.
 
@@ -929,17 +898,17 @@ def placement_summary(placements: pd.DataFrame) -> str:
         return "No services were placed."
     n_services = placements["service"].nunique()
     n_rows = len(placements)
-    text = f"{_plural(n_services, 'service')} placed on the planning x delivery grid"
+    text = f"{plural(n_services, 'service')} placed on the planning x delivery grid"
     if by_cols:
         n_groups = placements[by_cols].drop_duplicates().shape[0]
         text += (
-            f" within {_plural(n_groups, 'group')} of {_join(by_cols)}"
-            f" ({_plural(n_rows, 'placement')} in all)"
+            f" within {plural(n_groups, 'group')} of {join_words(by_cols)}"
+            f" ({plural(n_rows, 'placement')} in all)"
         )
     text += ". "
     counts = placements["cell"].value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    text += "By their point positions, " + _join(
+    text += "By their point positions, " + join_words(
         [f"{n} in {cell!r}" for cell, n in ordered], limit=9
     )
     text += ". "
@@ -953,14 +922,14 @@ def placement_summary(placements: pd.DataFrame) -> str:
     else:
         labels = [_row_label(row, by_cols) for row in placements.loc[uncertain].to_dict("records")]
         text += (
-            f"{_plural(k, 'placement is', 'placements are')} uncertain because the 95% interval "
-            f"crosses a cell boundary (0.5 or 1.5) on at least one axis: {_join(labels)}; "
+            f"{plural(k, 'placement is', 'placements are')} uncertain because the 95% interval "
+            f"crosses a cell boundary (0.5 or 1.5) on at least one axis: {join_words(labels)}; "
             "their cell could be a neighbouring one."
         )
     degenerate = placements["n"] < 2
     if degenerate.any():
         text += (
-            f" {_plural(int(degenerate.sum()), 'placement rests', 'placements rest')} on a single "
+            f" {plural(int(degenerate.sum()), 'placement rests', 'placements rest')} on a single "
             "respondent, so its interval shows no uncertainty and should not be trusted."
         )
     return text
@@ -978,7 +947,7 @@ def movement_summary(moves: pd.DataFrame) -> str:
         return "No service was surveyed in two waves, so no movement can be measured."
     n = len(moves)
     moved = moves[moves["moved"]]
-    text = f"{_plural(n, 'comparison')} of a service between consecutive waves. "
+    text = f"{plural(n, 'comparison')} of a service between consecutive waves. "
     if len(moved) == 0:
         text += "None moved: every 95% interval of the planning and delivery shifts includes zero."
     else:
@@ -997,15 +966,15 @@ def movement_summary(moves: pd.DataFrame) -> str:
                 + "; ".join(shifts)
             )
         text += (
-            f"{_plural(len(moved), 'moved', 'moved')} (a 95% interval of a shift excludes zero): "
-            + _join(parts, limit=10)
+            f"{plural(len(moved), 'moved', 'moved')} (a 95% interval of a shift excludes zero): "
+            + join_words(parts, limit=10)
             + ". "
         )
         text += f"The other {n - len(moved)} show no clear shift."
     crossed = moves["cell_from"] != moves["cell_to"]
 
     def _crossings(rows: pd.DataFrame) -> str:
-        return _join(
+        return join_words(
             [
                 f"{_row_label(row, by_cols)} from {row['cell_from']!r} to {row['cell_to']!r}"
                 for row in rows.to_dict("records")

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = ["NotebookRun", "execute_notebook", "find_notebooks", "run_notebooks"]
+
 
 @dataclass(frozen=True)
 class NotebookRun:

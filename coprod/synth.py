@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod.complaints import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, cell_of
+from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 
 __all__ = [
     "AGE_GROUPS",
@@ -128,7 +128,7 @@ where it was.
 AGE_GROUPS: tuple[str, str] = ("under 35", "35 and over")
 
 SERVICES_SURVEY_SEED = 20250101
-"""Seed of the shipped ``data/services_survey.csv``."""
+"""Seed of the shipped ``coprod/data/services_survey.csv``."""
 
 
 def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -392,8 +392,8 @@ def write_services_survey(
 
     The file is ``make_services_survey(seed=seed).responses`` with the default
     arguments, sorted by council, wave and respondent id, weights rounded to 6
-    decimal places, no index, ``\\n`` line endings. ``data/services_survey.csv``
-    was written with ``write_services_survey("data/services_survey.csv")``
+    decimal places, no index, ``\\n`` line endings. ``coprod/data/services_survey.csv``
+    was written with ``write_services_survey("coprod/data/services_survey.csv")``
     (seed :data:`SERVICES_SURVEY_SEED`).
     """
     survey = make_services_survey(seed=seed)
@@ -470,7 +470,7 @@ _COUNCIL_CODES: Mapping[str, str] = MappingProxyType(
 )
 
 COMPLAINTS_SEED = 20250102
-"""Seed of the shipped ``data/complaints_log.csv`` and ``data/complaints_contacts.csv``."""
+"""Seed of the shipped ``coprod/data/complaints_log.csv`` and ``coprod/data/complaints_contacts.csv``."""
 
 COMPLAINT_LOG_COLUMNS: tuple[str, ...] = (
     "complaint_id",
@@ -929,8 +929,8 @@ def write_complaint_log(path: str | os.PathLike[str], *, seed: int = COMPLAINTS_
     council might export it: columns :data:`COMPLAINT_LOG_COLUMNS`, UK dates
     (dd/mm/yyyy), severity, stage and outcome as labels, blanks where a value is
     missing, ``days_to_close`` as whole days, no index, ``\\n`` line endings.
-    ``data/complaints_log.csv`` was written with
-    ``write_complaint_log("data/complaints_log.csv")`` (seed :data:`COMPLAINTS_SEED`).
+    ``coprod/data/complaints_log.csv`` was written with
+    ``write_complaint_log("coprod/data/complaints_log.csv")`` (seed :data:`COMPLAINTS_SEED`).
     """
     log = make_complaint_log(seed=seed, contacts=False).log
     frame = log.assign(
@@ -948,8 +948,8 @@ def write_complaint_contacts(path: str | os.PathLike[str], *, seed: int = COMPLA
 
     The file is ``make_complaint_log(seed=seed).contacts`` with the default arguments:
     columns ``council, service, period, contacts``, ``period`` the first day of the
-    month as dd/mm/yyyy. ``data/complaints_contacts.csv`` was written with
-    ``write_complaint_contacts("data/complaints_contacts.csv")``.
+    month as dd/mm/yyyy. ``coprod/data/complaints_contacts.csv`` was written with
+    ``write_complaint_contacts("coprod/data/complaints_contacts.csv")``.
     """
     contacts = make_complaint_log(seed=seed).contacts
     assert contacts is not None

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+__all__ = ["ComplaintsExplorer", "GridExplorer"]
+
 
 class _Explorer:
     """What every explorer shares: controls in a row above an output area, redrawn on change."""
@@ -133,7 +135,7 @@ _CHARTS_FOR = {"count": ("xmr", "c"), "rate": ("xmr", "u")}
 class ComplaintsExplorer(_Explorer):
     """Pick a service, a measure, a chart type and a period; see its SPC chart.
 
-    ``log`` is a complaint log (see :func:`coprod.complaint_log.read_complaints`);
+    ``log`` is a complaint log (see :func:`coprod.io.complaint_log.read_complaints`);
     ``denominators`` (columns ``service, period, denominator``) enables the rate measure.
     """
 
@@ -148,7 +150,8 @@ class ComplaintsExplorer(_Explorer):
     def __post_init__(self):
         import ipywidgets as widgets
 
-        from coprod.complaints import MEASURES, PERIODS
+        from coprod.complaints import MEASURES
+        from coprod.timeseries.periods import PERIODS
 
         if self.service not in self.log.columns:
             raise KeyError(f"column {self.service!r} is not in the log")
@@ -170,7 +173,7 @@ class ComplaintsExplorer(_Explorer):
 
         from coprod.charts.spc import plot_spc
         from coprod.complaints import MEASURES, measure_series
-        from coprod.spc import spc
+        from coprod.timeseries.spc import spc
 
         chosen = self.selection()
         measure, chart = chosen["measure"], chosen["chart"]

@@ -36,7 +36,7 @@ from coprod.grid import (
     place_services,
     placement_summary,
 )
-from coprod.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded, item_labels
+from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded, item_labels
 from coprod.synth import SERVICES_SURVEY_SEED, make_services_survey
 from coprod.widgets import GridExplorer
 

@@ -32,26 +32,23 @@ import pandas as pd
 
 from coprod.charts.grid import plot_grid
 from coprod.charts.spc import plot_spc, plot_spc_small_multiples
+from coprod.co_planning import co_planning_summary, consider_co_planning
 from coprod.complaints import (
-    co_planning_summary,
     complaint_counts,
-    consider_co_planning,
     measure_series,
     outcomes,
-    seasonally_adjust,
     seriousness,
     severity_shares,
-    spc,
-    spc_overview,
-    spc_summary,
-    suggest_rebase,
     timeliness,
 )
-from coprod.counts import LAD_NAMES, fill_zero_counts, read_report_counts
 from coprod.datasets import load_dataset, shared_data_dir
 from coprod.export import export_table, save_figure
 from coprod.grid import place_services
+from coprod.io.counts import LAD_NAMES, read_report_counts
 from coprod.synth import COMPLAINTS_SEED, make_complaint_log
+from coprod.timeseries.periods import fill_zero_counts
+from coprod.timeseries.seasonal import seasonally_adjust
+from coprod.timeseries.spc import spc, spc_overview, spc_summary, suggest_rebase
 from coprod.widgets import ComplaintsExplorer
 
 # %% [markdown]

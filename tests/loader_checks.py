@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from coprod.loading import QUARANTINE_COLUMNS, QuarantineWarning
+from coprod.io import QUARANTINE_COLUMNS, QuarantineWarning
 
 
 def write(path, text: str | bytes, encoding: str = "utf-8"):

@@ -21,7 +21,7 @@ from coprod.charts.spc import (
     plot_spc_small_multiples,
     spc_chart_data,
 )
-from coprod.spc import spc
+from coprod.timeseries.spc import spc
 
 BASE = [10, 14, 10, 14, 10, 14]  # mean 12, limits 1.36 .. 22.64 (see test_spc.py)
 ORANGE, BLUE, GREY = "#ed8b00", "#41b6e6", "#7b7d7d"
@@ -206,7 +206,7 @@ def test_nothing_is_saved(one, tmp_path, monkeypatch):
 
 def test_import_does_not_load_pyplot():
     code = (
-        "import sys, coprod.spc, coprod.charts.spc; "
+        "import sys, coprod.timeseries.spc, coprod.charts.spc; "
         "print(','.join(m for m in ('matplotlib.pyplot', 'matplotlib.axes', 'seaborn') "
         "if m in sys.modules))"
     )

@@ -84,7 +84,12 @@ def test_check_complaints_kind(tmp_path, capsys):
 
 def test_check_report_counts_folder(repo_root, capsys):
     code = main(
-        ["check", str(repo_root / "data" / "fixmystreet_extract"), "--kind", "report_counts"]
+        [
+            "check",
+            str(repo_root / "coprod" / "data" / "fixmystreet_extract"),
+            "--kind",
+            "report_counts",
+        ]
     )
     out = capsys.readouterr().out
     assert code == 0 and "rows read: 892" in out

@@ -7,16 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod.complaints import (
-    co_planning_summary,
-    consider_co_planning,
-    first_signal,
-    measure_series,
-    seasonally_adjust,
-    spc,
-    suggest_rebase,
-)
+from coprod.co_planning import co_planning_summary, consider_co_planning
+from coprod.complaints import measure_series
 from coprod.synth import make_complaint_log
+from coprod.timeseries.seasonal import seasonally_adjust
+from coprod.timeseries.spc import first_signal, spc, suggest_rebase
 
 BASELINE = 24  # months of limits fixed before the planted changes (which start in 2023)
 

@@ -1,4 +1,4 @@
-"""Tests for coprod.complaint_log: reading complaint logs, every quarantine reason, both CSV paths."""
+"""Tests for coprod.io.complaint_log: reading complaint logs, every quarantine reason, both CSV paths."""
 
 from __future__ import annotations
 
@@ -14,16 +14,11 @@ import pandas as pd
 import pytest
 from loader_checks import check_counts, loudly, quietly, write
 
-import coprod.complaint_log as cl
-from coprod.complaint_log import (
-    SEVERITY_LEVELS,
-    STAGE_SYNONYMS,
-    STAGES,
-    UPHELD_OUTCOMES,
-    read_complaints,
-)
-from coprod.loading import DATE_FORMATS, InputError, QuarantineWarning
-from coprod.schemas import COMPLAINT_LOG, SCHEMAS
+import coprod.io.complaint_log as cl
+from coprod.io import DATE_FORMATS, InputError, QuarantineWarning
+from coprod.io.complaint_log import read_complaints
+from coprod.io.schemas import COMPLAINT_LOG, SCHEMAS
+from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS, STAGE_SYNONYMS
 
 counts = partial(check_counts, kind="complaints")
 read_quiet = partial(quietly, read_complaints)
@@ -52,9 +47,9 @@ def test_schema_is_registered_with_personal_fields():
     assert COMPLAINT_LOG.required == ("complaint_id", "service", "received")
     assert COMPLAINT_LOG.personal == ("complainant_name", "address", "details")
     assert SEVERITY_LEVELS == ("low", "medium", "high")
-    assert STAGES == ("stage 1", "stage 2", "ombudsman")
-    assert UPHELD_OUTCOMES == ("upheld", "partly upheld", "not upheld")
-    assert set(STAGE_SYNONYMS.values()) == set(STAGES)
+    assert STAGE_LEVELS == ("stage 1", "stage 2", "ombudsman")
+    assert OUTCOME_LEVELS == ("upheld", "partly upheld", "not upheld")
+    assert set(STAGE_SYNONYMS.values()) == set(STAGE_LEVELS)
     for field in COMPLAINT_LOG.fields:  # every field is in the module docstring's table
         assert f"\n{field.name} " in cl.__doc__
 
@@ -76,8 +71,8 @@ def test_clean_file_loads_with_the_right_types(tmp_path):
     ]
     for fld, levels in (
         ("severity", SEVERITY_LEVELS),
-        ("stage", STAGES),
-        ("upheld", UPHELD_OUTCOMES),
+        ("stage", STAGE_LEVELS),
+        ("upheld", OUTCOME_LEVELS),
     ):
         assert isinstance(data[fld].dtype, pd.CategoricalDtype) and data[fld].cat.ordered
         assert tuple(data[fld].cat.categories) == levels
@@ -200,7 +195,7 @@ def test_every_quarantine_reason_with_exact_counts(tmp_path):
             8,
             "stage",
             "unknown stage 'Stage 4': expected one of stage 1, stage 2, ombudsman (or a synonym "
-            "in coprod.complaint_log.STAGE_SYNONYMS); map it with stage={'Stage 4': 'stage 2'}",
+            "in coprod.vocab.STAGE_SYNONYMS); map it with stage={'Stage 4': 'stage 2'}",
         ),
         (
             9,
@@ -698,7 +693,7 @@ TRICKY_DATES = [
 
 @pytest.mark.parametrize("formats", [DATE_FORMATS, ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y")])
 def test_vectorised_dates_equal_parse_dates(formats):
-    from coprod.loading import parse_dates
+    from coprod.io import parse_dates
 
     values = pd.Series(TRICKY_DATES * 2, dtype="str")
     ns, bad, why = cl._parse_date_column(values, formats=formats, allow_missing=True)
@@ -720,7 +715,7 @@ def test_import_loads_no_heavy_module():
     heavy = ["pyarrow.csv", "pandera", "openpyxl", "seaborn", "statsmodels", "ipywidgets"]
     code = (
         "import sys, numpy, pandas; base = set(sys.modules); "
-        "import coprod.complaint_log, coprod.counts; "
+        "import coprod.io.complaint_log, coprod.io.counts; "
         "new = sorted(m for m in set(sys.modules) - base "
         "if m.split('.')[0] not in sys.stdlib_module_names and m.split('.')[0] != 'coprod'); "
         f"print(','.join(new + [m for m in {heavy!r} if m in sys.modules]))"

@@ -6,17 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod import complaints
-from coprod.complaints import (
-    OUTCOME_LEVELS,
-    SEVERITY_LEVELS,
-    STAGE_LEVELS,
-    complaint_counts,
-    outcomes,
-    seriousness,
-    severity_shares,
-    timeliness,
-)
+from coprod.complaints import complaint_counts, outcomes, seriousness, severity_shares, timeliness
+from coprod.timeseries import periods
+from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 
 NAN = np.nan
 
@@ -358,11 +350,11 @@ def _reference_counts(frame: pd.DataFrame, by: list[str], period: str) -> pd.Ser
 @pytest.mark.parametrize("period", ["week", "month", "quarter", "year"])
 @pytest.mark.parametrize("path", ["chunked", "compacted", "no_lookup_table"])
 def test_fast_path_agrees_with_pandas(monkeypatch, period, path):
-    monkeypatch.setattr(complaints, "_CHUNK", 777)  # many chunks
+    monkeypatch.setattr(periods, "_CHUNK", 777)  # many chunks
     if path == "compacted":
-        monkeypatch.setattr(complaints, "_MAX_BINS", 10)
+        monkeypatch.setattr(periods, "_MAX_BINS", 10)
     if path == "no_lookup_table":
-        monkeypatch.setattr(complaints, "_MAX_LUT_DAYS", 10)
+        monkeypatch.setattr(periods, "_MAX_LUT_DAYS", 10)
     rng = np.random.default_rng(3)
     n = 5000
     frame = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Tests for coprod.counts: monthly count files (FixMyStreet layout) and absent = zero."""
+"""Tests for coprod.io.counts: monthly count files (FixMyStreet layout) and absent = zero."""
 
 from __future__ import annotations
 
@@ -12,14 +12,10 @@ import pandas as pd
 import pytest
 from loader_checks import check_counts, loudly, quietly
 
-from coprod.counts import (
-    LAD_NAMES,
-    SHEF_C_CATEGORIES,
-    fill_zero_counts,
-    read_report_counts,
-)
-from coprod.loading import InputError, QuarantineWarning
-from coprod.schemas import REPORT_COUNTS, SCHEMAS
+from coprod.io import InputError, QuarantineWarning
+from coprod.io.counts import LAD_NAMES, SHEF_C_CATEGORIES, read_report_counts
+from coprod.io.schemas import REPORT_COUNTS, SCHEMAS
+from coprod.timeseries.periods import fill_zero_counts
 
 counts = partial(check_counts, kind="report_counts")
 read_quiet = partial(quietly, read_report_counts)
@@ -340,7 +336,7 @@ def test_real_fixmystreet_categories(shared_data):
 
 
 def test_shipped_extract_reads_clean(repo_root):
-    folder = repo_root / "data" / "fixmystreet_extract"
+    folder = repo_root / "coprod" / "data" / "fixmystreet_extract"
     result = read_quiet(folder)
     counts(result, 892, 892, 0)
     data = result.data
@@ -357,7 +353,7 @@ def test_shipped_extract_reads_clean(repo_root):
 
 
 def test_extract_rebuilds_byte_for_byte(shared_data, repo_root, tmp_path, monkeypatch):
-    folder = repo_root / "data" / "fixmystreet_extract"
+    folder = repo_root / "coprod" / "data" / "fixmystreet_extract"
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # no __pycache__ in data/
     spec = importlib.util.spec_from_file_location("make_extract", folder / "make_extract.py")
     module = importlib.util.module_from_spec(spec)
@@ -389,7 +385,7 @@ def test_extract_rebuilds_byte_for_byte(shared_data, repo_root, tmp_path, monkey
 
 
 def test_shipped_extract_zero_fill_is_explicit(repo_root):
-    data = read_quiet(repo_root / "data" / "fixmystreet_extract").data
+    data = read_quiet(repo_root / "coprod" / "data" / "fixmystreet_extract").data
     filled = fill_zero_counts(data, keys="lad", period="period", values=["reports", "unique_users"])
     assert len(filled) == 10 * 108
     assert int(filled["zero_filled"].sum()) == 10 * 108 - 892
@@ -403,7 +399,7 @@ def test_shipped_extract_zero_fill_is_explicit(repo_root):
 
 
 def test_read_denominators_exact_and_quarantined(tmp_path):
-    from coprod.counts import read_denominators
+    from coprod.io.counts import read_denominators
 
     path = tmp_path / "contacts.csv"
     path.write_text(
@@ -436,7 +432,7 @@ def read_quiet_denominators(reader, path):
 
 
 def test_read_denominators_missing_column_names_fix(tmp_path):
-    from coprod.counts import read_denominators
+    from coprod.io.counts import read_denominators
 
     path = tmp_path / "contacts.csv"
     path.write_text("service,month,contacts\nParks,01/02/2024,1200\n")

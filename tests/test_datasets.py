@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coprod.datasets import data_dir, list_datasets, load_dataset, registry
-from coprod.schemas import SCHEMAS
+from coprod.io.schemas import SCHEMAS
 
 
 def test_list_datasets_columns_and_names():

@@ -26,9 +26,9 @@ HEAVY = [
     "statement",
     [
         "import coprod",
-        "import coprod.grid, coprod.survey, coprod.loading, coprod.datasets, coprod.synth",
+        "import coprod.grid, coprod.io.survey, coprod.io, coprod.datasets, coprod.synth",
         "import coprod.charts.grid, coprod.charts.likert, coprod.charts.ladder, coprod.charts.spc",
-        "import coprod.spc, coprod.complaints, coprod.complaint_log, coprod.counts",
+        "import coprod.timeseries.spc, coprod.complaints, coprod.io.complaint_log, coprod.io.counts",
         "import coprod.engagement, coprod.export, coprod.widgets, coprod.run, coprod.cli",
     ],
 )
@@ -39,9 +39,52 @@ def test_import_does_not_load_heavy_modules(statement):
 
 
 def test_bare_import_loads_no_submodule():
+    # only the stdlib-only helper that makes the public names lazy
     code = "import coprod, sys; print(sorted(m for m in sys.modules if m.startswith('coprod.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.strip() == "['coprod._core', 'coprod._core.lazy']"
+    code = "import coprod, sys; print('pandas' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
+
+
+def test_public_surface_is_lazy_and_resolves():
+    import coprod
+    from coprod.datasets import load_dataset
+    from coprod.grid import place_services
+    from coprod.io.survey import read_survey
+    from coprod.timeseries.spc import spc
+
+    assert coprod.read_survey is read_survey
+    assert coprod.place_services is place_services
+    assert coprod.spc is spc
+    assert coprod.load_dataset is load_dataset
+    for name in coprod.__all__:
+        assert getattr(coprod, name) is not None, name
+
+
+def _modules():
+    import pkgutil
+
+    import coprod
+
+    for info in pkgutil.walk_packages(coprod.__path__, "coprod."):
+        if info.name != "coprod.__main__":  # running it is the command
+            yield info.name
+
+
+def test_every_module_declares_all_and_it_resolves():
+    import importlib
+
+    missing = []
+    for name in _modules():
+        module = importlib.import_module(name)
+        if not hasattr(module, "__all__"):
+            missing.append(name)
+            continue
+        for public in module.__all__:
+            assert hasattr(module, public), f"{name}.__all__ names {public!r}, not defined"
+    assert missing == []
 
 
 def test_lazy_submodule_attribute():
@@ -61,9 +104,10 @@ def _params(func) -> list[str]:
 
 def test_public_signatures_are_pinned():
     """Changing one of these breaks users' notebooks: do it on purpose, with a note."""
-    from coprod import charts, datasets, grid, survey
+    from coprod import charts, datasets, grid
     from coprod.charts import grid as grid_charts
     from coprod.charts import likert
+    from coprod.io import survey
 
     assert charts is not None
     assert _params(grid.place_services) == [

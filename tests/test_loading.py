@@ -1,4 +1,4 @@
-"""Tests for coprod.loading: reading messy files, columns, parsers, quarantine."""
+"""Tests for coprod.io: reading messy files, columns, parsers, quarantine."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod.loading import (
+from coprod.io import (
     QUARANTINE_COLUMNS,
     InputError,
     LoadResult,
@@ -574,7 +574,7 @@ def test_pandera_failures_become_problems():
 
 def test_import_is_light():
     code = (
-        "import sys, coprod.loading\n"
+        "import sys, coprod.io\n"
         "heavy = [m for m in ('pandera', 'pyreadstat', 'openpyxl', 'seaborn', 'statsmodels',"
         " 'ipywidgets', 'matplotlib') if m in sys.modules]\n"
         "print(','.join(heavy))\n"

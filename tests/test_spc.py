@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod.spc import first_signal, spc, spc_overview, spc_summary, suggest_rebase
+from coprod.timeseries.spc import first_signal, spc, spc_overview, spc_summary, suggest_rebase
 
 
 def series(values, start="2024-01-01", **extra) -> pd.DataFrame:

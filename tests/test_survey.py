@@ -1,4 +1,4 @@
-"""Tests for coprod.survey: services surveys, Likert/tick surveys, the Toronto mapping."""
+"""Tests for coprod.io.survey: services surveys, Likert/tick surveys, the Toronto mapping."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ import pandas as pd
 import pytest
 from loader_checks import check_counts, quietly, write
 
-import coprod.survey as survey_module
+import coprod.io.survey as survey_module
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS
-from coprod.loading import InputError, QuarantineWarning
-from coprod.schemas import SERVICES_SURVEY, get_schema
-from coprod.survey import (
-    AGREE_5,
+from coprod.io import InputError, QuarantineWarning
+from coprod.io.schemas import SERVICES_SURVEY, get_schema
+from coprod.io.survey import (
     TORONTO_ACTIVITY_RUNGS,
     TORONTO_ENGAGEMENT_MAPPING,
     parse_levels,
@@ -27,6 +26,7 @@ from coprod.survey import (
     read_survey,
     reverse_code,
 )
+from coprod.vocab import AGREE_5
 
 counts = check_counts
 read_quiet = partial(quietly, read_survey)
@@ -541,7 +541,7 @@ def test_toronto_real_file(shared_data):
 
 
 def test_shipped_extract(repo_root):
-    path = repo_root / "data" / "toronto_engagement" / "survey_extract.csv"
+    path = repo_root / "coprod" / "data" / "toronto_engagement" / "survey_extract.csv"
     raw = path.read_bytes()
     assert b"\x92" in raw  # cp1252, not UTF-8
     header = next(csv.reader(io.StringIO(raw.decode("cp1252"))))
@@ -558,7 +558,7 @@ def test_shipped_extract(repo_root):
 def test_extract_matches_full_file(repo_root, shared_data):
     full = read_quiet(shared_data / SURVEY, **TORONTO_ENGAGEMENT_MAPPING).data
     extract = read_quiet(
-        repo_root / "data" / "toronto_engagement" / "survey_extract.csv",
+        repo_root / "coprod" / "data" / "toronto_engagement" / "survey_extract.csv",
         **TORONTO_ENGAGEMENT_MAPPING,
     ).data
     pd.testing.assert_frame_equal(full, extract)
@@ -566,7 +566,7 @@ def test_extract_matches_full_file(repo_root, shared_data):
 
 def test_make_extract_rebuilds_the_same_bytes(repo_root, shared_data, tmp_path):
     out = tmp_path / "extract.csv"
-    script = repo_root / "data" / "toronto_engagement" / "make_extract.py"
+    script = repo_root / "coprod" / "data" / "toronto_engagement" / "make_extract.py"
     subprocess.run(
         [sys.executable, str(script), "--source", str(shared_data / SURVEY), "--out", str(out)],
         check=True,
@@ -599,7 +599,7 @@ def test_toronto_activity_rungs():
 
 def test_import_survey_is_light():
     code = (
-        "import sys, coprod.survey\n"
+        "import sys, coprod.io.survey\n"
         "heavy = [m for m in ('pandera', 'pyreadstat', 'openpyxl', 'seaborn', 'statsmodels',"
         " 'ipywidgets') if m in sys.modules]\n"
         "print(','.join(heavy))\n"

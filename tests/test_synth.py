@@ -20,8 +20,8 @@ from coprod.synth import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "data" / "services_survey.csv"
-SOURCE = REPO / "data" / "services_survey.SOURCE.txt"
+SHIPPED = REPO / "coprod" / "data" / "services_survey.csv"
+SOURCE = REPO / "coprod" / "data" / "services_survey.SOURCE.txt"
 
 RESPONSE_COLUMNS = [
     "respondent_id",

@@ -22,9 +22,9 @@ from coprod.synth import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "data" / "complaints_log.csv"
-SHIPPED_CONTACTS = REPO / "data" / "complaints_contacts.csv"
-SOURCE = REPO / "data" / "complaints_log.SOURCE.txt"
+SHIPPED = REPO / "coprod" / "data" / "complaints_log.csv"
+SHIPPED_CONTACTS = REPO / "coprod" / "data" / "complaints_contacts.csv"
+SOURCE = REPO / "coprod" / "data" / "complaints_log.SOURCE.txt"
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,9 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 
+__all__ = ["diverging_colours", "get_ax", "qualitative_colours", "text_colour_for", "wrap"]
+
+
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
 

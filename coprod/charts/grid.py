@@ -29,6 +29,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
+from coprod._core.columns import require_columns
 from coprod.charts._style import (
     GRID_LINE_COLOUR,
     LABEL_SIZE,
@@ -104,14 +105,6 @@ _SHARE_COLUMNS = ("service", "planning", "delivery", "share")
 # --------------------------------------------------------------------------- helpers
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} lacks columns {missing}; got {list(frame.columns)}")
-
-
 def _group_columns(frame: pd.DataFrame) -> list[str]:
     """Columns before ``service`` (the ``by`` groups of coprod.grid outputs)."""
     cols = list(frame.columns)
@@ -125,7 +118,7 @@ def _labels(frame: pd.DataFrame, label: str | Sequence[str] | None) -> pd.Series
     cols = [label] if isinstance(label, str) else list(label)
     if not cols:
         return pd.Series("", index=frame.index, dtype=object)
-    _require(frame, cols, "the data")
+    require_columns(frame, cols, what="the data")
     text = frame[cols[0]].astype(str)
     if len(cols) > 1:
         context = frame[cols[1:]].astype(str).agg(", ".join, axis=1)
@@ -400,7 +393,7 @@ def grid_chart_data(
     position and ``y`` the delivery position (0..2); ``*err_*`` are the
     non-negative whisker lengths to the 95% interval bounds.
     """
-    _require(placements, _PLACEMENT_COLUMNS, "placements")
+    require_columns(placements, _PLACEMENT_COLUMNS, what="placements")
     by = _group_columns(placements)
     data = placements.reset_index(drop=True)
     x = data["planning"].astype(float)
@@ -627,7 +620,7 @@ def movement_chart_data(
     delivery. When the frame holds several wave pairs, labels say which
     ("Parks (2022\u21922024)"). ``only_moved`` keeps the rows with ``moved`` True.
     """
-    _require(moves, _MOVEMENT_COLUMNS, "moves")
+    require_columns(moves, _MOVEMENT_COLUMNS, what="moves")
     by = _group_columns(moves)
     data = moves.reset_index(drop=True)
     if only_moved:
@@ -787,7 +780,7 @@ def cell_shares_chart_data(shares: pd.DataFrame) -> pd.DataFrame:
     planning-major (professionals/professionals, professionals/co-delivery, ...).
     Values: shares 0..1 (0 for cells nobody chose).
     """
-    _require(shares, _SHARE_COLUMNS, "shares")
+    require_columns(shares, _SHARE_COLUMNS, what="shares")
     by = _group_columns(shares)
     rows = _labels(shares, ["service", *by])
     unknown_p = set(shares["planning"]) - set(PLANNING_LEVELS)

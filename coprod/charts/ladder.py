@@ -22,6 +22,9 @@ from coprod.charts._style import (
     get_ax,
 )
 
+__all__ = ["ladder_chart_data", "plot_ladder"]
+
+
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
 

@@ -1,6 +1,6 @@
 """SPC charts in the NHS England "Making Data Count" (MDC) look.
 
-Inputs are results of :func:`coprod.spc.spc`.
+Inputs are results of :func:`coprod.timeseries.spc.spc`.
 
 * :func:`spc_chart_data` is the tidy frame drawn: one row per point with its
   MDC point type, colour and marker.
@@ -41,7 +41,7 @@ from coprod.charts._style import (
     get_ax,
     wrap,
 )
-from coprod.spc import _is_monthly, _result_by, point_direction
+from coprod.timeseries.spc import _is_monthly, _result_by, point_direction
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
@@ -133,7 +133,9 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
     keep += ["special_cause", "rule", "variation"]
     missing = [c for c in keep if c not in result.columns]
     if missing:
-        raise ValueError(f"result lacks columns {missing}; pass the output of coprod.spc.spc")
+        raise ValueError(
+            f"result lacks columns {missing}; pass the output of coprod.timeseries.spc.spc"
+        )
     data = result[keep].copy()
     data["direction"] = point_direction(result).to_numpy()
     unknown = set(data["variation"]) - set(_POINT_LABELS)
@@ -504,7 +506,7 @@ def plot_spc(
     show_2sigma: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
-    """An MDC-style SPC chart of ONE series (one group) of an :func:`coprod.spc.spc` result.
+    """An MDC-style SPC chart of ONE series (one group) of an :func:`coprod.timeseries.spc.spc` result.
 
     Grey line and points for common cause, orange for special cause of concern,
     blue for improvement, purple when no direction is better; the mean solid and the

@@ -23,7 +23,7 @@ from coprod.datasets import load_dataset
 from coprod.engagement import highest_rungs
 from coprod.export import save_figure
 from coprod.grid import place_services, placement_summary
-from coprod.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded
+from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded
 
 responses = load_dataset("services_survey").data
 

@@ -20,11 +20,14 @@
 import pandas as pd
 
 from coprod.charts.spc import plot_spc
-from coprod.complaints import consider_co_planning, measure_series, spc
-from coprod.counts import LAD_NAMES, fill_zero_counts
+from coprod.co_planning import consider_co_planning
+from coprod.complaints import measure_series
 from coprod.datasets import load_dataset
 from coprod.export import save_figure
 from coprod.grid import place_services
+from coprod.io.counts import LAD_NAMES
+from coprod.timeseries.periods import fill_zero_counts
+from coprod.timeseries.spc import spc
 
 log = load_dataset("complaints_log").data
 contacts = load_dataset("complaints_contacts").data

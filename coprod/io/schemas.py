@@ -20,7 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS
+from coprod.vocab import (
+    DELIVERY_LEVELS,
+    OUTCOME_LEVELS,
+    PLANNING_LEVELS,
+    SEVERITY_LEVELS,
+    STAGE_LEVELS,
+)
 
 __all__ = [
     "DENOMINATORS",
@@ -219,7 +225,7 @@ SERVICES_SURVEY = Schema(
         ),
     ),
 )
-"""Survey of services on the planning x delivery grid (see :mod:`coprod.survey`)."""
+"""Survey of services on the planning x delivery grid (see :mod:`coprod.io.survey`)."""
 
 ENGAGEMENT_SURVEY = Schema(
     name="engagement_survey",
@@ -227,7 +233,7 @@ ENGAGEMENT_SURVEY = Schema(
         "One row per respondent of a survey with items, read with "
         "read_survey(likert=..., ticks=...): Likert answers become ordered categoricals, "
         "tick boxes True/False. The items differ per survey and are declared by its "
-        "mapping (e.g. coprod.survey.TORONTO_ENGAGEMENT_MAPPING), not here."
+        "mapping (e.g. coprod.io.survey.TORONTO_ENGAGEMENT_MAPPING), not here."
     ),
     key=("respondent_id",),
     fields=(
@@ -246,7 +252,7 @@ ENGAGEMENT_SURVEY = Schema(
         ),
     ),
 )
-"""Survey of Likert items and tick boxes (see :func:`coprod.survey.read_survey`)."""
+"""Survey of Likert items and tick boxes (see :func:`coprod.io.survey.read_survey`)."""
 
 COMPLAINT_LOG = Schema(
     name="complaint_log",
@@ -276,7 +282,7 @@ COMPLAINT_LOG = Schema(
             required=False,
             description="How serious the complaint is, least serious first (optional, but "
             "usually given; a loader may declare other levels).",
-            allowed=("low", "medium", "high"),
+            allowed=SEVERITY_LEVELS,
         ),
         Field(
             "stage",
@@ -284,14 +290,14 @@ COMPLAINT_LOG = Schema(
             required=False,
             description="Furthest stage of the complaints procedure reached, in order of "
             "escalation.",
-            allowed=("stage 1", "stage 2", "ombudsman"),
+            allowed=STAGE_LEVELS,
         ),
         Field(
             "upheld",
             "level",
             required=False,
             description="Outcome; blank while the complaint is open.",
-            allowed=("upheld", "partly upheld", "not upheld"),
+            allowed=OUTCOME_LEVELS,
         ),
         Field(
             "closed",
@@ -322,7 +328,7 @@ COMPLAINT_LOG = Schema(
         ),
     ),
 )
-"""A council complaint log (see :mod:`coprod.complaint_log`)."""
+"""A council complaint log (see :mod:`coprod.io.complaint_log`)."""
 
 REPORT_COUNTS = Schema(
     name="report_counts",
@@ -358,13 +364,13 @@ REPORT_COUNTS = Schema(
         ),
     ),
 )
-"""Aggregated report counts per period (see :mod:`coprod.counts`)."""
+"""Aggregated report counts per period (see :mod:`coprod.io.counts`)."""
 
 DENOMINATORS = Schema(
     name="denominators",
     description=(
         "Denominators for rates: residents, or contacts with a service, per key (e.g. "
-        "service) and period. Read with coprod.counts.read_denominators."
+        "service) and period. Read with coprod.io.counts.read_denominators."
     ),
     key=("service", "period"),
     fields=(
@@ -373,7 +379,7 @@ DENOMINATORS = Schema(
         Field("denominator", "number", description="Residents or contacts (> 0).", greater_than=0),
     ),
 )
-"""Denominators per group and period (see :func:`coprod.counts.read_denominators`)."""
+"""Denominators per group and period (see :func:`coprod.io.counts.read_denominators`)."""
 
 #: All declared schemas by name (read-only).
 SCHEMAS: Mapping[str, Schema] = MappingProxyType(

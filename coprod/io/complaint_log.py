@@ -2,11 +2,11 @@
 
 :func:`read_complaints` reads a complaint log exported from a case-management
 system or a spreadsheet (CSV, also ``.gz`` and very large files; Excel ``.xlsx``;
-Parquet) with the shared machinery of :mod:`coprod.loading`: every row is loaded
+Parquet) with the shared machinery of :mod:`coprod.io`: every row is loaded
 or quarantined with a reason that names the file, row, column and the fix, and
 ``n_read == n_loaded + n_quarantined`` always holds.
 
-The schema (:data:`coprod.schemas.COMPLAINT_LOG`)
+The schema (:data:`coprod.io.schemas.COMPLAINT_LOG`)
 -------------------------------------------------
 
 ================  ========  ==========  ==========================================================
@@ -19,12 +19,12 @@ council           no        text        council (local authority)
 received          yes       date        dd/mm/yyyy or yyyy-mm-dd, optionally with a time
                                         (``datetime64``); not after today
 category          no        text        what the complaint is about
-severity          no [1]    level       ``low``, ``medium``, ``high`` (:data:`SEVERITY_LEVELS`,
+severity          no [1]    level       ``low``, ``medium``, ``high`` (:data:`coprod.vocab.SEVERITY_LEVELS`,
                                         or your ``severity_levels=``); ordered Categorical
 stage             no        level       ``stage 1``, ``stage 2``, ``ombudsman``
-                                        (:data:`STAGES`, synonyms below); ordered Categorical
+                                        (:data:`coprod.vocab.STAGE_LEVELS`, synonyms below); ordered Categorical
 upheld            no        level       ``upheld``, ``partly upheld``, ``not upheld``
-                                        (:data:`UPHELD_OUTCOMES`; yes/partly/no too); blank
+                                        (:data:`coprod.vocab.OUTCOME_LEVELS`; yes/partly/no too); blank
                                         while the complaint is open; ordered Categorical
 closed            no        date        as received; not before received, not after today
 complainant_name  no        personal    dropped unless ``keep_personal=True``
@@ -55,7 +55,7 @@ Severity
     a label mapped to ``None`` is read as missing. Levels themselves stay accepted.
 
 Stage
-    Read through :data:`STAGE_SYNONYMS` (a ``stage=`` mapping is applied on top and
+    Read through :data:`coprod.vocab.STAGE_SYNONYMS` (a ``stage=`` mapping is applied on top and
     wins; ``None`` reads a label as missing):
 
     - **stage 1**: stage 1, stage one, stage1, s1, 1, first stage, 1st stage,
@@ -77,12 +77,12 @@ Stage
 Upheld
     ``upheld``/``yes`` -> upheld; ``partly upheld``/``partially upheld``/``part
     upheld``/``partly``/``partially``/``partial`` -> partly upheld; ``not
-    upheld``/``no`` -> not upheld (:data:`UPHELD_SYNONYMS`); blank -> missing.
+    upheld``/``no`` -> not upheld (:data:`coprod.vocab.UPHELD_SYNONYMS`); blank -> missing.
 
 Dates
     Each cell is read on its own (so a file that switches from dd/mm/yyyy to ISO
     yyyy-mm-dd part-way is read correctly) with the formats of
-    :data:`coprod.loading.DATE_FORMATS` (or ``date_formats=``), day first:
+    :data:`coprod.io.DATE_FORMATS` (or ``date_formats=``), day first:
     ``03/04/2024`` is 3 April 2024, never 4 March. A month-first date that cannot
     be day-first (``01/13/2024``) is quarantined as US-looking, as is anything
     unparseable or with a year outside 1900-2100.
@@ -102,7 +102,7 @@ Speed
     validation takes about 1.8 to 2 times as long as a plain
     ``pandas.read_csv(engine="pyarrow")``, which checks nothing (2 cores; see
     ``benchmarks/bench_read_complaints.py``). The result is exactly that of the
-    stdlib reader :func:`coprod.loading.read_raw_table` (same rows, row numbers,
+    stdlib reader :func:`coprod.io.read_raw_table` (same rows, row numbers,
     notes). Files the fast reader cannot take exactly (more than one header row,
     blank lines before the header, rows with more or fewer cells than the header,
     a quoted line break in the header) are read by that exact reader instead
@@ -121,118 +121,31 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from coprod import loading
-from coprod.loading import (
-    DATE_FORMATS,
-    InputError,
-    LoadResult,
-    Problems,
-    RawTable,
-    as_text,
-    duplicate_key_problems,
-    finish_selected,
-    parse_dates,
-    read_raw_table,
-    resolve_columns,
+from coprod._core.text import label_key, plural, rows_text
+from coprod.io import raw as loading
+from coprod.io.columns import resolve_columns
+from coprod.io.dates import DATE_FORMATS, parse_dates
+from coprod.io.parse import as_text
+from coprod.io.raw import RawTable, read_raw_table
+from coprod.io.result import InputError, LoadResult, Problems, finish_selected
+from coprod.io.schemas import COMPLAINT_LOG
+from coprod.io.validate import duplicate_key_problems
+from coprod.vocab import (
+    AMBIGUOUS_STAGES,
+    OUTCOME_LEVELS,
+    SEVERITY_LEVELS,
+    STAGE_LEVELS,
+    STAGE_SYNONYMS,
+    UPHELD_SYNONYMS,
 )
-from coprod.schemas import COMPLAINT_LOG
 
-__all__ = [
-    "SEVERITY_LEVELS",
-    "STAGES",
-    "STAGE_SYNONYMS",
-    "UPHELD_OUTCOMES",
-    "UPHELD_SYNONYMS",
-    "read_complaints",
-]
+__all__ = ["read_complaints"]
 
-#: Severity levels, least serious first (the default of ``severity_levels=``).
-SEVERITY_LEVELS: tuple[str, ...] = tuple(COMPLAINT_LOG.field("severity").allowed or ())
-#: Stages of the complaints procedure, in order of escalation.
-STAGES: tuple[str, ...] = tuple(COMPLAINT_LOG.field("stage").allowed or ())
-#: Outcomes of a closed complaint (the ``upheld`` field), most upheld first.
-UPHELD_OUTCOMES: tuple[str, ...] = tuple(COMPLAINT_LOG.field("upheld").allowed or ())
-
-
-def _key(value: Any) -> str:
-    """A label as compared: spacing collapsed, case folded."""
-    return " ".join(str(value).split()).casefold()
-
-
-_STAGE_WORDS = {
-    "stage 1": (
-        "stage 1",
-        "stage one",
-        "stage1",
-        "s1",
-        "1",
-        "first stage",
-        "1st stage",
-        "informal",
-        "informal stage",
-        "informal resolution",
-        "early resolution",
-        "frontline",
-        "frontline resolution",
-        "local resolution",
-    ),
-    "stage 2": (
-        "stage 2",
-        "stage two",
-        "stage2",
-        "s2",
-        "2",
-        "second stage",
-        "2nd stage",
-        "review",
-        "stage 2 review",
-        "investigation",
-        "stage 2 investigation",
-    ),
-    "ombudsman": (
-        "ombudsman",
-        "lgsco",
-        "lgo",
-        "local government ombudsman",
-        "local government and social care ombudsman",
-        "housing ombudsman",
-        "phso",
-        "parliamentary and health service ombudsman",
-        "spso",
-        "scottish public services ombudsman",
-        "psow",
-        "public services ombudsman for wales",
-        "nipso",
-        "northern ireland public services ombudsman",
-    ),
-}
-#: Stage labels read by default (compared ignoring case and spacing) -> stage.
-STAGE_SYNONYMS: Mapping[str, str] = MappingProxyType(
-    {word: stage for stage, words in _STAGE_WORDS.items() for word in words}
-)
-_AMBIGUOUS_STAGES = ("stage 3", "stage three", "stage3", "s3", "3", "third stage", "3rd stage")
-
-#: Outcome labels read by default (compared ignoring case and spacing) -> outcome.
-UPHELD_SYNONYMS: Mapping[str, str] = MappingProxyType(
-    {
-        "upheld": "upheld",
-        "yes": "upheld",
-        "partly upheld": "partly upheld",
-        "partially upheld": "partly upheld",
-        "part upheld": "partly upheld",
-        "partly": "partly upheld",
-        "partially": "partly upheld",
-        "partial": "partly upheld",
-        "not upheld": "not upheld",
-        "no": "not upheld",
-    }
-)
 
 _DATE_FIELDS = ("received", "closed")
 _NS_PER_DAY = 86_400 * 10**9
@@ -270,26 +183,26 @@ def read_complaints(
         CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx`` or Parquet.
     columns:
         ``{field: column in the file}`` for the fields of
-        :data:`coprod.schemas.COMPLAINT_LOG` (see the module docstring). Fields not
+        :data:`coprod.io.schemas.COMPLAINT_LOG` (see the module docstring). Fields not
         mapped are looked for under their own name, ignoring case and spacing.
     severity:
         ``{your label: level}``, e.g. ``{"1": "low", "5": "high"}`` or
         ``{"Minor": "low"}`` (labels compared ignoring case and spacing; ``None``
         reads a label as missing).
     severity_levels:
-        The severity levels, least serious first (default :data:`SEVERITY_LEVELS`).
+        The severity levels, least serious first (default :data:`coprod.vocab.SEVERITY_LEVELS`).
     stage:
-        ``{your label: stage}`` on top of :data:`STAGE_SYNONYMS`, e.g.
-        ``{"stage 3": "ombudsman"}``; stages are :data:`STAGES`.
+        ``{your label: stage}`` on top of :data:`coprod.vocab.STAGE_SYNONYMS`, e.g.
+        ``{"stage 3": "ombudsman"}``; stages are :data:`coprod.vocab.STAGE_LEVELS`.
     keep_personal:
         Keep ``complainant_name``, ``address`` and ``details`` (listed in
         ``data.attrs["personal_columns"]``). By default they are dropped.
     encoding, header_rows, sheet:
-        As for :func:`coprod.loading.read_raw_table` (``encoding=None`` detects
+        As for :func:`coprod.io.read_raw_table` (``encoding=None`` detects
         UTF-8, UTF-8 with BOM, UTF-16 with BOM and Windows-1252).
     date_formats:
         strptime formats tried in order for each date cell (default
-        :data:`coprod.loading.DATE_FORMATS`: day-first and ISO forms). Never put a
+        :data:`coprod.io.DATE_FORMATS`: day-first and ISO forms). Never put a
         month-first format here unless the whole file is month-first.
 
     Returns
@@ -302,13 +215,17 @@ def read_complaints(
     path = Path(path)
     levels = _check_levels(severity_levels)
     severity_lookup = _label_lookup(
-        {_key(level): level for level in levels}, severity, levels, "severity", "severity_levels"
+        {label_key(level): level for level in levels},
+        severity,
+        levels,
+        "severity",
+        "severity_levels",
     )
-    stage_lookup = _label_lookup(dict(STAGE_SYNONYMS), stage, STAGES, "stage", None)
+    stage_lookup = _label_lookup(dict(STAGE_SYNONYMS), stage, STAGE_LEVELS, "stage", None)
     labels = {
         "severity": (severity_lookup, levels),
-        "stage": (stage_lookup, STAGES),
-        "upheld": (dict(UPHELD_SYNONYMS), UPHELD_OUTCOMES),
+        "stage": (stage_lookup, STAGE_LEVELS),
+        "upheld": (dict(UPHELD_SYNONYMS), OUTCOME_LEVELS),
     }
     formats = DATE_FORMATS if date_formats is None else tuple(date_formats)
     if (
@@ -424,7 +341,7 @@ def read_complaints(
         n_open = int(np.count_nonzero((received != _NAT) & (closed == _NAT)))
         if n_open:
             notes.append(
-                f"{_count(n_open, 'complaint')} without a closed date (open): "
+                f"{plural(n_open, 'complaint')} without a closed date (open): "
                 "days_to_close is NaN for them"
             )
 
@@ -440,7 +357,7 @@ def read_complaints(
         row, fld = min(us)
         cell = as_text(frame.at[row, source_columns[fld]])
         notes.append(
-            f"{_count(len(us), 'date')} {'looks' if len(us) == 1 else 'look'} month-first "
+            f"{plural(len(us), 'date')} {'looks' if len(us) == 1 else 'look'} month-first "
             f"like US dates (e.g. {cell!r} on row {row}) and "
             f"{'was' if len(us) == 1 else 'were'} quarantined; all other dates were read day "
             "first (03/04/2024 = 3 April 2024). If the file is month-first, its other dd/mm "
@@ -463,14 +380,14 @@ def read_complaints(
         )
     used_columns = set(found.values())
     unmapped = [c for c in frame.columns if c not in used_columns]
-    derived = [c for c in unmapped if _key(c).replace(" ", "_") == "days_to_close"]
+    derived = [c for c in unmapped if label_key(c).replace(" ", "_") == "days_to_close"]
     if derived and "days_to_close" in out:
         notes.append(_days_to_close_note(frame[derived[0]], pd.Series(days), derived[0]))
         unmapped.remove(derived[0])
     if unmapped:
         shown = ", ".join(map(repr, unmapped[:5])) + (" ..." if len(unmapped) > 5 else "")
         notes.append(
-            f"dropped {_count(len(unmapped), 'column')} the schema does not know ({shown}): "
+            f"dropped {plural(len(unmapped), 'column')} the schema does not know ({shown}): "
             "unmapped columns may hold personal data"
         )
 
@@ -492,8 +409,8 @@ def read_complaints(
                 "source_columns": source_columns,
                 "personal_columns": tuple(kept_personal),
                 "severity_levels": levels,
-                "stages": STAGES,
-                "upheld_outcomes": UPHELD_OUTCOMES,
+                "stages": STAGE_LEVELS,
+                "upheld_outcomes": OUTCOME_LEVELS,
             }
         )
         return data
@@ -557,7 +474,7 @@ def _check_field(
         if used:
             result.notes.append(f"{fld} labels read as: " + ", ".join(used))
         if fld == "severity" and n_blank:
-            result.notes.append(f"severity is blank in {_count(n_blank, 'row')} (kept, as missing)")
+            result.notes.append(f"severity is blank in {plural(n_blank, 'row')} (kept, as missing)")
         return result
     stripped, blank = _trim(text)
     result = _Checked(partial(_select_text, stripped, blank), _or(cells, values), text=stripped)
@@ -571,10 +488,6 @@ def _check_field(
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _show_dates(ns: np.ndarray) -> list[str]:
@@ -637,7 +550,7 @@ def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
             fix="pass e.g. severity_levels=('low', 'medium', 'high')",
         )
     levels = tuple(str(v) for v in levels)
-    keys = [_key(v) for v in levels]
+    keys = [label_key(v) for v in levels]
     if len(set(keys)) != len(keys) or "" in keys:
         raise InputError(
             f"severity_levels= has blank levels or levels that differ only in case or "
@@ -672,12 +585,12 @@ def _label_lookup(
                 f"{argument}= maps {label!r} to {level!r}, which is not one of {', '.join(levels)}",
                 fix=fix,
             )
-        if _key(label) == "":
+        if label_key(label) == "":
             raise InputError(
                 f"{argument}= maps a blank label to {level!r}; blanks are always missing",
                 fix=f"remove the blank label from {argument}=",
             )
-        lookup[_key(label)] = level
+        lookup[label_key(label)] = level
     return lookup
 
 
@@ -695,7 +608,7 @@ def _read_labels(
     ucodes = np.full(len(labels), -1, dtype=np.int8 if len(categories) < 127 else np.int32)
     ureasons: list[str | None] = [None] * len(labels)
     for i, label in enumerate(labels):
-        k = _key(label)
+        k = label_key(label)
         if k == "":
             continue
         if k in lookup:
@@ -711,13 +624,13 @@ def _read_labels(
     used = []
     n_blank = 0
     for i, label in enumerate(labels):
-        k = _key(label)
+        k = label_key(label)
         if not k:
             n_blank += int(counts[i])
         elif fld != "severity" and not bad_u[i]:  # default synonyms used (not mere case)
             level = lookup[k]
-            if level is not None and k != _key(level):
-                used.append(f"{label!r} -> {level!r} ({_count(int(counts[i]), 'row')})")
+            if level is not None and k != label_key(level):
+                used.append(f"{label!r} -> {level!r} ({plural(int(counts[i]), 'row')})")
     return ucodes.take(index), bad, reasons, used, n_blank
 
 
@@ -729,7 +642,7 @@ def _label_reason(fld: str, label: str, categories: Sequence[str]) -> str:
             f"severity={{{label!r}: {categories[-1]!r}}}"
         )
     if fld == "stage":
-        if _key(label) in _AMBIGUOUS_STAGES:
+        if label_key(label) in AMBIGUOUS_STAGES:
             return (
                 f"stage {label!r} is ambiguous: in some councils a third stage is an internal "
                 "review, in others the ombudsman; say which with "
@@ -737,7 +650,7 @@ def _label_reason(fld: str, label: str, categories: Sequence[str]) -> str:
             )
         return (
             f"unknown stage {label!r}: expected one of {accepted} (or a synonym in "
-            f"coprod.complaint_log.STAGE_SYNONYMS); map it with stage={{{label!r}: 'stage 2'}}"
+            f"coprod.vocab.STAGE_SYNONYMS); map it with stage={{{label!r}: 'stage 2'}}"
         )
     return (
         f"unknown outcome {label!r}: use upheld, partly upheld or not upheld (yes, partly "
@@ -974,7 +887,7 @@ def _parse_dates_timed(
 
     Text cells are parsed once per distinct value: the formats that :func:`_fast_pattern`
     supports are matched with vectorised regular expressions; everything else (blanks,
-    refusals, other formats, non-ASCII text) goes to :func:`coprod.loading.parse_dates`,
+    refusals, other formats, non-ASCII text) goes to :func:`coprod.io.parse_dates`,
     which also writes every reason. Cells that are not text (Excel dates) go there too.
     """
     import pyarrow.compute as pc
@@ -1110,7 +1023,7 @@ def _utf8_source(data: Any, encoding: str | None, path: Path) -> tuple[Any, str,
     Returns (buffer, encoding as the exact reader reports it, notes, whether pyarrow
     must still check that the buffer is valid UTF-8: bytes are checked here, an mmap
     is left to pyarrow). Encodings are detected as by
-    :func:`coprod.loading.detect_encoding`; other encodings are decoded and re-encoded.
+    :func:`coprod.io.detect_encoding`; other encodings are decoded and re-encoded.
     """
     notes: list[str] = []
     name = str(path)
@@ -1298,8 +1211,8 @@ def _parse_csv(
             blank_rows.pop()
         if blank_rows:
             notes.append(
-                f"skipped {loading._plural(len(blank_rows), 'blank row')} between data rows "
-                f"(rows {loading._rows_text(blank_rows)})"
+                f"skipped {plural(len(blank_rows), 'blank row')} between data rows "
+                f"(rows {rows_text(blank_rows)})"
             )
 
     names = [as_text(v).strip() for v in header]

@@ -3,7 +3,7 @@
 Some publishers release counts rather than records: how many reports each area had
 in each month, one file per month, with the month only in the file name. mySociety's
 FixMyStreet report counts per Local Authority District (LAD) are the example this
-module is built for (see ``data/fixmystreet_extract/SOURCE.txt``):
+module is built for (see ``coprod/data/fixmystreet_extract/SOURCE.txt``):
 
 ``2015-6.csv``::
 
@@ -12,7 +12,7 @@ module is built for (see ``data/fixmystreet_extract/SOURCE.txt``):
     ...
 
 :func:`read_report_counts` reads such a folder into one tidy table (schema
-:data:`coprod.schemas.REPORT_COUNTS`):
+:data:`coprod.io.schemas.REPORT_COUNTS`):
 
 ============  ==============  ==========================================================
 column        type            meaning
@@ -67,25 +67,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod.loading import (
-    InputError,
-    LoadResult,
-    Problems,
-    RawTable,
-    as_text,
-    duplicate_key_problems,
-    finish,
-    parse_dates,
-    parse_numbers,
-    read_raw_table,
-    resolve_columns,
-)
+from coprod._core.text import label_key, plural
+from coprod.io.columns import resolve_columns
+from coprod.io.dates import parse_dates
+from coprod.io.parse import as_text, parse_numbers
+from coprod.io.raw import RawTable, read_raw_table
+from coprod.io.result import InputError, LoadResult, Problems, finish
+from coprod.io.validate import duplicate_key_problems
 
 __all__ = [
     "LAD_NAMES",
     "MONTHLY_PATTERN",
     "SHEF_C_CATEGORIES",
-    "fill_zero_counts",
     "read_denominators",
     "read_report_counts",
 ]
@@ -93,7 +86,7 @@ __all__ = [
 #: The default ``pattern``: FixMyStreet's monthly files, ``2015-6.csv`` (month not padded).
 MONTHLY_PATTERN = r"(?P<year>\d{4})-(?P<month>\d{1,2})\.csv"
 
-#: ONS names of the Local Authority Districts in ``data/fixmystreet_extract`` (by GSS code).
+#: ONS names of the Local Authority Districts in ``coprod/data/fixmystreet_extract`` (by GSS code).
 LAD_NAMES: Mapping[str, str] = MappingProxyType(
     {
         "E08000019": "Sheffield",
@@ -129,14 +122,6 @@ _HEADER_COLUMN = "(header)"
 _NAME_COLUMN = "(file name)"
 
 
-def _norm(name: Any) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
-
-
 def _names_text(names: Sequence[str], limit: int = 20) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -159,7 +144,7 @@ def read_report_counts(
     ----------
     folder:
         The folder holding one file per month (CSV, or anything
-        :func:`coprod.loading.read_raw_table` reads).
+        :func:`coprod.io.read_raw_table` reads).
     pattern:
         Regular expression with named groups ``year`` and ``month`` that the whole
         file name must match (default :data:`MONTHLY_PATTERN`, ``2015-6.csv``).
@@ -218,7 +203,7 @@ def read_report_counts(
     matched.sort(key=lambda t: (t[0], t[1], t[2].name))
 
     raws = [(year, month, read_raw_table(path)) for year, month, path in matched]
-    signatures = [frozenset(_norm(c) for c in raw.frame.columns) for _, _, raw in raws]
+    signatures = [frozenset(label_key(c) for c in raw.frame.columns) for _, _, raw in raws]
     common = Counter(signatures).most_common()
     reference = common[0][0]
     reference_raw = next(
@@ -236,9 +221,11 @@ def read_report_counts(
     )
     has_category = "category" in found_reference
     out_columns = [*keys, *(["category"] if has_category else []), *values]
-    used = {_norm(c) for c in found_reference.values()}
+    used = {label_key(c) for c in found_reference.values()}
     reference_names = list(reference_raw.frame.columns)
-    others = [c for c in reference_names if _norm(c) not in used and _norm(c) not in _DERIVED]
+    others = [
+        c for c in reference_names if label_key(c) not in used and label_key(c) not in _DERIVED
+    ]
     extra = {f"\0{c}": c for c in others}  # unmapped columns, kept aside for one check
 
     problems = Problems(folder)
@@ -275,11 +262,11 @@ def read_report_counts(
         here = np.arange(positions, positions + n)
         if bad_file is None:
             found = resolve_columns(raw, columns, required=wanted, optional=["category"])
-            by_norm = {_norm(c): c for c in raw.frame.columns}
+            by_norm = {label_key(c): c for c in raw.frame.columns}
             frame = pd.DataFrame(
                 {
                     **{col: raw.frame[found[col]].to_numpy() for col in out_columns},
-                    **{k: raw.frame[by_norm[_norm(c)]].to_numpy() for k, c in extra.items()},
+                    **{k: raw.frame[by_norm[label_key(c)]].to_numpy() for k, c in extra.items()},
                 }
             )
         else:  # not read: every row is quarantined below
@@ -386,7 +373,7 @@ def read_report_counts(
 
     if skipped_names:
         notes.append(
-            f"skipped {_count(len(skipped_names), 'file')} whose names do not match the "
+            f"skipped {plural(len(skipped_names), 'file')} whose names do not match the "
             f"pattern {pattern!r}: {_names_text(skipped_names)}"
         )
     for name, why in skipped.items():
@@ -394,15 +381,15 @@ def read_report_counts(
     if files_read:
         first, last = files_read[0], files_read[-1]
         notes.append(
-            f"read {_count(len(files_read), 'monthly file')} ({first} ... {last}) with "
-            f"{_count(rows_read, 'data row')}"
+            f"read {plural(len(files_read), 'monthly file')} ({first} ... {last}) with "
+            f"{plural(rows_read, 'data row')}"
         )
     if empty_months:
         notes.append(
-            f"{_count(len(empty_months), 'monthly file')} without data rows (all zero by the "
+            f"{plural(len(empty_months), 'monthly file')} without data rows (all zero by the "
             f"publisher's rule): {_names_text(empty_months)}"
         )
-    lower_names = {_norm(c): c for c in reference_names}
+    lower_names = {label_key(c): c for c in reference_names}
     derived = [lower_names[d] for d in _DERIVED if d in lower_names and d not in used]
     if derived:
         notes.append(
@@ -411,7 +398,7 @@ def read_report_counts(
         )
     if others:
         notes.append(
-            f"dropped unmapped {_count(len(others), 'column')}: {', '.join(others)}"
+            f"dropped unmapped {plural(len(others), 'column')}: {', '.join(others)}"
             + (
                 "; if it is a category, pass columns={'category': " + repr(others[0]) + "}"
                 if not has_category
@@ -426,7 +413,7 @@ def read_report_counts(
         )
     elif n_periods:
         notes.append(
-            f"{_count(n_absent, f'{area}-month')} absent between the first and last month "
+            f"{plural(n_absent, f'{area}-month')} absent between the first and last month "
             f"({n_periods} months): by the publisher's rule an absent {area}-month means "
             f"zero, not missing; fill_zero_counts(data, keys={group[1:]!r}, "
             f"values={values!r}) adds them as explicit zeros"
@@ -457,7 +444,7 @@ def read_report_counts(
     if final.n_quarantined:
         import warnings
 
-        from coprod.loading import QuarantineWarning
+        from coprod.io.result import QuarantineWarning
 
         by_column = quarantine["column"].value_counts(sort=True)
         where = ", ".join(f"{col!r} ({n})" for col, n in by_column.head(5).items())
@@ -596,104 +583,6 @@ def _file_order(files: np.ndarray):
         return col.map(order) if col.name == "file" else col
 
     return key
-
-
-# --------------------------------------------------------------------------- absent = zero
-
-
-def fill_zero_counts(
-    data: pd.DataFrame,
-    *,
-    keys: str | Sequence[str],
-    period: str = "period",
-    values: str | Sequence[str],
-    start: Any = None,
-    end: Any = None,
-    freq: str = "MS",
-) -> pd.DataFrame:
-    """Every key x period from ``start`` to ``end``, absent combinations as zero counts.
-
-    This applies the **publisher's rule** for sparse count files such as
-    FixMyStreet's: an area with no reports in a month is left out, so an absent
-    combination *is* a zero. It is not an imputation; do not use it on data where
-    absent means unknown.
-
-    Parameters
-    ----------
-    data:
-        Tidy counts, e.g. ``read_report_counts(...).data``.
-    keys:
-        The key column(s); the combinations are every value of each key that occurs
-        in ``data`` (for several keys, every combination of them).
-    period:
-        The period column (Timestamps on the ``freq`` grid).
-    values:
-        The count column(s) to fill with 0.
-    start, end:
-        The first and last period (default: the first and last in ``data``). Rows
-        outside them are an error (filter ``data`` first), never dropped.
-    freq:
-        The period frequency (default ``"MS"``: month starts).
-
-    Returns
-    -------
-    A new frame with the key columns, ``period``, the value columns (zeros added,
-    dtype kept), any other columns (missing on added rows) and ``zero_filled``
-    (True for added rows, False for rows that were in ``data``), sorted by the keys
-    and period.
-
-    Raises
-    ------
-    ValueError
-        If a key x period combination occurs twice, a period is off the ``freq``
-        grid or outside ``start``..``end``, or a key or period is missing.
-    """
-    keys = [keys] if isinstance(keys, str) else list(keys)
-    values = [values] if isinstance(values, str) else list(values)
-    missing = [c for c in [*keys, period, *values] if c not in data.columns]
-    if missing:
-        raise KeyError(f"fill_zero_counts: no column(s) {missing}; columns: {list(data.columns)}")
-    if "zero_filled" in data.columns:
-        raise ValueError("fill_zero_counts: data already has a zero_filled column (filled twice?)")
-    index_cols = [*keys, period]
-    blank = data[index_cols].isna().any(axis=1)
-    if blank.any():
-        raise ValueError(
-            f"fill_zero_counts: {int(blank.sum())} rows have a missing key or period "
-            f"(first at index {data.index[blank.to_numpy()][0]!r}); remove or correct them first"
-        )
-    dup = data.duplicated(index_cols, keep=False)
-    if dup.any():
-        first = data.loc[dup, index_cols].iloc[0].to_dict()
-        raise ValueError(
-            f"fill_zero_counts: {int(dup.sum())} rows share a key x period with another row "
-            f"(e.g. {first}); absent-means-zero needs one row per key x period: add them up "
-            "or remove the copies first"
-        )
-    periods = pd.to_datetime(data[period])
-    start = periods.min() if start is None else pd.Timestamp(start)
-    end = periods.max() if end is None else pd.Timestamp(end)
-    grid = pd.date_range(start, end, freq=freq, name=period)
-    off = ~periods.isin(grid)
-    if off.any():
-        example = periods[off].iloc[0]
-        raise ValueError(
-            f"fill_zero_counts: {int(off.sum())} rows have a period that is not on the "
-            f"{freq!r} grid from {start:%Y-%m-%d} to {end:%Y-%m-%d} (e.g. {example}); "
-            "filter the data to the window first, or pass start=/end=/freq= that cover it"
-        )
-    levels = [pd.Index(sorted(data[k].unique()), name=k) for k in keys]
-    full = pd.MultiIndex.from_product([*levels, grid], names=index_cols)
-    indexed = data.assign(**{period: periods}).set_index(index_cols)
-    out = indexed.reindex(full)
-    present = full.isin(indexed.index)
-    for col in values:
-        out[col] = out[col].fillna(0).astype(data[col].dtype)
-    out["zero_filled"] = ~present
-    out = out.reset_index()
-    out.attrs = dict(data.attrs)
-    out.attrs["zero_filled"] = int((~present).sum())
-    return out
 
 
 # --------------------------------------------------------------------------- denominators

@@ -1,7 +1,7 @@
 """Rebuild survey_extract.csv from the full Toronto Public Engagement Review survey.
 
 Standard library only. Keeps exactly the columns that
-``coprod.survey.TORONTO_ENGAGEMENT_MAPPING`` reads - the respondent number, the Q1
+``coprod.io.survey.TORONTO_ENGAGEMENT_MAPPING`` reads - the respondent number, the Q1
 tick boxes 1.1-1.20, the Q3 Likert items 3.1-3.11 and "3.12. Other, please
 specify", the Q7 Likert items 7.1-7.10 and "7.11. Other, please specify", and the
 age band - in their original order, with their original header texts and bytes,
@@ -10,7 +10,7 @@ are kept; no value is changed.
 
 Usage (from anywhere)::
 
-    python data/toronto_engagement/make_extract.py [--source FILE] [--out FILE]
+    python coprod/data/toronto_engagement/make_extract.py [--source FILE] [--out FILE]
 
 The source defaults to ``../shared/data/toronto_engagement_survey/survey_data.csv``
 beside the repository, the output to ``survey_extract.csv`` beside this script.
@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = HERE.parents[2]
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "toronto_engagement_survey" / "survey_data.csv"
 DEFAULT_OUT = HERE / "survey_extract.csv"
 ENCODING = "cp1252"

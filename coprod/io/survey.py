@@ -1,10 +1,10 @@
 """Read resident surveys: services on the planning x delivery grid, and Likert/tick items.
 
 :func:`read_survey` reads two kinds of survey file with the shared machinery of
-:mod:`coprod.loading` (any encoding, CSV/Excel/SPSS/Stata/Parquet, merged header
+:mod:`coprod.io` (any encoding, CSV/Excel/SPSS/Stata/Parquet, merged header
 rows, renamed columns, row-level quarantine):
 
-1. **A services survey** following :data:`coprod.schemas.SERVICES_SURVEY`: one row
+1. **A services survey** following :data:`coprod.io.schemas.SERVICES_SURVEY`: one row
    per respondent and service, with who plans (``planning``) and who delivers
    (``delivery``) it. Levels are normalised to the canonical names of
    :data:`coprod.grid.PLANNING_LEVELS` / :data:`~coprod.grid.DELIVERY_LEVELS`
@@ -23,7 +23,7 @@ The Toronto Public Engagement Review survey
 -------------------------------------------
 :data:`TORONTO_ENGAGEMENT_MAPPING` holds the arguments that read the City of
 Toronto's Public Engagement Review survey (2023, 962 respondents, cp1252) and the
-shipped extract ``data/toronto_engagement/survey_extract.csv``::
+shipped extract ``coprod/data/toronto_engagement/survey_extract.csv``::
 
     read_survey(path, **TORONTO_ENGAGEMENT_MAPPING)
 
@@ -115,22 +115,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coprod._core.text import label_key, plural
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, LevelError, to_codes
-from coprod.loading import (
-    InputError,
-    LoadResult,
-    Parsed,
-    Problems,
-    as_text,
-    duplicate_key_problems,
-    finish,
-    is_blank,
-    parse_numbers,
-    read_raw_table,
-    resolve_columns,
-    validate_lazily,
-)
-from coprod.schemas import SERVICES_SURVEY
+from coprod.io.columns import resolve_columns
+from coprod.io.parse import Parsed, as_text, is_blank, parse_numbers
+from coprod.io.raw import read_raw_table
+from coprod.io.result import InputError, LoadResult, Problems, finish
+from coprod.io.schemas import SERVICES_SURVEY
+from coprod.io.validate import duplicate_key_problems, validate_lazily
 
 __all__ = [
     "AGREE_5",
@@ -160,10 +152,6 @@ TICK_FALSE = ("", "0", "no", "false")
 
 _SERVICE_FIELDS = ("service", "planning", "delivery")
 _TEXT_FIELDS = ("service", "council", "age_group")
-
-
-def _key(value: Any) -> str:
-    return " ".join(as_text(value).split()).casefold()
 
 
 # --------------------------------------------------------------------------- parsers
@@ -221,16 +209,16 @@ def parse_likert(
     ``missing`` (e.g. "Don't know"), are missing; anything else is refused.
     """
     scale = tuple(scale)
-    lookup = {_key(s): s for s in scale}
+    lookup = {label_key(s): s for s in scale}
     if len(lookup) != len(scale):
         raise ValueError(f"the scale has answers that differ only in case or spacing: {scale}")
-    skip = {_key(m) for m in missing}
+    skip = {label_key(m) for m in missing}
     shown = ", ".join(repr(s) for s in scale)
     series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     out: list[Any] = []
     reasons: list[str | None] = []
     for v in series.tolist():
-        k = "" if is_blank(v) else _key(v)
+        k = "" if is_blank(v) else label_key(v)
         if k == "" or k in skip:
             out.append(None)
             reasons.append(None)
@@ -261,13 +249,13 @@ def parse_ticks(values: Iterable[Any]) -> Parsed:
     :data:`TICK_FALSE` (blank, "0", "no", "false"), ignoring case and spaces.
     Anything else is refused (its value is False in ``values``).
     """
-    true = {_key(t) for t in TICK_TRUE}
-    false = {_key(f) for f in TICK_FALSE}
+    true = {label_key(t) for t in TICK_TRUE}
+    false = {label_key(f) for f in TICK_FALSE}
     series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     out: list[bool] = []
     reasons: list[str | None] = []
     for v in series.tolist():
-        k = "" if is_blank(v) else _key(v)
+        k = "" if is_blank(v) else label_key(v)
         if k in true:
             out.append(True)
             reasons.append(None)
@@ -359,10 +347,10 @@ def read_survey(
     path:
         CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``, SPSS
         ``.sav``/``.zsav``, Stata ``.dta`` or Parquet (see
-        :func:`coprod.loading.read_raw_table`).
+        :func:`coprod.io.read_raw_table`).
     columns:
         ``{field: column in the file}`` for the survey fields of
-        :data:`coprod.schemas.SERVICES_SURVEY` (``respondent_id`` - or
+        :data:`coprod.io.schemas.SERVICES_SURVEY` (``respondent_id`` - or
         ``id_field`` -, ``service``, ``planning``, ``delivery``, ``council``,
         ``wave``, ``weight``, ``age_group``). Fields not mapped are looked for under
         their own name (ignoring case and spacing).
@@ -381,7 +369,7 @@ def read_survey(
         Other columns to keep as read (names, or ``{new name: column}``). Nothing
         unmapped is kept otherwise: free text may hold personal data.
     encoding, header_rows, sheet:
-        Passed to :func:`coprod.loading.read_raw_table`.
+        Passed to :func:`coprod.io.read_raw_table`.
     id_field:
         Name of the respondent id field (in ``columns=`` and in the data).
 
@@ -473,7 +461,7 @@ def read_survey(
             out[fld] = parsed.values
         out[fld] = out[fld].rename(fld)
 
-    skip = [_key(m) for m in likert_missing]
+    skip = [label_key(m) for m in likert_missing]
     n_missing_text = 0
     for item, col in names["likert"].items():
         values = frame[col]
@@ -482,7 +470,9 @@ def read_survey(
         out[item] = parsed.values.rename(item)
         source_columns[item] = col
         if skip:
-            n_missing_text += sum(1 for v in values.tolist() if not is_blank(v) and _key(v) in skip)
+            n_missing_text += sum(
+                1 for v in values.tolist() if not is_blank(v) and label_key(v) in skip
+            )
     for item, col in names["ticks"].items():
         values = frame[col]
         parsed = parse_ticks(values)
@@ -517,12 +507,12 @@ def read_survey(
         notes.append("read as a services survey (service, planning, delivery)")
     if dropped:
         notes.append(
-            f"dropped {_count(len(dropped), 'unmapped column')} (unmapped columns may hold "
+            f"dropped {plural(len(dropped), 'unmapped column')} (unmapped columns may hold "
             "free text or personal data; pass keep=[...] to keep one)"
         )
     if n_missing_text:
         notes.append(
-            f"{_count(n_missing_text, 'Likert answer')} listed in likert_missing read as missing"
+            f"{plural(n_missing_text, 'Likert answer')} listed in likert_missing read as missing"
         )
     if reverse:
         notes.append(
@@ -543,10 +533,6 @@ def read_survey(
         }
     )
     return finish(data, problems, kind="survey", encoding=raw.encoding, notes=notes)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _check_names(found: dict[str, str], names: dict[str, dict[str, str]], source: str) -> None:

@@ -9,7 +9,7 @@ here either. ``SOURCE.txt`` beside this script is written by hand and not touche
 
 Usage (from anywhere)::
 
-    python data/fixmystreet_extract/make_extract.py [--source FOLDER] [--out FOLDER]
+    python coprod/data/fixmystreet_extract/make_extract.py [--source FOLDER] [--out FOLDER]
 
 The source defaults to ``../shared/data/fixmystreet_reports`` beside the repository,
 the output to this script's folder.
@@ -22,10 +22,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = HERE.parents[2]
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "fixmystreet_reports"
 
-#: The LADs kept (ONS GSS code: name), as in coprod.counts.LAD_NAMES.
+#: The LADs kept (ONS GSS code: name), as in coprod.io.counts.LAD_NAMES.
 LADS = {
     "E08000019": "Sheffield",
     "E08000035": "Leeds",

@@ -91,6 +91,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from coprod._core.columns import by_list
+
 __all__ = [
     "ASSURANCE_TYPES",
     "CHARTS",
@@ -151,14 +153,6 @@ _FILL_HINT = (
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
 
 
 def _group_label(key: Any, by: Sequence[str]) -> str:
@@ -779,7 +773,7 @@ def spc(
         raise ValueError("baseline must be None, a number of points or a date, not a boolean")
     if isinstance(baseline, int | np.integer) and baseline < 1:
         raise ValueError(f"baseline must be at least 1 point, not {baseline}")
-    by_cols = _by_list(by)
+    by_cols = by_list(by)
     needed = [value, period, *by_cols] + ([denominator] if denominator else [])
     missing = [c for c in needed if c not in data.columns]
     if missing:
@@ -900,15 +894,15 @@ def spc(
 def _result_by(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> list[str]:
     """The group columns of a result: given, else the columns before ``period``."""
     if not isinstance(result, pd.DataFrame):
-        raise TypeError("result must be the DataFrame returned by coprod.spc.spc")
+        raise TypeError("result must be the DataFrame returned by coprod.timeseries.spc.spc")
     needed = ["period", "value", "centre", "lower", "upper", "segment", "rule", "variation"]
     missing = [c for c in needed if c not in result.columns]
     if missing:
         raise ValueError(
-            f"result lacks columns {missing}; pass the DataFrame returned by coprod.spc.spc"
+            f"result lacks columns {missing}; pass the DataFrame returned by coprod.timeseries.spc.spc"
         )
     if by is not None:
-        cols = _by_list(by)
+        cols = by_list(by)
         absent = [c for c in cols if c not in result.columns]
         if absent:
             raise ValueError(f"by columns {absent} are not in the result")

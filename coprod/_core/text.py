@@ -1,0 +1,52 @@
+"""Words shared by every message coprod writes: label keys, plurals, lists of rows.
+
+One helper per idea, so that "3 rows", "rows 4, 5 and 2 more" and the way labels are
+compared read the same in every loader, analysis function and chart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["join_words", "label_key", "loose_key", "plural", "rows_text"]
+
+
+def label_key(value: Any) -> str:
+    """A label or column name as compared: runs of whitespace collapsed, case folded
+    (never fuzzy): ``" Stage  1"`` and ``"stage 1"`` are the same label."""
+    if value is None or value != value:  # None, NaN, NaT: a blank cell
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 1.0 from a spreadsheet is the label "1"
+    return " ".join(str(value).split()).casefold()
+
+
+def loose_key(value: Any) -> str:
+    """A looser key, for suggestions only: ``_``, ``-`` and ``.`` count as spaces."""
+    return label_key(re.sub(r"[_\-.]+", " ", str(value)))
+
+
+def plural(n: int, word: str, plural_form: str | None = None) -> str:
+    """``"1 row"``, ``"1,204 rows"`` (``plural_form`` for irregular words)."""
+    return f"{n:,} {word if n == 1 else (plural_form or word + 's')}"
+
+
+def rows_text(rows: Sequence[Any], limit: int = 5) -> str:
+    """``"4, 5, 9"``, or ``"4, 5, 9, 12, 13 and 7 more"`` past ``limit``."""
+    rows = list(rows)
+    shown = ", ".join(str(r) for r in rows[:limit])
+    if len(rows) > limit:
+        shown += f" and {len(rows) - limit} more"
+    return shown
+
+
+def join_words(items: Sequence[str], limit: int = 8) -> str:
+    """``"a, b and c"``; past ``limit`` items the rest are counted (``"... and 3 more"``)."""
+    items = list(items)
+    if len(items) > limit:
+        items = [*items[:limit], f"{len(items) - limit} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,70 @@
+"""Loading files real councils publish: one layer every reader is built on.
+
+Rooms, in the order a file goes through them:
+
+* :mod:`~coprod.io.raw`: bytes to a :class:`RawTable` of text cells (encodings,
+  delimiters, header rows, sheets), nothing coerced.
+* :mod:`~coprod.io.columns`: find the columns a schema needs (:func:`resolve_columns`).
+* :mod:`~coprod.io.parse` and :mod:`~coprod.io.dates`: numbers and the one date parser.
+* :mod:`~coprod.io.validate`: duplicate keys and pandera checks, as row problems.
+* :mod:`~coprod.io.result`: :class:`Problems`, :func:`finish` and :class:`LoadResult`.
+* :mod:`~coprod.io.schemas`: the declared fields of each kind of table.
+
+The readers sit on top: :func:`read_survey`, :func:`read_complaints`,
+:func:`read_report_counts` and :func:`read_denominators`.
+"""
+
+from __future__ import annotations
+
+from coprod._core.lazy import lazy_attributes
+
+_NAMES = {
+    # result
+    "QUARANTINE_COLUMNS": "result",
+    "InputError": "result",
+    "LoadResult": "result",
+    "Problem": "result",
+    "Problems": "result",
+    "QuarantineWarning": "result",
+    "finish": "result",
+    "finish_selected": "result",
+    # raw reading
+    "SUPPORTED_EXTENSIONS": "raw",
+    "RawTable": "raw",
+    "detect_encoding": "raw",
+    "read_raw_table": "raw",
+    # columns
+    "map_columns": "columns",
+    "resolve_columns": "columns",
+    # values
+    "MISSING_TEXT": "parse",
+    "Parsed": "parse",
+    "as_text": "parse",
+    "is_blank": "parse",
+    "parse_numbers": "parse",
+    "DATE_FORMATS": "dates",
+    "parse_dates": "dates",
+    # validation
+    "duplicate_key_problems": "validate",
+    "problems_from_failure_cases": "validate",
+    "validate_lazily": "validate",
+    # readers
+    "read_survey": "survey",
+    "read_complaints": "complaint_log",
+    "read_report_counts": "counts",
+    "read_denominators": "counts",
+}
+_SUBMODULES = (
+    "columns",
+    "complaint_log",
+    "counts",
+    "dates",
+    "parse",
+    "raw",
+    "result",
+    "schemas",
+    "survey",
+    "validate",
+)
+
+__getattr__, __dir__, __all__ = lazy_attributes(__name__, _NAMES, _SUBMODULES)

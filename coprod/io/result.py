@@ -1,0 +1,469 @@
+"""The load result: problems found while loading, the quarantine, and LoadResult.
+
+A row is loaded or quarantined, never dropped: :class:`Problems` collects
+(row, column, value, reason) as a loader finds them, and :func:`finish` splits the
+parsed frame into clean data and quarantine, checking ``n_read == n_loaded +
+n_quarantined``.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coprod.io.parse import Parsed, as_text
+
+__all__ = [
+    "QUARANTINE_COLUMNS",
+    "InputError",
+    "LoadResult",
+    "Problem",
+    "Problems",
+    "QuarantineWarning",
+    "finish",
+    "finish_selected",
+]
+
+
+#: Columns of every quarantine table, in this order: one row per problem.
+QUARANTINE_COLUMNS = ("file", "row", "column", "value", "reason")
+
+# --------------------------------------------------------------------------- errors
+
+
+class InputError(ValueError):
+    """A problem with the user's input file or arguments, said so they can fix it.
+
+    The message names the file, the row (as a spreadsheet shows it: header = row 1),
+    the column, the problem and what would fix it. The parts are also kept as
+    attributes ``file``, ``row``, ``column``, ``problem`` and ``fix``.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | Path | None = None,
+        row: int | str | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = None if file is None else str(file)
+        self.row = row
+        self.column = column
+        self.fix = fix
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        text = f"{', '.join(where)}: {self.problem}" if where else self.problem
+        if self.fix:
+            text = f"{text}\nFix: {self.fix}"
+        return text
+
+
+class QuarantineWarning(UserWarning):
+    """Some rows of a file were put in quarantine instead of being loaded."""
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one cell: the row number as a spreadsheet shows it, the column
+    as named in the user's file, the value as read, and a reason that says the fix."""
+
+    row: int
+    column: str
+    value: Any
+    reason: str
+
+
+class Problems:
+    """Collects problems found while loading one file.
+
+    Rows are identified by the frame's index labels, which :func:`read_raw_table`
+    sets to the row numbers a spreadsheet shows. A row with any problem goes wholly
+    to quarantine (see :meth:`split` and :func:`finish`).
+    """
+
+    def __init__(self, source: str | Path) -> None:
+        self.source = str(source)
+        # in the order added: single problems, and (rows, column, values, reasons) batches
+        self._parts: list[Problem | tuple[np.ndarray, str, list[Any], list[str]]] = []
+
+    def add(self, row: int, column: str, value: Any, reason: str) -> None:
+        """Record one problem."""
+        self._parts.append(Problem(int(row), str(column), value, str(reason)))
+
+    def add_many(
+        self,
+        rows: Sequence[int] | np.ndarray,
+        column: str,
+        values: Sequence[Any],
+        reasons: Sequence[str] | str,
+    ) -> None:
+        """Record problems in one column for many rows at once (for vectorised loaders).
+
+        ``rows`` and ``values`` (the cells as read) have one entry per problem;
+        ``reasons`` too, or is one reason for all of them.
+        """
+        rows = np.asarray(rows, dtype=np.int64).ravel()
+        if not len(rows):
+            return
+        values = list(values)
+        reasons = [reasons] * len(rows) if isinstance(reasons, str) else [str(r) for r in reasons]
+        if not len(values) == len(reasons) == len(rows):
+            raise ValueError(
+                f"add_many: {len(rows)} rows, {len(values)} values and {len(reasons)} reasons"
+            )
+        self._parts.append((rows, str(column), values, reasons))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record problems made elsewhere (e.g. by :func:`duplicate_key_problems`)."""
+        for p in problems:
+            self.add(p.row, p.column, p.value, p.reason)
+
+    def add_parsed(self, parsed: Parsed, raw_values: pd.Series, column: str) -> None:
+        """Record every value a parser refused (``parsed.problems`` not NA)."""
+        bad = parsed.problems.notna()
+        for row in parsed.problems.index[bad]:
+            self.add(row, column, raw_values.loc[row], parsed.problems.loc[row])
+
+    @property
+    def rows(self) -> set[int]:
+        """Distinct row numbers with at least one problem."""
+        out = {p.row for p in self._parts if isinstance(p, Problem)}
+        for part in self._parts:
+            if not isinstance(part, Problem):
+                out.update(part[0].tolist())
+        return out
+
+    def __len__(self) -> int:
+        return sum(1 if isinstance(p, Problem) else len(p[0]) for p in self._parts)
+
+    def __iter__(self):
+        for part in self._parts:
+            if isinstance(part, Problem):
+                yield part
+            else:
+                rows, column, values, reasons = part
+                for row, value, reason in zip(rows.tolist(), values, reasons, strict=True):
+                    yield Problem(row, column, value, reason)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The quarantine table: one row per problem, columns :data:`QUARANTINE_COLUMNS`,
+        ordered by row (problems of one row in the order they were added)."""
+        rows: list[int] = []
+        columns: list[str] = []
+        values: list[Any] = []
+        reasons: list[str] = []
+        for part in self._parts:
+            if isinstance(part, Problem):
+                rows.append(part.row)
+                columns.append(part.column)
+                values.append(part.value)
+                reasons.append(part.reason)
+            else:
+                rows.extend(part[0].tolist())
+                columns.extend([part[1]] * len(part[0]))
+                values.extend(part[2])
+                reasons.extend(part[3])
+        order = np.argsort(np.asarray(rows, dtype=np.int64), kind="stable").tolist()
+        text = [
+            (v if v.strip() else "") if type(v) is str else as_text(v)
+            for v in (values[i] for i in order)
+        ]
+        return pd.DataFrame(
+            {
+                "file": pd.Series([self.source] * len(order), dtype="str"),
+                "row": pd.Series([rows[i] for i in order], dtype="int64"),
+                "column": pd.Series([columns[i] for i in order], dtype="str"),
+                "value": pd.Series(text, dtype="str"),
+                "reason": pd.Series([reasons[i] for i in order], dtype="str"),
+            },
+            columns=list(QUARANTINE_COLUMNS),
+        )
+
+    def _row_numbers(self) -> np.ndarray:
+        """Distinct row numbers with at least one problem, sorted (int64)."""
+        parts = [np.array([p.row for p in self._parts if isinstance(p, Problem)], dtype=np.int64)]
+        parts += [part[0] for part in self._parts if not isinstance(part, Problem)]
+        return np.unique(np.concatenate(parts))
+
+    def keep(self, index: pd.Index) -> np.ndarray:
+        """Boolean mask over ``index`` (a frame's row numbers): True for the rows
+        without problems."""
+        rows = self._row_numbers()
+        values = index.to_numpy()
+        keep = np.ones(len(values), dtype=bool)
+        if values.dtype.kind in "iu" and (
+            len(values) < 2 or bool((values[1:] > values[:-1]).all())
+        ):
+            # row numbers in order (as read): binary search, no hashing of the whole index
+            pos = np.searchsorted(values, rows)
+            found = pos < len(values)
+            found[found] = values[pos[found]] == rows[found]
+            unknown = rows[~found]
+            keep[pos[found]] = False
+        else:
+            unknown = rows[~pd.Index(rows).isin(index)]
+            keep = ~index.isin(rows)
+        if len(unknown):
+            raise RuntimeError(
+                f"internal error: problems reported for rows {unknown[:5].tolist()} "
+                f"that are not in the frame read from {self.source}"
+            )
+        return keep
+
+    def split(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Split ``frame`` into (rows without problems, quarantine table)."""
+        keep = self.keep(frame.index)
+        # positional take: much faster than .loc[mask] for large frames of text columns
+        clean = frame.take(np.flatnonzero(keep))
+        return clean, self.to_frame()
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True, eq=False)
+class LoadResult:
+    """What a loader returns: clean data, the quarantine and an account of both.
+
+    ``quarantine`` has one row per *problem* (columns ``file, row, column, value,
+    reason``); a row with two problems appears twice there but counts once in
+    ``n_quarantined``. ``n_read == n_loaded + n_quarantined`` always holds.
+    ``data.index`` holds each row's number in the source file.
+    """
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    n_read: int
+    source: str
+    kind: str
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if tuple(self.quarantine.columns) != QUARANTINE_COLUMNS:
+            raise RuntimeError(
+                f"internal error: quarantine columns are {list(self.quarantine.columns)}, "
+                f"expected {list(QUARANTINE_COLUMNS)}"
+            )
+        if self.n_read != self.n_loaded + self.n_quarantined:
+            raise RuntimeError(
+                f"internal error loading {self.source}: {self.n_read} rows read but "
+                f"{self.n_loaded} loaded + {self.n_quarantined} quarantined"
+            )
+
+    @property
+    def n_loaded(self) -> int:
+        """Rows in ``data``."""
+        return len(self.data)
+
+    @property
+    def n_quarantined(self) -> int:
+        """Distinct rows with at least one problem (rows of different files are different
+        rows, for loaders that read a folder of files)."""
+        q = self.quarantine
+        if q.empty or q["file"].nunique() <= 1:
+            return int(q["row"].nunique())
+        return int(len(q.drop_duplicates(["file", "row"])))
+
+    def reasons(self) -> pd.DataFrame:
+        """Problem counts by column and reason, most common first.
+
+        Columns: ``column``, ``reason``, ``problems`` (how many), ``first_row``.
+        """
+        q = self.quarantine
+        if q.empty:
+            return pd.DataFrame(
+                {
+                    "column": pd.Series(dtype="str"),
+                    "reason": pd.Series(dtype="str"),
+                    "problems": pd.Series(dtype="int64"),
+                    "first_row": pd.Series(dtype="int64"),
+                }
+            )
+        out = (
+            q.groupby(["column", "reason"], sort=False)["row"]
+            .agg(problems="size", first_row="min")
+            .reset_index()
+            .sort_values(["problems", "first_row"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True)
+        )
+        return out
+
+    def summary(self, top: int = 5) -> str:
+        """A plain-words account: file, kind, encoding, counts, main problems, notes."""
+        lines = [
+            f"{self.source} ({self.kind})",
+            f"  encoding: {self.encoding or 'n/a (not a text file)'}",
+            f"  rows read: {self.n_read}",
+            f"  rows loaded: {self.n_loaded}",
+            f"  rows quarantined: {self.n_quarantined}"
+            + (" (see .quarantine, one line per problem)" if self.n_quarantined else ""),
+        ]
+        if self.n_quarantined:
+            reasons = self.reasons()
+            lines.append("  most common problems:")
+            for rec in reasons.head(top).itertuples(index=False):
+                lines.append(f"    {rec.problems} x column {rec.column!r}: {rec.reason}")
+            if len(reasons) > top:
+                lines.append(f"    ... and {len(reasons) - top} other kinds (see .reasons())")
+        if self.notes:
+            lines.append("  notes:")
+            lines.extend(f"    - {note}" for note in self.notes)
+        return "\n".join(lines)
+
+    def raise_if_quarantined(self, limit: int = 10) -> LoadResult:
+        """Raise :class:`InputError` listing the first problems, or return ``self``."""
+        if not self.n_quarantined:
+            return self
+        q = self.quarantine.head(limit)
+        listed = "\n".join(
+            f"  row {r.row}, column {r.column!r}, value {r.value!r}: {r.reason}"
+            for r in q.itertuples(index=False)
+        )
+        more = len(self.quarantine) - len(q)
+        if more:
+            listed += f"\n  ... and {more} more problems"
+        raise InputError(
+            f"{self.n_quarantined} of {self.n_read} rows have problems:\n{listed}",
+            file=self.source,
+            fix="correct these cells in the file and load it again, or work with "
+            ".data (the rows that loaded) and inspect .quarantine",
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"LoadResult({self.kind} {self.source!r}: {self.n_read} read, "
+            f"{self.n_loaded} loaded, {self.n_quarantined} quarantined)"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(self.summary())}</pre>"
+
+
+def finish(
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    kind: str,
+    encoding: str | None = None,
+    notes: Iterable[str] = (),
+    warn: bool = True,
+    stacklevel: int = 3,
+) -> LoadResult:
+    """Split a fully parsed ``frame`` (every row read) into a :class:`LoadResult`.
+
+    Rows with any problem go to quarantine; a :class:`QuarantineWarning` tells the
+    user how many (unless ``warn=False``).
+    """
+    clean, quarantine = problems.split(frame)
+    return _finished(
+        clean, quarantine, len(frame), problems.source, kind, encoding, notes, warn, stacklevel
+    )
+
+
+def finish_selected(
+    index: pd.Index,
+    select: Callable[[np.ndarray], pd.DataFrame],
+    problems: Problems,
+    *,
+    kind: str,
+    encoding: str | None = None,
+    notes: Iterable[str] = (),
+    warn: bool = True,
+    stacklevel: int = 3,
+) -> LoadResult:
+    """As :func:`finish`, for loaders that build the clean frame themselves.
+
+    ``index`` holds the row numbers of every row read; ``select(keep)`` must return
+    the frame of the rows where the boolean mask ``keep`` (one entry per row of
+    ``index``) is True, with ``index[keep]`` as its index. For big files this avoids
+    building every column for all rows only to take the clean ones afterwards;
+    ``select`` then runs in a thread of its own (while the quarantine table is built),
+    so it must not touch ``problems``.
+    """
+    keep = problems.keep(index)
+    if len(index) >= 50_000:
+        # the quarantine table (Python objects) is built while ``select`` runs: its
+        # array work (pyarrow, numpy) mostly releases the GIL
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            selected = pool.submit(select, keep)
+            quarantine = problems.to_frame()
+            clean = selected.result()
+    else:
+        clean = select(keep)
+        quarantine = problems.to_frame()
+    if len(clean) != int(np.count_nonzero(keep)):
+        raise RuntimeError(
+            f"internal error: {len(clean)} clean rows selected from {problems.source}, "
+            f"expected {int(np.count_nonzero(keep))}"
+        )
+    return _finished(
+        clean,
+        quarantine,
+        len(index),
+        problems.source,
+        kind,
+        encoding,
+        notes,
+        warn,
+        stacklevel,
+    )
+
+
+def _finished(
+    clean: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    n_read: int,
+    source: str,
+    kind: str,
+    encoding: str | None,
+    notes: Iterable[str],
+    warn: bool,
+    stacklevel: int,
+) -> LoadResult:
+    """The :class:`LoadResult`, with the warning (``stacklevel`` as seen by the
+    public function that called this)."""
+    result = LoadResult(
+        data=clean,
+        quarantine=quarantine,
+        n_read=n_read,
+        source=source,
+        kind=kind,
+        encoding=encoding,
+        notes=tuple(notes),
+    )
+    if warn and result.n_quarantined:
+        by_column = result.quarantine["column"].value_counts(sort=True)
+        where = ", ".join(f"{col!r} ({n})" for col, n in by_column.head(5).items())
+        if len(by_column) > 5:
+            where += ", ..."
+        warnings.warn(
+            f"{result.source}: {result.n_quarantined} of {result.n_read} rows quarantined "
+            f"(see .quarantine and .summary()); problems by column: {where}",
+            QuarantineWarning,
+            stacklevel=stacklevel + 1,
+        )
+    return result

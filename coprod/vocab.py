@@ -1,0 +1,181 @@
+"""The project's vocabulary: the levels of every axis and the synonym tables.
+
+One place for the words, imported by the schemas, the loaders and the analysis
+modules alike (so a loader never has to import the grid or the complaint measures
+to know what "co-planning" or "stage 2" is). Synonym tables are explicit and
+documented: labels are compared ignoring case and spacing
+(:func:`coprod._core.text.label_key`), never by fuzzy guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = [
+    "AGREE_5",
+    "DELIVERY_LEVELS",
+    "DELIVERY_SYNONYMS",
+    "OUTCOME_LEVELS",
+    "PLANNING_LEVELS",
+    "PLANNING_SYNONYMS",
+    "SEVERITY_LEVELS",
+    "STAGE_LEVELS",
+    "STAGE_SYNONYMS",
+    "TICK_FALSE",
+    "TICK_TRUE",
+    "UPHELD_SYNONYMS",
+]
+
+# ------------------------------------------------------------------ Bovaird's grid
+
+PLANNING_LEVELS: tuple[str, str, str] = ("professionals", "co-planning", "community")
+"""Planning levels in code order: 0 = professionals, 1 = co-planning, 2 = community."""
+
+DELIVERY_LEVELS: tuple[str, str, str] = ("professionals", "co-delivery", "community")
+"""Delivery levels in code order: 0 = professionals, 1 = co-delivery, 2 = community."""
+
+# ------------------------------------------------------------------ complaints
+
+SEVERITY_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+"""Severity levels of a complaint, least to most serious (an ordered Categorical)."""
+
+STAGE_LEVELS: tuple[str, ...] = ("stage 1", "stage 2", "ombudsman")
+"""Stages of the complaints procedure, in order of escalation (an ordered Categorical)."""
+
+OUTCOME_LEVELS: tuple[str, ...] = ("upheld", "partly upheld", "not upheld")
+"""Outcomes of a closed complaint (field ``upheld``), most upheld first; missing while open."""
+
+_STAGE_WORDS = {
+    "stage 1": (
+        "stage 1",
+        "stage one",
+        "stage1",
+        "s1",
+        "1",
+        "first stage",
+        "1st stage",
+        "informal",
+        "informal stage",
+        "informal resolution",
+        "early resolution",
+        "frontline",
+        "frontline resolution",
+        "local resolution",
+    ),
+    "stage 2": (
+        "stage 2",
+        "stage two",
+        "stage2",
+        "s2",
+        "2",
+        "second stage",
+        "2nd stage",
+        "review",
+        "stage 2 review",
+        "investigation",
+        "stage 2 investigation",
+    ),
+    "ombudsman": (
+        "ombudsman",
+        "lgsco",
+        "lgo",
+        "local government ombudsman",
+        "local government and social care ombudsman",
+        "housing ombudsman",
+        "phso",
+        "parliamentary and health service ombudsman",
+        "spso",
+        "scottish public services ombudsman",
+        "psow",
+        "public services ombudsman for wales",
+        "nipso",
+        "northern ireland public services ombudsman",
+    ),
+}
+STAGE_SYNONYMS: Mapping[str, str] = MappingProxyType(
+    {word: stage for stage, words in _STAGE_WORDS.items() for word in words}
+)
+"""Stage labels read by default (compared ignoring case and spacing) -> stage."""
+
+AMBIGUOUS_STAGES: tuple[str, ...] = (
+    "stage 3",
+    "stage three",
+    "stage3",
+    "s3",
+    "3",
+    "third stage",
+    "3rd stage",
+)
+"""Never read by default: a third internal stage in some councils, the ombudsman in others."""
+
+UPHELD_SYNONYMS: Mapping[str, str] = MappingProxyType(
+    {
+        "upheld": "upheld",
+        "yes": "upheld",
+        "partly upheld": "partly upheld",
+        "partially upheld": "partly upheld",
+        "part upheld": "partly upheld",
+        "partly": "partly upheld",
+        "partially": "partly upheld",
+        "partial": "partly upheld",
+        "not upheld": "not upheld",
+        "no": "not upheld",
+    }
+)
+"""Outcome labels read by default (compared ignoring case and spacing) -> outcome."""
+
+# ------------------------------------------------------------------ surveys
+
+AGREE_5: tuple[str, ...] = (
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+)
+"""The five-point agreement scale, lowest first."""
+
+TICK_TRUE: tuple[str, ...] = ("1", "yes", "x", "true", "ticked")
+"""Tick-box answers read as ticked (compared ignoring case and spaces)."""
+TICK_FALSE: tuple[str, ...] = ("", "0", "no", "false")
+"""Tick-box answers read as not ticked."""
+
+PLANNING_SYNONYMS: Mapping[str, str] = MappingProxyType(
+    {
+        "co planning": "co-planning",
+        "coplanning": "co-planning",
+        "co-planned": "co-planning",
+        "co planned": "co-planning",
+        "coplanned": "co-planning",
+        "co-production": "co-planning",
+        "co production": "co-planning",
+        "coproduction": "co-planning",
+        "professional": "professionals",
+        "professionally planned": "professionals",
+        "community planned": "community",
+        "communities": "community",
+    }
+)
+"""Spellings read as a planning level when ``read_survey(..., synonyms=True)``.
+
+Only these, compared ignoring case and spacing; anything else stays unknown and is
+quarantined (or mapped by the user's ``levels=``)."""
+
+DELIVERY_SYNONYMS: Mapping[str, str] = MappingProxyType(
+    {
+        "co delivery": "co-delivery",
+        "codelivery": "co-delivery",
+        "co-delivered": "co-delivery",
+        "co delivered": "co-delivery",
+        "codelivered": "co-delivery",
+        "co-production": "co-delivery",
+        "co production": "co-delivery",
+        "coproduction": "co-delivery",
+        "professional": "professionals",
+        "professionally delivered": "professionals",
+        "community delivered": "community",
+        "communities": "community",
+    }
+)
+"""Spellings read as a delivery level when ``read_survey(..., synonyms=True)``."""
