@@ -98,6 +98,7 @@ def _cmd_run(args) -> int:
         args.notebooks,
         output,
         pattern=args.only,
+        cell_timeout=args.cell_timeout,
         on_done=lambda run: print(run.line(), flush=True),
     )
     failed = [r for r in runs if not r.ok]
@@ -114,6 +115,9 @@ def _cmd_run(args) -> int:
         print(f"no notebooks found in {args.notebooks}", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+CELL_TIMEOUT = 300.0  # as coprod.run.CELL_TIMEOUT (not imported: keeps --help fast)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks", default="notebooks")
     p.add_argument("--output", default="output")
     p.add_argument("--only", help="run only notebooks whose file name contains this text")
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a cell still running after this long (default {CELL_TIMEOUT:g})",
+    )
     p.set_defaults(func=_cmd_run)
     return parser
 

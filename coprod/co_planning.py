@@ -9,9 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
+
 __all__ = [
     "co_planning_summary",
     "consider_co_planning",
+    "decision_rule",
 ]
 
 # SPC lives in its own module (other topics use it too); it is part of this module's API.
@@ -44,13 +47,14 @@ def _recent_concern(
             while first > 0 and flagged[first - 1]:
                 first -= 1
             since = group["period"].iloc[first]
-            fired = group["rule"].iloc[first : last + 1].dropna().astype(str)
-            parts = {r.strip() for text in fired for r in text.split(";") if r.strip()}
-            # A concern here is a rise; a downward run or trend fired at the same points
-            # is not part of the reason.
-            rules = "; ".join(
-                sorted(p for p in parts if not p.endswith(("below centre", "falling")))
+            # A concern here is a rise: rules that fired on the rising side only (a
+            # downward run or trend fired at the same points is not part of the reason).
+            signal = group.iloc[first : last + 1]
+            rising = signal.assign(
+                rule_run=signal["rule_run"] & (signal["side"] > 0),
+                rule_trend_falling=False,
             )
+            rules = "; ".join(sorted(fired_rules(rising)))
         rows.append({service: name, "concern": bool(concern), "rule": rules, "since": since})
     return pd.DataFrame(rows)
 
@@ -90,15 +94,16 @@ def consider_co_planning(
     -------
     One row per service: ``service, consider_co_planning, count_concern, count_rule,
     count_since, seriousness_concern, seriousness_rule, seriousness_since, planning,
-    planning_low, planning_high, professional_led, reason``. The decision rule, in words, is
-    in ``attrs["decision_rule"]``; every input to it is a column, so nothing is hidden.
+    planning_low, planning_high, professional_led, reason``, then the settings ``recent,
+    min_points, professional_led_below``. :func:`decision_rule` says the rule in words;
+    every input to it is a column, so nothing is hidden.
     """
     if recent < 1 or not 1 <= min_points <= recent:
         raise ValueError("need recent >= 1 and 1 <= min_points <= recent")
     for name, result in (("count_spc", count_spc), ("seriousness_spc", seriousness_spc)):
         if result is None:
             continue
-        missing = {service, "period", "variation", "rule"} - set(result.columns)
+        missing = {service, "period", "variation", *RULE_COLUMNS} - set(result.columns)
         if missing:
             raise KeyError(
                 f"{name} lacks columns {sorted(missing)}: pass the result of "
@@ -165,15 +170,17 @@ def consider_co_planning(
         "professional_led",
         "reason",
     ]
+    # the settings of the decision travel with its rows
+    table["recent"] = recent
+    table["min_points"] = min_points
+    table["professional_led_below"] = professional_led_below
+    columns += ["recent", "min_points", "professional_led_below"]
     out = (
         table[columns]
         .sort_values(["consider_co_planning", service], ascending=[False, True], kind="stable")
         .reset_index(drop=True)
     )
     out.attrs["generated_text"] = ("count_rule", "seriousness_rule", "reason")
-    out.attrs["decision_rule"] = CO_PLANNING_RULE.format(
-        recent=recent, min_points=min_points, threshold=professional_led_below
-    )
     return out
 
 
@@ -216,6 +223,18 @@ def _reason(row: dict, recent: int, threshold: float, have_placements: bool) -> 
     )
 
 
+def decision_rule(table: pd.DataFrame) -> str:
+    """The rule a :func:`consider_co_planning` table applied, in words (from its settings
+    columns)."""
+    settings = table[["recent", "min_points", "professional_led_below"]].drop_duplicates()
+    if len(settings) != 1:
+        raise ValueError("the table mixes consider_co_planning results with different settings")
+    recent, min_points, threshold = settings.iloc[0].tolist()
+    return CO_PLANNING_RULE.format(
+        recent=int(recent), min_points=int(min_points), threshold=threshold
+    )
+
+
 def co_planning_summary(table: pd.DataFrame, *, service: str = "service") -> str:
     """Plain words for a :func:`consider_co_planning` table."""
     flagged = table.loc[table["consider_co_planning"], service].tolist()
@@ -233,5 +252,5 @@ def co_planning_summary(table: pd.DataFrame, *, service: str = "service") -> str
             f"Complaints show concern but planning is not professional-led (or unknown): "
             f"{', '.join(concern)}."
         )
-    parts.append(f"Rule: {table.attrs.get('decision_rule', '(see consider_co_planning)')}")
+    parts.append(f"Rule: {decision_rule(table)}")
     return " ".join(parts)

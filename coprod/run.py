@@ -17,7 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["NotebookRun", "execute_notebook", "find_notebooks", "run_notebooks"]
+__all__ = ["CELL_TIMEOUT", "NotebookRun", "execute_notebook", "find_notebooks", "run_notebooks"]
+
+#: Seconds a notebook cell may run before the runner stops it (the slowest takes ~15 s).
+CELL_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -60,16 +63,18 @@ def execute_notebook(
     *,
     output_dir: str | os.PathLike = "output",
     html_dir: str | os.PathLike | None = None,
-    timeout: int = 600,
+    cell_timeout: float = CELL_TIMEOUT,
 ) -> NotebookRun:
     """Execute one notebook; write it as HTML; never raise for a failing cell.
 
     A cell error is returned in :attr:`NotebookRun.error` (the traceback text), so a run of
-    many notebooks reports every failure rather than stopping at the first.
+    many notebooks reports every failure rather than stopping at the first. A cell still
+    running after ``cell_timeout`` seconds is stopped and reported as such, naming the cell.
     """
     import jupytext
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError
     from nbconvert import HTMLExporter
 
     path = Path(path).resolve()
@@ -83,16 +88,24 @@ def execute_notebook(
     env["COPROD_OUTPUT_DIR"] = str(output_dir)
     client = NotebookClient(
         notebook,
-        timeout=timeout,
+        timeout=cell_timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
+    # No mock Output widget: nbclient's mimics a frontend by sending comm messages on the
+    # shell channel from its IOPub task while another task polls that socket for the cell's
+    # reply. Now and then the poll misses the reply's wake-up and sleeps until the cell
+    # timeout, then carries on "ok": the ten-minute stalls at the explorer cells. Without
+    # the mock, output sent to an Output widget is recorded as the cell's own output.
+    client.widget_registry = {}
     error = None
     html_dir.mkdir(parents=True, exist_ok=True)
     # The kernel's own stderr (start-up chatter, crash reports) goes to a log beside the HTML.
     with open(html_dir / f"{path.stem}.kernel.log", "wb") as kernel_log:
         try:
             client.execute(env=env, stderr=kernel_log)
+        except CellTimeoutError:
+            error = _timeout_message(notebook, path, cell_timeout)
         except Exception as exc:  # a failing cell: report it, keep the partial notebook
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     seconds = time.perf_counter() - start
@@ -102,6 +115,20 @@ def execute_notebook(
     after = _snapshot(figures_dir)
     written = tuple(sorted(p for p, mtime in after.items() if before.get(p) != mtime))
     return NotebookRun(path, html_path, seconds, written, error)
+
+
+def _timeout_message(notebook, path: Path, cell_timeout: float) -> str:
+    """Which cell was stopped, in words: its number, first line and the limit."""
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    started = [c for c in code if c.get("execution_count") is not None or c.get("outputs")]
+    cell = started[-1] if started else (code[0] if code else None)
+    number = code.index(cell) + 1 if cell is not None else 0
+    first = cell.source.strip().splitlines()[0] if cell is not None and cell.source else ""
+    return (
+        f"{path.name}: code cell {number} ({first!r}) was still running after "
+        f"{cell_timeout:g} s and was stopped. If it is slow on purpose, run with a longer "
+        "limit: coprod run --cell-timeout SECONDS"
+    )
 
 
 def _snapshot(folder: Path) -> dict[Path, float]:
@@ -115,6 +142,7 @@ def run_notebooks(
     output_dir: str | os.PathLike = "output",
     *,
     pattern: str | None = None,
+    cell_timeout: float = CELL_TIMEOUT,
     on_done: Callable[[NotebookRun], None] | None = None,
 ) -> list[NotebookRun]:
     """Execute every notebook in order; call ``on_done`` after each (the CLI prints there)."""
@@ -125,7 +153,9 @@ def run_notebooks(
             continue
         relative = path.relative_to(notebook_dir)
         html_dir = Path(output_dir) / "notebooks" / relative.parent
-        run = execute_notebook(path, output_dir=output_dir, html_dir=html_dir)
+        run = execute_notebook(
+            path, output_dir=output_dir, html_dir=html_dir, cell_timeout=cell_timeout
+        )
         run = NotebookRun(relative, run.html, run.seconds, run.figures, run.error)
         runs.append(run)
         if on_done is not None:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod.co_planning import co_planning_summary, consider_co_planning
+from coprod.co_planning import co_planning_summary, consider_co_planning, decision_rule
 from coprod.complaints import measure_series
 from coprod.synth import make_complaint_log
 from coprod.timeseries.seasonal import seasonally_adjust
@@ -132,17 +132,25 @@ def test_seasonally_adjust_needs_two_cycles():
         seasonally_adjust(short)
 
 
-def _result(service, variations, rules=None, start="2024-01-01"):
+def _result(service, variations, start="2024-01-01"):
+    """An spc-shaped result in which each concern point is part of a run above the centre."""
     n = len(variations)
+    concern = [v == "special_cause_concern" for v in variations]
     return pd.DataFrame(
         {
             "service": service,
             "period": pd.date_range(start, periods=n, freq="MS"),
+            "side": [1 if c else 0 for c in concern],
+            "rule_outside": False,
+            "rule_run": concern,
+            "rule_trend_rising": False,
+            "rule_trend_falling": False,
+            "rule_two_of_three": False,
+            "later_trend": 0,
+            "rule": ["run of 7 above centre" if c else "" for c in concern],
             "variation": variations,
-            "rule": rules
-            or [
-                "run of 7 above centre" if v == "special_cause_concern" else "" for v in variations
-            ],
+            "run_length": 7,
+            "trend_length": 6,
         }
     )
 
@@ -183,7 +191,7 @@ def test_consider_co_planning_combines_concern_and_planning():
     assert "professional-led (planning position 0.20" in table.loc["Refuse", "reason"]
     assert "already shared" in table.loc["Repairs", "reason"]
     assert table.loc["Lights", "reason"].startswith("No sustained special-cause concern")
-    assert "at least 2 of the last 6 periods" in table.attrs["decision_rule"]
+    assert "at least 2 of the last 6 periods" in decision_rule(table)
     summary = co_planning_summary(table.reset_index())
     assert "Consider co-planning: Refuse." in summary and "Repairs" in summary
 

@@ -45,3 +45,38 @@ def test_run_reports_each_notebook_and_failure(tmp_path):
     assert not bad.ok and "planted failure" in bad.error
     assert bad.html.exists()  # the partial notebook is still written, for reading the error
     assert lines[0].startswith("ok") and lines[1].startswith("FAILED")
+
+
+def test_a_stuck_cell_is_stopped_with_a_clear_message(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    (notebooks / "01_stuck.py").write_text("# %%\nx = 1\n\n# %%\nimport time\ntime.sleep(60)\n")
+    (run,) = run_notebooks(notebooks, tmp_path / "out", cell_timeout=3)
+    assert not run.ok
+    assert run.seconds < 45
+    assert run.error == (
+        "01_stuck.py: code cell 2 ('import time') was still running after 3 s and was "
+        "stopped. If it is slow on purpose, run with a longer limit: "
+        "coprod run --cell-timeout SECONDS"
+    )
+
+
+def test_cli_timeout_default_matches_the_runner():
+    from coprod import cli, run
+
+    assert cli.CELL_TIMEOUT == run.CELL_TIMEOUT
+
+
+def test_output_widget_display_is_kept_without_the_mock_widget(tmp_path):
+    """The runner drops nbclient's mock Output widget (see execute_notebook); what an
+    explorer shows in its Output widget must still reach the notebook's output."""
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    (notebooks / "01_widget.py").write_text(
+        "# %%\nimport ipywidgets as w\nfrom IPython.display import display\n"
+        "out = w.Output()\nout.clear_output(wait=True)\n"
+        "with out:\n    display('shown inside the widget')\nout\n"
+    )
+    (run,) = run_notebooks(notebooks, tmp_path / "out")
+    assert run.ok, run.error
+    assert "shown inside the widget" in run.html.read_text()

@@ -61,8 +61,21 @@ def test_xmr_limits_hand_computed():
         "segment",
         "in_baseline",
         "special_cause",
+        "side",
+        "direction",
+        "rule_outside",
+        "rule_run",
+        "rule_trend_rising",
+        "rule_trend_falling",
+        "rule_two_of_three",
+        "later_trend",
         "rule",
         "variation",
+        "chart",
+        "measure",
+        "run_length",
+        "trend_length",
+        "higher_is_better",
     ]
     assert r["centre"].tolist() == pytest.approx([6.0] * 5)
     assert r["lower"].tolist() == pytest.approx([0.015] * 5)
@@ -570,3 +583,41 @@ def test_mistyped_group_in_rebase_or_target_mapping_is_an_error():
         spc(data, value="v", period="p", by="service", target={"Libraries": 3})
     ok = spc(data, value="v", period="p", by="service", target={"Parks": 3})
     assert (ok["target"] == 3).all()
+
+
+# ------------------------------------------------ settings and rules travel as columns
+
+
+def test_settings_survive_concat_and_filter():
+    """Settings are columns: a concatenated or filtered result still knows its run length
+    (attrs would be lost), so suggest_rebase uses run_length=6, not a guessed default."""
+    a = run([5.0] * 8 + [9.0, 9.5, 9.2, 9.8, 9.1, 9.6, 9.4], run_length=6)
+    b = run([5.0] * 8 + [9.0, 9.5, 9.2, 9.8, 9.1, 9.6, 9.4], run_length=6)
+    both = pd.concat([a.assign(g="a"), b.assign(g="b")], ignore_index=True)
+    assert both.attrs == {}
+    assert set(both["run_length"]) == {6}
+    assert suggest_rebase(a.iloc[2:].copy())["rule"].tolist() == ["run of 6 above centre"]
+
+
+def test_rule_columns_agree_with_the_rule_text():
+    from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
+
+    values = [1, 2, 3, 4, 5, 6, 20, 19, 18, 17, 16, 15, 5, 5, 5, 5]
+    r = run(values)
+    fired = fired_rules(r)
+    for name, positions in fired.items():
+        assert all(name in r["rule"].iloc[p].split("; ") for p in positions), name
+    from_text = {p for p, text in enumerate(r["rule"]) if text}
+    assert from_text == {p for ps in fired.values() for p in ps}
+    assert (r[list(RULE_COLUMNS)].any(axis=1) == r["special_cause"]).all()
+    # a point that ends a rising trend and starts a falling one
+    peak = r.loc[6]
+    assert peak["rule_trend_rising"] and peak["rule_trend_falling"]
+    assert peak["later_trend"] == -1 and peak["direction"] == 1  # beyond the upper limit
+
+
+def test_mixed_settings_are_refused_not_guessed():
+    a = run([5.0] * 12, run_length=6)
+    b = run([5.0] * 12, run_length=8)
+    with pytest.raises(ValueError, match="different run_length"):
+        suggest_rebase(pd.concat([a, b], ignore_index=True))

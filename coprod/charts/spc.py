@@ -41,7 +41,7 @@ from coprod.charts._style import (
     get_ax,
     wrap,
 )
-from coprod.timeseries.spc import _is_monthly, _result_by, point_direction
+from coprod.timeseries.spc import _is_monthly, _result_by
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
@@ -112,8 +112,8 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
 
     Columns: the ``by`` columns of the result, ``period, value, centre, lower, upper,
     lower_2sigma, upper_2sigma, segment`` (``target`` and ``assurance`` when the
-    result has them), ``special_cause, rule, variation``, ``direction`` (+1 high,
-    -1 low, 0 for common cause), ``point_type`` (the legend label), ``colour``
+    result has them), ``special_cause``, ``direction`` (+1 high, -1 low, 0 for
+    common cause), ``rule, variation, measure``, ``point_type`` (the legend label), ``colour``
     (MDC hex colour), ``marker`` and ``size`` (points squared, larger for special
     causes). Rows are sorted by group and period.
     """
@@ -130,14 +130,13 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
         "segment",
     ]
     keep += [c for c in ("target", "assurance") if c in result.columns]
-    keep += ["special_cause", "rule", "variation"]
+    keep += ["special_cause", "direction", "rule", "variation", "measure"]
     missing = [c for c in keep if c not in result.columns]
     if missing:
         raise ValueError(
             f"result lacks columns {missing}; pass the output of coprod.timeseries.spc.spc"
         )
     data = result[keep].copy()
-    data["direction"] = point_direction(result).to_numpy()
     unknown = set(data["variation"]) - set(_POINT_LABELS)
     if unknown:
         raise ValueError(f"unknown variation values {sorted(map(str, unknown))}")
@@ -486,11 +485,8 @@ def _legend_handles(data: pd.DataFrame, show_2sigma: bool) -> list[Any]:
 
 
 def _default_ylabel(result: pd.DataFrame) -> str:
-    settings = result.attrs.get("spc", {})
-    name = str(settings.get("value", "value")).replace("_", " ")
-    if settings.get("chart") == "u":
-        denom = str(settings.get("denominator", "exposure")).replace("_", " ")
-        name = f"{name} per {denom}"
+    names = result["measure"].drop_duplicates() if "measure" in result else []
+    name = str(names.iloc[0]).replace("_", " ") if len(names) == 1 else "Value"
     return name[:1].upper() + name[1:]
 
 
@@ -646,8 +642,7 @@ def plot_spc_small_multiples(
     )
     if title:
         fig.suptitle(title, fontsize=TITLE_SIZE, x=0.01, ha="left", color=TEXT_COLOUR)
-    settings = result.attrs.get("spc", {})
-    if settings:
+    if ylabel or "measure" in result:
         fig.supylabel(ylabel or _default_ylabel(result), fontsize=LABEL_SIZE - 1, color=TEXT_COLOUR)
     return fig
 

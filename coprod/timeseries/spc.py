@@ -86,6 +86,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -97,8 +98,11 @@ __all__ = [
     "ASSURANCE_TYPES",
     "CHARTS",
     "VARIATION_TYPES",
+    "fired_rules",
     "first_signal",
-    "point_direction",
+    "RULE_COLUMNS",
+    "SETTING_COLUMNS",
+    "rule_names",
     "spc",
     "spc_overview",
     "spc_summary",
@@ -128,7 +132,37 @@ RULE_OUTSIDE = "outside limits"
 RULE_TWO_OF_THREE = "two of three beyond 2 sigma"
 
 _LIMIT_COLUMNS = ("centre", "lower", "upper", "lower_2sigma", "upper_2sigma")
-_TAIL_COLUMNS = ("segment", "in_baseline", "special_cause", "rule", "variation")
+RULE_COLUMNS: tuple[str, ...] = (
+    "rule_outside",
+    "rule_run",
+    "rule_trend_rising",
+    "rule_trend_falling",
+    "rule_two_of_three",
+)
+"""Boolean columns of an :func:`spc` result: which rule fired at each point."""
+
+SETTING_COLUMNS: tuple[str, ...] = (
+    "chart",
+    "measure",
+    "run_length",
+    "trend_length",
+    "higher_is_better",
+)
+"""Columns of an :func:`spc` result that hold its settings (the same on every row), so
+they travel with the rows through copies, filters and concatenations."""
+
+_TAIL_COLUMNS = (
+    "segment",
+    "in_baseline",
+    "special_cause",
+    "side",
+    "direction",
+    *RULE_COLUMNS,
+    "later_trend",
+    "rule",
+    "variation",
+    *SETTING_COLUMNS,
+)
 _RESERVED = frozenset(
     {
         "period",
@@ -359,6 +393,21 @@ def _steps(values: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------------ the rules
 
 
+@dataclass(frozen=True)
+class _SegmentRules:
+    """Which MDC rule fired at each point of one segment (boolean arrays), each point's
+    side of the centre, and the direction of its signal (NHSRplotthedots' precedence)."""
+
+    outside: np.ndarray
+    run: np.ndarray
+    trend_rising: np.ndarray
+    trend_falling: np.ndarray
+    two_of_three: np.ndarray
+    side: np.ndarray
+    later_trend: np.ndarray  # +1/-1: the trend that starts at a point ending another
+    direction: np.ndarray
+
+
 def _segment_rules(
     values: np.ndarray,
     centre: np.ndarray,
@@ -368,10 +417,9 @@ def _segment_rules(
     upper2: np.ndarray,
     run_length: int,
     trend_length: int,
-) -> tuple[list[list[str]], np.ndarray]:
-    """Rules fired at each point of one segment and the direction of each point's signal."""
+) -> _SegmentRules:
+    """The rules fired at each point of one segment."""
     n = len(values)
-    rules: list[list[str]] = [[] for _ in range(n)]
     side = _side(values, centre)
     with np.errstate(invalid="ignore"):
         # A point on a limit (to rounding) is inside: with no variation at all (MR-bar 0)
@@ -381,21 +429,19 @@ def _segment_rules(
         beyond_up = values > upper2
         beyond_lo = values < lower2
 
-    run_hits: list[tuple[int, str]] = []
-    for start, stop, code in _runs(side):
+    run = np.zeros(n, dtype=bool)
+    for start, stop, _code in _runs(side):
         if stop - start >= run_length:
-            name = f"run of {run_length} {'above' if code > 0 else 'below'} centre"
-            run_hits.extend((i, name) for i in range(start, stop))
+            run[start:stop] = True
 
+    rising = np.zeros(n, dtype=bool)
+    falling = np.zeros(n, dtype=bool)
     trend_dir = np.zeros(n, dtype=int)
-    trend_hits: list[tuple[int, str]] = []
     for start, stop, code in _runs(_steps(values)):
         # steps start..stop-1 join points start..stop
         if stop - start >= trend_length - 1:
-            name = f"trend of {trend_length} {'rising' if code > 0 else 'falling'}"
-            for i in range(start, stop + 1):
-                trend_hits.append((i, name))
-                trend_dir[i] = code  # later trends overwrite: the right-hand trend wins
+            (rising if code > 0 else falling)[start : stop + 1] = True
+            trend_dir[start : stop + 1] = code  # later trends overwrite: the right-hand one wins
 
     two_three = np.zeros(n, dtype=bool)
     for i in range(n - 2):
@@ -404,20 +450,39 @@ def _segment_rules(
             if (side[window] == sgn).all() and beyond[window].sum() >= 2:
                 two_three[window] |= beyond[window]
 
-    for i in np.flatnonzero(outside):
-        rules[i].append(RULE_OUTSIDE)
-    for i, name in run_hits:
-        if name not in rules[i]:
-            rules[i].append(name)
-    for i, name in trend_hits:
-        if name not in rules[i]:
-            rules[i].append(name)
-    for i in np.flatnonzero(two_three):
-        rules[i].append(RULE_TWO_OF_THREE)
-
     # NHSRplotthedots' precedence: beyond a limit > trend > two of three / run
     direction = np.where(outside, side, np.where(trend_dir != 0, trend_dir, side))
-    return rules, direction
+    return _SegmentRules(outside, run, rising, falling, two_three, side, trend_dir, direction)
+
+
+def rule_names(
+    *,
+    outside: bool,
+    run: bool,
+    trend_rising: bool,
+    trend_falling: bool,
+    two_of_three: bool,
+    side: int,
+    later_trend: int,
+    run_length: int,
+    trend_length: int,
+) -> list[str]:
+    """The names of the rules that fired at one point, in the order of the ``rule`` column.
+
+    ``later_trend`` orders two trends meeting at a point (the one that ends there first).
+    """
+    names = []
+    if outside:
+        names.append(RULE_OUTSIDE)
+    if run:
+        names.append(f"run of {run_length} {'above' if side > 0 else 'below'} centre")
+    trends = [(1, trend_rising, "rising"), (-1, trend_falling, "falling")]
+    if trend_rising and trend_falling and later_trend > 0:
+        trends.reverse()  # the falling trend ends here, the rising one starts here
+    names.extend(f"trend of {trend_length} {word}" for _, fired, word in trends if fired)
+    if two_of_three:
+        names.append(RULE_TWO_OF_THREE)
+    return names
 
 
 def _variation(special: bool, direction: int, higher_is_better: bool | None) -> str:
@@ -450,38 +515,6 @@ def _assurance(lower: float, upper: float, target: float, higher_is_better: bool
         if lower > target:
             return "consistently_fails"
     return "hit_and_miss"
-
-
-def point_direction(result: pd.DataFrame) -> pd.Series:
-    """The direction (+1 high, -1 low, 0 none) of each point's signal in an :func:`spc` result.
-
-    A point beyond a process limit takes its side of the centre; otherwise a point
-    flagged by a trend takes the trend's direction (the later trend when it ends one
-    and starts another); any other flagged point takes its side of the centre;
-    common-cause points get 0. Used for the MDC "H"/"L" icons.
-    """
-    out = np.zeros(len(result), dtype=int)
-    rules = result["rule"].fillna("").astype(str).to_numpy()
-    values = result["value"].to_numpy(dtype=float)
-    centre = result["centre"].to_numpy(dtype=float)
-    side = _side(values, centre)
-    for k, text in enumerate(rules):
-        if not text:
-            continue
-        rising, falling = " rising" in text, " falling" in text
-        if RULE_OUTSIDE in text:
-            out[k] = side[k]
-        elif rising and falling:
-            # the point ends one trend and starts the other: the later trend wins
-            prev = values[k - 1] if k > 0 else np.nan
-            out[k] = -1 if prev < values[k] else 1
-        elif rising:
-            out[k] = 1
-        elif falling:
-            out[k] = -1
-        else:
-            out[k] = side[k]
-    return pd.Series(out, index=result.index, name="direction")
 
 
 # ------------------------------------------------------------------------ limits
@@ -625,7 +658,9 @@ def _compute_group(
             )
     bounds = [*seg_starts, n]
     cols: dict[str, np.ndarray] = {c: np.full(n, np.nan) for c in (*_LIMIT_COLUMNS, "mr")}
-    rules: list[list[str]] = [[] for _ in range(n)]
+    fired = {name: np.zeros(n, dtype=bool) for name in RULE_COLUMNS}
+    side = np.zeros(n, dtype=int)
+    later_trend = np.zeros(n, dtype=int)
     direction = np.zeros(n, dtype=int)
     plotted = raw / denom if chart == "u" else raw
     for k in range(len(seg_starts)):
@@ -646,14 +681,20 @@ def _compute_group(
             (*_LIMIT_COLUMNS, "mr"), (centre, lower, upper, lower2, upper2, mr), strict=True
         ):
             cols[name][idx] = arr
-        seg_rules, seg_dir = _segment_rules(
+        seg = _segment_rules(
             plotted[idx], centre, lower, upper, lower2, upper2, run_length, trend_length
         )
-        for j, r in zip(idx, seg_rules, strict=True):
-            rules[j] = r
-        direction[idx] = seg_dir
+        fired["rule_outside"][idx] = seg.outside
+        fired["rule_run"][idx] = seg.run
+        fired["rule_trend_rising"][idx] = seg.trend_rising
+        fired["rule_trend_falling"][idx] = seg.trend_falling
+        fired["rule_two_of_three"][idx] = seg.two_of_three
+        side[idx] = seg.side
+        later_trend[idx] = seg.later_trend
+        direction[idx] = seg.direction
 
-    special = np.array([bool(r) for r in rules])
+    special = np.logical_or.reduce([fired[name] for name in RULE_COLUMNS])
+    direction = np.where(special, direction, 0)
     out: dict[str, Any] = {"period": periods.to_numpy(), "value": plotted}
     if chart == "u":
         out["count"] = raw
@@ -666,7 +707,30 @@ def _compute_group(
     out["segment"] = segment
     out["in_baseline"] = in_baseline
     out["special_cause"] = special
-    out["rule"] = ["; ".join(r) for r in rules]
+    out["side"] = side
+    out["direction"] = direction
+    out.update(fired)
+    out["later_trend"] = later_trend
+    out["rule"] = [
+        "; ".join(
+            rule_names(
+                outside=o,
+                run=r,
+                trend_rising=up,
+                trend_falling=down,
+                two_of_three=t,
+                side=sd,
+                later_trend=lt,
+                run_length=run_length,
+                trend_length=trend_length,
+            )
+        )
+        if sp
+        else ""
+        for sp, o, r, up, down, t, sd, lt in zip(
+            special, *(fired[c] for c in RULE_COLUMNS), side, later_trend, strict=True
+        )
+    ]
     out["variation"] = [
         _variation(s, int(d), higher_is_better) for s, d in zip(special, direction, strict=True)
     ]
@@ -750,8 +814,12 @@ def spc(
         One row per period: ``[*by], period, value`` (``count, denominator, rate`` for
         u charts; ``moving_range`` for XmR), ``centre, lower, upper, lower_2sigma,
         upper_2sigma, segment`` (1, 2, ... within each group), ``in_baseline,
-        special_cause, rule, variation`` (and ``target, assurance`` with a target).
-        The settings are kept in ``result.attrs["spc"]``.
+        special_cause, side`` (+1 above the centre, -1 below, 0 on it), ``direction``
+        (of the point's signal: +1 high, -1 low, 0 none), one boolean column per rule
+        (:data:`RULE_COLUMNS`), ``later_trend``, ``rule`` (the rules in words, for
+        people: never parse it) and ``variation``, then ``target, assurance`` with a
+        target, and last the settings (:data:`SETTING_COLUMNS`: ``chart, measure,
+        run_length, trend_length, higher_is_better``, the same on every row).
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError("data must be a pandas DataFrame")
@@ -874,17 +942,12 @@ def spc(
     result = pd.concat(pieces, ignore_index=True)
     for col in by_cols:
         result[col] = result[col].astype(data[col].dtype)
-    result.attrs["spc"] = {
-        "chart": chart,
-        "value": value,
-        "period": period,
-        "denominator": denominator,
-        "by": by_cols,
-        "run_length": run_length,
-        "trend_length": trend_length,
-        "higher_is_better": higher_is_better,
-        "has_target": target is not None,
-    }
+    # the settings travel with the rows (attrs would vanish in a concat or merge)
+    result["chart"] = chart
+    result["measure"] = value if chart != "u" else f"{value} per {denominator}"
+    result["run_length"] = run_length
+    result["trend_length"] = trend_length
+    result["higher_is_better"] = pd.Series([higher_is_better] * len(result), dtype=object)
     return result
 
 
@@ -920,21 +983,20 @@ def _iter_groups(result: pd.DataFrame, by: Sequence[str]):
         yield key, group.sort_values("period", kind="stable")
 
 
-def _setting(result: pd.DataFrame, name: str, default: Any) -> Any:
-    return result.attrs.get("spc", {}).get(name, default)
-
-
-def _rule_length(result: pd.DataFrame, kind: str, default: int) -> int:
-    """run_length / trend_length from attrs, else read back from the rule names."""
-    name = "run_length" if kind == "run" else "trend_length"
-    found = _setting(result, name, None)
-    if found is not None:
-        return int(found)
-    for text in result["rule"].dropna().astype(str):
-        for part in text.split("; "):
-            if part.startswith(f"{kind} of "):
-                return int(part.split()[2])
-    return default
+def _setting(result: pd.DataFrame, name: str) -> Any:
+    """One setting of an :func:`spc` result (its settings columns hold one value)."""
+    if name not in result.columns:
+        raise ValueError(
+            f"result has no {name!r} column: pass the DataFrame returned by "
+            "coprod.timeseries.spc.spc (its settings travel as columns)"
+        )
+    values = result[name].drop_duplicates()
+    if len(values) > 1:
+        raise ValueError(
+            f"result mixes spc results with different {name} ({values.tolist()}): "
+            "describe them one at a time"
+        )
+    return values.iloc[0] if len(values) else None
 
 
 def _best_split(values: np.ndarray, lo: int, hi: int) -> int:
@@ -971,8 +1033,8 @@ def suggest_rebase(result: pd.DataFrame, *, min_run: int | None = None) -> pd.Da
     restructure); otherwise a signal is something to investigate, not to hide.
     """
     by = _result_by(result)
-    run_length = int(min_run) if min_run is not None else _rule_length(result, "run", 7)
-    trend_length = _rule_length(result, "trend", 6)
+    run_length = int(min_run) if min_run is not None else int(_setting(result, "run_length"))
+    trend_length = int(_setting(result, "trend_length"))
     if run_length < 2:
         raise ValueError(f"min_run must be at least 2, not {min_run}")
     monthly = _is_monthly(result["period"])
@@ -1030,6 +1092,32 @@ def suggest_rebase(result: pd.DataFrame, *, min_run: int | None = None) -> pd.Da
     for col in by:
         if len(out):
             out[col] = out[col].astype(result[col].dtype)
+    return out
+
+
+def fired_rules(result: pd.DataFrame) -> dict[str, list[int]]:
+    """``{rule name: positions}`` of the points of one group's :func:`spc` result (in
+    period order) at which each rule fired, from the rule columns (never the text)."""
+    run_length = int(_setting(result, "run_length"))
+    trend_length = int(_setting(result, "trend_length"))
+    columns = [result[c].to_numpy() for c in (*RULE_COLUMNS, "side", "later_trend")]
+    out: dict[str, list[int]] = {}
+    for pos, (o, r, up, down, t, sd, lt) in enumerate(zip(*columns, strict=True)):
+        if not (o or r or up or down or t):
+            continue
+        names = rule_names(
+            outside=bool(o),
+            run=bool(r),
+            trend_rising=bool(up),
+            trend_falling=bool(down),
+            two_of_three=bool(t),
+            side=int(sd),
+            later_trend=int(lt),
+            run_length=run_length,
+            trend_length=trend_length,
+        )
+        for name in names:
+            out.setdefault(name, []).append(pos)
     return out
 
 
@@ -1176,8 +1264,8 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     if len(result) == 0:
         return "No periods to describe."
     monthly = _is_monthly(result["period"])
-    chart = _setting(result, "chart", None)
-    hib = _setting(result, "higher_is_better", False)
+    chart = _setting(result, "chart")
+    hib = _setting(result, "higher_is_better")
     paragraphs = []
     for key, group in _iter_groups(result, by_cols):
         name = ", ".join(str(k) for k in key) if by_cols else "The series"
@@ -1214,12 +1302,8 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
                 else "assurance not judged (no better direction set)"
             )
             text += ". "
-        rules = group["rule"].fillna("").astype(str).tolist()
         periods_ = group["period"].tolist()
-        fired: dict[str, list[int]] = {}
-        for pos, text_rules in enumerate(rules):
-            for part in filter(None, text_rules.split("; ")):
-                fired.setdefault(part, []).append(pos)
+        fired = fired_rules(group)
         if not fired:
             text += "No special-cause rule fired."
         else:
