@@ -29,7 +29,8 @@ Measures, in plain words
   close, and the share closed within a target (20 working-day-ish days by
   default), optionally counting complaints still open past the target as misses.
 
-Grouping rules shared by all measures: ``by`` is a column name, a list of them or
+Arguments shared by all measures: ``freq`` is the period frequency (``"week"``,
+``"month"``, ``"quarter"`` or ``"year"``), ``date`` the date column counted. ``by`` is a column name, a list of them or
 None (the whole log). The groups listed are those that occur in the log (for
 :func:`complaint_counts`, also those in ``denominators``); a complaint with a missing
 ``by`` value is counted in a group whose value is missing (listed last), so totals
@@ -50,7 +51,7 @@ import pandas as pd
 from coprod._core.columns import by_list, require_columns
 from coprod.timeseries.periods import (
     _INT64_NAT,
-    PERIODS,
+    FREQUENCIES,
     _date_ticks,
     _day_number,
     _Grid,
@@ -61,7 +62,7 @@ from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 __all__ = [
     "DEFAULT_SEVERITY_WEIGHTS",
     "OUTCOME_LEVELS",
-    "PERIODS",
+    "FREQUENCIES",
     "SEVERITY_LEVELS",
     "STAGE_LEVELS",
     "MEASURES",
@@ -125,7 +126,7 @@ def _as_int(values: np.ndarray) -> np.ndarray:
 def complaint_counts(
     log: pd.DataFrame,
     *,
-    period: str = "month",
+    freq: str = "month",
     by: str | Sequence[str] | None = "service",
     denominators: pd.DataFrame | None = None,
     per: float = 1000,
@@ -155,7 +156,7 @@ def complaint_counts(
     fraction of a second with a few MB of working memory (see
     ``benchmarks/bench_monthly_counts.py``).
     """
-    grid = _Grid(log, by=by, period=period, date=date, start=start, end=end)
+    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
     (counts,) = grid.sums()
     table = grid.frame()
     table["count"] = grid.table(counts)
@@ -229,7 +230,7 @@ def _attach_denominators(
 def seriousness(
     log: pd.DataFrame,
     *,
-    period: str = "month",
+    freq: str = "month",
     by: str | Sequence[str] | None = "service",
     weights: Mapping[str, float] | None = None,
     date: str = "received",
@@ -266,7 +267,7 @@ def seriousness(
     row_w = table_w[np.where(codes < 0, len(levels), codes)]
     missing = (codes < 0).astype(np.float64)
     top = (codes == len(levels) - 1).astype(np.float64)
-    grid = _Grid(log, by=by, period=period, date=date, start=start, end=end)
+    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
     counts, n_missing, index, n_top = grid.sums(missing, row_w, top)
     table = grid.frame()
     count = grid.table(counts)
@@ -284,7 +285,7 @@ def seriousness(
 def severity_shares(
     log: pd.DataFrame,
     *,
-    period: str = "month",
+    freq: str = "month",
     by: str | Sequence[str] | None = "service",
     column: str = "severity",
     date: str = "received",
@@ -303,7 +304,7 @@ def severity_shares(
     """
     require_columns(log, [column], what="the complaint log")
     codes, levels = _level_codes(log[column], column)
-    grid = _Grid(log, by=by, period=period, date=date, start=start, end=end)
+    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
     indicators = [(codes == k).astype(np.float64) for k in range(len(levels))]
     _, *per_level = grid.sums(*indicators)
     n_cells, n_levels = grid.n_groups * grid.n_periods, len(levels)
@@ -332,7 +333,7 @@ def severity_shares(
 def outcomes(
     log: pd.DataFrame,
     *,
-    period: str = "month",
+    freq: str = "month",
     by: str | Sequence[str] | None = "service",
     date: str = "received",
     start: Any = None,
@@ -375,7 +376,7 @@ def outcomes(
     else:
         closed = (outcome_codes >= 0).astype(np.float64)
     ombudsman = (stage_codes == stage_levels.index(STAGE_LEVELS[-1])).astype(np.float64)
-    grid = _Grid(log, by=by, period=period, date=date, start=start, end=end)
+    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
     counts, n_closed, n_up, n_partly, n_not, n_omb = grid.sums(closed, *indicators, ombudsman)
     table = grid.frame()
     count = grid.table(counts)
@@ -401,7 +402,7 @@ def outcomes(
 def timeliness(
     log: pd.DataFrame,
     *,
-    period: str = "month",
+    freq: str = "month",
     by: str | Sequence[str] | None = "service",
     target_days: float = 20,
     as_of: Any = None,
@@ -458,7 +459,7 @@ def timeliness(
     weights = [is_closed.astype(np.float64), closed_days, within]
     if overdue is not None:
         weights.append(overdue)
-    grid = _Grid(log, by=by, period=period, date=date, start=start, end=end)
+    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
     counts, n_closed, sum_days, n_within, *rest = grid.sums(*weights)
     table = grid.frame()
     received = grid.table(counts)
@@ -521,7 +522,7 @@ def measure_series(
     log: pd.DataFrame,
     *,
     measure: str,
-    period: str = "month",
+    freq: str = "month",
     by: str | Sequence[str] | None = "service",
     denominators: pd.DataFrame | None = None,
     **options: Any,
@@ -542,7 +543,7 @@ def measure_series(
         if denominators is None:
             raise ValueError("measure 'rate' needs denominators= (e.g. service contacts)")
         options["denominators"] = denominators
-    table = globals()[function_name](log, period=period, by=by, **options)
+    table = globals()[function_name](log, freq=freq, by=by, **options)
     keep = [*by_list(by), "period"]
     if measure == "rate":
         keep += ["count", "denominator"]

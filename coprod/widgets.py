@@ -151,7 +151,7 @@ class ComplaintsExplorer(_Explorer):
         import ipywidgets as widgets
 
         from coprod.complaints import MEASURES
-        from coprod.timeseries.periods import PERIODS
+        from coprod.timeseries.periods import FREQUENCIES
 
         if self.service not in self.log.columns:
             raise KeyError(f"column {self.service!r} is not in the log")
@@ -162,7 +162,7 @@ class ComplaintsExplorer(_Explorer):
             "measure": widgets.Dropdown(options=measures, value="count", description="Measure"),
             "chart": widgets.Dropdown(options=["xmr", "c", "u"], value="xmr", description="Chart"),
             "period": widgets.Dropdown(
-                options=[p for p in PERIODS if p != "year"], value="month", description="Period"
+                options=[p for p in FREQUENCIES if p != "year"], value="month", description="Period"
             ),
         }
         self._assemble()
@@ -190,7 +190,7 @@ class ComplaintsExplorer(_Explorer):
             series = measure_series(
                 self.log,
                 measure=measure,
-                period=chosen["period"],
+                freq=chosen["period"],
                 by=self.service,
                 denominators=self.denominators if measure == "rate" else None,
             )

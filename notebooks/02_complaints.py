@@ -80,7 +80,7 @@ log.head()
 
 # %%
 contacts = load_dataset("complaints_contacts").data
-monthly = complaint_counts(log, period="month", by="service", denominators=contacts)
+monthly = complaint_counts(log, freq="month", by="service", denominators=contacts)
 monthly.head()
 
 # %%
@@ -93,7 +93,7 @@ monthly.pivot(index="period", columns="service", values="count").tail(6)
 # would give them away) and refuses columns that could hold personal data.
 
 # %%
-stages = severity_shares(log, period="month", by="service", column="stage")
+stages = severity_shares(log, freq="month", by="service", column="stage")
 path = export_table(
     stages,
     "02_complaints_stage_mix.csv",
@@ -262,10 +262,10 @@ make_complaint_log(seed=COMPLAINTS_SEED).truth[["service", "change", "measure", 
 # ombudsman, and how quickly they are closed against a target (here 20 days).
 
 # %%
-outcomes(log, period="quarter", by="service").query("service == 'Social care'").tail(4)
+outcomes(log, freq="quarter", by="service").query("service == 'Social care'").tail(4)
 
 # %%
-timeliness(log, period="quarter", by="service", target_days=20).query(
+timeliness(log, freq="quarter", by="service", target_days=20).query(
     "service == 'Housing repairs'"
 ).tail(4)
 
@@ -286,7 +286,7 @@ print(reports.summary())
 
 # %%
 filled = fill_zero_counts(
-    reports.data, keys="lad", period="period", values=["reports", "unique_users"]
+    reports.data, by="lad", period="period", value=["reports", "unique_users"]
 )
 print(
     f"{int(filled['zero_filled'].sum())} area-months were absent from their files: "
@@ -310,7 +310,7 @@ else:
     everything = read_report_counts(shared / "fixmystreet_reports" / "no_categories")
     print(everything.summary())
     everything_filled = fill_zero_counts(
-        everything.data, keys="lad", period="period", values=["reports", "unique_users"]
+        everything.data, by="lad", period="period", value=["reports", "unique_users"]
     )
     print(
         f"{int(everything_filled['zero_filled'].sum()):,} of {len(everything_filled):,} "

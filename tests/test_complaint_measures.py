@@ -71,7 +71,7 @@ def test_overall_counts_and_window(log):
     overall = complaint_counts(log, by=None)
     assert list(overall.columns) == ["period", "count"]
     assert _col(overall, "count") == [3, 0, 3]
-    window = complaint_counts(log, period="quarter", start="2023-10-15", end="2024-06-30")
+    window = complaint_counts(log, freq="quarter", start="2023-10-15", end="2024-06-30")
     assert _col(window, "period") == _periods("2023-10-01", "2024-01-01", "2024-04-01") * 2
     assert _col(window, "count") == [0, 3, 0, 0, 3, 0]
     only_feb = complaint_counts(log, start="2024-02-10", end="2024-02-11")
@@ -81,7 +81,7 @@ def test_overall_counts_and_window(log):
 
 
 def test_weekly_counts_start_on_monday(log):
-    out = complaint_counts(log, period="week", by=None)
+    out = complaint_counts(log, freq="week", by=None)
     assert out["period"].iloc[0] == pd.Timestamp("2024-01-01")  # a Monday
     assert (out["period"].dt.day_of_week == 0).all()
     assert len(out) == 13 and out["count"].sum() == 6
@@ -94,7 +94,7 @@ def test_weekly_counts_start_on_monday(log):
 
 
 def test_yearly_and_closed_date_counts(log):
-    assert _col(complaint_counts(log, period="year"), "count") == [3, 3]
+    assert _col(complaint_counts(log, freq="year"), "count") == [3, 3]
     closures = complaint_counts(log, by=None, date="closed")  # the open complaint has no date
     assert _col(closures, "period") == _periods(
         "2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"
@@ -105,7 +105,7 @@ def test_yearly_and_closed_date_counts(log):
 def test_counts_by_two_columns_and_missing_group(log):
     log.loc[5, "service"] = np.nan
     log["council"] = pd.Categorical(["Y", "X", "Y", "X", "X", "X"], categories=["Y", "X", "Z"])
-    out = complaint_counts(log, by=["council", "service"], period="quarter")
+    out = complaint_counts(log, by=["council", "service"], freq="quarter")
     # categorical order kept (Y before X), unused category Z not listed, missing service last
     assert list(out["council"].astype(str)) == ["Y", "X", "X", "X"]
     assert out["service"].iloc[:3].tolist() == ["A", "A", "B"]
@@ -171,8 +171,8 @@ def test_missing_or_bad_denominators_raise(log):
 
 
 def test_bad_arguments(log):
-    with pytest.raises(ValueError, match="period must be one of"):
-        complaint_counts(log, period="day")
+    with pytest.raises(ValueError, match="freq must be one of"):
+        complaint_counts(log, freq="day")
     with pytest.raises(KeyError, match="ward"):
         complaint_counts(log, by="ward")
     with pytest.raises(TypeError, match="must hold dates"):
@@ -239,7 +239,7 @@ def test_severity_shares_long_and_zero_filled(log):
 
 
 def test_stage_shares(log):
-    out = severity_shares(log, column="stage", period="quarter")
+    out = severity_shares(log, column="stage", freq="quarter")
     assert list(out["level"].astype(str)) == list(STAGE_LEVELS) * 2
     assert _col(out, "count") == [1, 1, 1, 3, 0, 0]
     np.testing.assert_allclose(out["share"], [1 / 3, 1 / 3, 1 / 3, 1.0, 0.0, 0.0])
@@ -309,7 +309,7 @@ def test_timeliness_exact(log):
     np.testing.assert_allclose(
         out["share_within_target"], [0.5, NAN, 0.0, NAN, NAN, 1.0], equal_nan=True
     )
-    stricter = timeliness(log, target_days=15, by=None, period="quarter")
+    stricter = timeliness(log, target_days=15, by=None, freq="quarter")
     assert _col(stricter, "n_within_target") == [2]
     np.testing.assert_allclose(stricter["share_within_target"], [2 / 5])
 
@@ -368,7 +368,7 @@ def test_fast_path_agrees_with_pandas(monkeypatch, period, path):
     )
     frame["received"] = frame["received"].astype("datetime64[us]")
     frame.loc[::97, "received"] = pd.NaT
-    out = complaint_counts(frame, period=period, by=["council", "service"])
+    out = complaint_counts(frame, freq=period, by=["council", "service"])
     assert out["count"].sum() == frame["received"].notna().sum()
     keyed = out.assign(service=out["service"].astype(object).fillna("<missing>"))
     keyed = keyed.assign(council=keyed["council"].astype(object))

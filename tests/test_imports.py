@@ -154,3 +154,46 @@ def test_public_signatures_are_pinned():
         params = _params(plot)
         assert "ax*" in params, plot.__name__
         assert all(p.endswith("*") for p in params[1:]), plot.__name__
+
+
+# One word per idea across the library: a test so that a new function cannot drift.
+_SYNONYMS = {
+    "keys": "by",
+    "group": "by",
+    "groups": "by",
+    "group_by": "by",
+    "values": "value",
+    "value_col": "value",
+    "frequency": "freq",
+    "date_col": "date",
+    "date_column": "date",
+    "period_col": "period",
+    "today": "as_of",
+}
+
+
+def test_argument_names_agree_across_the_library():
+    import importlib
+
+    from coprod.timeseries.periods import FREQUENCIES
+
+    offenders = []
+    for name in _modules():
+        module = importlib.import_module(name)
+        for public in getattr(module, "__all__", ()):
+            func = getattr(module, public)
+            if not callable(func) or isinstance(func, type):
+                continue
+            try:
+                params = inspect.signature(func).parameters.values()
+            except (TypeError, ValueError):
+                continue
+            for p in params:
+                if p.kind is not p.KEYWORD_ONLY:
+                    continue  # the data itself (values to parse, a frame), not a column name
+                if p.name in _SYNONYMS:
+                    offenders.append(f"{name}.{public}({p.name}=): say {_SYNONYMS[p.name]}=")
+                # ``period`` names a column; the frequency is ``freq``
+                if p.name == "period" and p.default in FREQUENCIES:
+                    offenders.append(f"{name}.{public}(period={p.default!r}): say freq=")
+    assert offenders == []

@@ -193,7 +193,7 @@ def test_more_ombudsman_escalations():
     big = make_complaint_log(seed=11, councils=DEFAULT_COUNCILS)
     truth = big.truth.set_index(["service", "measure"]).loc[("Social care", "ombudsman_rate")]
     settled = big.log[big.log["received"] < pd.Timestamp("2024-07-01")]  # closed by extraction
-    table = complaints.outcomes(settled, period="year", by="service")
+    table = complaints.outcomes(settled, freq="year", by="service")
     social = table[table["service"] == "Social care"].set_index("period")
     early = social.loc[:"2022-12-31", ["ombudsman", "count"]].sum()
     late = social.loc["2023-01-01":, ["ombudsman", "count"]].sum()
@@ -211,7 +211,7 @@ def test_seasonality_present_without_change(synthetic):
     winter = lighting.loc[month.isin([12, 1]), "count"].mean()
     summer = lighting.loc[month.isin([6, 7]), "count"].mean()
     assert winter / summer > 2.0  # planted 1.48 / 0.52 ~ 2.8
-    yearly = _full_years(complaints.complaint_counts(synthetic.log, period="year"), "2021", "2025")
+    yearly = _full_years(complaints.complaint_counts(synthetic.log, freq="year"), "2021", "2025")
     per_year = yearly[yearly["service"] == "Street lighting"]["count"]
     assert per_year.max() / per_year.min() < 1.4  # no change from year to year
     # contacts share the season, so the rate per contact has no winter peak

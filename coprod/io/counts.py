@@ -67,6 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coprod._core.columns import by_list
 from coprod._core.text import label_key, plural
 from coprod.io.columns import resolve_columns
 from coprod.io.dates import parse_dates
@@ -415,8 +416,8 @@ def read_report_counts(
         notes.append(
             f"{plural(n_absent, f'{area}-month')} absent between the first and last month "
             f"({n_periods} months): by the publisher's rule an absent {area}-month means "
-            f"zero, not missing; fill_zero_counts(data, keys={group[1:]!r}, "
-            f"values={values!r}) adds them as explicit zeros"
+            f"zero, not missing; fill_zero_counts(data, by={group[1:]!r}, "
+            f"value={values!r}) adds them as explicit zeros"
         )
 
     data_out.attrs.update(
@@ -591,20 +592,21 @@ def _file_order(files: np.ndarray):
 def read_denominators(
     path: str | Path,
     *,
-    keys: Sequence[str] = ("service",),
+    by: str | Sequence[str] = "service",
     columns: Mapping[str, str] | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
 ) -> LoadResult:
     """Read a table of denominators: residents, or contacts with a service, per period.
 
-    The result has the ``keys`` columns (e.g. ``service``), ``period`` (the period's first
+    The result has the ``by`` columns (e.g. ``service``), ``period`` (the period's first
     day; UK dd/mm/yyyy or ISO dates) and ``denominator`` (a number above zero), ready for
     ``complaint_counts(..., denominators=...)``. ``columns`` maps those names to the file's
     (e.g. ``{"denominator": "contacts"}``). Unparseable or non-positive values and repeated
     key x period rows are quarantined, as in every coprod loader (kind "denominators").
     """
     raw = read_raw_table(path, encoding=encoding, sheet=sheet)
+    keys = by_list(by)
     fields = [*keys, "period", "denominator"]
     found = resolve_columns(raw, columns, required=fields, source=raw.source)
     frame = raw.frame

@@ -11,7 +11,7 @@ from __future__ import annotations
 from coprod._core.lazy import lazy_attributes
 
 _NAMES = {
-    "PERIODS": "periods",
+    "FREQUENCIES": "periods",
     "fill_zero_counts": "periods",
     "spc_overview": "spc",
     "spc_summary": "spc",

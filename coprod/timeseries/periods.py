@@ -17,15 +17,19 @@ import pandas as pd
 from coprod._core.columns import by_list, require_columns
 
 __all__ = [
-    "PERIODS",
+    "FREQUENCIES",
     "fill_zero_counts",
 ]
 
 
 # SPC lives in its own module (other topics use it too); it is part of this module's API.
 
-PERIODS: tuple[str, ...] = ("week", "month", "quarter", "year")
-"""Accepted ``period`` values; the ``period`` column holds each period's first day."""
+FREQUENCIES: tuple[str, ...] = ("week", "month", "quarter", "year")
+"""Accepted ``freq=`` values (weeks start on Monday); a ``period`` column holds each
+period's first day."""
+
+#: pandas' name for each frequency (period starts), for date ranges.
+_PANDAS_FREQ = {"week": "W-MON", "month": "MS", "quarter": "QS-JAN", "year": "YS"}
 
 # ------------------------------------------------------------------ internals: periods
 
@@ -36,8 +40,8 @@ _MAX_LUT_DAYS = 1 << 25  # day -> period table; longer date spans use the direct
 
 
 def _check_period(period: str) -> None:
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    if period not in FREQUENCIES:
+        raise ValueError(f"freq must be one of {FREQUENCIES}, not {period!r}")
 
 
 def _date_ticks(log: pd.DataFrame, date: str) -> tuple[np.ndarray, int, str]:
@@ -343,12 +347,12 @@ class _Grid:
 def fill_zero_counts(
     data: pd.DataFrame,
     *,
-    keys: str | Sequence[str],
+    by: str | Sequence[str],
     period: str = "period",
-    values: str | Sequence[str],
+    value: str | Sequence[str],
     start: Any = None,
     end: Any = None,
-    freq: str = "MS",
+    freq: str = "month",
 ) -> pd.DataFrame:
     """Every key x period from ``start`` to ``end``, absent combinations as zero counts.
 
@@ -361,18 +365,18 @@ def fill_zero_counts(
     ----------
     data:
         Tidy counts, e.g. ``read_report_counts(...).data``.
-    keys:
+    by:
         The key column(s); the combinations are every value of each key that occurs
         in ``data`` (for several keys, every combination of them).
     period:
         The period column (Timestamps on the ``freq`` grid).
-    values:
+    value:
         The count column(s) to fill with 0.
     start, end:
         The first and last period (default: the first and last in ``data``). Rows
         outside them are an error (filter ``data`` first), never dropped.
     freq:
-        The period frequency (default ``"MS"``: month starts).
+        The period frequency, one of :data:`FREQUENCIES` (default ``"month"``).
 
     Returns
     -------
@@ -387,11 +391,10 @@ def fill_zero_counts(
         If a key x period combination occurs twice, a period is off the ``freq``
         grid or outside ``start``..``end``, or a key or period is missing.
     """
-    keys = [keys] if isinstance(keys, str) else list(keys)
-    values = [values] if isinstance(values, str) else list(values)
-    missing = [c for c in [*keys, period, *values] if c not in data.columns]
-    if missing:
-        raise KeyError(f"fill_zero_counts: no column(s) {missing}; columns: {list(data.columns)}")
+    keys = by_list(by)
+    values = [value] if isinstance(value, str) else list(value)
+    require_columns(data, [*keys, period, *values], what="fill_zero_counts: data")
+    _check_period(freq)
     if "zero_filled" in data.columns:
         raise ValueError("fill_zero_counts: data already has a zero_filled column (filled twice?)")
     index_cols = [*keys, period]
@@ -412,7 +415,7 @@ def fill_zero_counts(
     periods = pd.to_datetime(data[period])
     start = periods.min() if start is None else pd.Timestamp(start)
     end = periods.max() if end is None else pd.Timestamp(end)
-    grid = pd.date_range(start, end, freq=freq, name=period)
+    grid = pd.date_range(start, end, freq=_PANDAS_FREQ[freq], name=period)
     off = ~periods.isin(grid)
     if off.any():
         example = periods[off].iloc[0]
@@ -431,5 +434,4 @@ def fill_zero_counts(
     out["zero_filled"] = ~present
     out = out.reset_index()
     out.attrs = dict(data.attrs)
-    out.attrs["zero_filled"] = int((~present).sum())
     return out

@@ -117,7 +117,7 @@ consider_co_planning(counts_spc, ombudsman_spc, placements=placements)[
 # %%
 reports = load_dataset("fixmystreet_extract")
 filled = fill_zero_counts(
-    reports.data, keys="lad", period="period", values=["reports", "unique_users"]
+    reports.data, by="lad", period="period", value=["reports", "unique_users"]
 )
 cities = filled[~filled["lad"].str.startswith("S")]  # the islands have too few reports
 areas = spc(
