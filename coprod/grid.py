@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.columns import by_list, require_columns
+from coprod._core.columns import by_list, group_columns, require_columns
 from coprod._core.text import join_words, plural
 from coprod.vocab import DELIVERY_LEVELS, PLANNING_LEVELS
 
@@ -873,12 +873,6 @@ def movement(
 # -------------------------------------------------------------------------- summaries
 
 
-def _by_columns(frame: pd.DataFrame) -> list[str]:
-    if "service" not in frame.columns:
-        raise ValueError("expected a 'service' column (output of place_services or movement)")
-    return list(frame.columns[: list(frame.columns).index("service")])
-
-
 def _row_label(row: Mapping[str, Any], by_cols: Sequence[str]) -> str:
     if not by_cols:
         return str(row["service"])
@@ -893,7 +887,7 @@ def placement_summary(placements: pd.DataFrame) -> str:
     each cell, and which placements are uncertain: their 95% interval crosses a
     cell boundary (0.5 or 1.5) on at least one axis.
     """
-    by_cols = _by_columns(placements)
+    by_cols = group_columns(placements, before="service", what="placements")
     if len(placements) == 0:
         return "No services were placed."
     n_services = placements["service"].nunique()
@@ -942,7 +936,7 @@ def movement_summary(moves: pd.DataFrame) -> str:
     moved (a 95% interval of a shift excludes 0), in which direction and by how
     much, and which changed cell.
     """
-    by_cols = _by_columns(moves)
+    by_cols = group_columns(moves, before="service", what="moves")
     if len(moves) == 0:
         return "No service was surveyed in two waves, so no movement can be measured."
     n = len(moves)

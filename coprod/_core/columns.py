@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["MissingColumnError", "by_list", "require_columns"]
+__all__ = ["MissingColumnError", "by_list", "group_columns", "require_columns"]
 
 
 class MissingColumnError(KeyError, ValueError):
@@ -58,3 +58,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str | None], *, what:
     missing = [c for c in columns if c is not None and c not in frame.columns]
     if missing:
         raise MissingColumnError(what, missing, list(frame.columns))
+
+
+def group_columns(frame: pd.DataFrame, *, before: str, what: str) -> list[str]:
+    """The ``by`` columns of a coprod result: those before its first own column
+    (``before``: ``"service"`` for grid results, ``"period"`` for SPC results)."""
+    require_columns(frame, [before], what=what)
+    columns = list(frame.columns)
+    return columns[: columns.index(before)]

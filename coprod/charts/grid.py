@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
-from coprod._core.columns import require_columns
+from coprod._core.columns import group_columns, require_columns
 from coprod.charts._style import (
     GRID_LINE_COLOUR,
     LABEL_SIZE,
@@ -103,12 +103,6 @@ _SHARE_COLUMNS = ("service", "planning", "delivery", "share")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _group_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns before ``service`` (the ``by`` groups of coprod.grid outputs)."""
-    cols = list(frame.columns)
-    return cols[: cols.index("service")]
 
 
 def _labels(frame: pd.DataFrame, label: str | Sequence[str] | None) -> pd.Series:
@@ -394,7 +388,7 @@ def grid_chart_data(
     non-negative whisker lengths to the 95% interval bounds.
     """
     require_columns(placements, _PLACEMENT_COLUMNS, what="placements")
-    by = _group_columns(placements)
+    by = group_columns(placements, before="service", what="placements")
     data = placements.reset_index(drop=True)
     x = data["planning"].astype(float)
     y = data["delivery"].astype(float)
@@ -621,7 +615,7 @@ def movement_chart_data(
     ("Parks (2022\u21922024)"). ``only_moved`` keeps the rows with ``moved`` True.
     """
     require_columns(moves, _MOVEMENT_COLUMNS, what="moves")
-    by = _group_columns(moves)
+    by = group_columns(moves, before="service", what="moves")
     data = moves.reset_index(drop=True)
     if only_moved:
         data = data[data["moved"].astype(bool)].reset_index(drop=True)
@@ -781,7 +775,7 @@ def cell_shares_chart_data(shares: pd.DataFrame) -> pd.DataFrame:
     Values: shares 0..1 (0 for cells nobody chose).
     """
     require_columns(shares, _SHARE_COLUMNS, what="shares")
-    by = _group_columns(shares)
+    by = group_columns(shares, before="service", what="shares")
     rows = _labels(shares, ["service", *by])
     unknown_p = set(shares["planning"]) - set(PLANNING_LEVELS)
     unknown_d = set(shares["delivery"]) - set(DELIVERY_LEVELS)
@@ -845,7 +839,7 @@ def plot_cell_shares(
 
     row_labels = list(wide.index.astype(str))
     if "n" in shares.columns:
-        by = _group_columns(shares)
+        by = group_columns(shares, before="service", what="shares")
         keys = _labels(shares, ["service", *by])
         totals = shares.assign(_row=keys.to_numpy()).groupby("_row", sort=False)["n"].sum()
         row_labels = [f"{r}  (n = {int(totals[r])})" for r in row_labels]

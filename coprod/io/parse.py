@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coprod._core.text import label_key
+
 __all__ = [
     "MISSING_TEXT",
     "Parsed",
@@ -124,7 +126,7 @@ def parse_numbers(
     (``12 approx``, ``1,23``, ``£12``, ``(12)``, ``-``) is refused with a reason.
     Values are ``float64`` (``Int64`` with ``integer=True``).
     """
-    missing_keys = {" ".join(m.split()).casefold() for m in missing}
+    missing_keys = {label_key(m) for m in missing}
     kind = "whole number" if integer else "number"
 
     def one(v: Any) -> tuple[Any, str | None]:
@@ -136,7 +138,7 @@ def parse_numbers(
                 return None, f"{v!r} is not a finite {kind}"
         else:
             text = "" if is_blank(v) else " ".join(str(v).split())
-            if text.casefold() in missing_keys:
+            if label_key(text) in missing_keys:
                 if allow_missing:
                     return None, None
                 return None, "blank but a value is required: fill in the " + kind

@@ -92,7 +92,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from coprod._core.columns import by_list
+from coprod._core.columns import by_list, group_columns
 
 __all__ = [
     "ASSURANCE_TYPES",
@@ -970,8 +970,7 @@ def _result_by(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> l
         if absent:
             raise ValueError(f"by columns {absent} are not in the result")
         return cols
-    cols = list(result.columns)
-    return cols[: cols.index("period")]
+    return group_columns(result, before="period", what="result")
 
 
 def _iter_groups(result: pd.DataFrame, by: Sequence[str]):
