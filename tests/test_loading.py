@@ -629,3 +629,53 @@ def test_finish_selected_equals_finish(n):
     assert caught[0].lineno != caught_selected[0].lineno
     with pytest.raises(RuntimeError, match="clean rows selected"):
         finish_selected(frame.index, lambda keep: frame, problems(), kind="t")
+
+
+# ------------------------------------------------ switching fields off, plausible suggestions
+
+
+def test_a_field_matched_by_name_can_be_switched_off():
+    from coprod.io.columns import resolve_columns
+
+    frame = pd.DataFrame({"id": ["1", "2"], "category": ["a", "b"], "service": ["x", "y"]})
+    found = resolve_columns(
+        frame,
+        {"complaint_id": "id", "category": None},
+        required=["complaint_id", "service"],
+        optional=["category"],
+    )
+    assert found == {"complaint_id": "id", "service": "service"}
+    with pytest.raises(InputError, match="switches off required field\\(s\\) 'service'"):
+        resolve_columns(frame, {"service": None}, required=["service"])
+
+
+def test_suggestions_only_name_columns_whose_values_could_be_the_field():
+    from coprod.io.columns import could_hold, resolve_columns
+    from coprod.io.schemas import COMPLAINT_LOG
+
+    frame = pd.DataFrame(
+        {
+            "Depot ID": ["North", "North", "South", "North"],  # repeats: cannot be an id
+            "Case Ref": ["C1", "C2", "C3", "C4"],
+            "Service": ["Roads"] * 4,
+            "Date Opened": ["3/26/2014 9:18", "3/27/2014 9:00", "4/1/2014 10:00", "4/2/2014"],
+        }
+    )
+    assert not could_hold(COMPLAINT_LOG, "complaint_id", frame["Depot ID"])
+    assert could_hold(COMPLAINT_LOG, "complaint_id", frame["Case Ref"])
+    assert could_hold(COMPLAINT_LOG, "received", frame["Date Opened"])
+    assert not could_hold(COMPLAINT_LOG, "received", frame["Service"])
+    args = dict(required=["complaint_id", "service", "received"])
+    with pytest.raises(InputError) as plain:
+        resolve_columns(frame, {"received": "Date"}, **args)
+    # by name alone "Depot ID" is the nearest to "complaint_id" ...
+    assert (
+        "'complaint_id' not found (looked for a column named 'complaint_id'); closest "
+        "column names: 'Depot ID'" in str(plain.value)
+    )
+    with pytest.raises(InputError) as err:
+        resolve_columns(frame, {"received": "Date"}, schema=COMPLAINT_LOG, **args)
+    message = str(err.value)
+    # ... but its values repeat, so with the schema it is not offered
+    assert "'Depot ID'" not in message.split("The file's columns are")[0]
+    assert "closest column names: 'Date Opened'" in message

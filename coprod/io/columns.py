@@ -4,17 +4,22 @@ and spacing; never fuzzy) and saying clearly what to pass when one is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from coprod._core.text import label_key, loose_key
+from coprod.io.parse import is_blank
 from coprod.io.raw import RawTable
 from coprod.io.result import InputError
+from coprod.io.schemas import Schema
 
 __all__ = [
     "map_columns",
+    "could_hold",
     "resolve_columns",
 ]
 
@@ -31,27 +36,41 @@ def _as_raw(
 
 def resolve_columns(
     raw: RawTable | pd.DataFrame,
-    columns: Mapping[str, str] | None,
+    columns: Mapping[str, str | None] | None,
     *,
     required: Iterable[str],
     optional: Iterable[str] = (),
     source: str | None = None,
     argument: str = "columns",
+    schema: Schema | None = None,
 ) -> dict[str, str]:
     """Find the file column for each schema field: ``{field: column in the file}``.
 
     ``columns`` maps a field to the user's column name; a field not in the mapping
     is looked for under its own name. Matching is exact first, then ignoring case
     and spacing (never fuzzy). Optional fields that are not found are left out,
-    unless ``columns`` names them explicitly. Every missing required column is
-    reported in one :class:`InputError` with the closest names in the file.
-    ``argument`` names the keyword the user passes the mapping with (for messages).
+    unless ``columns`` names them explicitly; ``{field: None}`` switches an optional
+    field off even when a column of that name exists. Every missing required column
+    is reported in one :class:`InputError` with the closest names in the file; with
+    ``schema`` only names whose values could be the field are suggested (a key must
+    be mostly distinct, a date must look like dates, a number must parse), so a
+    depot name is never offered as a complaint id. ``argument`` names the keyword the
+    user passes the mapping with (for messages).
     """
     frame, source, header_row = _as_raw(raw, source)
     required = list(dict.fromkeys(required))
     optional = [f for f in dict.fromkeys(optional) if f not in required]
     known = required + optional
     columns = dict(columns or {})
+    off = [f for f, col in columns.items() if col is None]
+    off_required = [f for f in off if f in required]
+    if off_required:
+        raise InputError(
+            f"{argument}= switches off required field(s) {', '.join(map(repr, off_required))}",
+            file=source,
+            fix=f"map each to the column that holds it, e.g. {argument}="
+            f"{{{off_required[0]!r}: 'Your column'}}",
+        )
     unknown = [k for k in columns if k not in known]
     if unknown:
         hints = []
@@ -71,6 +90,8 @@ def resolve_columns(
     found: dict[str, str] = {}
     missing: list[tuple[str, str]] = []
     for fld in known:
+        if fld in off:
+            continue
         wanted = str(columns.get(fld, fld))
         if wanted in names:
             found[fld] = wanted
@@ -108,6 +129,8 @@ def resolve_columns(
                     by_case[c]
                     for c in difflib.get_close_matches(label_key(wanted), list(by_case), n=3)
                 ]
+            if schema is not None:
+                close = [c for c in close if could_hold(schema, fld, frame[c])]
             kind = "required field" if fld in required else "field"
             text = f"{kind} {fld!r} not found (looked for a column named {wanted!r})"
             if close:
@@ -144,9 +167,41 @@ def resolve_columns(
     return found
 
 
+_DATE_LIKE = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}"
+    r"|\d{4}-[A-Za-z]{3}-\d{1,2}"
+)
+
+
+def could_hold(schema: Schema, field: str, values: pd.Series, *, sample: int = 500) -> bool:
+    """Whether a column's values could be ``field`` of ``schema`` (for suggestions only).
+
+    A key field needs mostly distinct values (95% of the non-blank ones); a date field
+    values that look like dates (half of them, or dates already); a number field values
+    that parse as numbers (half of them). Other fields take any column.
+    """
+    cells = values[[not is_blank(v) for v in values]]
+    if not len(cells):
+        return True
+    head = cells.iloc[:sample]
+    dtype = schema.field(field).dtype
+    if field in schema.key:
+        return cells.nunique() >= 0.95 * len(cells)
+    if dtype == "date":
+        if pd.api.types.is_datetime64_any_dtype(head):
+            return True
+        dated = [isinstance(v, dt.date) or bool(_DATE_LIKE.search(str(v))) for v in head]
+        return sum(dated) >= 0.5 * len(head)
+    if dtype == "number":
+        from coprod.io.parse import parse_numbers
+
+        return bool(parse_numbers(head).ok.mean() >= 0.5)
+    return True
+
+
 def map_columns(
     raw: RawTable | pd.DataFrame,
-    columns: Mapping[str, str] | None,
+    columns: Mapping[str, str | None] | None,
     *,
     required: Iterable[str],
     optional: Iterable[str] = (),
