@@ -242,9 +242,21 @@ def test_every_quarantine_reason_with_exact_counts(tmp_path):
     assert q.loc[q["row"] == 6, "value"].tolist() == ["last Tuesday"]
     assert q.loc[q["row"] == 7, "value"].tolist() == ["Critical"]
     assert set(q["file"]) == {str(tmp_path / "messy.csv")}
-    # the reasons are counted per kind
-    by_column = result.reasons().set_index(["column", "reason"])["problems"]
-    assert by_column.sum() == 15 and by_column.max() == 1
+    # the problems are counted per column and kind
+    by_kind = result.reasons().set_index(["column", "problem"])["rows"].to_dict()
+    assert by_kind == {
+        ("received", "dates not accepted"): 4,  # rows 4, 5, 6 and 12
+        ("complaint_id", "duplicate complaint_id"): 3,
+        ("closed", got[0][2]): 1,  # date comparisons name no kind yet: their reason
+        ("severity", "unknown severity labels"): 1,
+        ("stage", "unknown stage labels"): 1,
+        ("upheld", "unknown outcome labels"): 1,
+        ("service", "blank but required"): 1,
+        ("complaint_id", "blank but required"): 1,
+        ("received", got[10][2]): 1,
+        ("closed", got[11][2]): 1,
+    }
+    assert "4 rows, column 'received': dates not accepted, e.g. '31/02/2024'" in result.summary()
     notes = "\n".join(result.notes)
     assert "1 date looks month-first like US dates (e.g. '01/13/2024' on row 5)" in notes
     assert "severity is blank in 1 row" in notes

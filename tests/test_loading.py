@@ -506,9 +506,17 @@ def test_finish_splits_and_warns():
     q = result.quarantine
     assert tuple(q.columns) == QUARANTINE_COLUMNS
     assert len(q) == 2
-    assert q.iloc[0].tolist() == ["f.csv", 3, "Weight", "-2", "must be > 0"]
+    assert q.iloc[0].tolist() == ["f.csv", 3, "Weight", "-2", "must be > 0", "must be > 0"]
     reasons = result.reasons()
-    assert list(reasons.columns) == ["column", "reason", "problems", "first_row"]
+    assert list(reasons.columns) == [
+        "column",
+        "problem",
+        "rows",
+        "problems",
+        "first_row",
+        "example",
+        "reason",
+    ]
     assert reasons["problems"].tolist() == [1, 1]
     text = result.summary()
     for words in ("f.csv (test)", "encoding: utf-8", "rows read: 3", "rows loaded: 2"):
@@ -520,6 +528,75 @@ def test_finish_splits_and_warns():
         result.raise_if_quarantined()
     assert "1 of 3 rows have problems" in str(info.value)
     assert "row 3, column 'Weight', value '-2': must be > 0" in str(info.value)
+
+
+def test_summary_groups_problems_by_kind_not_by_value():
+    n = 12_804
+    frame = pd.DataFrame({"received": [f"2014-Jan-{i % 28 + 1:02d} 13:48:01" for i in range(n)]})
+    frame.index = pd.Index(np.arange(2, n + 2), name="row")
+    problems = Problems("log.csv")
+    problems.add_many(
+        frame.index,
+        "received",
+        frame["received"].tolist(),
+        [f"{v!r} is not a date in a recognised format" for v in frame["received"]],
+        "dates not accepted",
+    )
+    problems.add(5, "service", "", "service is blank but required", "blank but required")
+    problems.add(7, "service", "", "service is blank but required", "blank but required")
+    problems.add(9, "weight", "x", "'x' is not a number")  # no kind: the reason is the kind
+    result = finish(frame, problems, kind="complaints", warn=False)
+    assert result.n_read == result.n_loaded + result.n_quarantined == n
+    q = result.quarantine
+    assert q.loc[q["column"] == "weight", "problem"].tolist() == ["'x' is not a number"]
+    summary = result.summary()
+    lines = [line.strip() for line in summary.splitlines()]
+    assert (
+        "12,804 rows, column 'received': dates not accepted, e.g. '2014-Jan-01 13:48:01'" in lines
+    )
+    assert "2 rows, column 'service': blank but required, e.g. ''" in lines
+    assert "1 row, column 'weight': 'x' is not a number" in lines
+    assert sum("column 'received'" in line for line in lines) == 1
+    assert "rows read: 12,804" in summary
+    reasons = result.reasons()
+    assert reasons[["column", "problem", "rows", "problems", "first_row"]].values.tolist() == [
+        ["received", "dates not accepted", n, n, 2],
+        ["service", "blank but required", 2, 2, 5],
+        ["weight", "'x' is not a number", 1, 1, 9],
+    ]
+    assert reasons["example"].iloc[0] == "2014-Jan-01 13:48:01"
+    assert (
+        reasons["reason"].iloc[0] == "'2014-Jan-01 13:48:01' is not a date in a recognised format"
+    )
+    # detail: one line per distinct reason
+    assert len(result.reasons(detail=True)) == 28 + 2
+    # a table with more kinds than shown says how many more
+    assert "... and 1 other kind (see .reasons())" in result.summary(top=2)
+
+
+def test_problem_kinds_come_from_the_code_that_found_them():
+    from coprod.io import parse_numbers
+
+    parsed = parse_numbers(["1,5", "12 approx", "£3", "-", "", "4"], allow_missing=False)
+    assert parsed.kinds.tolist()[:5] == [
+        "numbers with a comma that is not a thousands separator",
+        "numbers with words, ranges or symbols",
+        "numbers with a currency or % sign",
+        "dashes that could mean zero or missing",
+        "blank but required",
+    ]
+    assert pd.isna(parsed.kinds.iloc[5])
+    problems = Problems("f.csv")
+    raw = pd.Series(["1,5", "12 approx", "£3", "-", "", "4"], index=range(2, 8))
+    problems.add_parsed(
+        parse_numbers(raw, allow_missing=False), raw, "amount", kind="unused fallback"
+    )
+    assert [p.problem for p in problems][:2] == [
+        "numbers with a comma that is not a thousands separator",
+        "numbers with words, ranges or symbols",
+    ]
+    kinds = [p.kind for p in duplicate_key_problems(pd.DataFrame({"id": ["a", "a"]}), ["id"])]
+    assert kinds == ["duplicate id", "duplicate id"]
 
 
 def test_finish_without_problems_is_silent():

@@ -280,8 +280,11 @@ def read_complaints(
     out: dict[str, Any] = {}
     for fld, result in checked.items():
         col = source_columns[fld]
-        for positions, reasons in result.problems:
-            _add_problems(problems, rows, result.cells, col, positions, reasons)
+        for positions, reasons, *kind in result.problems:
+            # (positions, reasons[, kind]); a date problem without a kind of its own is
+            # one kind per date field
+            kind = kind[0] if kind else ("dates not accepted" if fld in _DATE_FIELDS else None)
+            _add_problems(problems, rows, result.cells, col, positions, reasons, kind)
         notes.extend(result.notes)
         out[fld] = result.select
         if fld == "closed":
@@ -426,13 +429,14 @@ def read_complaints(
 @dataclass
 class _Checked:
     """What checking one field gives: ``select(keep)``, the loaded values of the rows
-    where the boolean mask ``keep`` is True; problems as (positions, reasons) pairs;
+    where the boolean mask ``keep`` is True; problems as (positions, reasons) pairs or
+    (positions, reasons, kind) triples (kind: one for all, or one per problem);
     notes; the cells as read (``cells``: a pandas Series, or the same text as one
     pyarrow array); for dates the nanoseconds, for the id its duplicates."""
 
     select: Callable[[np.ndarray], Any]
     cells: Any
-    problems: list[tuple[np.ndarray, list[str]]] = field(default_factory=list)
+    problems: list[tuple[Any, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ns: np.ndarray | None = None
     timed: bool = False
@@ -463,13 +467,13 @@ def _check_field(
     text = _text_array(values) if cells is None else cells
     if fld in labels:
         lookup, categories = labels[fld]
-        codes, bad, reasons, used, n_blank = _read_labels(fld, text, lookup, categories)
+        codes, bad, reasons, kinds, used, n_blank = _read_labels(fld, text, lookup, categories)
         result = _Checked(
             lambda keep: pd.Categorical.from_codes(
                 codes[keep], categories=categories, ordered=True
             ),
             _or(cells, values),
-            [(bad, reasons)],
+            [(bad, reasons, kinds)],
         )
         if used:
             result.notes.append(f"{fld} labels read as: " + ", ".join(used))
@@ -481,7 +485,7 @@ def _check_field(
     if COMPLAINT_LOG.field(fld).required and blank.any():
         bad = np.flatnonzero(blank)
         reason = f"{fld} is blank but required: fill it in (or remove the row)"
-        result.problems.append((bad, [reason] * len(bad)))
+        result.problems.append((bad, [reason] * len(bad), "blank but required"))
     if fld == "complaint_id":
         result.duplicated = _duplicated(stripped, blank)
     return result
@@ -528,9 +532,11 @@ def _add_problems(
     column: str,
     positions: np.ndarray,
     reasons: Sequence[str],
+    kind: str | Sequence[str] | None = None,
 ) -> None:
     """One problem per position (row position in the frame), with the cell as read
-    (``cells``: the column as a pandas Series, or as one pyarrow text array)."""
+    (``cells``: the column as a pandas Series, or as one pyarrow text array) and its
+    kind (see :meth:`coprod.io.result.Problems.add_many`)."""
     if not len(positions):
         return
     positions = np.asarray(positions)
@@ -540,7 +546,7 @@ def _add_problems(
         import pyarrow as pa
 
         shown = cells.take(pa.array(positions)).to_pylist()
-    problems.add_many(rows[positions], column, shown, reasons)
+    problems.add_many(rows[positions], column, shown, reasons, kind)
 
 
 def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
@@ -596,9 +602,9 @@ def _label_lookup(
 
 def _read_labels(
     fld: str, text: Any, lookup: Mapping[str, str | None], categories: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, list[str], list[str], int]:
+) -> tuple[np.ndarray, np.ndarray, list[str], list[str], list[str], int]:
     """Read labels once per distinct text: (codes per row, -1 = missing; bad positions;
-    their reasons; notes on synonyms used; number of blank cells)."""
+    their reasons and kinds; notes on synonyms used; number of blank cells)."""
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(text)
@@ -607,6 +613,7 @@ def _read_labels(
     position = {c: i for i, c in enumerate(categories)}
     ucodes = np.full(len(labels), -1, dtype=np.int8 if len(categories) < 127 else np.int32)
     ureasons: list[str | None] = [None] * len(labels)
+    ukinds: list[str | None] = [None] * len(labels)
     for i, label in enumerate(labels):
         k = label_key(label)
         if k == "":
@@ -616,10 +623,12 @@ def _read_labels(
             if level is not None:
                 ucodes[i] = position[level]
         else:
-            ureasons[i] = _label_reason(fld, label, categories)
+            ureasons[i], ukinds[i] = _label_reason(fld, label, categories)
     bad_u = np.array([r is not None for r in ureasons], dtype=bool)
     bad = np.flatnonzero(bad_u.take(index)) if bad_u.any() else np.array([], dtype=np.int64)
-    reasons = [ureasons[u] for u in index[bad].tolist()]
+    bad_index = index[bad].tolist()
+    reasons = [ureasons[u] for u in bad_index]
+    kinds = [ukinds[u] for u in bad_index]
     counts = np.bincount(index, minlength=len(labels))
     used = []
     n_blank = 0
@@ -631,30 +640,35 @@ def _read_labels(
             level = lookup[k]
             if level is not None and k != label_key(level):
                 used.append(f"{label!r} -> {level!r} ({plural(int(counts[i]), 'row')})")
-    return ucodes.take(index), bad, reasons, used, n_blank
+    return ucodes.take(index), bad, reasons, kinds, used, n_blank
 
 
-def _label_reason(fld: str, label: str, categories: Sequence[str]) -> str:
+def _label_reason(fld: str, label: str, categories: Sequence[str]) -> tuple[str, str]:
+    """(reason, kind) for a label that is not read."""
     accepted = ", ".join(categories)
     if fld == "severity":
         return (
             f"unknown severity {label!r}: expected one of {accepted}; map it with "
-            f"severity={{{label!r}: {categories[-1]!r}}}"
+            f"severity={{{label!r}: {categories[-1]!r}}}",
+            "unknown severity labels",
         )
     if fld == "stage":
         if label_key(label) in AMBIGUOUS_STAGES:
             return (
                 f"stage {label!r} is ambiguous: in some councils a third stage is an internal "
                 "review, in others the ombudsman; say which with "
-                f"stage={{{label!r}: 'ombudsman'}} or stage={{{label!r}: 'stage 2'}}"
+                f"stage={{{label!r}: 'ombudsman'}} or stage={{{label!r}: 'stage 2'}}",
+                "ambiguous stage labels",
             )
         return (
             f"unknown stage {label!r}: expected one of {accepted} (or a synonym in "
-            f"coprod.vocab.STAGE_SYNONYMS); map it with stage={{{label!r}: 'stage 2'}}"
+            f"coprod.vocab.STAGE_SYNONYMS); map it with stage={{{label!r}: 'stage 2'}}",
+            "unknown stage labels",
         )
     return (
         f"unknown outcome {label!r}: use upheld, partly upheld or not upheld (yes, partly "
-        "and no are read too), or leave it blank while the complaint is open"
+        "and no are read too), or leave it blank while the complaint is open",
+        "unknown outcome labels",
     )
 
 

@@ -248,6 +248,7 @@ def read_report_counts(
                 _NAME_COLUMN,
                 f"the file name {name!r} gives month {month}, which does not exist: rename "
                 "the file (its rows are not read)",
+                "file names with a month that does not exist",
             )
         elif signature != reference:
             bad_file = (
@@ -255,6 +256,7 @@ def read_report_counts(
                 f"the header of {name} ({', '.join(map(str, raw.frame.columns))}) differs from "
                 f"the other files' ({', '.join(reference_names)}): its rows are not read; "
                 "give the file the same columns as the others",
+                "files whose header differs from the others'",
             )
         if bad_file is not None and n == 0:
             why = bad_file[1].split(": its rows", 1)[0].split(": rename", 1)[0]
@@ -278,7 +280,7 @@ def read_report_counts(
         row_of.append(raw.frame.index.to_numpy(dtype=np.int64))
         if bad_file is not None:
             cells = [",".join(as_text(v) for v in rec) for rec in raw.frame.itertuples(index=False)]
-            problems.add_many(here, bad_file[0], cells, bad_file[1])
+            problems.add_many(here, bad_file[0], cells, bad_file[1], bad_file[2])
         else:
             files_read.append(name)
             rows_read += n
@@ -312,6 +314,7 @@ def read_report_counts(
                 source_columns[col],
                 raw_values[blank].tolist(),
                 f"{col} is blank but required: fill it in (or remove the row)",
+                "blank but required",
             )
         if col == "lad":
             bad = ~text.str.fullmatch(_GSS_CODE.pattern).to_numpy(dtype=bool) & ~blank & usable
@@ -325,6 +328,7 @@ def read_report_counts(
                         "e.g. E08000019): correct it, or pass key= naming the right column"
                         for v in text[bad].tolist()
                     ],
+                    "not an ONS GSS code",
                 )
         data[col] = text.where(text != "")
     # counts: whole numbers >= 0
@@ -338,6 +342,7 @@ def read_report_counts(
                 source_columns[col],
                 raw_values[refused].tolist(),
                 [f"{col}: {_no_blank_hint(why)}" for why in parsed.problems[refused].tolist()],
+                parsed.kinds[refused].tolist(),
             )
         negative = (parsed.values < 0).fillna(False).to_numpy(dtype=bool) & usable
         if negative.any():
@@ -346,6 +351,7 @@ def read_report_counts(
                 source_columns[col],
                 raw_values[negative].tolist(),
                 f"{col} is negative: a count is 0 or more; correct it",
+                "negative counts",
             )
         data[col] = parsed.values
     table = pd.DataFrame(data, index=combined.index)
@@ -521,7 +527,7 @@ def _add_duplicates(
             reasons.append(
                 f"duplicate {label} ({shown}) (also in {listed}): keep one and remove the others"
             )
-    problems.add_many(positions, column, cells, reasons)
+    problems.add_many(positions, column, cells, reasons, f"duplicate {label}")
 
 
 def _refuse_unmapped_category(
@@ -614,16 +620,24 @@ def read_denominators(
     out = {key: frame[found[key]].map(as_text).replace("", None).rename(key) for key in keys}
     for key in keys:
         for row in out[key].index[out[key].isna()]:
-            problems.add(row, found[key], frame.loc[row, found[key]], f"{key} is blank")
+            problems.add(
+                row, found[key], frame.loc[row, found[key]], f"{key} is blank", "blank but required"
+            )
     dates = parse_dates(frame[found["period"]], allow_missing=False)
-    problems.add_parsed(dates, frame[found["period"]], found["period"])
+    problems.add_parsed(dates, frame[found["period"]], found["period"], "dates not accepted")
     out["period"] = dates.values.rename("period")
     numbers = parse_numbers(frame[found["denominator"]], allow_missing=False)
     problems.add_parsed(numbers, frame[found["denominator"]], found["denominator"])
     out["denominator"] = numbers.values.rename("denominator")
     for row in out["denominator"].index[out["denominator"].le(0).fillna(False)]:
         value = frame.loc[row, found["denominator"]]
-        problems.add(row, found["denominator"], value, f"denominator {value} is not above zero")
+        problems.add(
+            row,
+            found["denominator"],
+            value,
+            f"denominator {value} is not above zero",
+            "denominators not above zero",
+        )
     data = pd.DataFrame(out, index=frame.index)
     problems.extend(
         duplicate_key_problems(

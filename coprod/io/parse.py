@@ -66,12 +66,15 @@ def as_text(value: Any) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Parsed:
-    """Output of a value parser: ``values`` (missing where refused or blank) and
-    ``problems`` (the reason a value was refused, ``<NA>`` where it was fine),
-    both aligned to the input's index."""
+    """Output of a value parser: ``values`` (missing where refused or blank),
+    ``problems`` (the reason a value was refused, ``<NA>`` where it was fine) and
+    ``kinds`` (the short kind of each refusal, e.g. "numbers with a decimal comma",
+    see :mod:`coprod.io.result`; ``None`` when the parser names no kinds), all
+    aligned to the input's index."""
 
     values: pd.Series
     problems: pd.Series
+    kinds: pd.Series | None = None
 
     @property
     def ok(self) -> pd.Series:
@@ -81,14 +84,17 @@ class Parsed:
 
 def _parse_unique(
     values: pd.Series,
-    parse_one: Callable[[Any], tuple[Any, str | None]],
+    parse_one: Callable[[Any], tuple[Any, str | None] | tuple[Any, str | None, str | None]],
     dtype: str,
 ) -> Parsed:
-    """Apply ``parse_one`` once per distinct value and spread the results back."""
+    """Apply ``parse_one`` once per distinct value and spread the results back.
+
+    ``parse_one`` returns (value, reason) or (value, reason, kind)."""
     values = pd.Series(values)
-    cache: dict[Any, tuple[Any, str | None]] = {}
+    cache: dict[Any, tuple[Any, ...]] = {}
     out: list[Any] = []
     reasons: list[str | None] = []
+    kinds: list[str | None] = []
     for v in values.tolist():
         try:
             key = (type(v), v)
@@ -101,9 +107,13 @@ def _parse_unique(
                 cache[key] = hit
         out.append(hit[0])
         reasons.append(hit[1])
+        kinds.append(hit[2] if len(hit) > 2 else None)
     return Parsed(
         values=pd.Series(out, index=values.index, dtype=dtype, name=values.name),
         problems=pd.Series(reasons, index=values.index, dtype="str", name=values.name),
+        kinds=pd.Series(kinds, index=values.index, dtype="str", name=values.name)
+        if any(k is not None for k in kinds)
+        else None,
     )
 
 
@@ -128,55 +138,83 @@ def parse_numbers(
     """
     missing_keys = {label_key(m) for m in missing}
     kind = "whole number" if integer else "number"
+    refused = f"{kind}s not read"
 
-    def one(v: Any) -> tuple[Any, str | None]:
+    def one(v: Any) -> tuple[Any, str | None, str | None]:
         if isinstance(v, bool | np.bool_):
-            return None, f"{v!r} is a true/false value, not a {kind}"
+            return None, f"{v!r} is a true/false value, not a {kind}", refused
         if isinstance(v, int | float | np.integer | np.floating) and not is_blank(v):
             number = float(v)
             if not np.isfinite(number):
-                return None, f"{v!r} is not a finite {kind}"
+                return None, f"{v!r} is not a finite {kind}", refused
         else:
             text = "" if is_blank(v) else " ".join(str(v).split())
             if label_key(text) in missing_keys:
                 if allow_missing:
-                    return None, None
-                return None, "blank but a value is required: fill in the " + kind
+                    return None, None, None
+                return (
+                    None,
+                    "blank but a value is required: fill in the " + kind,
+                    "blank but required",
+                )
             if not _NUMBER.fullmatch(text):
-                return None, _number_reason(text, kind)
+                return None, *_number_reason(text, kind)
             number = float(text.replace(",", ""))
         if integer:
             if not number.is_integer():
-                return None, f"{as_text(v)!r} is not a whole number: write it without decimals"
-            return int(number), None
-        return number, None
+                return (
+                    None,
+                    f"{as_text(v)!r} is not a whole number: write it without decimals",
+                    "numbers with decimals where a whole number is needed",
+                )
+            return int(number), None, None
+        return number, None, None
 
     return _parse_unique(pd.Series(values), one, "Int64" if integer else "float64")
 
 
-def _number_reason(text: str, kind: str) -> str:
+def _number_reason(text: str, kind: str) -> tuple[str, str]:
+    """(reason, kind of problem) for a text that is not a number."""
     bare = text.replace(" ", "")
     if re.fullmatch(r"[+-]?[\d,]+(\.\d+)?", bare) and "," in bare:
         return (
             f"{text!r} has a comma that is not a thousands separator (a decimal comma?): "
-            f"write it with a decimal point (e.g. {bare.replace(',', '.')}) or without the comma"
+            f"write it with a decimal point (e.g. {bare.replace(',', '.')}) or without the comma",
+            f"{kind}s with a comma that is not a thousands separator",
         )
     if re.fullmatch(r"[+-]?[\d.]+,\d+", bare):
         return (
             f"{text!r} looks like a European number (decimal comma): write it as "
-            f"{bare.replace('.', '').replace(',', '.')}"
+            f"{bare.replace('.', '').replace(',', '.')}",
+            f"{kind}s with a decimal comma",
         )
     if re.fullmatch(r"\(\s*[\d,.]+\s*\)", text):
-        return f"{text!r} uses brackets for a negative: write -{text.strip('() ')}"
+        return (
+            f"{text!r} uses brackets for a negative: write -{text.strip('() ')}",
+            f"{kind}s in brackets",
+        )
     if re.fullmatch(r"[£$€]\s*[\d,.]+|[\d,.]+\s*[£$€%]", text):
-        return f"{text!r} has a currency or % sign: write the {kind} only"
+        return (
+            f"{text!r} has a currency or % sign: write the {kind} only",
+            f"{kind}s with a currency or % sign",
+        )
     if text in ("-", "--", "–", "—"):
-        return f"{text!r} could mean zero or missing: write 0, or leave the cell blank"
+        return (
+            f"{text!r} could mean zero or missing: write 0, or leave the cell blank",
+            "dashes that could mean zero or missing",
+        )
     if text.startswith("#"):
-        return f"{text!r} is a spreadsheet error value: fix the formula or leave the cell blank"
+        return (
+            f"{text!r} is a spreadsheet error value: fix the formula or leave the cell blank",
+            "spreadsheet error values",
+        )
     if re.search(r"\d", text):
         return (
             f"{text!r} is not a plain {kind}: write the {kind} only (no words, "
-            "ranges or symbols), or leave the cell blank if it is unknown"
+            "ranges or symbols), or leave the cell blank if it is unknown",
+            f"{kind}s with words, ranges or symbols",
         )
-    return f"{text!r} is not a {kind}: write a {kind}, or leave the cell blank if unknown"
+    return (
+        f"{text!r} is not a {kind}: write a {kind}, or leave the cell blank if unknown",
+        f"text where a {kind} is needed",
+    )

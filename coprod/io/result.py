@@ -1,9 +1,19 @@
 """The load result: problems found while loading, the quarantine, and LoadResult.
 
 A row is loaded or quarantined, never dropped: :class:`Problems` collects
-(row, column, value, reason) as a loader finds them, and :func:`finish` splits the
-parsed frame into clean data and quarantine, checking ``n_read == n_loaded +
+(row, column, value, reason, kind) as a loader finds them, and :func:`finish` splits
+the parsed frame into clean data and quarantine, checking ``n_read == n_loaded +
 n_quarantined``.
+
+Every problem has a *kind* (the quarantine's ``problem`` column): a short name for
+what is wrong, shared by every value with the same fault ("dates not accepted",
+"unknown planning labels", "duplicate complaint_id"), while ``reason`` is the full
+sentence for that value with its fix. :meth:`LoadResult.summary` and
+:meth:`LoadResult.reasons` count problems by column and kind, so 12,804 bad dates are
+one line, not one per distinct value. The code that finds a problem names its kind
+(parsers return kinds alongside reasons, see :class:`coprod.io.parse.Parsed`); a
+problem added without one is its own kind, named by its reason (so nothing is ever
+lumped together by guessing from the text).
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coprod._core.text import plural
 from coprod.io.parse import Parsed, as_text
 
 __all__ = [
@@ -32,8 +43,10 @@ __all__ = [
 ]
 
 
-#: Columns of every quarantine table, in this order: one row per problem.
-QUARANTINE_COLUMNS = ("file", "row", "column", "value", "reason")
+#: Columns of every quarantine table, in this order: one row per problem. ``problem`` is
+#: the problem's kind (short, shared by all values with the same fault), ``reason`` the
+#: full sentence for this value, with the fix.
+QUARANTINE_COLUMNS = ("file", "row", "column", "value", "problem", "reason")
 
 # --------------------------------------------------------------------------- errors
 
@@ -86,12 +99,20 @@ class QuarantineWarning(UserWarning):
 @dataclass(frozen=True)
 class Problem:
     """One problem in one cell: the row number as a spreadsheet shows it, the column
-    as named in the user's file, the value as read, and a reason that says the fix."""
+    as named in the user's file, the value as read, a reason that says the fix, and
+    the problem's kind (``None``: the reason itself names the kind, see :attr:`problem`)."""
 
     row: int
     column: str
     value: Any
     reason: str
+    kind: str | None = None
+
+    @property
+    def problem(self) -> str:
+        """The kind, as in the quarantine's ``problem`` column (the reason when no kind
+        was given)."""
+        return self.kind or self.reason
 
 
 class Problems:
@@ -104,12 +125,17 @@ class Problems:
 
     def __init__(self, source: str | Path) -> None:
         self.source = str(source)
-        # in the order added: single problems, and (rows, column, values, reasons) batches
-        self._parts: list[Problem | tuple[np.ndarray, str, list[Any], list[str]]] = []
+        # in the order added: single problems, and (rows, column, values, reasons, kinds)
+        # batches (kinds: one kind for all, or one per problem; None = the reason)
+        self._parts: list[
+            Problem | tuple[np.ndarray, str, list[Any], list[str], str | list | None]
+        ] = []
 
-    def add(self, row: int, column: str, value: Any, reason: str) -> None:
-        """Record one problem."""
-        self._parts.append(Problem(int(row), str(column), value, str(reason)))
+    def add(self, row: int, column: str, value: Any, reason: str, kind: str | None = None) -> None:
+        """Record one problem (``kind``: its short kind, see :class:`Problem`)."""
+        self._parts.append(
+            Problem(int(row), str(column), value, str(reason), None if kind is None else str(kind))
+        )
 
     def add_many(
         self,
@@ -117,11 +143,13 @@ class Problems:
         column: str,
         values: Sequence[Any],
         reasons: Sequence[str] | str,
+        kind: str | Sequence[str | None] | None = None,
     ) -> None:
         """Record problems in one column for many rows at once (for vectorised loaders).
 
         ``rows`` and ``values`` (the cells as read) have one entry per problem;
-        ``reasons`` too, or is one reason for all of them.
+        ``reasons`` too, or is one reason for all of them; ``kind`` is one kind for
+        all of them, one per problem, or None (each reason is its own kind).
         """
         rows = np.asarray(rows, dtype=np.int64).ravel()
         if not len(rows):
@@ -132,18 +160,36 @@ class Problems:
             raise ValueError(
                 f"add_many: {len(rows)} rows, {len(values)} values and {len(reasons)} reasons"
             )
-        self._parts.append((rows, str(column), values, reasons))
+        if kind is not None and not isinstance(kind, str):
+            kind = [None if k is None else str(k) for k in kind]
+            if len(kind) != len(rows):
+                raise ValueError(f"add_many: {len(rows)} rows but {len(kind)} kinds")
+        self._parts.append((rows, str(column), values, reasons, kind))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Record problems made elsewhere (e.g. by :func:`duplicate_key_problems`)."""
         for p in problems:
-            self.add(p.row, p.column, p.value, p.reason)
+            self.add(p.row, p.column, p.value, p.reason, p.kind)
 
-    def add_parsed(self, parsed: Parsed, raw_values: pd.Series, column: str) -> None:
-        """Record every value a parser refused (``parsed.problems`` not NA)."""
+    def add_parsed(
+        self, parsed: Parsed, raw_values: pd.Series, column: str, kind: str | None = None
+    ) -> None:
+        """Record every value a parser refused (``parsed.problems`` not NA).
+
+        Each problem's kind is the parser's (``parsed.kinds``), else ``kind``, else
+        its reason.
+        """
         bad = parsed.problems.notna()
+        kinds = parsed.kinds
         for row in parsed.problems.index[bad]:
-            self.add(row, column, raw_values.loc[row], parsed.problems.loc[row])
+            found = None if kinds is None else kinds.loc[row]
+            self.add(
+                row,
+                column,
+                raw_values.loc[row],
+                parsed.problems.loc[row],
+                found if isinstance(found, str) else kind,
+            )
 
     @property
     def rows(self) -> set[int]:
@@ -162,9 +208,12 @@ class Problems:
             if isinstance(part, Problem):
                 yield part
             else:
-                rows, column, values, reasons = part
-                for row, value, reason in zip(rows.tolist(), values, reasons, strict=True):
-                    yield Problem(row, column, value, reason)
+                rows, column, values, reasons, kind = part
+                kinds = kind if isinstance(kind, list) else [kind] * len(rows)
+                for row, value, reason, k in zip(
+                    rows.tolist(), values, reasons, kinds, strict=True
+                ):
+                    yield Problem(row, column, value, reason, k)
 
     def to_frame(self) -> pd.DataFrame:
         """The quarantine table: one row per problem, columns :data:`QUARANTINE_COLUMNS`,
@@ -173,17 +222,27 @@ class Problems:
         columns: list[str] = []
         values: list[Any] = []
         reasons: list[str] = []
+        kinds: list[str] = []
         for part in self._parts:
             if isinstance(part, Problem):
                 rows.append(part.row)
                 columns.append(part.column)
                 values.append(part.value)
                 reasons.append(part.reason)
+                kinds.append(part.problem)
             else:
+                n = len(part[0])
                 rows.extend(part[0].tolist())
-                columns.extend([part[1]] * len(part[0]))
+                columns.extend([part[1]] * n)
                 values.extend(part[2])
                 reasons.extend(part[3])
+                kind = part[4]
+                if isinstance(kind, list):
+                    kinds.extend(k or r for k, r in zip(kind, part[3], strict=True))
+                elif kind is None:
+                    kinds.extend(part[3])
+                else:
+                    kinds.extend([kind] * n)
         order = np.argsort(np.asarray(rows, dtype=np.int64), kind="stable").tolist()
         text = [
             (v if v.strip() else "") if type(v) is str else as_text(v)
@@ -195,6 +254,7 @@ class Problems:
                 "row": pd.Series([rows[i] for i in order], dtype="int64"),
                 "column": pd.Series([columns[i] for i in order], dtype="str"),
                 "value": pd.Series(text, dtype="str"),
+                "problem": pd.Series([kinds[i] for i in order], dtype="str"),
                 "reason": pd.Series([reasons[i] for i in order], dtype="str"),
             },
             columns=list(QUARANTINE_COLUMNS),
@@ -246,10 +306,15 @@ class Problems:
 class LoadResult:
     """What a loader returns: clean data, the quarantine and an account of both.
 
-    ``quarantine`` has one row per *problem* (columns ``file, row, column, value,
-    reason``); a row with two problems appears twice there but counts once in
-    ``n_quarantined``. ``n_read == n_loaded + n_quarantined`` always holds.
-    ``data.index`` holds each row's number in the source file.
+    ``quarantine`` has one row per *problem* (columns :data:`QUARANTINE_COLUMNS`:
+    ``file, row, column, value, problem, reason``); a row with two problems appears
+    twice there but counts once in ``n_quarantined``. ``n_read == n_loaded +
+    n_quarantined`` always holds, counting rows of the file. ``data.index`` holds each
+    row's number in the source file (as a spreadsheet shows it).
+
+    ``rows_loaded`` is set only by loaders whose ``data`` has more than one row per
+    row of the file (:func:`coprod.io.read_survey_table`: one per item and answer);
+    it is then the number of the file's rows in ``data``.
     """
 
     data: pd.DataFrame
@@ -259,6 +324,7 @@ class LoadResult:
     kind: str
     encoding: str | None = None
     notes: tuple[str, ...] = ()
+    rows_loaded: int | None = None
 
     def __post_init__(self) -> None:
         if tuple(self.quarantine.columns) != QUARANTINE_COLUMNS:
@@ -274,8 +340,8 @@ class LoadResult:
 
     @property
     def n_loaded(self) -> int:
-        """Rows in ``data``."""
-        return len(self.data)
+        """Rows of the file in ``data`` (``len(data)`` unless ``rows_loaded`` says)."""
+        return len(self.data) if self.rows_loaded is None else int(self.rows_loaded)
 
     @property
     def n_quarantined(self) -> int:
@@ -286,47 +352,72 @@ class LoadResult:
             return int(q["row"].nunique())
         return int(len(q.drop_duplicates(["file", "row"])))
 
-    def reasons(self) -> pd.DataFrame:
-        """Problem counts by column and reason, most common first.
+    def reasons(self, *, detail: bool = False) -> pd.DataFrame:
+        """Problems counted by column and kind (``problem``), most rows first.
 
-        Columns: ``column``, ``reason``, ``problems`` (how many), ``first_row``.
+        Columns: ``column``, ``problem`` (the kind), ``rows`` (distinct rows with it),
+        ``problems`` (how many), ``first_row``, ``example`` (the value on the first
+        row) and ``reason`` (the full reason given for that example). With
+        ``detail=True`` every distinct reason has its own line.
         """
         q = self.quarantine
+        out_columns = ["column", "problem", "rows", "problems", "first_row", "example", "reason"]
         if q.empty:
             return pd.DataFrame(
                 {
-                    "column": pd.Series(dtype="str"),
-                    "reason": pd.Series(dtype="str"),
-                    "problems": pd.Series(dtype="int64"),
-                    "first_row": pd.Series(dtype="int64"),
+                    c: pd.Series(dtype="int64" if c in ("rows", "problems", "first_row") else "str")
+                    for c in out_columns
                 }
             )
-        out = (
-            q.groupby(["column", "reason"], sort=False)["row"]
-            .agg(problems="size", first_row="min")
+        keys = ["column", "problem", "reason"] if detail else ["column", "problem"]
+        first = q.sort_values("row", kind="stable").drop_duplicates(keys)
+        where = (
+            q["file"].astype(str) + "\0" + q["row"].astype(str)
+            if q["file"].nunique() > 1
+            else q["row"]
+        )
+        counted = (
+            q.assign(_where=where)
+            .groupby(keys, sort=False)
+            .agg(rows=("_where", "nunique"), problems=("row", "size"), first_row=("row", "min"))
             .reset_index()
-            .sort_values(["problems", "first_row"], ascending=[False, True], kind="stable")
+        )
+        out = counted.merge(
+            first[[*keys, "value", *([] if detail else ["reason"])]].rename(
+                columns={"value": "example"}
+            ),
+            on=keys,
+            how="left",
+        )
+        return (
+            out[out_columns]
+            .sort_values(["rows", "first_row"], ascending=[False, True], kind="stable")
             .reset_index(drop=True)
         )
-        return out
 
     def summary(self, top: int = 5) -> str:
-        """A plain-words account: file, kind, encoding, counts, main problems, notes."""
+        """A plain-words account: file, kind, encoding, counts, main problems, notes.
+
+        Problems are grouped by column and kind, one line each, e.g.
+        ``12,804 rows, column 'received': dates not accepted, e.g. '2014-Jan-14 13:48:01'``.
+        """
         lines = [
             f"{self.source} ({self.kind})",
             f"  encoding: {self.encoding or 'n/a (not a text file)'}",
-            f"  rows read: {self.n_read}",
-            f"  rows loaded: {self.n_loaded}",
-            f"  rows quarantined: {self.n_quarantined}"
+            f"  rows read: {self.n_read:,}",
+            f"  rows loaded: {self.n_loaded:,}",
+            f"  rows quarantined: {self.n_quarantined:,}"
             + (" (see .quarantine, one line per problem)" if self.n_quarantined else ""),
         ]
         if self.n_quarantined:
             reasons = self.reasons()
-            lines.append("  most common problems:")
+            lines.append("  problems:")
             for rec in reasons.head(top).itertuples(index=False):
-                lines.append(f"    {rec.problems} x column {rec.column!r}: {rec.reason}")
+                lines.append(f"    {_problem_line(rec)}")
             if len(reasons) > top:
-                lines.append(f"    ... and {len(reasons) - top} other kinds (see .reasons())")
+                lines.append(
+                    f"    ... and {plural(len(reasons) - top, 'other kind')} (see .reasons())"
+                )
         if self.notes:
             lines.append("  notes:")
             lines.extend(f"    - {note}" for note in self.notes)
@@ -359,6 +450,15 @@ class LoadResult:
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(self.summary())}</pre>"
+
+
+def _problem_line(rec: Any) -> str:
+    """One summary line: rows, column, kind and an example (unless the kind is the reason,
+    which then shows the value itself)."""
+    text = f"{plural(int(rec.rows), 'row')}, column {rec.column!r}: {rec.problem}"
+    if rec.problem != rec.reason:
+        text += f", e.g. {rec.example!r}"
+    return text
 
 
 def finish(

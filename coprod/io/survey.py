@@ -229,7 +229,7 @@ def parse_likert(
             out.append(None)
             reasons.append(
                 f"{as_text(v)!r} is not an answer on the scale ({shown}): correct it, "
-                "leave it blank, or pass likert_scale= / likert_missing="
+                "leave it blank, or pass likert_scale= / missing="
             )
     return Parsed(
         values=pd.Series(
@@ -239,6 +239,7 @@ def parse_likert(
             name=series.name,
         ),
         problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
+        kinds=_kinds(reasons, "answers not on the scale", series),
     )
 
 
@@ -271,6 +272,17 @@ def parse_ticks(values: Iterable[Any]) -> Parsed:
     return Parsed(
         values=pd.Series(out, index=series.index, dtype=bool, name=series.name),
         problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
+        kinds=_kinds(reasons, "not tick-box answers", series),
+    )
+
+
+def _kinds(reasons: list[str | None], kind: str, series: pd.Series) -> pd.Series:
+    """``kind`` wherever there is a reason (one kind for every refusal of a parser)."""
+    return pd.Series(
+        [None if r is None else kind for r in reasons],
+        index=series.index,
+        dtype="str",
+        name=series.name,
     )
 
 

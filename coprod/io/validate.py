@@ -66,6 +66,7 @@ def duplicate_key_problems(
                     value=" | ".join(as_text(v) for v in values),
                     reason=f"duplicate {label} {shown} (also on {where}): keep one and "
                     "remove the others",
+                    kind=f"duplicate {label}",
                 )
             )
     return problems
@@ -103,7 +104,7 @@ def problems_from_failure_cases(
         value = rec.get("failure_case")
         if raw is not None and col in raw.columns and row in raw.index:
             value = raw.at[row, col]
-        problems.append(Problem(row, str(col), value, _check_reason(fld, check, value)))
+        problems.append(Problem(row, str(col), value, *_check_reason(fld, check, value)))
     if whole:
         raise InputError(
             "the table does not fit its schema: " + "; ".join(whole),
@@ -113,15 +114,23 @@ def problems_from_failure_cases(
     return problems
 
 
-def _check_reason(fld: Any, check: str, value: Any) -> str:
+def _check_reason(fld: Any, check: str, value: Any) -> tuple[str, str]:
+    """(reason, kind) for one failed pandera check (the check's name, not a reason's
+    text, tells the kind)."""
     if check == "not_nullable":
-        return f"{fld} is blank but required: fill it in (or remove the row)"
+        return f"{fld} is blank but required: fill it in (or remove the row)", "blank but required"
     m = re.fullmatch(r"isin\((.*)\)", check, flags=re.S)
     if m:
-        return f"{as_text(value)!r} is not an accepted {fld}: use one of {m.group(1)}"
+        return (
+            f"{as_text(value)!r} is not an accepted {fld}: use one of {m.group(1)}",
+            f"not an accepted {fld}",
+        )
     if check.startswith("must "):  # our own messages (coprod.io.schemas)
-        return f"{fld} {as_text(value)!r} {check}: correct the value"
-    return f"{fld} {as_text(value)!r} fails the check {check}: correct the value"
+        return f"{fld} {as_text(value)!r} {check}: correct the value", f"{fld}: {check}"
+    return (
+        f"{fld} {as_text(value)!r} fails the check {check}: correct the value",
+        f"{fld} fails the check {check}",
+    )
 
 
 def validate_lazily(
