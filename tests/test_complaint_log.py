@@ -16,6 +16,7 @@ from loader_checks import check_counts, loudly, quietly, write
 
 import coprod.io.complaint_log as cl
 from coprod.io import DATE_FORMATS, InputError, QuarantineWarning
+from coprod.io._fast_csv import blank_cells
 from coprod.io.complaint_log import read_complaints
 from coprod.io.schemas import COMPLAINT_LOG, SCHEMAS
 from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS, STAGE_SYNONYMS
@@ -572,7 +573,7 @@ PARITY = (
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "gzip"])
-def test_fast_and_exact_csv_readers_give_identical_results(tmp_path, monkeypatch, encoding):
+def test_fast_and_exact_csv_readers_give_identical_results(tmp_path, encoding):
     if encoding == "gzip":
         path = tmp_path / "parity.csv.gz"
         path.write_bytes(gzip.compress(PARITY.encode("utf-8")))
@@ -580,9 +581,9 @@ def test_fast_and_exact_csv_readers_give_identical_results(tmp_path, monkeypatch
         text = PARITY if encoding == "utf-8" else PARITY.lstrip("\ufeff")
         path = write(tmp_path / "parity.csv", text, encoding=encoding)
     options = {"columns": {"complaint_id": "Complaint ID"}, "keep_personal": True}
-    fast = read_loud(path, **options)
-    monkeypatch.setattr(cl, "_FAST_CSV", False)
-    exact = read_loud(path, **options)
+    fast = read_loud(path, **options, engine="pyarrow")
+    exact = read_loud(path, **options, engine="python")
+    assert read_loud(path, **options).notes == fast.notes  # auto: pyarrow
     counts(fast, 7, 3, 4)
     counts(exact, 7, 3, 4)
     pd.testing.assert_frame_equal(fast.data, exact.data)
@@ -619,15 +620,14 @@ def _big_messy_csv(path, n: int, *, quoted_newlines: bool = False):
 
 
 @pytest.mark.parametrize("quoted_newlines", [False, True])
-def test_fast_path_on_a_large_file_equals_the_exact_reader(tmp_path, monkeypatch, quoted_newlines):
+def test_fast_path_on_a_large_file_equals_the_exact_reader(tmp_path, quoted_newlines):
     # 60,000 rows: over the threading threshold, and over pyarrow's 1 MiB block size so
     # that quoted line breaks straddle blocks (pyarrow reports it; the file is re-parsed)
     path = _big_messy_csv(tmp_path / "big.csv", 60_000, quoted_newlines=quoted_newlines)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuarantineWarning)
-        fast = read_complaints(path, keep_personal=True)
-        monkeypatch.setattr(cl, "_FAST_CSV", False)
-        exact = read_complaints(path, keep_personal=True)
+        fast = read_complaints(path, keep_personal=True, engine="pyarrow")
+        exact = read_complaints(path, keep_personal=True, engine="python")
     assert fast.n_read == 60_000 == fast.n_loaded + fast.n_quarantined
     assert (fast.n_loaded, fast.n_quarantined) == (exact.n_loaded, exact.n_quarantined)
     assert fast.n_quarantined > 30_000  # Critical, stage 3, blank service, US dates, ids
@@ -779,26 +779,24 @@ def test_a_days_to_close_column_in_the_file_is_recomputed(tmp_path):
 
 
 @pytest.mark.parametrize("gz", [False, True])
-def test_bytes_after_a_bom_that_are_not_utf8_are_an_error(tmp_path, monkeypatch, gz):
+def test_bytes_after_a_bom_that_are_not_utf8_are_an_error(tmp_path, gz):
     data = b"\xef\xbb\xbf" + CLEAN.encode() + b"C9,Caf\xe9,,03/04/2024,,,,,\n"
     path = tmp_path / ("bad.csv.gz" if gz else "bad.csv")
     path.write_bytes(gzip.compress(data) if gz else data)
     with pytest.raises(InputError) as fast:
-        read_complaints(path)
-    monkeypatch.setattr(cl, "_FAST_CSV", False)
+        read_complaints(path, engine="pyarrow")
     with pytest.raises(InputError) as exact:
-        read_complaints(path)
+        read_complaints(path, engine="python")
     assert str(fast.value) == str(exact.value)
     assert "not valid utf-8-sig" in str(fast.value)
 
 
-def test_explicit_encodings_match_the_exact_reader(tmp_path, monkeypatch):
+def test_explicit_encodings_match_the_exact_reader(tmp_path):
     path = write(tmp_path / "latin.csv", MESSY.replace("Parks", "Parcs \u00e0"), "latin-1")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuarantineWarning)
-        fast = read_complaints(path, encoding="latin-1")
-        monkeypatch.setattr(cl, "_FAST_CSV", False)
-        exact = read_complaints(path, encoding="latin-1")
+        fast = read_complaints(path, encoding="latin-1", engine="pyarrow")
+        exact = read_complaints(path, encoding="latin-1", engine="python")
     counts(fast, 17, 2, 15)
     pd.testing.assert_frame_equal(fast.data, exact.data)
     pd.testing.assert_frame_equal(fast.quarantine, exact.quarantine)
@@ -824,9 +822,9 @@ def test_trim_and_blank_cells_match_python_and_pyarrow(start):
         for type_ in (pa.string(), pa.large_string()):
             arr = pa.array(cells * 3, type=type_).slice(start)
             expected = np.array([not c.strip() for c in (cells * 3)[start:]], dtype=bool)
-            assert cl._blank_cells(arr).tolist() == expected.tolist()
+            assert blank_cells(arr).tolist() == expected.tolist()
             chunked = pa.chunked_array([arr.slice(0, 2), arr.slice(2)])
-            assert cl._blank_cells(chunked).tolist() == expected.tolist()
+            assert blank_cells(chunked).tolist() == expected.tolist()
             if type_ == pa.large_string():
                 stripped, blank = cl._trim(arr)
                 assert stripped.equals(pc.utf8_trim_whitespace(arr))

@@ -145,11 +145,21 @@ def resolve_columns(
             shown = ", ".join(map(repr, names[:15])) + (" ..." if len(names) > 15 else "")
             problem += f". The file's columns are: {shown}"
         fix = f"pass {argument}={{{', '.join(fixes)}}} (the name as it appears in the file)"
-        if isinstance(raw, RawTable) and raw.format in ("csv", "excel"):
-            fix += (
-                "; if the file has more than one header row, pass "
-                f"header_rows={raw.header_rows + 1}"
-            )
+        if isinstance(raw, RawTable) and raw.header_row_text is not None:
+            unnamed = sum(1 for n in names if n.startswith("Unnamed: "))
+            if len(names) > 1 and unnamed >= len(names) - 1:
+                # one named cell over unnamed columns: the "header" is a title row
+                fix += (
+                    f"; the header row {raw.header_row_text} has one cell only "
+                    f"({names[0]!r}), so it is probably a title: pass skip_rows= the "
+                    "number of rows above the real header"
+                )
+            else:
+                fix += (
+                    "; if the file has more than one header row, pass "
+                    f"header_rows={raw.header_rows + 1}; if it has title rows above the "
+                    "header, pass skip_rows="
+                )
         raise InputError(problem, file=source, row=header_row, fix=fix)
 
     used: dict[str, list[str]] = {}

@@ -95,26 +95,23 @@ Why a row is quarantined
     complaint id is on more than one row (every copy is quarantined).
 
 Speed
-    A CSV (or ``.csv.gz``) is parsed by pyarrow, all cells as text so nothing is
-    coerced, from a memory map; the fields are then checked in threads with
-    vectorised code that parses each distinct label or date once, and only the
-    clean rows of the loaded columns are built. A million-row log with full
-    validation takes about 1.8 to 2 times as long as a plain
+    A CSV (or ``.csv.gz``) is parsed by ``read_raw_table(..., engine="pyarrow")``, all
+    cells as text so nothing is coerced, from a memory map; the fields are then
+    checked in threads with vectorised code that parses each distinct label or date
+    once, and only the clean rows of the loaded columns are built. A million-row log
+    with full validation takes about 1.8 to 2 times as long as a plain
     ``pandas.read_csv(engine="pyarrow")``, which checks nothing (2 cores; see
-    ``benchmarks/bench_read_complaints.py``). The result is exactly that of the
-    stdlib reader :func:`coprod.io.read_raw_table` (same rows, row numbers,
-    notes). Files the fast reader cannot take exactly (more than one header row,
-    blank lines before the header, rows with more or fewer cells than the header,
-    a quoted line break in the header) are read by that exact reader instead
-    (slower: about 3 s per 200,000 rows), with a note saying why.
+    ``benchmarks/bench_read_complaints.py``). The result is exactly that of the exact
+    stdlib reader (``engine="python"``: same rows, row numbers, notes). Files the
+    fast engine cannot take exactly (more than one header row, title rows, blank
+    lines before the header, rows with more or fewer cells than the header, a quoted
+    line break in the header) are read by the exact reader instead (slower: about 3 s
+    per 200,000 rows), with a note saying why; ``engine="pyarrow"`` refuses them.
 """
 
 from __future__ import annotations
 
 import calendar
-import codecs
-import csv
-import io
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -126,12 +123,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import label_key, plural, rows_text
-from coprod.io import raw as loading
+from coprod._core.text import label_key, plural
 from coprod.io.columns import resolve_columns
 from coprod.io.dates import DATE_FORMATS, parse_dates
 from coprod.io.parse import as_text
-from coprod.io.raw import RawTable, read_raw_table
+from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish_selected
 from coprod.io.schemas import COMPLAINT_LOG
 from coprod.io.validate import duplicate_key_problems
@@ -151,12 +147,9 @@ _DATE_FIELDS = ("received", "closed")
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = np.iinfo(np.int64).min
 
-#: Set to False (tests) to read every CSV with the exact stdlib reader.
-_FAST_CSV = True
 #: Check fields in threads for files with at least this many rows.
 _THREADS_FROM_ROWS = 50_000
 _THREADS = max(2, min(4, os.cpu_count() or 2))
-_PREFIX_BYTES = 1 << 20
 
 
 # --------------------------------------------------------------------------- public reader
@@ -174,6 +167,8 @@ def read_complaints(
     header_rows: int = 1,
     sheet: str | int | None = None,
     date_formats: Sequence[str] | None = None,
+    skip_rows: int = 0,
+    engine: str = "auto",
 ) -> LoadResult:
     """Read a complaint log: every row is loaded or quarantined with a reason.
 
@@ -197,13 +192,18 @@ def read_complaints(
     keep_personal:
         Keep ``complainant_name``, ``address`` and ``details`` (listed in
         ``data.attrs["personal_columns"]``). By default they are dropped.
-    encoding, header_rows, sheet:
+    encoding, header_rows, sheet, skip_rows:
         As for :func:`coprod.io.read_raw_table` (``encoding=None`` detects
-        UTF-8, UTF-8 with BOM, UTF-16 with BOM and Windows-1252).
+        UTF-8, UTF-8 with BOM, UTF-16 with BOM and Windows-1252; ``skip_rows`` title
+        rows above the header). Notes below the table are not read as rows.
     date_formats:
         strptime formats tried in order for each date cell (default
         :data:`coprod.io.DATE_FORMATS`: day-first and ISO forms). Never put a
         month-first format here unless the whole file is month-first.
+    engine:
+        How a CSV is parsed (:func:`coprod.io.read_raw_table`): ``"auto"`` (pyarrow
+        when it can be exact, else the exact reader with a note), ``"pyarrow"`` or
+        ``"python"``. All give the same result; only the speed differs.
 
     Returns
     -------
@@ -238,7 +238,14 @@ def read_complaints(
             fix="pass e.g. date_formats=['%d/%m/%Y', '%Y-%m-%d'], or leave it out",
         )
 
-    raw, fast_note = _read_raw(path, encoding=encoding, header_rows=header_rows, sheet=sheet)
+    raw = read_raw_table(
+        path,
+        encoding=encoding,
+        header_rows=header_rows,
+        sheet=sheet,
+        skip_rows=skip_rows,
+        engine=engine,
+    )
     source = raw.source
     found = resolve_columns(
         raw, columns, required=COMPLAINT_LOG.required, optional=COMPLAINT_LOG.optional
@@ -247,8 +254,6 @@ def read_complaints(
     rows = frame.index.to_numpy(dtype=np.int64)
     problems = Problems(source)
     notes: list[str] = list(raw.notes)
-    if fast_note:
-        notes.append(fast_note)
 
     personal = set(COMPLAINT_LOG.personal)
     kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and keep_personal]
@@ -735,6 +740,29 @@ def _with_nulls(text: Any, blank: np.ndarray) -> Any:
     )
 
 
+def _trim(text: Any) -> tuple[Any, np.ndarray]:
+    """(``text`` without surrounding whitespace, as ``utf8_trim_whitespace``; True where
+    that leaves nothing) for a large_string array without nulls."""
+    import pyarrow.compute as pc
+
+    if len(text) and not text.null_count:
+        offsets = np.frombuffer(
+            text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8
+        )
+        data = np.frombuffer(text.buffers()[2] or b"\0", dtype=np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        empty = ends == starts
+        # a cell whose first and last bytes are printable ASCII (33-126, or 127) has no
+        # surrounding whitespace: when no cell has another byte there, nothing is trimmed
+        edge = ((data.take(starts, mode="clip") - np.uint8(33)) >= 95) | (
+            (data.take(ends - 1, mode="clip") - np.uint8(33)) >= 95
+        )
+        if not edge[~empty].any():
+            return text, empty
+    stripped = pc.utf8_trim_whitespace(text)
+    return stripped, pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
+
+
 def _duplicated(ids: Any, blank: np.ndarray) -> np.ndarray:
     """Positions of every non-blank id that occurs more than once (exact).
 
@@ -1002,311 +1030,3 @@ def _parse_distinct_dates(uniq, *, formats: Sequence[str], allow_missing: bool):
             if isinstance(reason, str):
                 reasons[i] = reason
     return ns, reasons
-
-
-# --------------------------------------------------------------------------- reading the file
-
-
-def _read_raw(
-    path: Path, *, encoding: str | None, header_rows: int, sheet: str | int | None
-) -> tuple[RawTable, str | None]:
-    """The raw table (fast CSV reader when it can be exact) and a note if it could not."""
-    if _FAST_CSV:
-        fast = _read_csv_fast(path, encoding=encoding, header_rows=header_rows)
-        if isinstance(fast, RawTable):
-            return fast, None
-        why = fast
-    else:
-        why = None
-    raw = read_raw_table(path, encoding=encoding, header_rows=header_rows, sheet=sheet)
-    note = None
-    if why and raw.format == "csv":
-        note = f"read with the exact (slower) CSV reader because {why}"
-    return raw, note
-
-
-def _is_text_file(path: Path) -> tuple[bool, str]:
-    ext = loading._extension(path)
-    base = ext[:-3] if ext.endswith(".gz") else ext
-    return base in (".csv", ".tsv", ".tab", ".txt"), ext
-
-
-def _utf8_source(data: Any, encoding: str | None, path: Path) -> tuple[Any, str, list[str], bool]:
-    """UTF-8 text for pyarrow from the file's bytes (``bytes`` or an ``mmap``).
-
-    Returns (buffer, encoding as the exact reader reports it, notes, whether pyarrow
-    must still check that the buffer is valid UTF-8: bytes are checked here, an mmap
-    is left to pyarrow). Encodings are detected as by
-    :func:`coprod.io.detect_encoding`; other encodings are decoded and re-encoded.
-    """
-    notes: list[str] = []
-    name = str(path)
-    is_bytes = isinstance(data, bytes)
-    valid = False  # known to be valid UTF-8
-    if encoding is None:
-        start = bytes(data[:4])
-        for bom, enc in loading._BOMS:
-            if start.startswith(bom):
-                encoding = enc
-                break
-        else:
-            if data.find(b"\x00") >= 0:
-                loading.detect_encoding(bytes(data))  # raises the exact reader's error
-            encoding = "utf-8"
-            if is_bytes:
-                try:
-                    if not data.isascii():
-                        data.decode("utf-8")
-                    valid = True
-                except UnicodeDecodeError:
-                    encoding = loading.detect_encoding(data)  # cp1252, or a clear error
-                    notes.append(
-                        "read as Windows-1252 (cp1252) because the file is not valid UTF-8"
-                    )
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError:
-        loading._decode(bytes(data[:4]), encoding, name)  # raises InputError naming it
-        raise
-    if codec in ("utf-8", "utf-8-sig"):
-        if is_bytes and not valid and not data.isascii():
-            loading._decode(data, encoding, name)  # raises the exact reader's error
-        if is_bytes:
-            valid = True
-        if codec == "utf-8-sig" and bytes(data[:3]) == codecs.BOM_UTF8:
-            return memoryview(data)[3:], encoding, notes, not valid
-        return data, encoding, notes, not valid
-    text = loading._decode(data if is_bytes else data[:], encoding, name)
-    return text.encode("utf-8"), encoding, notes, False
-
-
-def _read_csv_fast(path: Path, *, encoding: str | None, header_rows: int) -> RawTable | str:
-    """Read a delimited text file with pyarrow, exactly as :func:`read_raw_table` would.
-
-    Returns the :class:`RawTable`, or a reason (text) why the exact reader must read
-    the file instead. All cells are read as text (``str`` columns); the index holds
-    the row numbers a spreadsheet shows, blank rows are skipped and noted, unnamed
-    columns handled, as by the exact reader. An uncompressed file is memory-mapped
-    and its UTF-8 checked by pyarrow, so it is never copied whole into Python.
-    """
-    is_text, ext = _is_text_file(path)
-    if not is_text:
-        return "it is not a text file"
-    if header_rows != 1:
-        return "it has more than one header row"
-    if not path.is_file() or path.stat().st_size == 0:
-        return "the file is missing or empty"
-    if ext.endswith(".gz"):
-        return _read_csv_buffer(loading._read_bytes(path), path, ext, encoding)
-    import mmap
-
-    with open(path, "rb") as handle:
-        mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        try:
-            return _read_csv_buffer(mm, path, ext, encoding)
-        finally:
-            try:
-                mm.close()
-            except BufferError:  # a view is still alive: the map goes when it does
-                pass
-
-
-class _NotUtf8(Exception):
-    """pyarrow found bytes that are not UTF-8."""
-
-
-def _read_csv_buffer(data: Any, path: Path, ext: str, encoding: str | None) -> RawTable | str:
-    buf, found_encoding, notes, check = _utf8_source(data, encoding, path)
-    try:
-        return _parse_csv(buf, data, path, ext, found_encoding, notes, check)
-    except _NotUtf8:
-        pass
-    finally:
-        del buf  # release the mmap
-    whole = bytes(data)
-    if encoding is not None:  # the user named a UTF-8 codec: the exact reader's error
-        loading._decode(whole, encoding, str(path))
-    buf, found_encoding, notes, check = _utf8_source(whole, None, path)
-    return _parse_csv(buf, whole, path, ext, found_encoding, notes, check)
-
-
-def _parse_csv(
-    buf: Any,
-    data: Any,
-    path: Path,
-    ext: str,
-    encoding: str,
-    notes: list[str],
-    check_utf8: bool,
-) -> RawTable | str:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    head_bytes = bytes(buf[:_PREFIX_BYTES])
-    line_end = re.search(rb"[\r\n]", head_bytes)
-    if line_end is None and len(buf) > _PREFIX_BYTES:
-        return "its first line is longer than 1 MiB"
-    try:
-        first_line = head_bytes[: line_end.start() if line_end else None].decode("utf-8")
-    except UnicodeDecodeError:
-        raise _NotUtf8 from None
-    head = head_bytes.decode("utf-8", errors="ignore")  # at most the last character is cut
-    if not first_line.strip():
-        return "it has blank rows before the header"
-    delimiter, note = loading._guess_delimiter(head, ext)
-    if note:
-        notes.append(note)
-    header = next(csv.reader([first_line], delimiter=delimiter))
-    if header != next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)):
-        return "a quoted header cell holds a line break"
-    if not "".join(header).strip():
-        return "it has blank rows before the header"
-    width = len(header)
-    keys = [f"c{j}" for j in range(width)]
-    quoted = (data if isinstance(buf, memoryview) else buf).find(b'"') >= 0
-
-    def parse(newlines_in_values: bool) -> Any:
-        return pacsv.read_csv(
-            pa.py_buffer(buf),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=keys),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=newlines_in_values,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                # large_string: what pandas's str dtype holds (no cast in to_pandas)
-                column_types={k: pa.large_string() for k in keys},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=check_utf8,
-            ),
-        )
-
-    # Without newlines_in_values pyarrow splits the text into blocks at line breaks and
-    # parses them in parallel: faster, and exact unless a quoted cell holding a line
-    # break straddles two blocks, which pyarrow reports as an error ("out of sync with
-    # chunker", or a wrong number of cells): then the file is parsed again with it.
-    try:
-        try:
-            table = parse(False)
-        except pa.ArrowInvalid as exc:
-            if not quoted or (check_utf8 and "UTF8" in str(exc)):
-                raise
-            table = parse(True)
-    except pa.ArrowException as exc:
-        # never show pyarrow's message: it quotes a row, which may hold personal data
-        if check_utf8 and "UTF8" in str(exc):
-            raise _NotUtf8 from None
-        if "Expected" in str(exc) and "columns" in str(exc):
-            return "some rows have more or fewer cells than the header"
-        return f"the fast reader could not parse it ({type(exc).__name__})"
-    n = table.num_rows
-
-    # completely blank rows are skipped (and noted), as by the exact reader
-    candidates = np.flatnonzero(_blank_cells(table.column(0))) if width else np.arange(n)
-    for j in range(1, width):
-        if not len(candidates):
-            break
-        column = table.column(j).take(pa.array(candidates))
-        candidates = candidates[_blank_cells(column)]
-    row_numbers = np.arange(2, n + 2, dtype=np.int64)
-    if len(candidates):
-        keep = np.ones(n, dtype=bool)
-        keep[candidates] = False
-        blank_rows = row_numbers[candidates].tolist()
-        table = table.filter(pa.array(keep))
-        row_numbers = row_numbers[keep]
-        last = int(row_numbers[-1]) if len(row_numbers) else 0
-        while blank_rows and blank_rows[-1] > last:
-            blank_rows.pop()
-        if blank_rows:
-            notes.append(
-                f"skipped {plural(len(blank_rows), 'blank row')} between data rows "
-                f"(rows {rows_text(blank_rows)})"
-            )
-
-    names = [as_text(v).strip() for v in header]
-    names[0] = names[0].lstrip("\ufeff").strip()
-    keep_cols = loading.keep_named_columns(
-        names,
-        lambda j: table.num_rows == 0 or bool(_blank_cells(table.column(j)).all()),
-        notes,
-    )
-    final = loading.number_duplicate_names([names[j] for j in keep_cols], notes)
-    frame = pd.DataFrame(
-        {name: table.column(j).to_pandas().array for name, j in zip(final, keep_cols, strict=True)},
-        columns=final,
-        index=pd.Index(row_numbers, name="row", dtype="int64"),
-        copy=False,
-    )
-    if table.num_rows == 0:
-        notes.append("the file has a header but no data rows")
-    return RawTable(
-        frame=frame,
-        path=path,
-        encoding=encoding,
-        first_data_row=2,
-        format="csv",
-        header_rows=1,
-        notes=tuple(notes),
-    )
-
-
-def _trim(text: Any) -> tuple[Any, np.ndarray]:
-    """(``text`` without surrounding whitespace, as ``utf8_trim_whitespace``; True where
-    that leaves nothing) for a large_string array without nulls."""
-    import pyarrow.compute as pc
-
-    if len(text) and not text.null_count:
-        offsets = np.frombuffer(
-            text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8
-        )
-        data = np.frombuffer(text.buffers()[2] or b"\0", dtype=np.uint8)
-        starts, ends = offsets[:-1], offsets[1:]
-        empty = ends == starts
-        # a cell whose first and last bytes are printable ASCII (33-126, or 127) has no
-        # surrounding whitespace: when no cell has another byte there, nothing is trimmed
-        edge = ((data.take(starts, mode="clip") - np.uint8(33)) >= 95) | (
-            (data.take(ends - 1, mode="clip") - np.uint8(33)) >= 95
-        )
-        if not edge[~empty].any():
-            return text, empty
-    stripped = pc.utf8_trim_whitespace(text)
-    return stripped, pc.equal(pc.binary_length(stripped), 0).to_numpy(zero_copy_only=False)
-
-
-def _blank_cells(column) -> np.ndarray:
-    """True where a text cell is empty or only whitespace (as ``str.strip()`` sees it)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    wide = column.type == pa.large_string()
-    if (wide or column.type == pa.string()) and not column.null_count and len(column):
-        # only cells that are empty or start with a space (ASCII, or any non-ASCII
-        # character) can be blank: trim just those
-        size = 8 if wide else 4
-        offsets = np.frombuffer(
-            column.buffers()[1],
-            dtype=np.int64 if wide else np.int32,
-            count=len(column) + 1,
-            offset=column.offset * size,
-        )
-        data = np.frombuffer(column.buffers()[2] or b"\0", dtype=np.uint8)
-        starts = offsets[:-1]
-        first = data.take(starts, mode="clip")  # (an empty cell at the end: clipped)
-        # first byte a control character or space (<= 32: a superset of the ASCII
-        # spaces) or non-ASCII (>= 128): one comparison in uint8 arithmetic
-        maybe = np.flatnonzero((offsets[1:] == starts) | ((first - np.uint8(33)) >= 95))
-        blank = np.zeros(len(column), dtype=bool)
-        if len(maybe):
-            trimmed = pc.utf8_trim_whitespace(column.take(pa.array(maybe)))
-            blank[maybe] = pc.equal(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
-        return blank
-    trimmed = pc.utf8_trim_whitespace(column)
-    return pc.equal(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)

@@ -138,6 +138,8 @@ def read_report_counts(
     columns: Mapping[str, str] | None = None,
     key: str | Sequence[str] = "lad",
     value_columns: Sequence[str] = ("reports", "unique_users"),
+    sheet: str | int | None = None,
+    skip_rows: int = 0,
 ) -> LoadResult:
     """Read a folder of monthly count files into one tidy, validated table.
 
@@ -158,6 +160,10 @@ def read_report_counts(
         The column(s) identifying an area (default ``"lad"``).
     value_columns:
         The count columns (whole numbers >= 0).
+    sheet, skip_rows:
+        For spreadsheets: the sheet of every file (name or 0-based number) and the title
+        rows above the header (see :func:`coprod.io.read_raw_table`; notes below the
+        table are never read as rows). What a file's reading noted is in the notes.
 
     Returns
     -------
@@ -203,7 +209,10 @@ def read_report_counts(
         )
     matched.sort(key=lambda t: (t[0], t[1], t[2].name))
 
-    raws = [(year, month, read_raw_table(path)) for year, month, path in matched]
+    raws = [
+        (year, month, read_raw_table(path, sheet=sheet, skip_rows=skip_rows))
+        for year, month, path in matched
+    ]
     signatures = [frozenset(label_key(c) for c in raw.frame.columns) for _, _, raw in raws]
     common = Counter(signatures).most_common()
     reference = common[0][0]
@@ -378,6 +387,14 @@ def read_report_counts(
         data_out[col] = data_out[col].astype("int64")
     quarantine = _with_files(result.quarantine, files, rows)
 
+    file_notes = {raw.path.name: raw.notes for _, _, raw in raws if raw.notes}
+    for name, said in list(file_notes.items())[:3]:
+        notes.append(f"{name}: " + "; ".join(said))
+    if len(file_notes) > 3:
+        notes.append(
+            f"... and {plural(len(file_notes) - 3, 'other file')} with notes from reading "
+            "(see data.attrs['file_notes'])"
+        )
     if skipped_names:
         notes.append(
             f"skipped {plural(len(skipped_names), 'file')} whose names do not match the "
@@ -437,6 +454,7 @@ def read_report_counts(
             "value_columns": tuple(values),
             "source_columns": source_columns,
             "absent": n_absent,
+            "file_notes": file_notes,
         }
     )
     final = LoadResult(
@@ -602,6 +620,7 @@ def read_denominators(
     columns: Mapping[str, str] | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    skip_rows: int = 0,
 ) -> LoadResult:
     """Read a table of denominators: residents, or contacts with a service, per period.
 
@@ -610,8 +629,10 @@ def read_denominators(
     ``complaint_counts(..., denominators=...)``. ``columns`` maps those names to the file's
     (e.g. ``{"denominator": "contacts"}``). Unparseable or non-positive values and repeated
     key x period rows are quarantined, as in every coprod loader (kind "denominators").
+    ``encoding``, ``sheet`` and ``skip_rows`` (title rows above the header) are passed to
+    :func:`coprod.io.read_raw_table`.
     """
-    raw = read_raw_table(path, encoding=encoding, sheet=sheet)
+    raw = read_raw_table(path, encoding=encoding, sheet=sheet, skip_rows=skip_rows)
     keys = by_list(by)
     fields = [*keys, "period", "denominator"]
     found = resolve_columns(raw, columns, required=fields, source=raw.source)

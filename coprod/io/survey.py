@@ -351,6 +351,7 @@ def read_survey(
     header_rows: int = 1,
     sheet: str | int | None = None,
     id_field: str = "respondent_id",
+    skip_rows: int = 0,
 ) -> LoadResult:
     """Read a survey file: every row is loaded or quarantined with a reason.
 
@@ -396,7 +397,9 @@ def read_survey(
     accepted, when a required field is blank, or when its (respondent_id,
     service, wave) key appears on more than one row (all copies are quarantined).
     """
-    raw = read_raw_table(path, encoding=encoding, header_rows=header_rows, sheet=sheet)
+    raw = read_raw_table(
+        path, encoding=encoding, header_rows=header_rows, sheet=sheet, skip_rows=skip_rows
+    )
     source = raw.source
     columns = dict(columns or {})
     likert_map = _as_mapping(likert, "likert")
