@@ -14,6 +14,8 @@ from types import MappingProxyType
 
 __all__ = [
     "AGREE_5",
+    "AMBIGUOUS_LEVEL_LABELS",
+    "AMBIGUOUS_STAGES",
     "DELIVERY_LEVELS",
     "DELIVERY_SYNONYMS",
     "OUTCOME_LEVELS",
@@ -141,41 +143,88 @@ TICK_TRUE: tuple[str, ...] = ("1", "yes", "x", "true", "ticked")
 TICK_FALSE: tuple[str, ...] = ("", "0", "no", "false")
 """Tick-box answers read as not ticked."""
 
+# Synonyms of the grid's levels: other spellings of the SAME words only (hyphens,
+# spaces, en dashes as Word and Excel type them, the -ed forms Bovaird's cells are
+# described with, singular/plural). A survey's own words ("Council staff", "Residents
+# and the council together") are not synonyms: they belong in read_survey(levels=...),
+# where the user says what they mean. Read only with read_survey(..., synonyms=True).
+#
+# Not here, on purpose:
+# * "co-production" (and "coproduction", "co-produced"): it names the whole grid, not a
+#   level. Bovaird's "full co-production" is co-planning AND co-delivery; in much of the
+#   literature (Ostrom, Parks et al.) co-production means users' part in delivery, and in
+#   UK policy any user or community involvement. On the planning axis it might mean
+#   co-planning or community planning; on the delivery axis co-delivery or community
+#   delivery. It is therefore refused on both axes (AMBIGUOUS_LEVEL_LABELS) with a reason
+#   asking for levels={"planning": {"co-production": ...}}.
+# * "professional" alone IS kept (singular of "professionals"); "staff", "council",
+#   "volunteers", "residents" are not: they are a survey's own words.
+_PLANNING_WORDS = {
+    "co-planning": (
+        "co planning",
+        "coplanning",
+        "co\u2013planning",  # en dash
+        "co-planned",
+        "co planned",
+        "coplanned",
+        "co\u2013planned",
+    ),
+    "professionals": ("professional", "professionally planned", "planned by professionals"),
+    "community": (
+        "communities",
+        "community planned",
+        "community-planned",
+        "planned by the community",
+    ),
+}
+_DELIVERY_WORDS = {
+    "co-delivery": (
+        "co delivery",
+        "codelivery",
+        "co\u2013delivery",  # en dash
+        "co-delivered",
+        "co delivered",
+        "codelivered",
+        "co\u2013delivered",
+    ),
+    "professionals": (
+        "professional",
+        "professionally delivered",
+        "delivered by professionals",
+    ),
+    "community": (
+        "communities",
+        "community delivered",
+        "community-delivered",
+        "delivered by the community",
+    ),
+}
+
 PLANNING_SYNONYMS: Mapping[str, str] = MappingProxyType(
-    {
-        "co planning": "co-planning",
-        "coplanning": "co-planning",
-        "co-planned": "co-planning",
-        "co planned": "co-planning",
-        "coplanned": "co-planning",
-        "co-production": "co-planning",
-        "co production": "co-planning",
-        "coproduction": "co-planning",
-        "professional": "professionals",
-        "professionally planned": "professionals",
-        "community planned": "community",
-        "communities": "community",
-    }
+    {word: level for level, words in _PLANNING_WORDS.items() for word in words}
 )
 """Spellings read as a planning level when ``read_survey(..., synonyms=True)``.
 
-Only these, compared ignoring case and spacing; anything else stays unknown and is
-quarantined (or mapped by the user's ``levels=``)."""
+Only these, compared ignoring case and spacing (:func:`coprod._core.text.label_key`);
+anything else stays unknown and is quarantined (or mapped by the user's ``levels=``).
+"co-production" is deliberately absent: see :data:`AMBIGUOUS_LEVEL_LABELS`."""
 
 DELIVERY_SYNONYMS: Mapping[str, str] = MappingProxyType(
-    {
-        "co delivery": "co-delivery",
-        "codelivery": "co-delivery",
-        "co-delivered": "co-delivery",
-        "co delivered": "co-delivery",
-        "codelivered": "co-delivery",
-        "co-production": "co-delivery",
-        "co production": "co-delivery",
-        "coproduction": "co-delivery",
-        "professional": "professionals",
-        "professionally delivered": "professionals",
-        "community delivered": "community",
-        "communities": "community",
-    }
+    {word: level for level, words in _DELIVERY_WORDS.items() for word in words}
 )
-"""Spellings read as a delivery level when ``read_survey(..., synonyms=True)``."""
+"""Spellings read as a delivery level when ``read_survey(..., synonyms=True)``
+(see :data:`PLANNING_SYNONYMS`)."""
+
+AMBIGUOUS_LEVEL_LABELS: tuple[str, ...] = (
+    "co-production",
+    "co production",
+    "coproduction",
+    "co\u2013production",
+    "co-produced",
+    "co produced",
+    "coproduced",
+)
+"""Never read as a planning or delivery level, with or without ``synonyms=True``:
+"co-production" names the grid (or one of several cells), not a level of one axis.
+A survey that uses it must say what it meant: ``levels={"planning": {"co-production":
+"co-planning"}}``."""

@@ -422,16 +422,19 @@ def test_item_survey_problems(tmp_path):
         )
     counts(result, 5, 2, 3)
     assert 6 in result.data.index and pd.isna(result.data.loc[6, "ideas"])
-    assert "1 Likert answer listed in likert_missing" in " ".join(result.notes)
+    assert "1 Likert answer listed in missing= or likert_missing=" in " ".join(result.notes)
 
 
-def test_only_respondent_id_required_without_service_columns(tmp_path):
+def test_a_file_with_nothing_to_read_is_refused(tmp_path):
     path = write(tmp_path / "ids.csv", "Name,Score\nAnn,1\n")
     with pytest.raises(InputError) as info:
         read_survey(path)
-    msg = str(info.value)
-    assert "required field 'respondent_id' not found" in msg
-    assert "planning" not in msg
+    assert str(info.value) == (
+        f"{path}, row 1: nothing to read: the file has no service, planning or delivery column "
+        "and no Likert or tick-box items were named (nor a 'respondent_id' column)\n"
+        "Fix: map the survey's columns: columns={'service': ..., 'planning': ..., "
+        "'delivery': ...} for a services survey, or likert={...} / ticks={...} for items"
+    )
 
 
 def test_argument_mistakes(tmp_path):

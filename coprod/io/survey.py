@@ -106,6 +106,7 @@ Contains information licensed under the Open Government Licence - Toronto.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -115,14 +116,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import label_key, plural
-from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, LevelError, to_codes
+from coprod._core.text import label_key, loose_key, plural
 from coprod.io.columns import resolve_columns
 from coprod.io.parse import Parsed, as_text, is_blank, parse_numbers
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish
 from coprod.io.schemas import SERVICES_SURVEY
 from coprod.io.validate import duplicate_key_problems, validate_lazily
+from coprod.vocab import (
+    AGREE_5,
+    AMBIGUOUS_LEVEL_LABELS,
+    DELIVERY_LEVELS,
+    DELIVERY_SYNONYMS,
+    PLANNING_LEVELS,
+    PLANNING_SYNONYMS,
+    TICK_FALSE,
+    TICK_TRUE,
+)
 
 __all__ = [
     "AGREE_5",
@@ -137,63 +147,159 @@ __all__ = [
     "reverse_code",
 ]
 
-#: The five-point agreement scale, lowest first.
-AGREE_5 = (
-    "Strongly disagree",
-    "Disagree",
-    "Neither agree nor disagree",
-    "Agree",
-    "Strongly agree",
-)
-
-#: Tick-box answers read as ticked / not ticked (compared ignoring case and spaces).
-TICK_TRUE = ("1", "yes", "x", "true", "ticked")
-TICK_FALSE = ("", "0", "no", "false")
-
 _SERVICE_FIELDS = ("service", "planning", "delivery")
+# the schema's checks as read_survey applies them: planning and delivery may be missing
+# (a missing= answer); blank answers are refused by parse_levels unless missing=[""]
+_SURVEY_CHECKS = dataclasses.replace(
+    SERVICES_SURVEY,
+    fields=tuple(
+        dataclasses.replace(f, nullable=True) if f.name in ("planning", "delivery") else f
+        for f in SERVICES_SURVEY.fields
+    ),
+)
 _TEXT_FIELDS = ("service", "council", "age_group")
 
 
 # --------------------------------------------------------------------------- parsers
 
 
-def parse_levels(values: Iterable[Any], *, axis: str) -> Parsed:
+_AXES = {
+    "planning": (PLANNING_LEVELS, PLANNING_SYNONYMS),
+    "delivery": (DELIVERY_LEVELS, DELIVERY_SYNONYMS),
+}
+
+
+_CODE = re.compile(r"[0-2](\.0*)?")
+
+
+def _code(value: Any) -> int | None:
+    """0, 1 or 2 for a code written as a number or digits ("1", 1.0, " 2 "), else None."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return int(number) if number in (0.0, 1.0, 2.0) else None
+    text = str(value).strip()
+    return int(text[0]) if _CODE.fullmatch(text) else None
+
+
+def parse_levels(
+    values: Iterable[Any],
+    *,
+    axis: str,
+    labels: Mapping[str, str | None] | None = None,
+    synonyms: bool = False,
+    missing: Iterable[str] = (),
+    blank_ok: bool = True,
+) -> Parsed:
     """Read planning or delivery answers as canonical level names.
 
-    Accepts the level names of :data:`coprod.grid.PLANNING_LEVELS` /
-    :data:`~coprod.grid.DELIVERY_LEVELS` in any case and the codes 0/1/2 (via
-    :func:`coprod.grid.to_codes`). Blanks are missing; anything else is refused
-    with a reason. Values are an ordered categorical of the levels.
+    Accepted, in this order (labels compared ignoring case and spacing, never fuzzily):
+
+    1. ``labels``: the survey's own words, ``{label: level}`` (a level of
+       :data:`coprod.vocab.PLANNING_LEVELS` / :data:`~coprod.vocab.DELIVERY_LEVELS`,
+       or ``None`` for "no answer"), e.g. ``{"Council staff": "professionals"}``;
+    2. ``missing``: answers read as missing, e.g. ``("Don't know",)``;
+    3. the level names themselves and the codes 0/1/2 (0 = professionals);
+    4. with ``synonyms=True``, the spellings of :data:`coprod.vocab.PLANNING_SYNONYMS`
+       / :data:`~coprod.vocab.DELIVERY_SYNONYMS` ("co planning", "co-planned", ...).
+
+    A blank is missing when ``blank_ok`` (else refused as blank but required). Anything
+    else is refused with a reason that says how to map it with ``levels=``; labels of
+    :data:`coprod.vocab.AMBIGUOUS_LEVEL_LABELS` ("co-production") are never read.
+    Values are an ordered categorical of the levels.
     """
-    levels = PLANNING_LEVELS if axis == "planning" else DELIVERY_LEVELS
-    accepted = ", ".join(repr(v) for v in levels)
+    if axis not in _AXES:
+        raise ValueError(f"axis must be 'planning' or 'delivery', not {axis!r}")
+    levels, table = _AXES[axis]
+    other = "delivery" if axis == "planning" else "planning"
+    other_words = {label_key(w) for w in (*_AXES[other][0], *_AXES[other][1])} - {
+        label_key(w) for w in (*levels, *table)
+    }
+    lookup: dict[str, str | None] = {label_key(level): level for level in levels}
+    if synonyms:
+        lookup.update({label_key(k): v for k, v in table.items()})
+    lookup.update({label_key(m): None for m in missing if label_key(m)})
+    lookup.update({label_key(k): v for k, v in (labels or {}).items()})
+    skip_blank = blank_ok or any(not label_key(m) for m in missing)
     series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
-    cache: dict[Any, tuple[Any, str | None]] = {}
+    cache: dict[Any, tuple[Any, str | None, str | None]] = {}
     out: list[Any] = []
     reasons: list[str | None] = []
+    kinds: list[str | None] = []
     for v in series.tolist():
-        if is_blank(v):
-            out.append(None)
-            reasons.append(None)
-            continue
-        k = (type(v), v)
-        if k not in cache:
-            try:
-                code = int(to_codes([v], axis=axis)[0])
-                cache[k] = (levels[code], None)
-            except LevelError:
-                cache[k] = (
-                    None,
-                    f"{as_text(v)!r} is not a {axis} level: use one of {accepted} "
-                    "(any case) or the codes 0, 1, 2",
-                )
-        out.append(cache[k][0])
-        reasons.append(cache[k][1])
+        try:
+            k = (type(v), v)
+            hit = cache.get(k)
+        except TypeError:
+            k, hit = None, None
+        if hit is None:
+            hit = _one_level(v, axis, lookup, levels, table, synonyms, skip_blank, other_words)
+            if k is not None:
+                cache[k] = hit
+        out.append(hit[0])
+        reasons.append(hit[1])
+        kinds.append(hit[2])
     dtype = pd.CategoricalDtype(levels, ordered=True)
     return Parsed(
         values=pd.Series(out, index=series.index, dtype=dtype, name=series.name),
         problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
+        kinds=pd.Series(kinds, index=series.index, dtype="str", name=series.name),
     )
+
+
+def _one_level(
+    v: Any,
+    axis: str,
+    lookup: Mapping[str, str | None],
+    levels: tuple[str, ...],
+    table: Mapping[str, str],
+    synonyms: bool,
+    skip_blank: bool,
+    other_words: set[str],
+) -> tuple[Any, str | None, str | None]:
+    """(level or None, reason, kind) for one answer."""
+    if is_blank(v):
+        if skip_blank:
+            return None, None, None
+        return (
+            None,
+            f"{axis} is blank but required: fill it in (or remove the row), or pass "
+            "missing=[''] to read blank answers as missing",
+            "blank but required",
+        )
+    key = label_key(v)
+    if key in lookup:
+        return lookup[key], None, None
+    code = _code(v)
+    if code is not None:
+        return levels[code], None, None
+    shown = as_text(v)
+    fix = f"levels={{{axis!r}: {{{shown!r}: '<level>'}}}}"
+    if key in AMBIGUOUS_LEVEL_LABELS:
+        return (
+            None,
+            f"{shown!r} is not read as a {axis} level: co-production names the whole grid "
+            "(Bovaird's full co-production is co-planning with co-delivery), not one level "
+            f"of an axis; say what your survey meant with {fix}, e.g. one of "
+            + ", ".join(repr(level) for level in levels),
+            f"ambiguous {axis} labels",
+        )
+    reason = (
+        f"{shown!r} is not a {axis} level: use one of "
+        + ", ".join(repr(level) for level in levels)
+        + f" (any case) or the codes 0, 1, 2, or say which level it is with {fix}"
+    )
+    if not synonyms and key in {label_key(w) for w in table}:
+        level = table[next(w for w in table if label_key(w) == key)]
+        reason += (
+            f"; it is a spelling in coprod.vocab.{axis.upper()}_SYNONYMS: pass synonyms=True "
+            f"to read it as {level!r}"
+        )
+    elif key in other_words:
+        reason += f"; it is a {'delivery' if axis == 'planning' else 'planning'} level: is "
+        reason += f"this the {axis} column?"
+    return None, reason, f"unknown {axis} labels"
 
 
 def parse_likert(
@@ -343,6 +449,9 @@ def read_survey(
     columns: Mapping[str, str] | None = None,
     likert: Mapping[str, str] | Iterable[str] | None = None,
     ticks: Mapping[str, str] | Iterable[str] | None = None,
+    levels: Mapping[str, Mapping[str, str | None]] | None = None,
+    synonyms: bool = False,
+    missing: Iterable[str] = (),
     reverse: Iterable[str] = (),
     likert_scale: Iterable[str] = AGREE_5,
     likert_missing: Iterable[str] = (),
@@ -358,18 +467,38 @@ def read_survey(
     Parameters
     ----------
     path:
-        CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``, SPSS
-        ``.sav``/``.zsav``, Stata ``.dta`` or Parquet (see
+        CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``/``.xls``,
+        OpenDocument ``.ods``, SPSS ``.sav``/``.zsav``, Stata ``.dta`` or Parquet (see
         :func:`coprod.io.read_raw_table`).
     columns:
         ``{field: column in the file}`` for the survey fields of
         :data:`coprod.io.schemas.SERVICES_SURVEY` (``respondent_id`` - or
         ``id_field`` -, ``service``, ``planning``, ``delivery``, ``council``,
         ``wave``, ``weight``, ``age_group``). Fields not mapped are looked for under
-        their own name (ignoring case and spacing).
+        their own name (ignoring case and spacing). A file without a respondent id
+        (none mapped, none named so) gets the row numbers as ids, with a note: each
+        row is then one respondent and repeated respondents cannot be detected.
     likert, ticks:
         ``{item name: column in the file}`` (or a list of columns, named as they
         are) for Likert items and tick boxes.
+    levels:
+        The survey's own answer words for the grid, per axis:
+        ``{"planning": {"Council staff": "professionals", "Residents and council
+        together": "co-planning", "Residents": "community"}, "delivery": {...}}``
+        (labels compared ignoring case and spacing; ``None`` reads a label as no
+        answer). The level names and the codes 0/1/2 stay accepted; other labels are
+        quarantined with a reason naming the ``levels=`` fix.
+    synonyms:
+        Also read the spellings of :data:`coprod.vocab.PLANNING_SYNONYMS` /
+        :data:`~coprod.vocab.DELIVERY_SYNONYMS` ("co planning", "coplanning",
+        "co-delivered", ...). Off by default: nothing is read that you did not list.
+        "co-production" is never read as a level (it names the grid, not a level).
+    missing:
+        Answers that mean "no answer", e.g. ``("Don't know", "Prefer not to say")``;
+        include ``""`` to accept blank planning/delivery answers. Such an answer is
+        missing (NaN) and the row's other answers are kept. Applies to the planning,
+        delivery and Likert columns. By default a blank planning or delivery answer
+        quarantines its row (blank Likert answers are always missing).
     reverse:
         Likert item names that are reverse-worded. Answers are kept as given; the
         names are recorded in ``data.attrs["reverse_worded"]`` (use
@@ -377,12 +506,14 @@ def read_survey(
     likert_scale:
         The answers of the Likert items, lowest first (default :data:`AGREE_5`).
     likert_missing:
-        Likert answers to read as missing, e.g. ``("Don't know",)``.
+        Further answers to read as missing in the Likert columns only.
     keep:
         Other columns to keep as read (names, or ``{new name: column}``). Nothing
         unmapped is kept otherwise: free text may hold personal data.
-    encoding, header_rows, sheet:
-        Passed to :func:`coprod.io.read_raw_table`.
+    encoding, header_rows, sheet, skip_rows:
+        Passed to :func:`coprod.io.read_raw_table` (``sheet``: name or 0-based number;
+        ``skip_rows``: title rows above the header). Notes below the table are not
+        read as rows (see :mod:`coprod.io.raw`).
     id_field:
         Name of the respondent id field (in ``columns=`` and in the data).
 
@@ -391,7 +522,8 @@ def read_survey(
     LoadResult with ``kind="survey"``. ``data`` is indexed by the row number in
     the file; ``data.attrs`` holds ``source_columns`` ({name: column in the
     file}), ``likert_items``, ``tick_items``, ``likert_scale``,
-    ``reverse_worded`` and ``services_survey`` (bool).
+    ``reverse_worded``, ``services_survey`` (bool) and ``ids_from_rows`` (bool:
+    the respondent ids are the row numbers).
 
     A row is quarantined when a level, weight, Likert or tick answer is not
     accepted, when a required field is blank, or when its (respondent_id,
@@ -402,6 +534,8 @@ def read_survey(
     )
     source = raw.source
     columns = dict(columns or {})
+    level_labels = _check_levels_argument(levels, source)
+    missing = _check_missing_argument(missing, source)
     likert_map = _as_mapping(likert, "likert")
     tick_map = _as_mapping(ticks, "ticks")
     keep_map = _as_mapping(keep, "keep")
@@ -417,8 +551,25 @@ def read_survey(
         optional=_SERVICE_FIELDS,
     )
     services = bool(probe)
-    required = [id_field, *_SERVICE_FIELDS] if services else [id_field]
-    optional = [f for f in schema_fields if f not in required]
+    # no respondent id (none mapped, none named so): the row numbers are the ids
+    id_probe = resolve_columns(
+        raw,
+        {id_field: columns[id_field]} if id_field in columns else {},
+        required=(),
+        optional=[id_field],
+    )
+    ids_from_rows = id_field not in id_probe
+    if not services and not (likert_map or tick_map) and ids_from_rows:
+        raise InputError(
+            "nothing to read: the file has no service, planning or delivery column and no "
+            f"Likert or tick-box items were named (nor a {id_field!r} column)",
+            file=source,
+            row=raw.header_row_text,
+            fix="map the survey's columns: columns={'service': ..., 'planning': ..., "
+            "'delivery': ...} for a services survey, or likert={...} / ticks={...} for items",
+        )
+    required = [*([] if ids_from_rows else [id_field]), *(_SERVICE_FIELDS if services else ())]
+    optional = [f for f in schema_fields if f not in required and f != id_field]
     if not services:
         optional = [f for f in optional if f not in _SERVICE_FIELDS]
     try:
@@ -458,6 +609,12 @@ def read_survey(
     out: dict[str, pd.Series] = {}
     source_columns: dict[str, str] = {}
     notes: list[str] = list(raw.notes)
+    if ids_from_rows:
+        out[id_field] = pd.Series(
+            [str(r) for r in frame.index.tolist()], index=frame.index, dtype="str", name=id_field
+        )
+        source_columns[id_field] = "(row number)"
+        notes.append(_row_id_note(raw, id_field))
 
     for fld, col in found.items():
         values = frame[col]
@@ -465,9 +622,18 @@ def read_survey(
         if fld == id_field or fld in _TEXT_FIELDS:
             out[fld] = _text_values(values)
         elif fld in ("planning", "delivery"):
-            parsed = parse_levels(values, axis=fld)
+            labels = level_labels.get(fld, {})
+            parsed = parse_levels(
+                values,
+                axis=fld,
+                labels=labels,
+                synonyms=synonyms,
+                missing=missing,
+                blank_ok=False,
+            )
             problems.add_parsed(parsed, values, col)
             out[fld] = parsed.values
+            notes.extend(_level_notes(fld, col, values, parsed, labels, synonyms, missing))
         elif fld == "wave":
             out[fld] = _wave_values(values)
         elif fld == "weight":
@@ -476,7 +642,8 @@ def read_survey(
             out[fld] = parsed.values
         out[fld] = out[fld].rename(fld)
 
-    skip = [label_key(m) for m in likert_missing]
+    likert_missing = (*missing, *likert_missing)
+    skip = [label_key(m) for m in likert_missing if label_key(m)]
     n_missing_text = 0
     for item, col in names["likert"].items():
         values = frame[col]
@@ -502,7 +669,7 @@ def read_survey(
 
     # declared checks (blanks, accepted values, weight > 0) on rows not yet quarantined
     present = [f for f in schema_fields if f in found]
-    pandera_schema = SERVICES_SURVEY.to_pandera(
+    pandera_schema = _SURVEY_CHECKS.to_pandera(
         fields=[to_schema.get(f, f) for f in present], rename={"respondent_id": id_field}
     )
     unchecked = data.loc[~data.index.isin(list(problems.rows)), present]
@@ -511,10 +678,14 @@ def read_survey(
             pandera_schema, unchecked, column_names=source_columns, raw=frame, source=source
         )
     )
-    # duplicate keys: every copy is quarantined
-    key = [id_field, *(f for f in ("service", "wave") if f in found)]
-    has_id = data[id_field].notna()
-    problems.extend(duplicate_key_problems(data.loc[has_id, key], key, column_names=source_columns))
+    # duplicate keys: every copy is quarantined (not checked when rows are the ids: every
+    # row is a respondent of its own, so repeated respondents cannot be seen)
+    if not ids_from_rows:
+        key = [id_field, *(f for f in ("service", "wave") if f in found)]
+        has_id = data[id_field].notna()
+        problems.extend(
+            duplicate_key_problems(data.loc[has_id, key], key, column_names=source_columns)
+        )
 
     used = set(source_columns.values())
     dropped = [c for c in frame.columns if c not in used]
@@ -527,7 +698,8 @@ def read_survey(
         )
     if n_missing_text:
         notes.append(
-            f"{plural(n_missing_text, 'Likert answer')} listed in likert_missing read as missing"
+            f"{plural(n_missing_text, 'Likert answer')} listed in missing= or likert_missing= "
+            "read as missing"
         )
     if reverse:
         notes.append(
@@ -545,9 +717,136 @@ def read_survey(
             "likert_scale": scale,
             "reverse_worded": reverse,
             "services_survey": services,
+            "ids_from_rows": ids_from_rows,
         }
     )
     return finish(data, problems, kind="survey", encoding=raw.encoding, notes=notes)
+
+
+def _check_levels_argument(
+    levels: Mapping[str, Mapping[str, str | None]] | None, source: str
+) -> dict[str, dict[str, str | None]]:
+    """``levels=`` checked: axes known, every label mapped to a level of its axis or None."""
+    if levels is None:
+        return {}
+    example = "levels={'planning': {'Council staff': 'professionals'}}"
+    if not isinstance(levels, Mapping):
+        raise InputError(
+            f"levels= must be a mapping per axis, got {type(levels).__name__}",
+            file=source,
+            fix=f"pass e.g. {example}",
+        )
+    out: dict[str, dict[str, str | None]] = {}
+    for axis, mapping in levels.items():
+        if axis not in _AXES:
+            raise InputError(
+                f"levels= names the axis {axis!r}; the axes are 'planning' and 'delivery'",
+                file=source,
+                fix=f"pass e.g. {example}",
+            )
+        if not isinstance(mapping, Mapping):
+            raise InputError(
+                f"levels[{axis!r}] must map your labels to levels, got {mapping!r}",
+                file=source,
+                fix=f"pass e.g. {example}",
+            )
+        axis_levels = _AXES[axis][0]
+        by_key = {label_key(level): level for level in axis_levels}
+        out[axis] = {}
+        for label, level in mapping.items():
+            if not label_key(label):
+                raise InputError(
+                    f"levels[{axis!r}] maps a blank label; blank answers are read with "
+                    "missing=['']",
+                    file=source,
+                    fix=f"remove the blank label from levels[{axis!r}]",
+                )
+            if level is not None and label_key(level) not in by_key:
+                raise InputError(
+                    f"levels[{axis!r}] maps {label!r} to {level!r}, which is not a {axis} "
+                    "level: the levels are " + ", ".join(map(repr, axis_levels)),
+                    file=source,
+                    fix=f"map each label to one of {', '.join(map(repr, axis_levels))}, or "
+                    "to None for no answer",
+                )
+            out[axis][str(label)] = None if level is None else by_key[label_key(level)]
+    return out
+
+
+def _check_missing_argument(missing: Iterable[str], source: str) -> tuple[str, ...]:
+    if isinstance(missing, str):
+        raise InputError(
+            f"missing= got a single string {missing!r}",
+            file=source,
+            fix=f"pass a list: missing=[{missing!r}]",
+        )
+    return tuple("" if is_blank(m) else str(m) for m in missing)
+
+
+def _row_id_note(raw: Any, id_field: str) -> str:
+    """The note for a file without a respondent id, naming a likely id column if any."""
+    note = (
+        f"no respondent id column (none mapped, none named {id_field!r}): each row's number "
+        f"in the file is its {id_field}, so every row counts as a different respondent and "
+        "repeated respondents cannot be detected"
+    )
+    wanted = loose_key(id_field)
+    close = [
+        c
+        for c in raw.frame.columns
+        if loose_key(c) == wanted or loose_key(c) in ("id", "respondent", "respondent id")
+    ]
+    if close:
+        note += f"; if {close[0]!r} is the id, pass columns={{{id_field!r}: {close[0]!r}}}"
+    return note
+
+
+def _level_notes(
+    axis: str,
+    column: str,
+    values: pd.Series,
+    parsed: Parsed,
+    labels: Mapping[str, str | None],
+    synonyms: bool,
+    missing: Iterable[str],
+) -> list[str]:
+    """Notes on the labels read through levels= or the synonym table, and on answers read
+    as missing (counted per label as written)."""
+    user = {label_key(k): v for k, v in labels.items()}
+    table = {label_key(k): v for k, v in _AXES[axis][1].items()} if synonyms else {}
+    skip = {label_key(m) for m in missing}
+    ok = parsed.problems.isna().to_numpy()
+    counts: dict[str, list[Any]] = {}  # key -> [first text as written, count]
+    for v, fine in zip(values.tolist(), ok.tolist(), strict=True):
+        if not fine:
+            continue
+        key = label_key(v)
+        entry = counts.setdefault(key, [as_text(v).strip(), 0])
+        entry[1] += 1
+    mapped, synonym, absent = [], [], []
+    for key, (text, n) in counts.items():
+        if key in user:
+            mapped.append(f"{text!r} -> {user[key]!r} ({plural(n, 'row')})")
+        elif key in skip or (not key and "" in skip):
+            absent.append(f"{text or 'blank'!r} ({n})" if text else f"blank ({n})")
+        elif key in table:
+            synonym.append(f"{text!r} -> {table[key]!r} ({plural(n, 'row')})")
+    notes = []
+    if mapped:
+        notes.append(f"{axis} answers read with levels=: " + ", ".join(mapped))
+    if synonym:
+        notes.append(
+            f"{axis} answers read as synonyms (synonyms=True, coprod.vocab."
+            f"{axis.upper()}_SYNONYMS): " + ", ".join(synonym)
+        )
+    if absent:
+        n = sum(counts[k][1] for k in counts if k in skip or (not k and "" in skip))
+        notes.append(
+            f"{plural(n, f'{axis} answer')} in {column!r} read as missing (missing=): "
+            + ", ".join(absent)
+            + "; the rows' other answers are kept"
+        )
+    return notes
 
 
 def _check_names(found: dict[str, str], names: dict[str, dict[str, str]], source: str) -> None:
