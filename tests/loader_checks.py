@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import openpyxl
+import pandas as pd
 import pytest
 
 from coprod.io import QUARANTINE_COLUMNS, QuarantineWarning
@@ -35,3 +37,23 @@ def loudly(reader, *args, **kwargs):
     """Call a loader expecting it to warn that rows were quarantined."""
     with pytest.warns(QuarantineWarning):
         return reader(*args, **kwargs)
+
+
+def write_ods(path, sheets: dict[str, list[list]]):
+    """An OpenDocument spreadsheet (odfpy, through pandas) with these sheets of rows."""
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, rows in sheets.items():
+            pd.DataFrame(rows).to_excel(writer, sheet_name=name, index=False, header=False)
+    return path
+
+
+def write_xlsx(path, sheets: dict[str, list[list]]):
+    """An Excel workbook (openpyxl) with these sheets of rows (None = empty cell)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path

@@ -8,10 +8,9 @@ import io
 import warnings
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pytest
-from loader_checks import check_counts, quietly, write
+from loader_checks import check_counts, quietly, write, write_ods, write_xlsx
 
 from coprod.io import InputError, QuarantineWarning, read_raw_table
 from coprod.io.complaint_log import read_complaints
@@ -43,24 +42,6 @@ def _published_rows():
         [None] * width,
         [NOTES[1], *pad],
     ]
-
-
-def write_ods(path, sheets: dict[str, list[list]]):
-    with pd.ExcelWriter(path, engine="odf") as writer:
-        for name, rows in sheets.items():
-            pd.DataFrame(rows).to_excel(writer, sheet_name=name, index=False, header=False)
-    return path
-
-
-def write_xlsx(path, sheets: dict[str, list[list]]):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
 
 
 def write_csv(path, rows):
@@ -111,11 +92,15 @@ def test_without_skip_rows_the_error_says_to_pass_it(tmp_path):
     with pytest.raises(InputError) as info:
         read_survey(path)
     message = str(info.value)
-    assert "row 1: required field 'respondent_id' not found" in message
+    assert "row 1: nothing to read" in message
     assert (
         f"the header row 1 has one cell only ({TITLE!r}), so it is probably a title: pass "
         "skip_rows= the number of rows above the real header"
     ) in message
+
+    with pytest.raises(InputError) as info:
+        read_complaints(path)
+    assert "skip_rows=" in str(info.value) and "probably a title" in str(info.value)
 
 
 def test_a_real_data_row_after_a_blank_row_is_kept(tmp_path):

@@ -102,6 +102,7 @@ def likert_table(
     weight: Hashable | None = None,
     labels: Mapping[Hashable, str] | None = None,
     order: Literal["net", "given"] | Sequence[Hashable] = "net",
+    n_from_weights: bool = False,
 ) -> pd.DataFrame:
     """Tidy (weighted) shares and diverging bar extents for Likert items.
 
@@ -127,6 +128,11 @@ def likert_table(
         ``"net"`` (default) sorts items by net agreement, highest first (ties keep
         the given order); ``"given"`` keeps ``items`` order; or a sequence that is
         a permutation of ``items``.
+    n_from_weights
+        Take ``n`` and ``n_neutral`` as the (rounded) sum of the weights instead of
+        a head count of rows: for weights that count respondents, as in a published
+        table read by :func:`coprod.io.read_survey_table` (weight = share x base, one
+        row per item and answer). Needs ``weight``.
 
     Returns
     -------
@@ -174,6 +180,8 @@ def likert_table(
     if unknown_labels:
         raise ValueError(f"labels given for unknown items: {sorted(map(str, unknown_labels))}")
 
+    if n_from_weights and weight is None:
+        raise ValueError("n_from_weights=True needs weight= (the column of respondent counts)")
     if weight is None:
         weights = pd.Series(1.0, index=responses.index)
     else:
@@ -195,12 +203,17 @@ def likert_table(
     for item in items:
         codes = _codes(responses[item], item, position)
         answered = codes.notna()
-        n_neutral = int((codes == neutral_index).sum()) if neutral_index is not None else 0
+        if neutral_index is None:
+            n_neutral = 0
+        elif n_from_weights:
+            n_neutral = int(round(float(weights[codes == neutral_index].sum())))
+        else:
+            n_neutral = int((codes == neutral_index).sum())
         used = answered.copy()
         if neutral == "exclude" and neutral_index is not None:
             used &= codes != neutral_index
         denom = float(weights[used].sum())
-        n = int(used.sum())
+        n = int(round(denom)) if n_from_weights else int(used.sum())
         shares = np.full(n_levels, np.nan)
         if denom > 0:
             for i in range(n_levels):

@@ -10,8 +10,9 @@ Rooms, in the order a file goes through them:
 * :mod:`~coprod.io.result`: :class:`Problems`, :func:`finish` and :class:`LoadResult`.
 * :mod:`~coprod.io.schemas`: the declared fields of each kind of table.
 
-The readers sit on top: :func:`read_survey`, :func:`read_complaints`,
-:func:`read_report_counts` and :func:`read_denominators`.
+The readers sit on top: :func:`read_survey`, :func:`read_survey_table` (published
+tables of shares), :func:`read_complaints`, :func:`read_report_counts` and
+:func:`read_denominators`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ _NAMES = {
     "validate_lazily": "validate",
     # readers
     "read_survey": "survey",
+    "read_survey_table": "survey_table",
     "read_complaints": "complaint_log",
     "read_report_counts": "counts",
     "read_denominators": "counts",
@@ -64,6 +66,7 @@ _SUBMODULES = (
     "result",
     "schemas",
     "survey",
+    "survey_table",
     "validate",
 )
 

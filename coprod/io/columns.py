@@ -21,6 +21,7 @@ __all__ = [
     "map_columns",
     "could_hold",
     "resolve_columns",
+    "title_row_hint",
 ]
 
 # --------------------------------------------------------------------------- columns
@@ -146,14 +147,9 @@ def resolve_columns(
             problem += f". The file's columns are: {shown}"
         fix = f"pass {argument}={{{', '.join(fixes)}}} (the name as it appears in the file)"
         if isinstance(raw, RawTable) and raw.header_row_text is not None:
-            unnamed = sum(1 for n in names if n.startswith("Unnamed: "))
-            if len(names) > 1 and unnamed >= len(names) - 1:
-                # one named cell over unnamed columns: the "header" is a title row
-                fix += (
-                    f"; the header row {raw.header_row_text} has one cell only "
-                    f"({names[0]!r}), so it is probably a title: pass skip_rows= the "
-                    "number of rows above the real header"
-                )
+            title = title_row_hint(raw)
+            if title:
+                fix += f"; {title}"
             else:
                 fix += (
                     "; if the file has more than one header row, pass "
@@ -207,6 +203,22 @@ def could_hold(schema: Schema, field: str, values: pd.Series, *, sample: int = 5
 
         return bool(parse_numbers(head).ok.mean() >= 0.5)
     return True
+
+
+def title_row_hint(raw: RawTable | pd.DataFrame) -> str | None:
+    """A hint when the header read is one cell over unnamed columns (a title row above
+    the real header, as in published spreadsheets); None otherwise."""
+    if not isinstance(raw, RawTable) or raw.header_row_text is None:
+        return None
+    names = [str(c) for c in raw.frame.columns]
+    unnamed = sum(1 for n in names if n.startswith("Unnamed: "))
+    if len(names) > 1 and unnamed >= len(names) - 1:
+        named = next((n for n in names if not n.startswith("Unnamed: ")), names[0])
+        return (
+            f"the header row {raw.header_row_text} has one cell only ({named!r}), so it is "
+            "probably a title: pass skip_rows= the number of rows above the real header"
+        )
+    return None
 
 
 def map_columns(

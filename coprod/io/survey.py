@@ -117,7 +117,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.text import label_key, loose_key, plural
-from coprod.io.columns import resolve_columns
+from coprod.io.columns import resolve_columns, title_row_hint
 from coprod.io.parse import Parsed, as_text, is_blank, parse_numbers
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish
@@ -566,7 +566,8 @@ def read_survey(
             file=source,
             row=raw.header_row_text,
             fix="map the survey's columns: columns={'service': ..., 'planning': ..., "
-            "'delivery': ...} for a services survey, or likert={...} / ticks={...} for items",
+            "'delivery': ...} for a services survey, or likert={...} / ticks={...} for items"
+            + (f"; {title}" if (title := title_row_hint(raw)) else ""),
         )
     required = [*([] if ids_from_rows else [id_field]), *(_SERVICE_FIELDS if services else ())]
     optional = [f for f in schema_fields if f not in required and f != id_field]
