@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, group_columns, require_columns
-from coprod._core.text import join_words, plural
+from coprod._core.text import join_words, plural, row_numbers
 from coprod.vocab import DELIVERY_LEVELS, PLANNING_LEVELS
 
 __all__ = [
@@ -160,7 +160,8 @@ class LevelError(ValueError):
 
     Attributes ``column``, ``axis``, ``values`` (the offending distinct values, in
     order of first appearance; ``None`` stands for a missing answer) and ``rows``
-    (all offending 1-based row numbers) let callers quarantine the rows.
+    (all offending rows: the file's row numbers for data loaded by coprod, whose index
+    is named ``row``, else 1-based positions) let callers quarantine the rows.
     """
 
     def __init__(
@@ -282,7 +283,8 @@ def to_codes(
     LevelError
         If any answer is missing or not an accepted value. Nothing is guessed: the
         message names the column, up to 5 offending distinct values and up to 10
-        offending 1-based row numbers, lists the accepted values and says how to
+        offending row numbers (the file's rows for data loaded by coprod, else
+        1-based positions), lists the accepted values and says how to
         fix the data. The exception carries all offending values and rows.
     """
     levels = _check_axis(axis)
@@ -335,14 +337,14 @@ def to_codes(
         shown = ", ".join(_show_value(v) for v in distinct[:5])
         if len(distinct) > 5:
             shown += f" and {len(distinct) - 5} more"
-        rows = [int(i) + 1 for i in bad]
+        rows, numbered = row_numbers(series.index, bad)
         where = f"Column {column!r}" if column is not None else f"The {axis} answers"
         if source:
             where += f" in {source}"
         count = "1 answer is" if len(rows) == 1 else f"{len(rows)} answers are"
         message = (
             f"{where}: {count} not {axis} levels: {shown} "
-            f"(at {_show_rows(rows)}; 1-based row numbers). {_accepted_text(axis)} {_FIX_HINT}"
+            f"(at {_show_rows(rows)}; {numbered}). {_accepted_text(axis)} {_FIX_HINT}"
         )
         raise LevelError(message, column=column, axis=axis, values=distinct, rows=rows)
     return codes
@@ -536,10 +538,10 @@ def _check_weights(responses: pd.DataFrame, weight: str) -> np.ndarray:
     w = pd.to_numeric(responses[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
-        rows = [int(i) + 1 for i in bad]
+        rows, numbered = row_numbers(responses.index, bad)
         raise ValueError(
             f"Weight column {weight!r} has missing, negative or non-numeric values at "
-            f"{_show_rows(rows)} (1-based row numbers). Weights must be finite numbers >= 0; "
+            f"{_show_rows(rows)} ({numbered}). Weights must be finite numbers >= 0; "
             "fix or drop these rows."
         )
     return w
@@ -568,9 +570,9 @@ def _groups(
     key_cols = [*by, service]
     missing_key = responses[key_cols].isna().any(axis=1).to_numpy()
     if missing_key.any():
-        rows = [int(i) + 1 for i in np.flatnonzero(missing_key)]
+        rows, numbered = row_numbers(responses.index, np.flatnonzero(missing_key))
         raise ValueError(
-            f"columns {key_cols} have missing values at {_show_rows(rows)} (1-based row numbers); "
+            f"columns {key_cols} have missing values at {_show_rows(rows)} ({numbered}); "
             "fill or drop these rows before placing services."
         )
     p = to_codes(responses[planning], axis="planning", column=planning)

@@ -256,3 +256,28 @@ def test_likert_items_take_the_same_missing_answers(tmp_path):
     assert result.data["Q1"].isna().tolist() == [False, True, True]
     assert result.data["Q2"].isna().tolist() == [True, False, False]
     assert result.data["respondent_id"].tolist() == ["2", "3", "4"]
+
+
+def test_analysis_errors_name_the_files_rows(tmp_path):
+    from coprod.grid import LevelError, to_codes
+
+    path = write(
+        tmp_path / "s.csv",
+        "title row,,\n"
+        "service,planning,delivery\n"
+        "Parks,professionals,community\n"
+        "Parks,,community\n"  # row 4: blank planning, read as missing
+        "Libraries,community,professionals\n",
+    )
+    data = quietly(read_survey, path, skip_rows=1, missing=[""]).data
+    assert data.index.tolist() == [3, 4, 5]
+    with pytest.raises(ValueError) as info:
+        place_services(data, service="service", planning="planning", delivery="delivery")
+    assert "(at rows 4; rows as numbered in the file)" in str(info.value)
+    with pytest.raises(LevelError) as level:
+        to_codes(data["planning"].iloc[1:], axis="planning", column="planning")
+    assert level.value.rows == [4]
+    # data not loaded by coprod: 1-based positions, as before
+    with pytest.raises(LevelError) as plain:
+        to_codes(pd.Series(["community", None]), axis="planning")
+    assert plain.value.rows == [2] and "1-based row numbers" in str(plain.value)

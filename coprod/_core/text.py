@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["join_words", "label_key", "loose_key", "plural", "rows_text"]
+__all__ = ["join_words", "label_key", "loose_key", "plural", "row_numbers", "rows_text"]
 
 
 def label_key(value: Any) -> str:
@@ -50,3 +50,18 @@ def join_words(items: Sequence[str], limit: int = 8) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def row_numbers(index: Any, positions: Sequence[int]) -> tuple[list[int], str]:
+    """The rows to name in a message about ``positions`` (0-based) of a frame or series
+    with this ``index``, and how they are numbered.
+
+    Data loaded by coprod keeps each row's number in the file as its index (named
+    ``"row"``, as a spreadsheet shows it): those numbers are used, "rows as numbered in
+    the file". Anything else gets 1-based positions ("1-based row numbers").
+    """
+    if getattr(index, "name", None) == "row":
+        labels = list(index[list(positions)]) if len(positions) else []
+        if all(isinstance(v, int) or hasattr(v, "__index__") for v in labels):
+            return [int(v) for v in labels], "rows as numbered in the file"
+    return [int(i) + 1 for i in positions], "1-based row numbers"
