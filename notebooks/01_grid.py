@@ -296,7 +296,10 @@ save_figure(ax, "01_grid_toronto_likert")
 #    an identifier so the same questions can be asked again in a later wave.
 #
 # Such a file loads with `read_survey(path, columns={...})` and feeds `place_services`
-# directly.
+# directly. Answers worded as in the questions above are mapped with
+# `levels={"planning": {"Council staff or professionals": "professionals", ...},
+# "delivery": {...}}`, and "Don't know" is read as a missing answer with
+# `missing=["Don't know"]` (the respondent's other answers still load).
 #
 # ## Exercises
 #

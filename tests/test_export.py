@@ -112,7 +112,7 @@ def test_relative_path_goes_under_output_tables(tmp_path, monkeypatch):
     monkeypatch.setenv("COPROD_OUTPUT_DIR", str(tmp_path))
     path = export_table(pd.DataFrame({"n": [1]}), "counts.xlsx")
     assert path == tmp_path / "tables" / "counts.xlsx"
-    assert pd.read_excel(path)["n"].tolist() == [1]
+    assert pd.read_excel(path, engine="openpyxl")["n"].tolist() == [1]
 
 
 def test_unknown_suffix_rejected(tmp_path):
