@@ -58,6 +58,7 @@ __all__ = [
     "detect_encoding",
     "keep_named_columns",
     "number_duplicate_names",
+    "raw_table_from_frame",
     "read_raw_table",
 ]
 
@@ -218,6 +219,25 @@ class RawTable:
         return str(last) if first == last else f"{first}-{last}"
 
 
+def raw_table_from_frame(frame: pd.DataFrame, *, name: str = "the DataFrame") -> RawTable:
+    """A DataFrame already in memory as a :class:`RawTable`: cells as they are (blanks as
+    ``""``), rows numbered 1, 2, ... (their position) for messages and the quarantine."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, not {type(frame).__name__}")
+    cells = pd.DataFrame(
+        {
+            str(c): pd.Series(
+                ["" if v is None or (isinstance(v, float) and v != v) else v for v in col],
+                dtype=object,
+            )
+            for c, col in frame.items()
+        },
+        columns=[str(c) for c in frame.columns],
+    )
+    cells.index = pd.Index(np.arange(1, len(frame) + 1), name="row", dtype="int64")
+    return RawTable(frame=cells, path=Path(name), encoding=None, first_data_row=1, format="frame")
+
+
 def _extension(path: Path) -> str:
     name = path.name.lower()
     for ext in sorted(SUPPORTED_EXTENSIONS, key=len, reverse=True):
@@ -227,7 +247,7 @@ def _extension(path: Path) -> str:
 
 
 def read_raw_table(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     *,
     encoding: str | None = None,
     header_rows: int = 1,
@@ -269,7 +289,11 @@ def read_raw_table(
     CSV cells arrive as text: nothing becomes a number or NaN, trailing commas don't
     shift columns, header names are stripped of surrounding spaces. Notes below the
     table are not read as data (the rule is in the module docstring).
+
+    A DataFrame already in memory is taken as it is (:func:`raw_table_from_frame`).
     """
+    if isinstance(path, pd.DataFrame):
+        return raw_table_from_frame(path)
     path = Path(path)
     if header_rows < 1:
         raise InputError(

@@ -108,7 +108,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -118,6 +118,7 @@ import pandas as pd
 
 from coprod._core.text import label_key, loose_key, plural
 from coprod.io.columns import resolve_columns, title_row_hint
+from coprod.io.inputs import reads_many
 from coprod.io.parse import Parsed, as_text, is_blank, parse_numbers
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish
@@ -443,8 +444,24 @@ def _as_mapping(items: Mapping[str, str] | Iterable[str] | None, argument: str) 
     return {str(c): str(c) for c in items}
 
 
+def _survey_key(result: LoadResult) -> list[str]:
+    """The key that must be unique across the files of one survey (none without ids)."""
+    attrs = result.data.attrs
+    id_field = attrs.get("id_field", "respondent_id")
+    if attrs.get("ids_from_rows") or id_field not in result.data.columns:
+        return []
+    return [id_field, *(f for f in ("service", "wave") if f in result.data.columns)]
+
+
+def _survey_row_id(result: LoadResult) -> str | None:
+    """The id field when it holds row numbers (a file without respondent ids)."""
+    attrs = result.data.attrs
+    return attrs.get("id_field", "respondent_id") if attrs.get("ids_from_rows") else None
+
+
+@reads_many(kind="survey", key=_survey_key, row_id=_survey_row_id)
 def read_survey(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path] | pd.DataFrame,
     *,
     columns: Mapping[str, str] | None = None,
     likert: Mapping[str, str] | Iterable[str] | None = None,
@@ -467,7 +484,10 @@ def read_survey(
     Parameters
     ----------
     path:
-        CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``/``.xls``,
+        A file, a list of files or a folder of files of one layout (loaded as one
+        table: a ``file`` column says where each row came from, and a respondent
+        id on rows of two files is a duplicate), or a DataFrame already in memory
+        (its rows numbered 1, 2, ...). A file is CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``/``.xls``,
         OpenDocument ``.ods``, SPSS ``.sav``/``.zsav``, Stata ``.dta`` or Parquet (see
         :func:`coprod.io.read_raw_table`).
     columns:
@@ -719,6 +739,7 @@ def read_survey(
             "reverse_worded": reverse,
             "services_survey": services,
             "ids_from_rows": ids_from_rows,
+            "id_field": id_field,
         }
     )
     return finish(data, problems, kind="survey", encoding=raw.encoding, notes=notes)
