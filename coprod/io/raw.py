@@ -472,6 +472,17 @@ def _read_text(
     )
 
 
+def _blank_rows_note(blank_rows: Sequence[int], last_data_row: int) -> list[str]:
+    """The note on blank rows between data rows (trailing blank rows are normal: Excel,
+    a final newline), as a list of zero or one notes; both engines say it the same."""
+    between = [r for r in blank_rows if r < last_data_row]
+    if not between:
+        return []
+    return [
+        f"skipped {plural(len(between), 'blank row')} between data rows (rows {rows_text(between)})"
+    ]
+
+
 def _record_is_blank(record: Sequence[Any]) -> bool:
     try:
         return not "".join(record).strip()
@@ -589,14 +600,7 @@ def _records_to_frame(
         else:
             data_rows.append(i + 1)
             data_records.append(records[i])
-    # trailing blank rows are normal (Excel, final newline); others are worth a note
-    while blank_rows and blank_rows[-1] > (data_rows[-1] if data_rows else 0):
-        blank_rows.pop()
-    if blank_rows:
-        notes.append(
-            f"skipped {plural(len(blank_rows), 'blank row')} between data rows "
-            f"(rows {rows_text(blank_rows)})"
-        )
+    notes.extend(_blank_rows_note(blank_rows, data_rows[-1] if data_rows else 0))
     if notes_below:
         notes.append(notes_below)
 
@@ -1021,14 +1025,7 @@ def _fast_raw_table(
         blank_rows = row_numbers[candidates].tolist()
         table = table.filter(pa.array(keep))
         row_numbers = row_numbers[keep]
-        last = int(row_numbers[-1]) if len(row_numbers) else 0
-        while blank_rows and blank_rows[-1] > last:
-            blank_rows.pop()
-        if blank_rows:
-            notes.append(
-                f"skipped {plural(len(blank_rows), 'blank row')} between data rows "
-                f"(rows {rows_text(blank_rows)})"
-            )
+        notes.extend(_blank_rows_note(blank_rows, int(row_numbers[-1]) if len(row_numbers) else 0))
     if notes_below:
         notes.append(notes_below)
 
