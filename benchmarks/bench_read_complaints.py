@@ -106,7 +106,7 @@ def make_log(path: Path, rows: int, seed: int = 20250102) -> dict[str, int]:
     # about 3% bad rows, 0.33% of each kind, on distinct rows
     kinds = [
         "unknown severity",
-        "US-looking date",
+        "two-digit year",
         "unknown stage",
         "unknown upheld",
         "closed before received",
@@ -121,8 +121,10 @@ def make_log(path: Path, rows: int, seed: int = 20250102) -> dict[str, int]:
         planted[kind] = len(rows_)
         if kind == "unknown severity":
             columns["severity"][rows_] = "Critical"
-        elif kind == "US-looking date":
-            columns["received"][rows_] = "12/31/2021"
+        elif kind == "two-digit year":
+            # (a month-first date such as 12/31/2021 would make the column's day/month
+            # order undecidable: an error for the whole file, not a quarantined row)
+            columns["received"][rows_] = "31/12/21"
         elif kind == "unknown stage":
             columns["stage"][rows_] = "Stage 4"
         elif kind == "unknown upheld":

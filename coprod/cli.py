@@ -12,21 +12,35 @@ from pathlib import Path
 __all__ = ["build_parser", "main"]
 
 
+_DATE_FLAGS = {"date_order": "--date-order", "date_formats": "--date-format"}
+
+
+def _without_dates(kind: str, options: dict) -> dict:
+    """Refuse the date flags for kinds whose files have no date columns."""
+    given = [flag for name, flag in _DATE_FLAGS.items() if name in options]
+    if given:
+        raise SystemExit(f"--kind {kind} has no date columns: {' and '.join(given)} not used")
+    return options
+
+
 def _survey_checker(path: Path, **options):
     from coprod.io.survey import read_survey
 
-    return read_survey(path, **options)
+    return read_survey(path, **_without_dates("survey", options))
 
 
 def _complaints_checker(path: Path, **options):
     from coprod.io.complaint_log import read_complaints
+    from coprod.io.dates import COMMAND_LINE
 
-    return read_complaints(path, **options)
+    # reasons and errors name the date options as this command's flags
+    return read_complaints(path, option_spelling=COMMAND_LINE, **options)
 
 
 def _report_counts_checker(path: Path, **options):
     from coprod.io.counts import read_report_counts
 
+    _without_dates("report_counts", options)
     unsupported = set(options) - {"columns"}
     if unsupported:
         raise SystemExit(f"--kind report_counts takes only --column, not {sorted(unsupported)}")
@@ -73,6 +87,10 @@ def _cmd_check(args) -> int:
         options["header_rows"] = args.header_rows
     if args.sheet:
         options["sheet"] = args.sheet
+    if args.date_order:
+        options["date_order"] = args.date_order
+    if args.date_format:
+        options["date_formats"] = list(args.date_format)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the summary below says it all
@@ -139,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", help="force an encoding instead of detecting it")
     p.add_argument("--header-rows", type=int, default=1, help="number of (merged) header rows")
     p.add_argument("--sheet", help="Excel sheet name")
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy", "ymd"),
+        help="day/month order of the dates (default: decided per column from the values "
+        "that settle it, day first when none does)",
+    )
+    p.add_argument(
+        "--date-format",
+        action="append",
+        metavar="FORMAT",
+        help="a strptime format of the dates, e.g. '%%Y-%%b-%%d %%H:%%M:%%S' (repeatable; "
+        "when given, only these are used)",
+    )
     p.add_argument("--show", type=int, default=10, help="how many problems to list")
     p.set_defaults(func=_cmd_check)
 

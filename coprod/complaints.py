@@ -144,8 +144,9 @@ def complaint_counts(
     ``by`` value is a group of its own (listed last).
 
     ``denominators``: a DataFrame with the ``by`` columns, optionally ``period``
-    (any date in the period, as dates or ISO / dd/mm/yyyy text; without it the same
-    denominator applies to every period, e.g. residents), and ``denominator`` (e.g. service contacts in the
+    (any date in the period, as dates or as text read by :func:`coprod.io.parse_dates`;
+    without it the same denominator applies to every period, e.g. residents), and
+    ``denominator`` (e.g. service contacts in the
     period, or residents). Then ``denominator`` and ``rate = count / denominator *
     per`` (per 1,000 by default) are added; ``rate`` is NaN where the denominator is
     0. Groups listed in ``denominators`` but absent from the log are added with

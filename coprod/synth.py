@@ -16,6 +16,10 @@ Generators
   serious complaints at flat counts in another, and a winter peak in a third;
   plus monthly service contacts as denominators. Measured by
   :mod:`coprod.complaints`.
+- :func:`write_complaint_export`: the same log written with dates and times the way
+  case-management systems export them (US/Canadian 311 month-first dates,
+  month names, AM/PM), with the true date and time of every row, to check that
+  :func:`coprod.io.read_complaints` reads every one right.
 
 Shared pieces meant for further generators (e.g. complaints): the service
 catalogue :data:`SERVICE_CATALOGUE` (with each service's planted position),
@@ -46,6 +50,8 @@ __all__ = [
     "COMPLAINT_RATES",
     "COMPLAINT_SERVICES",
     "CONTACTS_PER_COMPLAINT",
+    "ComplaintExport",
+    "EXPORT_DATE_STYLES",
     "DEFAULT_COUNCILS",
     "DEFAULT_MOVERS",
     "SERVICES_SURVEY_SEED",
@@ -57,6 +63,7 @@ __all__ = [
     "make_complaint_log",
     "make_services_survey",
     "write_complaint_contacts",
+    "write_complaint_export",
     "write_complaint_log",
     "write_services_survey",
 ]
@@ -911,7 +918,7 @@ def _complaint_truth(
         else:
             rows.append((service, "none", "count", nat, rate, rate, 1.0, "ratio", "stable"))
     truth = pd.DataFrame(rows, columns=list(_TRUTH_COLUMNS))
-    truth["month"] = pd.to_datetime(truth["month"]).astype("datetime64[us]")
+    truth["month"] = truth["month"].astype("datetime64[us]")
     for column in ("service", "change", "measure", "scale", "description"):
         truth[column] = truth[column].astype("str")
     return truth
@@ -957,3 +964,111 @@ def write_complaint_contacts(path: str | os.PathLike[str], *, seed: int = COMPLA
     path = Path(path)
     frame.to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+# ------------------------------------------------------------------ exported dates
+
+EXPORT_DATE_STYLES: Mapping[str, str] = MappingProxyType(
+    {
+        "uk": "26/03/2014 09:18",  # day first, with a time
+        "us_minutes": "3/26/2014 9:18",  # month first, nothing padded (311 exports)
+        "month_name": "2014-Mar-26 09:18:41",  # year, month abbreviation, day
+        "us_ampm": "03/26/2014 09:18:41 AM",  # month first, 12-hour clock
+    }
+)
+"""Date styles of :func:`write_complaint_export`, each with how 26 March 2014 09:18:41
+is written."""
+
+_MONTH_ABBR = np.array(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    dtype=object,
+)
+
+
+@dataclass(frozen=True)
+class ComplaintExport:
+    """A complaint log written as a case-management system exports it, and the truth.
+
+    ``path``: the CSV. ``truth``: one row per data row of the file (index: its row
+    number as a spreadsheet shows it, header = row 1), columns ``complaint_id``,
+    ``received`` and ``closed``: the true dates and times, to the precision the style
+    writes (``datetime64[ns]``; ``closed`` NaT while open). ``date_style``: a key of
+    :data:`EXPORT_DATE_STYLES`.
+    """
+
+    path: Path
+    truth: pd.DataFrame
+    date_style: str
+
+
+def _export_dates(stamps: pd.Series, style: str) -> pd.Series:
+    """Timestamps written in ``style`` (locale-independent); blank where missing."""
+    missing = stamps.isna()
+    t = stamps.fillna(pd.Timestamp("2000-01-01")).dt
+    year, month, day = t.year.astype(str), t.month, t.day
+    hour, minute, second = t.hour, t.minute.astype(str).str.zfill(2), t.second
+    two = lambda v: v.astype(str).str.zfill(2)  # noqa: E731
+    if style == "uk":
+        text = two(day) + "/" + two(month) + "/" + year + " " + two(hour) + ":" + minute
+    elif style == "us_minutes":
+        text = (
+            month.astype(str) + "/" + day.astype(str) + "/" + year
+            + " " + hour.astype(str) + ":" + minute
+        )  # fmt: skip
+    elif style == "month_name":
+        text = (
+            year + "-" + pd.Series(_MONTH_ABBR[month.to_numpy() - 1], index=stamps.index)
+            + "-" + two(day) + " " + two(hour) + ":" + minute + ":" + two(second)
+        )  # fmt: skip
+    elif style == "us_ampm":
+        clock = two((hour + 11) % 12 + 1) + ":" + minute + ":" + two(second)
+        text = (
+            two(month) + "/" + two(day) + "/" + year + " " + clock
+            + np.where(hour >= 12, " PM", " AM")
+        )  # fmt: skip
+    else:
+        raise ValueError(f"date_style must be one of {list(EXPORT_DATE_STYLES)}, not {style!r}")
+    return text.where(~missing, "").astype("str")
+
+
+def write_complaint_export(
+    path: str | os.PathLike[str],
+    *,
+    date_style: str = "us_minutes",
+    seed: int = COMPLAINTS_SEED,
+    start: str = "2014-01-01",
+    months: int = 48,
+) -> ComplaintExport:
+    """Write a complaint log with dates and times as an export would; return the truth.
+
+    The complaints are ``make_complaint_log(seed=seed, start=start, months=months,
+    plant=False).log``
+    (2014 to 2017 by default, like the 311 service-request exports of US and Canadian
+    cities), each given a time of day (seeded by ``seed``); ``closed`` is at least a day
+    after ``received``. Dates and times are written in ``date_style`` (see
+    :data:`EXPORT_DATE_STYLES`): ``"us_minutes"`` ``3/26/2014 9:18``, ``"month_name"``
+    ``2014-Mar-26 09:18:41``, ``"us_ampm"`` ``03/26/2014 09:18:41 AM``, or ``"uk"``
+    ``26/03/2014 09:18``. The columns are :data:`COMPLAINT_LOG_COLUMNS` without
+    ``days_to_close``; open complaints have a blank ``closed``.
+    """
+    if date_style not in EXPORT_DATE_STYLES:
+        raise ValueError(
+            f"date_style must be one of {list(EXPORT_DATE_STYLES)}, not {date_style!r}"
+        )
+    log = make_complaint_log(seed=seed, start=start, months=months, plant=False, contacts=False).log
+    rng = _rng(seed)
+    n = len(log)
+    resolution = 60 if date_style in ("uk", "us_minutes") else 1  # seconds written
+    truth = pd.DataFrame(index=pd.RangeIndex(2, n + 2, name="row"))
+    truth["complaint_id"] = log["complaint_id"].to_numpy()
+    for column in ("received", "closed"):
+        seconds = rng.integers(0, 86_400 // resolution, n) * resolution
+        stamps = log[column].astype("datetime64[ns]") + pd.to_timedelta(seconds, unit="s")
+        truth[column] = stamps.to_numpy()
+    frame = log.drop(columns="days_to_close").assign(
+        received=_export_dates(pd.Series(truth["received"].to_numpy()), date_style).to_numpy(),
+        closed=_export_dates(pd.Series(truth["closed"].to_numpy()), date_style).to_numpy(),
+    )
+    path = Path(path)
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return ComplaintExport(path=path, truth=truth, date_style=date_style)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from coprod.cli import main
+from coprod.synth import write_complaint_export
 
 
 def test_datasets_lists_rows_and_licences(capsys):
@@ -93,3 +96,59 @@ def test_check_report_counts_folder(repo_root, capsys):
     )
     out = capsys.readouterr().out
     assert code == 0 and "rows read: 892" in out
+
+
+@pytest.mark.parametrize(
+    ("style", "said"),
+    [
+        ("us_minutes", "column 'received': read month first: values such as '1/13/2014 5:08'"),
+        ("month_name", "column 'received': dates with month names, such as"),
+        ("us_ampm", "column 'received': read month first: values such as '01/13/2014 05:08:08 AM'"),
+    ],
+)
+def test_check_reads_311_style_export_dates(tmp_path, capsys, style, said):
+    export = write_complaint_export(tmp_path / "log.csv", date_style=style)
+    code = main(["check", str(export.path), "--kind", "complaints"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"rows loaded: {len(export.truth):,}" in out and "rows quarantined: 0" in out
+    assert said in out
+
+
+def test_check_date_errors_name_the_flags(tmp_path, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "complaint_id,service,received\nC1,Parks,3/26/2014 9:18\nC2,Parks,26/03/2014 9:18\n"
+    )
+    assert main(["check", str(path), "--kind", "complaints"]) == 2
+    err = capsys.readouterr().err
+    assert "can only be day/month, such as '26/03/2014 9:18' (row 3)" in err
+    assert "with --date-order dmy or --date-order mdy" in err and "date_order=" not in err
+    # told the order: the dates impossible in it are quarantined, naming the flag
+    assert main(["check", str(path), "--kind", "complaints", "--date-order", "mdy"]) == 1
+    out = capsys.readouterr().out
+    assert "1 row, column 'received': dates that cannot be month first" in out
+    assert "read month first as asked (--date-order mdy), though values such as" in out
+    assert "date_order=" not in out
+
+
+def test_check_date_format_flag(tmp_path, capsys):
+    export = write_complaint_export(tmp_path / "log.csv", date_style="month_name")
+    flags = ["--date-format", "%Y-%b-%d %H:%M:%S"]
+    assert main(["check", str(export.path), "--kind", "complaints", *flags]) == 0
+    path = tmp_path / "other.csv"
+    path.write_text("complaint_id,service,received\nC1,Parks,14/01/2014\n")
+    assert main(["check", str(path), "--kind", "complaints", *flags]) == 1
+    out = capsys.readouterr().out
+    assert "dates not in the formats given" in out and "does not match --date-format" in out
+    assert main(["check", str(path), "--kind", "complaints", "--date-format", "%d/%m/%y"]) == 2
+    assert "has a 2-digit year (%y)" in capsys.readouterr().err
+
+
+def test_check_refuses_date_flags_for_kinds_without_dates(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("respondent_id,service,planning,delivery\nR1,Parks,professionals,community\n")
+    with pytest.raises(
+        SystemExit, match="--kind survey has no date columns: --date-order not used"
+    ):
+        main(["check", str(path), "--kind", "survey", "--date-order", "mdy"])

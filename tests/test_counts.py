@@ -408,7 +408,7 @@ def test_read_denominators_exact_and_quarantined(tmp_path):
         "Parks,2024-03-01,1100,X\n"
         "Parks,01/03/2024,1000,X\n"  # same month as the row above: both quarantined
         "Libraries,01/02/2024,-5,X\n"
-        "Libraries,02/13/2024,900,X\n"
+        "Libraries,31/02/2024,900,X\n"
         ",01/02/2024,100,X\n"
     )
     result = read_quiet_denominators(read_denominators, path)
@@ -418,17 +418,48 @@ def test_read_denominators_exact_and_quarantined(tmp_path):
     assert result.data["denominator"].tolist() == [1200.0]
     reasons = result.quarantine.set_index("row")["reason"]
     assert "not above zero" in reasons.loc[5]
+    assert (
+        reasons.loc[6] == "'31/02/2024' is not a real date as dd/mm/yyyy: check the day and month"
+    )
+    assert (
+        "column 'period': no value settles day/month order; read day first (date_order='dmy'); "
+        "if the dates are month first, pass date_order='mdy'"
+    ) in result.notes
     assert "duplicate" in " ".join(result.quarantine.loc[result.quarantine["row"] == 3, "reason"])
     assert "blank" in reasons.loc[7]
     assert set(result.quarantine["row"]) == {3, 4, 5, 6, 7}
     assert "council" in " ".join(result.notes)
 
 
-def read_quiet_denominators(reader, path):
+def read_quiet_denominators(reader, path, **options):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuarantineWarning)
-        return reader(path, columns={"denominator": "contacts"})
+        return reader(path, columns={"denominator": "contacts"}, **options)
+
+
+def test_read_denominators_month_first_by_evidence_or_option(tmp_path):
+    from coprod.io.counts import read_denominators
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("service,period,contacts\nParks,02/01/2024,1200\nParks,02/13/2024,1100\n")
+    result = read_quiet_denominators(read_denominators, path)
+    assert result.n_quarantined == 0
+    assert result.data["period"].tolist() == [
+        pd.Timestamp("2024-02-01"),
+        pd.Timestamp("2024-02-13"),
+    ]
+    assert result.notes[0] == (
+        "column 'period': read month first: values such as '02/13/2024' (row 3) can only be "
+        "month/day"
+    )
+    # said day first: the month-first date is quarantined, naming the option that reads it
+    told = read_quiet_denominators(read_denominators, path, date_order="dmy")
+    assert told.data["period"].tolist() == [pd.Timestamp("2024-01-02")]
+    assert told.quarantine["reason"].tolist() == [
+        "'02/13/2024' cannot be day first (there is no month 13), the order asked for with "
+        "date_order='dmy': if the dates are month first, pass date_order='mdy'"
+    ]
 
 
 def test_read_denominators_missing_column_names_fix(tmp_path):

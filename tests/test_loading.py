@@ -24,7 +24,6 @@ from coprod.io import (
     finish,
     finish_selected,
     map_columns,
-    parse_dates,
     parse_numbers,
     problems_from_failure_cases,
     read_raw_table,
@@ -417,45 +416,6 @@ def test_parse_numbers_integer_and_required():
     assert "not a whole number" in parsed.problems[2]
     assert "blank but a value is required" in parsed.problems[3]
     assert "true/false" in parse_numbers([True]).problems[0]
-
-
-def test_parse_dates_uk_day_first():
-    parsed = parse_dates(["03/04/2024", "13/01/2024", "2024-01-13", "3/4/2024", "", "01/13/2024"])
-    values = parsed.values
-    assert values.dtype == "datetime64[ns]"
-    assert values[0] == pd.Timestamp(2024, 4, 3)  # 3 April, not 4 March
-    assert values[1] == pd.Timestamp(2024, 1, 13)
-    assert values[2] == pd.Timestamp(2024, 1, 13)
-    assert values[3] == pd.Timestamp(2024, 4, 3)
-    assert pd.isna(values[4]) and pd.isna(parsed.problems[4])  # blank allowed
-    assert pd.isna(values[5])
-    assert "US month/day order" in parsed.problems[5]
-    assert parsed.ok.tolist() == [True, True, True, True, True, False]
-
-
-def test_parse_dates_problems():
-    parsed = parse_dates(
-        ["03/04/24", "31/02/2024", "next Tuesday", "01/01/0024", ""], allow_missing=False
-    )
-    assert parsed.values.isna().all()
-    reasons = parsed.problems.tolist()
-    assert "2-digit year" in reasons[0]
-    assert "not a real date" in reasons[1]
-    assert "recognised format" in reasons[2]
-    assert "year 24" in reasons[3]
-    assert "blank" in reasons[4]
-
-
-def test_parse_dates_keeps_stored_dates_and_other_formats():
-    parsed = parse_dates(
-        [dt.datetime(2024, 4, 3, 10, 30), dt.date(2024, 4, 3), "3 April 2024", "03/04/2024 09:15"]
-    )
-    assert parsed.ok.all()
-    assert parsed.values[0] == pd.Timestamp(2024, 4, 3, 10, 30)
-    assert parsed.values[1] == parsed.values[2] == pd.Timestamp(2024, 4, 3)
-    assert parsed.values[3] == pd.Timestamp(2024, 4, 3, 9, 15)
-    only_iso = parse_dates(["2024-04-03", "03/04/2024"], formats=("%Y-%m-%d",))
-    assert only_iso.ok.tolist() == [True, False]
 
 
 def test_as_text():

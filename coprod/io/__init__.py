@@ -5,7 +5,8 @@ Rooms, in the order a file goes through them:
 * :mod:`~coprod.io.raw`: bytes to a :class:`RawTable` of text cells (encodings,
   delimiters, header rows, sheets), nothing coerced.
 * :mod:`~coprod.io.columns`: find the columns a schema needs (:func:`resolve_columns`).
-* :mod:`~coprod.io.parse` and :mod:`~coprod.io.dates`: numbers and the one date parser.
+* :mod:`~coprod.io.parse` and :mod:`~coprod.io.dates`: numbers, and the one date parser
+  (day/month order decided per column from the values, never per value).
 * :mod:`~coprod.io.validate`: duplicate keys and pandera checks, as row problems.
 * :mod:`~coprod.io.result`: :class:`Problems`, :func:`finish` and :class:`LoadResult`.
 * :mod:`~coprod.io.schemas`: the declared fields of each kind of table.
@@ -43,7 +44,13 @@ _NAMES = {
     "as_text": "parse",
     "is_blank": "parse",
     "parse_numbers": "parse",
-    "DATE_FORMATS": "dates",
+    "COMMAND_LINE": "dates",
+    "DATE_ORDERS": "dates",
+    "PYTHON": "dates",
+    "OptionSpelling": "dates",
+    "ParsedDates": "dates",
+    "parse_date": "dates",
+    "parse_date_columns": "dates",
     "parse_dates": "dates",
     # validation
     "duplicate_key_problems": "validate",

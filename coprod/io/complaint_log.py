@@ -16,8 +16,8 @@ complaint_id      yes, key  text        any text; blank, or the same id on two r
                                         (every copy is quarantined)
 service           yes       text        the service complained about
 council           no        text        council (local authority)
-received          yes       date        dd/mm/yyyy or yyyy-mm-dd, optionally with a time
-                                        (``datetime64``); not after today
+received          yes       date        a date, optionally with a time (see Dates below;
+                                        ``datetime64``); not after today (or ``as_of=``)
 category          no        text        what the complaint is about
 severity          no [1]    level       ``low``, ``medium``, ``high`` (:data:`coprod.vocab.SEVERITY_LEVELS`,
                                         or your ``severity_levels=``); ordered Categorical
@@ -27,6 +27,7 @@ upheld            no        level       ``upheld``, ``partly upheld``, ``not uph
                                         (:data:`coprod.vocab.OUTCOME_LEVELS`; yes/partly/no too); blank
                                         while the complaint is open; ordered Categorical
 closed            no        date        as received; not before received, not after today
+                                        (or ``as_of=``)
 complainant_name  no        personal    dropped unless ``keep_personal=True``
 address           no        personal    dropped unless ``keep_personal=True``
 details           no        personal    free text; dropped unless ``keep_personal=True``
@@ -80,19 +81,29 @@ Upheld
     upheld``/``no`` -> not upheld (:data:`coprod.vocab.UPHELD_SYNONYMS`); blank -> missing.
 
 Dates
-    Each cell is read on its own (so a file that switches from dd/mm/yyyy to ISO
-    yyyy-mm-dd part-way is read correctly) with the formats of
-    :data:`coprod.io.DATE_FORMATS` (or ``date_formats=``), day first:
-    ``03/04/2024`` is 3 April 2024, never 4 March. A month-first date that cannot
-    be day-first (``01/13/2024``) is quarantined as US-looking, as is anything
-    unparseable or with a year outside 1900-2100.
+    Read by the one date parser of coprod (:mod:`coprod.io.dates`): ISO and other
+    year-first dates, numeric dates with the year last (``/``, ``-`` or ``.``), month
+    names (``14 Jan 2014``, ``2014-Jan-14 13:48:01``, ``January 14, 2014``), each with
+    an optional time (seconds, fractions, AM/PM), dates stored as dates, and Excel date
+    numbers in an Excel workbook. A file may switch forms part-way (dd/mm/yyyy, then
+    ISO). The day/month order is decided per column, never per value: values such as
+    ``26/03/2014`` (only day first) or ``3/26/2014 9:18`` (only month first) settle it
+    for the whole column, and the notes say which values did. A column with both is
+    an :class:`~coprod.io.InputError` naming an example of each; a column with neither
+    (only ``03/04/2024``-like dates) follows the other date column, else is read day
+    first (``03/04/2024`` is 3 April), with a note; ``date_order=`` says the order
+    instead, and then dates impossible in it are quarantined naming the option.
+    Two-digit years and years outside 1900-2100 are quarantined. ``date_formats=``
+    (strptime formats) replaces all of this. Dates in reasons are written in the
+    column's order (dd/mm/yyyy, or mm/dd/yyyy for a month-first column).
 
 Why a row is quarantined
-    A required field is blank; a date is unparseable or US-looking; a severity,
+    A required field is blank; a date is unparseable or impossible; a severity,
     stage or upheld label is unknown; ``closed`` is before ``received`` (compared
     by date, so closing on the day of receipt is fine, unless both have a time and
     the closing time is earlier); ``received`` or ``closed`` is after today; the
-    complaint id is on more than one row (every copy is quarantined).
+    complaint id is on more than one row (every copy is quarantined). The future is
+    judged against ``as_of=`` (default: today).
 
 Speed
     A CSV (or ``.csv.gz``) is parsed by ``read_raw_table(..., engine="pyarrow")``, all
@@ -111,9 +122,8 @@ Speed
 
 from __future__ import annotations
 
-import calendar
+import dataclasses
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -125,7 +135,15 @@ import pandas as pd
 
 from coprod._core.text import label_key, plural
 from coprod.io.columns import resolve_columns
-from coprod.io.dates import DATE_FORMATS, parse_dates
+from coprod.io.dates import (
+    PYTHON,
+    DateScan,
+    DateSettings,
+    OptionSpelling,
+    finish_scans,
+    parse_date,
+    scan_dates,
+)
 from coprod.io.parse import as_text
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish_selected
@@ -166,9 +184,12 @@ def read_complaints(
     encoding: str | None = None,
     header_rows: int = 1,
     sheet: str | int | None = None,
+    date_order: str | None = None,
     date_formats: Sequence[str] | None = None,
+    as_of: Any = None,
     skip_rows: int = 0,
     engine: str = "auto",
+    option_spelling: OptionSpelling = PYTHON,
 ) -> LoadResult:
     """Read a complaint log: every row is loaded or quarantined with a reason.
 
@@ -196,14 +217,27 @@ def read_complaints(
         As for :func:`coprod.io.read_raw_table` (``encoding=None`` detects
         UTF-8, UTF-8 with BOM, UTF-16 with BOM and Windows-1252; ``skip_rows`` title
         rows above the header). Notes below the table are not read as rows.
+    date_order:
+        ``None`` (default): each date column's day/month order is decided from the
+        values that settle it (``26/03/2014`` can only be day first, ``3/26/2014`` only
+        month first); a column where none does follows the other date column, else is
+        read day first, with a note. ``"dmy"``, ``"mdy"`` or ``"ymd"`` reads every date
+        column in that order: dates impossible in it are quarantined naming the option.
+        See :mod:`coprod.io.dates`.
     date_formats:
-        strptime formats tried in order for each date cell (default
-        :data:`coprod.io.DATE_FORMATS`: day-first and ISO forms). Never put a
-        month-first format here unless the whole file is month-first.
+        strptime formats (with ``%Y``); when given, only these are used (a date two of
+        them read differently is quarantined as ambiguous).
+    as_of:
+        The day the log was extracted: ``received`` or ``closed`` after it is
+        quarantined as in the future. Default: today (the computer's clock), so give
+        it to make a load repeatable, e.g. ``as_of="2024-06-30"``.
     engine:
         How a CSV is parsed (:func:`coprod.io.read_raw_table`): ``"auto"`` (pyarrow
         when it can be exact, else the exact reader with a note), ``"pyarrow"`` or
         ``"python"``. All give the same result; only the speed differs.
+    option_spelling:
+        How messages name the date options: :data:`coprod.io.dates.PYTHON` keywords
+        (default) or :data:`coprod.io.dates.COMMAND_LINE` flags (``coprod check``).
 
     Returns
     -------
@@ -227,16 +261,8 @@ def read_complaints(
         "stage": (stage_lookup, STAGE_LEVELS),
         "upheld": (dict(UPHELD_SYNONYMS), OUTCOME_LEVELS),
     }
-    formats = DATE_FORMATS if date_formats is None else tuple(date_formats)
-    if (
-        isinstance(date_formats, str)
-        or not formats
-        or not all(isinstance(f, str) and "%" in f for f in formats)
-    ):
-        raise InputError(
-            f"date_formats= must be a list of strptime formats, got {date_formats!r}",
-            fix="pass e.g. date_formats=['%d/%m/%Y', '%Y-%m-%d'], or leave it out",
-        )
+    date_options = DateSettings.from_options(date_order, date_formats, spelling=option_spelling)
+    today = (pd.Timestamp.today() if as_of is None else parse_date(as_of, what="as_of")).normalize()
 
     raw = read_raw_table(
         path,
@@ -247,6 +273,7 @@ def read_complaints(
         engine=engine,
     )
     source = raw.source
+    date_options = dataclasses.replace(date_options, excel_serials=raw.format == "excel")
     found = resolve_columns(
         raw, columns, required=COMPLAINT_LOG.required, optional=COMPLAINT_LOG.optional
     )
@@ -270,7 +297,15 @@ def read_complaints(
     # each field is checked on its own (in threads for big files: pyarrow releases the GIL);
     # results are gathered in schema order, so the outcome does not depend on timing
     jobs = {
-        fld: partial(_check_field, fld, frame[col], formats=formats, labels=labels)
+        fld: partial(
+            _check_field,
+            fld,
+            frame[col],
+            column=col,
+            rows=rows,
+            dates=date_options,
+            labels=labels,
+        )
         for fld, col in source_columns.items()
     }
     if len(frame) >= _THREADS_FROM_ROWS and len(jobs) > 1:
@@ -282,14 +317,24 @@ def read_complaints(
     else:
         checked = {fld: job() for fld, job in jobs.items()}
 
+    # the date columns: each one's day/month order decided from its values (and the other's)
+    scans = {fld: checked[fld].scan for fld in _DATE_FIELDS if fld in checked}
+    parsed = finish_scans(
+        scans, date_options, allow_missing={"received": False, "closed": True}, file=source
+    )
+    orders: dict[str, str | None] = {}
+    for fld, dates in parsed.items():
+        result = checked[fld]
+        result.ns, result.timed, orders[fld] = dates.ns, dates.timed, dates.order
+        result.select = partial(_select_dates, dates.ns)
+        result.problems.append((dates.bad, dates.reason_array, dates.kind_array))
+        result.notes.extend(dates.notes)
+
     out: dict[str, Any] = {}
     for fld, result in checked.items():
         col = source_columns[fld]
-        for positions, reasons, *kind in result.problems:
-            # (positions, reasons[, kind]); a date problem without a kind of its own is
-            # one kind per date field
-            kind = kind[0] if kind else ("dates not accepted" if fld in _DATE_FIELDS else None)
-            _add_problems(problems, rows, result.cells, col, positions, reasons, kind)
+        for positions, reasons, *kind in result.problems:  # (positions, reasons[, kind])
+            _add_problems(problems, rows, result.cells, col, positions, reasons, *kind)
         notes.extend(result.notes)
         out[fld] = result.select
         if fld == "closed":
@@ -304,21 +349,21 @@ def read_complaints(
             )
         )
 
-    # dates against today and against each other
-    today = pd.Timestamp.today().normalize()
+    # dates against today (or as_of) and against each other
     dates = {fld: checked[fld].ns for fld in _DATE_FIELDS if fld in checked}
     tomorrow = (today + pd.Timedelta(days=1)).value
-    today_text = f"{today:%d/%m/%Y}"
     for fld, ns in dates.items():
         future = np.flatnonzero(ns >= tomorrow)  # NaT is the smallest int64
         if len(future):
             col = source_columns[fld]
+            (when,) = _show_dates(np.array([today.value]), orders[fld])
+            when = f"today is {when}" if as_of is None else f"as of {when}"
             reasons = [
-                f"{fld} {shown} is in the future (today is {today_text}): "
-                "check the date, especially the year"
-                for shown in _show_dates(ns[future])
+                f"{fld} {shown} is in the future ({when}): check the date, especially the year"
+                for shown in _show_dates(ns[future], orders[fld])
             ]
-            _add_problems(problems, rows, checked[fld].cells, col, future, reasons)
+            kind = "dates in the future"
+            _add_problems(problems, rows, checked[fld].cells, col, future, reasons, kind)
     if "closed" in dates:
         received, closed = dates["received"], dates["closed"]
         received_at, closed_at = received.view("M8[ns]"), closed.view("M8[ns]")
@@ -340,10 +385,13 @@ def read_complaints(
             reasons = [
                 f"closed {c} is before received {r}: check both dates"
                 for c, r in zip(
-                    _show_dates(closed[before]), _show_dates(received[before]), strict=True
+                    _show_dates(closed[before], orders["closed"]),
+                    _show_dates(received[before], orders["received"]),
+                    strict=True,
                 )
             ]
-            _add_problems(problems, rows, checked["closed"].cells, col, before, reasons)
+            kind = "closed before received"
+            _add_problems(problems, rows, checked["closed"].cells, col, before, reasons, kind)
         days = (closed_at - received_at) / np.timedelta64(1, "D")  # NaT -> NaN
         out["days_to_close"] = days.__getitem__
         n_open = int(np.count_nonzero((received != _NAT) & (closed == _NAT)))
@@ -353,24 +401,6 @@ def read_complaints(
                 "days_to_close is NaN for them"
             )
 
-    us = [
-        (int(rows[pos]), fld)
-        for fld in _DATE_FIELDS
-        if fld in checked
-        for positions, reasons in checked[fld].problems
-        for pos, reason in zip(positions.tolist(), reasons, strict=True)
-        if "looks like US month/day order" in reason
-    ]
-    if us:
-        row, fld = min(us)
-        cell = as_text(frame.at[row, source_columns[fld]])
-        notes.append(
-            f"{plural(len(us), 'date')} {'looks' if len(us) == 1 else 'look'} month-first "
-            f"like US dates (e.g. {cell!r} on row {row}) and "
-            f"{'was' if len(us) == 1 else 'were'} quarantined; all other dates were read day "
-            "first (03/04/2024 = 3 April 2024). If the file is month-first, its other dd/mm "
-            "dates are wrong too: correct the export"
-        )
     missing_optional = [f for f in COMPLAINT_LOG.optional if f not in found and f not in personal]
     if missing_optional:
         notes.append("optional fields not in the file: " + ", ".join(missing_optional))
@@ -437,12 +467,14 @@ class _Checked:
     where the boolean mask ``keep`` is True; problems as (positions, reasons) pairs or
     (positions, reasons, kind) triples (kind: one for all, or one per problem);
     notes; the cells as read (``cells``: a pandas Series, or the same text as one
-    pyarrow array); for dates the nanoseconds, for the id its duplicates."""
+    pyarrow array); for dates the scan of their distinct values (finished once both
+    date columns are scanned: then the nanoseconds), for the id its duplicates."""
 
-    select: Callable[[np.ndarray], Any]
+    select: Callable[[np.ndarray], Any] | None
     cells: Any
     problems: list[tuple[Any, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    scan: DateScan | None = None
     ns: np.ndarray | None = None
     timed: bool = False
     text: Any = None
@@ -453,22 +485,16 @@ def _check_field(
     fld: str,
     values: pd.Series,
     *,
-    formats: Sequence[str],
+    column: str,
+    rows: np.ndarray,
+    dates: DateSettings,
     labels: Mapping[str, tuple[Mapping[str, str | None], Sequence[str]]],
 ) -> _Checked:
 
     cells = _string_cells(values)
     if fld in _DATE_FIELDS:
-        ns, bad, reasons, timed = _parse_dates_timed(
-            values, formats=formats, allow_missing=fld != "received", text=cells
-        )
-        return _Checked(
-            lambda keep: ns[keep].view("datetime64[ns]"),
-            _or(cells, values),
-            [(bad, reasons)],
-            ns=ns,
-            timed=timed,
-        )
+        scan = scan_dates(_or(cells, values), dates, column=column, rows=rows)
+        return _Checked(None, _or(cells, values), scan=scan)
     text = _text_array(values) if cells is None else cells
     if fld in labels:
         lookup, categories = labels[fld]
@@ -499,18 +525,23 @@ def _check_field(
 # --------------------------------------------------------------------------- small helpers
 
 
-def _show_dates(ns: np.ndarray) -> list[str]:
-    """dd/mm/yyyy (with HH:MM[:SS] when there is a time) for nanosecond timestamps."""
+_SHOWN_ORDER = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}
+
+
+def _select_dates(ns: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    return ns[keep].view("datetime64[ns]")
+
+
+def _show_dates(ns: np.ndarray, order: str | None = "dmy") -> list[str]:
+    """Nanosecond timestamps as the column writes them: dd/mm/yyyy (mm/dd/yyyy when read
+    month first, yyyy-mm-dd otherwise), with HH:MM[:SS] when there is a time."""
+    day = _SHOWN_ORDER.get(order or "", "%Y-%m-%d")
     distinct, inverse = np.unique(ns, return_inverse=True)
     shown = []
     for value in distinct.tolist():
         ts = pd.Timestamp(value)
         fmt = (
-            "%d/%m/%Y"
-            if ts == ts.normalize()
-            else "%d/%m/%Y %H:%M"
-            if not ts.second
-            else ("%d/%m/%Y %H:%M:%S")
+            day if ts == ts.normalize() else f"{day} %H:%M" if not ts.second else f"{day} %H:%M:%S"
         )
         shown.append(ts.strftime(fmt))
     return [shown[i] for i in inverse.reshape(-1).tolist()]
@@ -550,7 +581,7 @@ def _add_problems(
     else:
         import pyarrow as pa
 
-        shown = cells.take(pa.array(positions)).to_pylist()
+        shown = cells.take(pa.array(positions))  # kept as pyarrow text until the quarantine
     problems.add_many(rows[positions], column, shown, reasons, kind)
 
 
@@ -848,185 +879,3 @@ def _hash_repeats(ids: Any) -> np.ndarray | None:
     table[(repeats >> np.uint64(43)).astype(np.intp)] = True
     maybe = np.flatnonzero(table[(h >> np.uint64(43)).astype(np.intp)])
     return maybe[np.isin(h[maybe], repeats)]
-
-
-# --------------------------------------------------------------------------- dates
-
-_DIRECTIVES = {
-    # the regular expressions of CPython's _strptime, so a match here is a match there
-    "d": r"(?P<d>3[0-1]|[1-2]\d|0[1-9]|[1-9]| [1-9])",
-    "m": r"(?P<m>1[0-2]|0[1-9]|[1-9])",
-    "Y": r"(?P<Y>\d\d\d\d)",
-    "H": r"(?P<H>2[0-3]|[0-1]\d|\d)",
-    "M": r"(?P<M>[0-5]\d|\d)",
-    "S": r"(?P<S>6[0-1]|[0-5]\d|\d)",
-}
-_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-
-
-def _month_names(directive: str) -> list[str]:
-    names = calendar.month_name if directive == "B" else calendar.month_abbr
-    return [str(n).lower() for n in names[1:]]
-
-
-def _fast_pattern(fmt: str) -> tuple[str, str] | None:
-    """(RE2 pattern, month directive) matching exactly what ``strptime(fmt)`` accepts
-    for ASCII text with single spaces, or None if ``fmt`` is not supported here."""
-    parts: list[str] = []
-    seen: set[str] = set()
-    i = 0
-    while i < len(fmt):
-        c = fmt[i]
-        if c == "%":
-            if i + 1 >= len(fmt):
-                return None
-            d = fmt[i + 1]
-            i += 2
-            if d == "%":
-                parts.append("%")
-                continue
-            if d in seen:
-                return None
-            seen.add(d)
-            if d in _DIRECTIVES:
-                parts.append(_DIRECTIVES[d])
-            elif d in ("B", "b"):
-                names = sorted(_month_names(d), key=len, reverse=True)
-                if not all(n.isascii() and n.isalpha() for n in names):
-                    return None
-                parts.append(f"(?P<{d}{d}>" + "|".join(names) + ")")
-            else:
-                return None
-            continue
-        if c.isspace():
-            while i < len(fmt) and fmt[i].isspace():
-                i += 1
-            parts.append(" ")
-            continue
-        if not c.isascii():
-            return None
-        parts.append(re.escape(c))  # letters match ignoring case, as in strptime
-        i += 1
-    months = [d for d in ("m", "B", "b") if d in seen]
-    if "Y" not in seen or "d" not in seen or len(months) != 1:
-        return None
-    return "(?i)^" + "".join(parts) + "$", months[0]
-
-
-def _parse_date_column(
-    values: pd.Series, *, formats: Sequence[str], allow_missing: bool, text: Any = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(int64 nanoseconds with _NAT, bad positions, reasons) for one date column
-    (see :func:`_parse_dates_timed`)."""
-    return _parse_dates_timed(values, formats=formats, allow_missing=allow_missing, text=text)[:3]
-
-
-def _parse_dates_timed(
-    values: pd.Series, *, formats: Sequence[str], allow_missing: bool, text: Any = None
-) -> tuple[np.ndarray, np.ndarray, list[str], bool]:
-    """(int64 nanoseconds with _NAT, bad positions, reasons, whether any date has a
-    time of day) for one date column.
-
-    Text cells are parsed once per distinct value: the formats that :func:`_fast_pattern`
-    supports are matched with vectorised regular expressions; everything else (blanks,
-    refusals, other formats, non-ASCII text) goes to :func:`coprod.io.parse_dates`,
-    which also writes every reason. Cells that are not text (Excel dates) go there too.
-    """
-    import pyarrow.compute as pc
-
-    if (
-        text is None
-        and not isinstance(values.dtype, pd.StringDtype)
-        and not all(type(v) is str for v in values.tolist())
-    ):
-        parsed = parse_dates(values, formats=formats, allow_missing=allow_missing)
-        ns = parsed.values.to_numpy().view(np.int64)
-        bad = np.flatnonzero(parsed.problems.notna().to_numpy())
-        return ns, bad, parsed.problems.iloc[bad].tolist(), _has_time(ns)
-    if text is None:
-        text = _text_array(values)
-    encoded = pc.dictionary_encode(text)
-    index = encoded.indices.to_numpy(zero_copy_only=False)
-    uniq_ns, uniq_reasons = _parse_distinct_dates(
-        encoded.dictionary, formats=formats, allow_missing=allow_missing
-    )
-    ns = uniq_ns.take(index)
-    timed = _has_time(uniq_ns)  # (a distinct value is used by at least one row)
-    bad_u = np.array([r is not None for r in uniq_reasons], dtype=bool)
-    if not bad_u.any():
-        return ns, np.array([], dtype=np.int64), [], timed
-    bad = np.flatnonzero(bad_u.take(index))
-    return ns, bad, [uniq_reasons[u] for u in index[bad].tolist()], timed
-
-
-def _has_time(ns: np.ndarray) -> bool:
-    """Whether any of the nanosecond timestamps (NaT aside) has a time of day."""
-    return bool(np.any((ns % _NS_PER_DAY != 0) & (ns != _NAT)))
-
-
-def _parse_distinct_dates(uniq, *, formats: Sequence[str], allow_missing: bool):
-    """Nanoseconds and reasons for distinct date texts (a pyarrow string array)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    k = len(uniq)
-    ns = np.full(k, _NAT, dtype=np.int64)
-    done = np.zeros(k, dtype=bool)  # parsed by the fast path
-    python = ~pc.string_is_ascii(uniq).to_numpy(zero_copy_only=False)  # left to parse_dates
-    norm = pc.utf8_trim(uniq, characters=_ASCII_SPACE)
-    norm = pc.replace_substring_regex(norm, pattern="[\t\n\x0b\x0c\r\x1c-\x1f ]+", replacement=" ")
-    for fmt in formats:
-        spec = _fast_pattern(fmt)
-        if spec is None:
-            break  # this and later formats: parse_dates keeps the order
-        pattern, month_directive = spec
-        todo = np.flatnonzero(~done & ~python)
-        if not len(todo):
-            break
-        found = pc.extract_regex(norm.take(pa.array(todo)), pattern=pattern)
-        matched = found.is_valid().to_numpy(zero_copy_only=False)
-        if not matched.any():
-            continue
-        pos = todo[matched]
-        found = found.filter(pa.array(matched))
-
-        def number(name: str, found=found) -> np.ndarray:
-            try:
-                part = found.field(name)
-            except KeyError:
-                return np.zeros(len(found), dtype=np.int64)
-            return pc.cast(pc.utf8_trim_whitespace(part), "int64").to_numpy(zero_copy_only=False)
-
-        year, day = number("Y"), number("d")
-        hour, minute, second = number("H"), number("M"), number("S")
-        if month_directive == "m":
-            month = number("m")
-        else:
-            month_text = pc.utf8_lower(found.field(month_directive * 2))
-            names = pa.array(_month_names(month_directive))
-            month = pc.index_in(month_text, value_set=names).to_numpy(zero_copy_only=False) + 1
-        safe_year = np.clip(year, 1, 9999)
-        start = ((safe_year - 1970) * 12 + month - 1).astype("datetime64[M]")
-        days_in_month = (
-            (start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")
-        ).astype(np.int64)
-        valid = (year >= 1) & (day <= days_in_month) & (second <= 59)
-        in_range = valid & (year >= 1900) & (year <= 2100)
-        first_day = start[in_range].astype("datetime64[D]").astype(np.int64)
-        ns[pos[in_range]] = (first_day + day[in_range] - 1) * _NS_PER_DAY + (
-            (hour[in_range] * 60 + minute[in_range]) * 60 + second[in_range]
-        ) * 10**9
-        done[pos[in_range]] = True
-        python[pos[valid & ~in_range]] = True  # parse_dates words the year problem
-    reasons: list[str | None] = [None] * k
-    left = np.flatnonzero(~done)
-    if len(left):
-        texts = uniq.take(pa.array(left)).to_pylist()
-        parsed = parse_dates(
-            pd.Series(texts, dtype=object), formats=formats, allow_missing=allow_missing
-        )
-        ns[left] = parsed.values.to_numpy().view(np.int64)
-        for i, reason in zip(left.tolist(), parsed.problems.tolist(), strict=True):
-            if isinstance(reason, str):
-                reasons[i] = reason
-    return ns, reasons

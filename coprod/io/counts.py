@@ -309,7 +309,8 @@ def read_report_counts(
     source_columns = {c: found_reference[c] for c in out_columns}
 
     # keys (and category): text, not blank; a LAD must look like a GSS code
-    data: dict[str, Any] = {"period": pd.to_datetime(combined["period"]).astype("datetime64[ns]")}
+    # the period comes from the file name (year and month numbers), already a date
+    data: dict[str, Any] = {"period": combined["period"].astype("datetime64[ns]")}
     for col in out_columns[: len(out_columns) - len(values)]:
         raw_values = combined[col]
         cells = raw_values.tolist()
@@ -621,16 +622,21 @@ def read_denominators(
     encoding: str | None = None,
     sheet: str | int | None = None,
     skip_rows: int = 0,
+    date_order: str | None = None,
+    date_formats: Sequence[str] | None = None,
 ) -> LoadResult:
     """Read a table of denominators: residents, or contacts with a service, per period.
 
     The result has the ``by`` columns (e.g. ``service``), ``period`` (the period's first
-    day; UK dd/mm/yyyy or ISO dates) and ``denominator`` (a number above zero), ready for
+    day) and ``denominator`` (a number above zero), ready for
     ``complaint_counts(..., denominators=...)``. ``columns`` maps those names to the file's
     (e.g. ``{"denominator": "contacts"}``). Unparseable or non-positive values and repeated
     key x period rows are quarantined, as in every coprod loader (kind "denominators").
     ``encoding``, ``sheet`` and ``skip_rows`` (title rows above the header) are passed to
-    :func:`coprod.io.read_raw_table`.
+    :func:`coprod.io.read_raw_table`. Periods are read by :func:`coprod.io.parse_dates`:
+    the day/month order is decided from the values that settle it (day first when none
+    does, with a note), or given with ``date_order=`` (``"dmy"``, ``"mdy"``, ``"ymd"``);
+    ``date_formats=`` (strptime formats) replaces it.
     """
     raw = read_raw_table(path, encoding=encoding, sheet=sheet, skip_rows=skip_rows)
     keys = by_list(by)
@@ -644,7 +650,16 @@ def read_denominators(
             problems.add(
                 row, found[key], frame.loc[row, found[key]], f"{key} is blank", "blank but required"
             )
-    dates = parse_dates(frame[found["period"]], allow_missing=False)
+    dates = parse_dates(
+        frame[found["period"]],
+        date_order=date_order,
+        date_formats=date_formats,
+        column=found["period"],
+        rows=frame.index,
+        allow_missing=False,
+        excel_serials=raw.format == "excel",
+        file=raw.source,
+    )
     problems.add_parsed(dates, frame[found["period"]], found["period"], "dates not accepted")
     out["period"] = dates.values.rename("period")
     numbers = parse_numbers(frame[found["denominator"]], allow_missing=False)
@@ -667,7 +682,7 @@ def read_denominators(
     )
     data.attrs["source_columns"] = found
     unused = [c for c in frame.columns if c not in found.values()]
-    notes = list(raw.notes)
+    notes = [*raw.notes, *dates.notes]
     if unused:
         notes.append(f"ignored {len(unused)} unmapped column(s): {', '.join(unused)}")
     return finish(data, problems, kind="denominators", encoding=raw.encoding, notes=notes)

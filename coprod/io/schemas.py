@@ -272,8 +272,8 @@ COMPLAINT_LOG = Schema(
         Field(
             "received",
             "date",
-            description="Date received (dd/mm/yyyy or yyyy-mm-dd, optionally with a time); "
-            "not after today.",
+            description="Date received, optionally with a time (any form coprod.io.dates reads; "
+            "day/month order decided per column); not after today (or as_of=).",
         ),
         Field("category", "text", required=False, description="What the complaint is about."),
         Field(
@@ -375,7 +375,11 @@ DENOMINATORS = Schema(
     key=("service", "period"),
     fields=(
         Field("service", "text", description="The group the denominator belongs to."),
-        Field("period", "date", description="First day of the period (UK or ISO dates)."),
+        Field(
+            "period",
+            "date",
+            description="First day of the period (a date in any form coprod.io.dates reads).",
+        ),
         Field("denominator", "number", description="Residents or contacts (> 0).", greater_than=0),
     ),
 )

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
+from coprod._core.text import plural
 
 __all__ = [
     "FREQUENCIES",
@@ -50,7 +51,7 @@ def _date_ticks(log: pd.DataFrame, date: str) -> tuple[np.ndarray, int, str]:
     if not pd.api.types.is_datetime64_any_dtype(series.dtype):
         raise TypeError(
             f"column {date!r} must hold dates (datetime64), not {series.dtype}; parse it first, "
-            f"e.g. pd.to_datetime(log[{date!r}], dayfirst=True)"
+            f"e.g. log[{date!r}] = coprod.io.parse_dates(log[{date!r}]).values"
         )
     if getattr(series.dtype, "tz", None) is not None:
         series = series.dt.tz_localize(None)  # local wall-clock dates
@@ -84,32 +85,40 @@ def _period_starts(numbers: np.ndarray, period: str) -> np.ndarray:
 
 
 def _day_number(value: Any, name: str) -> int:
-    stamp = pd.Timestamp(value)
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date, not {value!r}")
+    from coprod.io.dates import parse_date
+
+    stamp = parse_date(value, what=name)
     if stamp.tz is not None:
         stamp = stamp.tz_localize(None)
     return int(np.datetime64(stamp.to_datetime64(), "D").astype(np.int64))
 
 
-def _parse_dates(values: pd.Series, name: str) -> pd.Series:
-    """Dates as datetime64: kept if already dates, else read as ISO or UK (dd/mm/yyyy) text."""
+def _parse_dates(
+    values: pd.Series, name: str, date_order: str | None = None, *, via: str | None = None
+) -> pd.Series:
+    """Dates as datetime64: kept if already dates, else read by :func:`coprod.io.parse_dates`
+    (day/month order from the values, day first when none settles it, or ``date_order``).
+    Refused values raise ValueError with the reason; ``via`` names the call that takes
+    ``date_order=`` when the caller takes none."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return values
-    for form in ("ISO8601", "%d/%m/%Y"):
-        try:
-            return pd.to_datetime(values, format=form)
-        except (ValueError, TypeError):
-            continue
-    raise ValueError(
-        f"{name}: cannot read the dates {values.head(3).tolist()}; give datetime64 values, "
-        "ISO dates (2024-01-31) or UK dates (31/01/2024)"
+    from coprod.io.dates import OptionSpelling, parse_dates
+
+    parsed = parse_dates(
+        values, date_order=date_order, column=name, spelling=OptionSpelling(via=via)
     )
+    if len(parsed.bad):
+        raise ValueError(
+            f"{name}: {plural(len(parsed.bad), 'value')} {'is' if len(parsed.bad) == 1 else 'are'} "
+            f"not dates, e.g. {parsed.reasons[0]}"
+        )
+    return parsed.values
 
 
 def _to_period_start(values: pd.Series, period: str, unit: str, name: str) -> pd.Series:
-    """Dates (or ISO / dd/mm/yyyy date strings) moved to the first day of their period."""
-    stamps = _parse_dates(values, name)
+    """Dates (or dates as text, see :func:`_parse_dates`) moved to the first day of their
+    period."""
+    stamps = _parse_dates(values, name, via="coprod.io.parse_dates")
     if stamps.isna().any():
         raise ValueError(f"{name} has missing dates")
     if getattr(stamps.dtype, "tz", None) is not None:
@@ -353,6 +362,7 @@ def fill_zero_counts(
     start: Any = None,
     end: Any = None,
     freq: str = "month",
+    date_order: str | None = None,
 ) -> pd.DataFrame:
     """Every key x period from ``start`` to ``end``, absent combinations as zero counts.
 
@@ -369,7 +379,9 @@ def fill_zero_counts(
         The key column(s); the combinations are every value of each key that occurs
         in ``data`` (for several keys, every combination of them).
     period:
-        The period column (Timestamps on the ``freq`` grid).
+        The period column (Timestamps on the ``freq`` grid, or dates as text: read by
+        :func:`coprod.io.parse_dates`, so ``'01/02/2024'`` is 1 February unless the
+        column's values or ``date_order=`` say month first).
     value:
         The count column(s) to fill with 0.
     start, end:
@@ -377,6 +389,10 @@ def fill_zero_counts(
         outside them are an error (filter ``data`` first), never dropped.
     freq:
         The period frequency, one of :data:`FREQUENCIES` (default ``"month"``).
+    date_order:
+        The day/month order of text periods (and of ``start``/``end`` given as text):
+        ``None`` (decided from the values; day first when none settles it), ``"dmy"``,
+        ``"mdy"`` or ``"ymd"``.
 
     Returns
     -------
@@ -412,9 +428,13 @@ def fill_zero_counts(
             f"(e.g. {first}); absent-means-zero needs one row per key x period: add them up "
             "or remove the copies first"
         )
-    periods = pd.to_datetime(data[period])
-    start = periods.min() if start is None else pd.Timestamp(start)
-    end = periods.max() if end is None else pd.Timestamp(end)
+    from coprod.io.dates import parse_date
+
+    periods = _parse_dates(data[period], period, date_order)
+    start = (
+        periods.min() if start is None else parse_date(start, what="start", date_order=date_order)
+    )
+    end = periods.max() if end is None else parse_date(end, what="end", date_order=date_order)
     grid = pd.date_range(start, end, freq=_PANDAS_FREQ[freq], name=period)
     off = ~periods.isin(grid)
     if off.any():

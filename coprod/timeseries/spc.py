@@ -210,43 +210,47 @@ def _is_datetime(series: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(series)
 
 
-def _normalise_periods(series: pd.Series, column: str) -> pd.Series:
-    """Periods as datetimes (strings, dates and pandas Periods are converted) or numbers."""
+def _normalise_periods(
+    series: pd.Series, column: str, date_order: str | None = None
+) -> tuple[pd.Series, str | None]:
+    """Periods as datetimes (text, dates and pandas Periods are converted) or numbers, and
+    the day/month order text periods were read in (None when they were not text). Text
+    is read by :func:`coprod.io.parse_dates`: ``'01/02/2024'`` is 1 February unless the
+    column's values (``'02/13/2024'``) or ``date_order=`` say month first."""
     if _is_datetime(series):
-        return series
+        return series, None
     if isinstance(series.dtype, pd.PeriodDtype):
-        return series.dt.to_timestamp()
+        return series.dt.to_timestamp(), None
     if pd.api.types.is_bool_dtype(series):
         raise ValueError(f"period column {column!r} holds booleans; give dates or numbers")
     if pd.api.types.is_numeric_dtype(series):
-        return series
+        return series, None
     non_missing = series.dropna()
     if len(non_missing) and all(isinstance(v, pd.Period) for v in non_missing):
-        return pd.Series(
-            [v.to_timestamp() if isinstance(v, pd.Period) else pd.NaT for v in series],
-            index=series.index,
-            name=series.name,
-        )
-    try:
-        return pd.to_datetime(series)
-    except (ValueError, TypeError) as err:
+        stamps = [v.to_timestamp() if isinstance(v, pd.Period) else pd.NaT for v in series]
+        return pd.Series(stamps, index=series.index, name=series.name), None
+    from coprod.io.dates import parse_dates
+
+    parsed = parse_dates(series, date_order=date_order, column=column)
+    blank = parsed.values.isna() & ~series.isna()
+    if len(parsed.bad) or blank.any():
+        reason = parsed.reasons[0] if len(parsed.bad) else "blank text is not a date"
         raise ValueError(
-            f"period column {column!r} could not be read as dates ({err}); give datetimes, "
-            "ISO date strings such as '2024-03-01', pandas Periods or numbers such as years"
-        ) from err
+            f"period column {column!r} could not be read as dates: {reason}; give datetimes, "
+            "dates as text such as '2024-03-01', pandas Periods or numbers such as years"
+        )
+    return parsed.values, parsed.order
 
 
-def _as_period_like(value: Any, periods: pd.Series, what: str) -> Any:
-    """Convert a user-given date (rebase, baseline, after) to the kind of ``periods``."""
+def _as_period_like(
+    value: Any, periods: pd.Series, what: str, date_order: str | None = None
+) -> Any:
+    """Convert a user-given date (rebase, baseline, after) to the kind of ``periods``
+    (text is read in ``date_order``: the order of the periods when they were text)."""
     if _is_datetime(periods):
-        if isinstance(value, pd.Period):
-            value = value.to_timestamp()
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, TypeError) as err:
-            raise ValueError(f"{what} {value!r} is not a date: {err}") from err
-        if pd.isna(stamp):
-            raise ValueError(f"{what} is missing (NaT)")
+        from coprod.io.dates import parse_date
+
+        stamp = parse_date(value, what=what, date_order=date_order)
         tz = getattr(periods.dtype, "tz", None)
         if tz is not None and stamp.tzinfo is None:
             stamp = stamp.tz_localize(tz)
@@ -616,6 +620,7 @@ def _compute_group(
     higher_is_better: bool | None,
     target: Any,
     monthly: bool,
+    date_order: str | None = None,
 ) -> pd.DataFrame:
     label = _group_label(key, by)
     periods = frame["period"].reset_index(drop=True)
@@ -627,7 +632,7 @@ def _compute_group(
     starts = {0}
     first, last = periods.iloc[0], periods.iloc[-1]
     for date in _rebase_for(rebase, key, by):
-        when = _as_period_like(date, periods, "rebase date")
+        when = _as_period_like(date, periods, "rebase date", date_order)
         if when < first or when > last:
             raise ValueError(
                 f"rebase date {_fmt_period(when, False)} is outside the periods of {label} "
@@ -643,7 +648,7 @@ def _compute_group(
     in_baseline = np.zeros(n, dtype=bool)
     base_date = None
     if baseline is not None and not isinstance(baseline, int | np.integer):
-        base_date = _as_period_like(baseline, periods, "baseline date")
+        base_date = _as_period_like(baseline, periods, "baseline date", date_order)
         if base_date < first:
             raise ValueError(
                 f"baseline date {_fmt_period(base_date, False)} is before the first period "
@@ -766,6 +771,7 @@ def spc(
     trend_length: int = 6,
     higher_is_better: bool | None = False,
     target: float | Mapping[Any, float] | None = None,
+    date_order: str | None = None,
 ) -> pd.DataFrame:
     """Process limits and MDC special-cause signals of a time series (per group).
 
@@ -778,8 +784,10 @@ def spc(
     value
         The measured column; for ``chart="u"`` the count (numerator).
     period
-        Dates (datetimes, ISO strings, pandas Periods; converted to timestamps) or
-        numbers (e.g. years). Sorted within each group; duplicates raise ValueError.
+        Dates (datetimes, pandas Periods, or dates as text read by
+        :func:`coprod.io.parse_dates`: ``'01/02/2024'`` is 1 February unless the values
+        or ``date_order=`` say month first; converted to timestamps) or numbers (e.g.
+        years). Sorted within each group; duplicates raise ValueError.
     chart
         ``"xmr"`` (default), ``"c"`` (counts) or ``"u"`` (rates, needs ``denominator``).
     denominator
@@ -807,6 +815,10 @@ def spc(
         signals are ``"special_cause_neither"`` and no assurance is judged).
     target
         A number (or ``{group: number}``); adds ``target`` and ``assurance`` columns.
+    date_order
+        The day/month order of text periods and of rebase/baseline dates given as text:
+        ``None`` (decided from the periods' values; day first when none settles it),
+        ``"dmy"``, ``"mdy"`` or ``"ymd"``.
 
     Returns
     -------
@@ -855,7 +867,8 @@ def spc(
         raise ValueError("data has no rows")
 
     frame = data[list(dict.fromkeys(needed))].copy()
-    frame["period"] = _normalise_periods(frame[period], period)
+    frame["period"], read_order = _normalise_periods(frame[period], period, date_order)
+    date_order = date_order or read_order
     for col in [value] + ([denominator] if denominator else []):
         if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
             raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
@@ -937,6 +950,7 @@ def spc(
                 higher_is_better=higher_is_better,
                 target=target,
                 monthly=monthly,
+                date_order=date_order,
             )
         )
     result = pd.concat(pieces, ignore_index=True)
@@ -1194,11 +1208,14 @@ def first_signal(
     *,
     after: Any = None,
     direction: Literal["concern", "improvement", "neither", "any"] = "concern",
+    date_order: str | None = None,
 ) -> pd.DataFrame:
     """Per group, the first flagged period of the given ``direction`` on or after ``after``.
 
     ``direction`` is ``"concern"`` (default), ``"improvement"``, ``"neither"`` or
-    ``"any"``. ``after`` is inclusive: a signal at exactly that period counts. Because
+    ``"any"``. ``after`` is inclusive: a signal at exactly that period counts; given as
+    text it is read by :func:`coprod.io.parse_date` (``'01/07/2023'`` is 1 July unless
+    ``date_order="mdy"``). Because
     MDC flags every point of a pattern, the first flagged point of a run or trend is
     where the run starts (it is only *recognised* ``run_length - 1`` periods later).
 
@@ -1212,7 +1229,7 @@ def first_signal(
     rows = []
     for key, group in _iter_groups(result, by):
         if after is not None:
-            start = _as_period_like(after, group["period"], "after")
+            start = _as_period_like(after, group["period"], "after", date_order)
             group = group[group["period"] >= start]
         hits = group[group["variation"].isin(wanted)]
         row = dict(zip(by, key, strict=True))
