@@ -10,7 +10,7 @@ Recognised without options (letters in any case, spaces collapsed):
 * month names and abbreviations (``Sept`` too): ``14 Jan 2014``, ``14-Jan-2014``,
   ``2014-Jan-14 13:48:01``, ``January 14, 2014``, ``Jan 14 2014``, ``14th January 2014``;
 * dates already stored as dates (Excel, Parquet, SPSS), and Excel date numbers
-  (``45383`` = 2 April 2024) where the caller says the cells come from Excel.
+  (``45385`` = 3 April 2024) where the caller says the cells come from Excel.
 
 Times may have seconds, fractions of a second and AM/PM. A time zone (``Z``, ``+01:00``,
 ``UTC``) is dropped: the clock time as written is kept, and a note says so. Two-digit
@@ -21,7 +21,9 @@ second number is above 12 (``26/03/2014``, ``3/26/2014 9:18``) can only be read 
 way: that is evidence, and one order is applied to the whole column. A column with
 evidence for both orders is an :class:`~coprod.io.InputError` naming an example of
 each (with its row). A column with no evidence is read in the order ``date_order=``
-gives (day first when not given), and a note says so. Given explicitly,
+gives (day first when not given), and a note says so; read with other date columns of
+the same file (:func:`parse_date_columns`), it follows the order they settled. Given
+explicitly,
 ``date_order=`` wins over the evidence: values impossible in that order are refused
 with a reason that names the option which would read them. ``date_order="ymd"`` says
 the column has its year first: values with the year last are refused.
@@ -33,10 +35,13 @@ Reasons, notes and errors name the option that would fix them in the syntax of t
 place they are shown, as an :class:`OptionSpelling` says (:data:`PYTHON` keywords by
 default, :data:`COMMAND_LINE` flags for ``coprod check``).
 
-Speed: each distinct text is parsed once, with vectorised regular expressions
-(pyarrow) and numpy arithmetic; reasons are built per distinct value with vectorised
-string joins, so a column where every value fails costs about what one that loads
-does (``benchmarks/bench_dates.py``).
+Speed: each distinct text is parsed once. A text matches a form exactly when its shape
+(each digit written as 9) does, so only the few distinct shapes are matched (in
+Python), and the numbers of every text are read with numpy at the places its shape's
+match gives. Reasons are built per distinct value with pyarrow string joins and
+handed on as dictionary arrays, so a column where every value fails costs no more
+than one that loads (``benchmarks/bench_dates.py``: a million month-first dates with
+times in about a third of the time of ``pandas.to_datetime`` given the format).
 """
 
 from __future__ import annotations
