@@ -202,7 +202,8 @@ def test_every_quarantine_reason_with_exact_counts(tmp_path):
             9,
             "upheld",
             "unknown outcome 'maybe': use upheld, partly upheld or not upheld (yes, partly and "
-            "no are read too), or leave it blank while the complaint is open",
+            "no are read too), map it with upheld={'maybe': 'upheld'}, or leave it blank "
+            "while the complaint is open",
         ),
         (10, "service", "service is blank but required: fill it in (or remove the row)"),
         (

@@ -21,6 +21,7 @@ __all__ = [
     "map_columns",
     "could_hold",
     "resolve_columns",
+    "suggest_columns",
     "title_row_hint",
 ]
 
@@ -114,24 +115,8 @@ def resolve_columns(
         lines = []
         fixes = []
         any_without_close = False
-        by_case = {label_key(n): n for n in names}
         for fld, wanted in missing:
-            # Rank on a loose key ("Complaint ID" ~ "complaint_id"), only to suggest:
-            # matching itself stays exact or case-insensitive.
-            by_loose = {loose_key(n): n for n in names}
-            close = [
-                by_loose[c]
-                for c in difflib.get_close_matches(
-                    loose_key(wanted), list(by_loose), n=3, cutoff=0.5
-                )
-            ]
-            if not close:
-                close = [
-                    by_case[c]
-                    for c in difflib.get_close_matches(label_key(wanted), list(by_case), n=3)
-                ]
-            if schema is not None:
-                close = [c for c in close if could_hold(schema, fld, frame[c])]
+            close = suggest_columns(frame, fld, wanted, schema=schema)
             kind = "required field" if fld in required else "field"
             text = f"{kind} {fld!r} not found (looked for a column named {wanted!r})"
             if close:
@@ -171,6 +156,32 @@ def resolve_columns(
             fix=f"map each field to a different column in {argument}=",
         )
     return found
+
+
+def suggest_columns(
+    frame: pd.DataFrame, field: str, wanted: str | None = None, *, schema: Schema | None = None
+) -> list[str]:
+    """Up to three columns of ``frame`` that may be ``field`` (looked for as ``wanted``):
+    the nearest names, and with ``schema`` only those whose values could be the field.
+
+    Ranked on a loose key ("Complaint ID" ~ "complaint_id"), only to suggest: matching
+    itself stays exact or case-insensitive.
+    """
+    names = [str(c) for c in frame.columns]
+    wanted = field if wanted is None else wanted
+    by_loose = {loose_key(n): n for n in names}
+    close = [
+        by_loose[c]
+        for c in difflib.get_close_matches(loose_key(wanted), list(by_loose), n=3, cutoff=0.5)
+    ]
+    if not close:
+        by_case = {label_key(n): n for n in names}
+        close = [
+            by_case[c] for c in difflib.get_close_matches(label_key(wanted), list(by_case), n=3)
+        ]
+    if schema is not None:
+        close = [c for c in close if could_hold(schema, field, frame[c])]
+    return close
 
 
 _DATE_LIKE = re.compile(

@@ -123,6 +123,7 @@ Speed
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,7 +135,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.text import label_key, plural
-from coprod.io.columns import resolve_columns
+from coprod.io.columns import resolve_columns, suggest_columns
 from coprod.io.dates import (
     PYTHON,
     DateScan,
@@ -144,7 +145,8 @@ from coprod.io.dates import (
     parse_date,
     scan_dates,
 )
-from coprod.io.parse import as_text
+from coprod.io.inputs import reads_many
+from coprod.io.parse import as_text, is_blank
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish_selected
 from coprod.io.schemas import COMPLAINT_LOG
@@ -173,13 +175,25 @@ _THREADS = max(2, min(4, os.cpu_count() or 2))
 # --------------------------------------------------------------------------- public reader
 
 
+def _complaint_key(result: LoadResult) -> list[str]:
+    """complaint_id must be unique across the files of one log (unless made of rows)."""
+    return [] if result.data.attrs.get("ids_from_rows") else ["complaint_id"]
+
+
+def _complaint_row_id(result: LoadResult) -> str | None:
+    return "complaint_id" if result.data.attrs.get("ids_from_rows") else None
+
+
+@reads_many(kind="complaints", key=_complaint_key, row_id=_complaint_row_id)
 def read_complaints(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path] | pd.DataFrame,
     *,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
     severity: Mapping[str, str | None] | None = None,
     severity_levels: Sequence[str] = SEVERITY_LEVELS,
     stage: Mapping[str, str | None] | None = None,
+    upheld: Mapping[str, str | None] | None = None,
+    keep: Sequence[str] = (),
     keep_personal: bool = False,
     encoding: str | None = None,
     header_rows: int = 1,
@@ -196,11 +210,19 @@ def read_complaints(
     Parameters
     ----------
     path:
-        CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx`` or Parquet.
+        A file: CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``/``.xls``,
+        ``.ods`` or Parquet; a list of files or a folder of files of one layout (loaded
+        as one log: a ``file`` column keeps each row's file, and a complaint id on rows
+        of two files is a duplicate); or a DataFrame already in memory (rows numbered
+        1, 2, ...).
     columns:
         ``{field: column in the file}`` for the fields of
         :data:`coprod.io.schemas.COMPLAINT_LOG` (see the module docstring). Fields not
-        mapped are looked for under their own name, ignoring case and spacing.
+        mapped are looked for under their own name, ignoring case and spacing;
+        ``{field: None}`` switches off a field found that way (e.g. a ``Category``
+        column that means something else). Without a ``complaint_id`` column (many open
+        311 exports have none) each row's number in its file is its id, and duplicate
+        detection is off (a note says so).
     severity:
         ``{your label: level}``, e.g. ``{"1": "low", "5": "high"}`` or
         ``{"Minor": "low"}`` (labels compared ignoring case and spacing; ``None``
@@ -210,6 +232,15 @@ def read_complaints(
     stage:
         ``{your label: stage}`` on top of :data:`coprod.vocab.STAGE_SYNONYMS`, e.g.
         ``{"stage 3": "ombudsman"}``; stages are :data:`coprod.vocab.STAGE_LEVELS`.
+    upheld:
+        ``{your label: outcome}`` on top of :data:`coprod.vocab.UPHELD_SYNONYMS`, e.g.
+        ``{"Maladministration": "upheld", "No maladministration": "not upheld"}``;
+        outcomes are :data:`coprod.vocab.OUTCOME_LEVELS` (``None`` reads a label as
+        missing).
+    keep:
+        Other columns to keep as they are (text), named as in the file, e.g.
+        ``keep=["Ward", "Status"]``. Without it, columns the schema does not know are
+        dropped (they may hold personal data).
     keep_personal:
         Keep ``complainant_name``, ``address`` and ``details`` (listed in
         ``data.attrs["personal_columns"]``). By default they are dropped.
@@ -246,7 +277,8 @@ def read_complaints(
     Categoricals), ``days_to_close`` after ``closed``, and the kept personal
     columns last. See the module docstring for what is quarantined and why.
     """
-    path = Path(path)
+    if not isinstance(path, pd.DataFrame):
+        path = Path(path)
     levels = _check_levels(severity_levels)
     severity_lookup = _label_lookup(
         {label_key(level): level for level in levels},
@@ -256,11 +288,14 @@ def read_complaints(
         "severity_levels",
     )
     stage_lookup = _label_lookup(dict(STAGE_SYNONYMS), stage, STAGE_LEVELS, "stage", None)
+    upheld_lookup = _label_lookup(dict(UPHELD_SYNONYMS), upheld, OUTCOME_LEVELS, "upheld", None)
     labels = {
         "severity": (severity_lookup, levels),
         "stage": (stage_lookup, STAGE_LEVELS),
-        "upheld": (dict(UPHELD_SYNONYMS), OUTCOME_LEVELS),
+        "upheld": (upheld_lookup, OUTCOME_LEVELS),
     }
+    if isinstance(keep, str):
+        keep = [keep]
     date_options = DateSettings.from_options(date_order, date_formats, spelling=option_spelling)
     today = (pd.Timestamp.today() if as_of is None else parse_date(as_of, what="as_of")).normalize()
 
@@ -274,11 +309,32 @@ def read_complaints(
     )
     source = raw.source
     date_options = dataclasses.replace(date_options, excel_serials=raw.format == "excel")
+    # complaint_id is needed unless the file has none: then the rows number the complaints
+    id_mapped = columns is not None and columns.get("complaint_id") is not None
     found = resolve_columns(
-        raw, columns, required=COMPLAINT_LOG.required, optional=COMPLAINT_LOG.optional
+        raw,
+        columns,
+        required=[f for f in COMPLAINT_LOG.required if f != "complaint_id" or id_mapped],
+        optional=["complaint_id", *COMPLAINT_LOG.optional],
+        schema=COMPLAINT_LOG,
     )
     frame = raw.frame
     rows = frame.index.to_numpy(dtype=np.int64)
+    ids_from_rows = "complaint_id" not in found
+    if ids_from_rows and not (columns and "complaint_id" in columns):
+        # numbering by row is for files with no id at all, not for an id under another name
+        likely = suggest_columns(frame, "complaint_id", schema=COMPLAINT_LOG)
+        if likely:
+            raise InputError(
+                "field 'complaint_id' not found (looked for a column named 'complaint_id'); "
+                f"closest column names: {', '.join(map(repr, likely))}",
+                file=source,
+                row=raw.header_row_text,
+                fix=f"pass columns={{'complaint_id': {likely[0]!r}}} (the name as it appears "
+                "in the file), or columns={'complaint_id': None} to number the complaints by "
+                "their rows",
+            )
+    kept = _kept_columns(keep, frame, found, source)
     problems = Problems(source)
     notes: list[str] = list(raw.notes)
 
@@ -294,6 +350,12 @@ def read_complaints(
         for f in COMPLAINT_LOG.names
         if f in found and (f not in personal or keep_personal)
     }
+    if ids_from_rows:
+        notes.append(
+            "no complaint_id column (none mapped, none named so): each row's number in the "
+            "file is its complaint_id, so duplicate detection is off; if a column is the id, "
+            "pass columns={'complaint_id': 'Your column'}"
+        )
     # each field is checked on its own (in threads for big files: pyarrow releases the GIL);
     # results are gathered in schema order, so the outcome does not depend on timing
     jobs = {
@@ -331,6 +393,9 @@ def read_complaints(
         result.notes.extend(dates.notes)
 
     out: dict[str, Any] = {}
+    if ids_from_rows:
+        row_ids = rows.astype(str)
+        out["complaint_id"] = lambda keep: pd.array(row_ids[keep], dtype="str")
     for fld, result in checked.items():
         col = source_columns[fld]
         for positions, reasons, *kind in result.problems:  # (positions, reasons[, kind])
@@ -339,7 +404,7 @@ def read_complaints(
         out[fld] = result.select
         if fld == "closed":
             out["days_to_close"] = None  # placeholder: keeps the column order
-    dup = checked["complaint_id"].duplicated
+    dup = [] if ids_from_rows else checked["complaint_id"].duplicated
     if len(dup):  # every copy goes to quarantine
         ids = checked["complaint_id"].text.take(dup).to_pylist()
         subset = pd.DataFrame({"complaint_id": ids}, index=rows[dup])
@@ -416,7 +481,7 @@ def read_complaints(
             + ", ".join(kept_personal)
             + "; do not share or publish them"
         )
-    used_columns = set(found.values())
+    used_columns = set(found.values()) | set(kept)
     unmapped = [c for c in frame.columns if c not in used_columns]
     derived = [c for c in unmapped if label_key(c).replace(" ", "_") == "days_to_close"]
     if derived and "days_to_close" in out:
@@ -440,11 +505,21 @@ def read_complaints(
                 columns = {fld: futures[fld].result() for fld in out}
         else:
             columns = {fld: pick(keep) for fld, pick in out.items()}
+        for col in kept:  # kept as they are: text, blank as missing
+            cells = frame[col].to_numpy()[keep]
+            columns[col] = pd.array(
+                [None if is_blank(v) else as_text(v) for v in cells], dtype="str"
+            )
         data = pd.DataFrame(columns, index=frame.index[keep], copy=False)
         data.attrs.update(
             {
                 "source": source,
-                "source_columns": source_columns,
+                "source_columns": {
+                    **({"complaint_id": "(row number)"} if ids_from_rows else {}),
+                    **source_columns,
+                },
+                "ids_from_rows": ids_from_rows,
+                "kept_columns": tuple(kept),
                 "personal_columns": tuple(kept_personal),
                 "severity_levels": levels,
                 "stages": STAGE_LEVELS,
@@ -454,8 +529,41 @@ def read_complaints(
         return data
 
     return finish_selected(
-        frame.index, select, problems, kind="complaints", encoding=raw.encoding, notes=notes
+        frame.index,
+        select,
+        problems,
+        kind="complaints",
+        encoding=raw.encoding,
+        notes=notes,
+        stacklevel=4,  # the user's call, through reads_many
     )
+
+
+def _kept_columns(
+    keep: Sequence[str], frame: pd.DataFrame, found: Mapping[str, str], source: str
+) -> list[str]:
+    """The extra columns of ``keep=``, checked against the file's columns."""
+    names = [str(c) for c in frame.columns]
+    kept = []
+    for name in keep:
+        matches = [c for c in names if label_key(c) == label_key(name)]
+        if not matches:
+            close = difflib.get_close_matches(str(name), names, n=1)
+            raise InputError(
+                f"keep= names {name!r}, which is not a column of the file"
+                + (f" (did you mean {close[0]!r}?)" if close else ""),
+                file=source,
+                fix=f"the file's columns are: {', '.join(map(repr, names[:15]))}",
+            )
+        if matches[0] in found.values():
+            field = next(f for f, c in found.items() if c == matches[0])
+            raise InputError(
+                f"keep= names {name!r}, which is read as the field {field!r} already",
+                file=source,
+                fix=f"leave it out of keep=, or switch the field off with columns={{{field!r}: None}}",
+            )
+        kept.append(matches[0])
+    return kept
 
 
 # --------------------------------------------------------------------------- one field
@@ -703,7 +811,8 @@ def _label_reason(fld: str, label: str, categories: Sequence[str]) -> tuple[str,
         )
     return (
         f"unknown outcome {label!r}: use upheld, partly upheld or not upheld (yes, partly "
-        "and no are read too), or leave it blank while the complaint is open",
+        f"and no are read too), map it with upheld={{{label!r}: 'upheld'}}, or leave it "
+        "blank while the complaint is open",
         "unknown outcome labels",
     )
 

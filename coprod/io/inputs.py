@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,13 @@ import pandas as pd
 
 from coprod._core.text import plural, rows_text
 from coprod.io.raw import SUPPORTED_EXTENSIONS
-from coprod.io.result import QUARANTINE_COLUMNS, InputError, LoadResult
+from coprod.io.result import (
+    QUARANTINE_COLUMNS,
+    InputError,
+    LoadResult,
+    QuarantineWarning,
+    warn_if_quarantined,
+)
 
 __all__ = [
     "FILE_COLUMN",
@@ -221,10 +228,13 @@ def reads_many(
         def read(source: Source, *args: Any, **options: Any) -> LoadResult:
             if not is_many(source):
                 return reader(source, *args, **options)
-            results = [reader(path, *args, **options) for path in input_files(source)]
+            files = input_files(source)
+            with warnings.catch_warnings():  # one warning for the whole table, below
+                warnings.simplefilter("ignore", QuarantineWarning)
+                results = [reader(path, *args, **options) for path in files]
             first = results[0]
             source_columns = first.data.attrs.get("source_columns", {})
-            return combine_results(
+            combined = combine_results(
                 results,
                 source=str(source)
                 if not isinstance(source, list | tuple)
@@ -234,6 +244,8 @@ def reads_many(
                 key_columns=dict(source_columns),
                 row_id=row_id(first),
             )
+            warn_if_quarantined(combined, stacklevel=2)
+            return combined
 
         return read
 

@@ -41,6 +41,7 @@ __all__ = [
     "QuarantineWarning",
     "finish",
     "finish_selected",
+    "warn_if_quarantined",
 ]
 
 
@@ -611,6 +612,23 @@ def finish_selected(
     )
 
 
+def warn_if_quarantined(result: LoadResult, *, stacklevel: int = 2) -> None:
+    """Tell the user, with a :class:`QuarantineWarning`, how many rows were quarantined
+    and in which columns (nothing when none were)."""
+    if not result.n_quarantined:
+        return
+    by_column = result.quarantine["column"].value_counts(sort=True)
+    where = ", ".join(f"{col!r} ({n})" for col, n in by_column.head(5).items())
+    if len(by_column) > 5:
+        where += ", ..."
+    warnings.warn(
+        f"{result.source}: {result.n_quarantined} of {result.n_read} rows quarantined "
+        f"(see .quarantine and .summary()); problems by column: {where}",
+        QuarantineWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
 def _finished(
     clean: pd.DataFrame,
     quarantine: pd.DataFrame,
@@ -633,15 +651,6 @@ def _finished(
         encoding=encoding,
         notes=tuple(notes),
     )
-    if warn and result.n_quarantined:
-        by_column = result.quarantine["column"].value_counts(sort=True)
-        where = ", ".join(f"{col!r} ({n})" for col, n in by_column.head(5).items())
-        if len(by_column) > 5:
-            where += ", ..."
-        warnings.warn(
-            f"{result.source}: {result.n_quarantined} of {result.n_read} rows quarantined "
-            f"(see .quarantine and .summary()); problems by column: {where}",
-            QuarantineWarning,
-            stacklevel=stacklevel + 1,
-        )
+    if warn:
+        warn_if_quarantined(result, stacklevel=stacklevel + 1)
     return result

@@ -742,7 +742,9 @@ def read_survey(
             "id_field": id_field,
         }
     )
-    return finish(data, problems, kind="survey", encoding=raw.encoding, notes=notes)
+    return finish(
+        data, problems, kind="survey", encoding=raw.encoding, notes=notes, stacklevel=4
+    )  # stacklevel: the user's call, through reads_many
 
 
 def _check_levels_argument(

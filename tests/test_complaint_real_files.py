@@ -1,0 +1,175 @@
+"""Complaint logs as real open-data exports come: no id column, several files, outcomes
+in the council's own words, columns to switch off or keep, or a DataFrame in memory."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from coprod.io import InputError, QuarantineWarning
+from coprod.io.complaint_log import read_complaints
+
+# an open 311-style export: no complaint id, a depot code that repeats, a ward and status
+EXPORT = (
+    "Depot,Service,Date Opened,Date Closed,Category,Ward,Status,Outcome\n"
+    "D1,Roads,3/26/2014 9:18,3/28/2014 10:00,Pothole,W1,Closed,Maladministration\n"
+    "D1,Roads,3/9/2014 13:06,,Pothole,W2,Open,\n"
+    "D2,Parks,3/27/2014 8:00,4/2/2014 9:30,Litter,W1,Closed,No maladministration\n"
+    "D2,Parks,4/14/2014 10:00,4/20/2014 9:30,Litter,,Closed,Service failure\n"
+)
+COLUMNS = {"service": "Service", "received": "Date Opened", "closed": "Date Closed"}
+OUTCOMES = {
+    "Maladministration": "upheld",
+    "Service failure": "partly upheld",
+    "No maladministration": "not upheld",
+}
+
+
+def _write(path, text=EXPORT):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _read(source, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QuarantineWarning)
+        return read_complaints(source, as_of="2024-01-01", **options)
+
+
+def test_a_log_without_an_id_column_numbers_complaints_by_row(tmp_path):
+    result = _read(
+        _write(tmp_path / "sr.csv"), columns={**COLUMNS, "upheld": "Outcome"}, upheld=OUTCOMES
+    )
+    assert (result.n_read, result.n_loaded, result.n_quarantined) == (4, 4, 0)
+    assert result.data["complaint_id"].tolist() == ["2", "3", "4", "5"]
+    assert result.data.attrs["ids_from_rows"] is True
+    assert any("duplicate detection is off" in n for n in result.notes)
+    # month-first with times, read as such: 3/9/2014 is 9 March, not 3 September
+    assert result.data["received"].tolist()[1] == pd.Timestamp("2014-03-09 13:06")
+    assert result.data["upheld"].tolist()[0] == "upheld"
+    assert result.data["upheld"].astype(object).tolist()[2:] == ["not upheld", "partly upheld"]
+
+
+def test_a_repeating_depot_code_is_never_offered_as_the_id(tmp_path):
+    # "Depot" is the name nearest to nothing; an id-like name whose values repeat is not
+    # offered either: the file just has no id
+    text = EXPORT.replace("Depot,", "Depot ID,")
+    result = _read(_write(tmp_path / "sr.csv", text), columns=COLUMNS)
+    assert result.data.attrs["ids_from_rows"] is True
+    # but a real id under another name is not silently replaced by row numbers
+    text = "Complaint Ref," + EXPORT.replace("\n", "\n", 1)
+    lines = EXPORT.splitlines()
+    with_ref = "\n".join(
+        ["Complaint Ref," + lines[0]] + [f"C{i}," + line for i, line in enumerate(lines[1:])]
+    )
+    with pytest.raises(InputError) as err:
+        _read(_write(tmp_path / "ref.csv", with_ref + "\n"), columns=COLUMNS)
+    assert "closest column names: 'Complaint Ref'" in str(err.value)
+    assert "columns={'complaint_id': None} to number the complaints by their rows" in str(err.value)
+
+
+def test_outcomes_in_the_councils_words_and_a_bad_mapping(tmp_path):
+    path = _write(tmp_path / "sr.csv")
+    unmapped = _read(path, columns={**COLUMNS, "upheld": "Outcome"})
+    assert unmapped.n_quarantined == 3
+    reasons = set(unmapped.quarantine["reason"])
+    assert (
+        "unknown outcome 'Maladministration': use upheld, partly upheld or not upheld (yes, "
+        "partly and no are read too), map it with upheld={'Maladministration': 'upheld'}, or "
+        "leave it blank while the complaint is open"
+    ) in reasons
+    with pytest.raises(InputError, match="upheld= maps 'Maladministration' to 'guilty'"):
+        _read(
+            path, columns={**COLUMNS, "upheld": "Outcome"}, upheld={"Maladministration": "guilty"}
+        )
+
+
+def test_a_field_matched_by_name_can_be_switched_off(tmp_path):
+    path = _write(tmp_path / "sr.csv")
+    on = _read(path, columns=COLUMNS)
+    assert "category" in on.data.columns
+    off = _read(path, columns={**COLUMNS, "category": None})
+    assert "category" not in off.data.columns
+    assert off.n_loaded == on.n_loaded == 4
+    with pytest.raises(InputError, match="switches off required field\\(s\\) 'service'"):
+        _read(path, columns={**COLUMNS, "service": None})
+
+
+def test_keep_keeps_extra_columns_as_they_are(tmp_path):
+    path = _write(tmp_path / "sr.csv")
+    result = _read(path, columns=COLUMNS, keep=["Ward", "status"])
+    assert result.data["Ward"].tolist()[:3] == ["W1", "W2", "W1"]
+    assert pd.isna(result.data["Ward"].tolist()[3])
+    assert result.data["Status"].tolist() == ["Closed", "Open", "Closed", "Closed"]
+    assert not any("'Ward'" in n and "dropped" in n for n in result.notes)
+    with pytest.raises(
+        InputError,
+        match="keep= names 'Wards', which is not a column of the file \\(did you mean 'Ward'\\?\\)",
+    ):
+        _read(path, columns=COLUMNS, keep=["Wards"])
+    with pytest.raises(
+        InputError, match="keep= names 'Service', which is read as the field 'service'"
+    ):
+        _read(path, columns=COLUMNS, keep=["Service"])
+
+
+def test_a_folder_of_monthly_exports_loads_as_one_log(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    header, *rows = EXPORT.splitlines()
+    _write(folder / "2014-03.csv", "\n".join([header, *rows[:3]]) + "\n")
+    _write(folder / "2014-04.csv", "\n".join([header, rows[3]]) + "\n")
+    result = _read(folder, columns=COLUMNS)
+    assert (result.n_read, result.n_loaded) == (4, 4)
+    assert [f.rsplit("/", 1)[-1] for f in result.data["file"]] == ["2014-03.csv"] * 3 + [
+        "2014-04.csv"
+    ]
+    # row numbers as ids repeat from file to file: the file keeps them apart
+    assert result.data["complaint_id"].tolist() == [
+        "2014-03.csv:2",
+        "2014-03.csv:3",
+        "2014-03.csv:4",
+        "2014-04.csv:2",
+    ]
+
+
+def test_an_id_in_two_files_quarantines_both_copies(tmp_path):
+    header = "complaint_id,service,received\n"
+    a = _write(tmp_path / "a.csv", header + "C1,Roads,01/02/2014\nC2,Roads,13/02/2014\n")
+    b = _write(tmp_path / "b.csv", header + "C1,Parks,14/02/2014\n")
+    result = _read([a, b])
+    assert (result.n_read, result.n_loaded, result.n_quarantined) == (3, 1, 2)
+    assert sorted(result.quarantine["reason"]) == [
+        "duplicate complaint_id 'C1' (also in a.csv row 2): keep one and remove the others",
+        "duplicate complaint_id 'C1' (also in b.csv row 2): keep one and remove the others",
+    ]
+
+
+def test_a_dataframe_in_memory_is_vetted_like_a_file():
+    frame = pd.DataFrame(
+        {
+            "complaint_id": ["C1", "C2", "C3"],
+            "service": ["Roads", "Roads", None],
+            "received": [pd.Timestamp("2014-03-01"), pd.Timestamp("2014-03-02"), "2014-03-03"],
+        }
+    )
+    result = _read(frame)
+    assert (result.n_read, result.n_loaded, result.n_quarantined) == (3, 2, 1)
+    assert result.quarantine[["file", "row", "column"]].values.tolist() == [
+        ["the DataFrame", 3, "service"]
+    ]
+    assert result.data["received"].tolist() == [
+        pd.Timestamp("2014-03-01"),
+        pd.Timestamp("2014-03-02"),
+    ]
+
+
+def test_the_warning_points_at_the_callers_line_for_a_folder_too(tmp_path):
+    header = "complaint_id,service,received\n"
+    _write(tmp_path / "a.csv", header + "C1,,01/02/2014\n")
+    _write(tmp_path / "b.csv", header + "C2,Roads,01/02/2014\n")
+    with pytest.warns(QuarantineWarning) as caught:
+        read_complaints(tmp_path, as_of="2024-01-01")
+    assert caught[0].filename == __file__
