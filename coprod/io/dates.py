@@ -299,16 +299,18 @@ def parse_dates(
         The column has values that can only be day/month and others that can only be
         month/day (examples of each are named), or the options are invalid.
     """
-    settings = DateSettings.from_options(
-        date_order,
-        date_formats,
-        spelling=spelling,
+    return parse_date_columns(
+        {column: values},
+        date_order=date_order,
+        date_formats=date_formats,
+        rows=rows,
+        allow_missing=allow_missing,
         excel_serials=excel_serials,
+        file=file,
+        spelling=spelling,
         min_year=min_year,
         max_year=max_year,
-    )
-    scan = scan_dates(values, settings, column=column, rows=rows)
-    return finish_scans({column: scan}, settings, allow_missing=allow_missing, file=file)[column]
+    )[column]
 
 
 def parse_date_columns(
