@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coprod._core.columns import require_columns
 from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
 
 __all__ = [
@@ -103,12 +104,12 @@ def consider_co_planning(
     for name, result in (("count_spc", count_spc), ("seriousness_spc", seriousness_spc)):
         if result is None:
             continue
-        missing = {service, "period", "variation", *RULE_COLUMNS} - set(result.columns)
-        if missing:
-            raise KeyError(
-                f"{name} lacks columns {sorted(missing)}: pass the result of "
-                f"coprod.timeseries.spc.spc(..., by={service!r})"
-            )
+        require_columns(
+            result,
+            [service, "period", "variation", *RULE_COLUMNS],
+            what=name,
+            hint=f"pass the result of coprod.timeseries.spc.spc(..., by={service!r})",
+        )
     table = _recent_concern(count_spc, service, recent, min_points).rename(
         columns={"concern": "count_concern", "rule": "count_rule", "since": "count_since"}
     )

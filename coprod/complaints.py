@@ -172,12 +172,12 @@ def _attach_denominators(
     if not isinstance(denominators, pd.DataFrame):
         raise TypeError(f"denominators must be a DataFrame, not {type(denominators).__name__}")
     needed = [*grid.by, "denominator"]
-    missing = [c for c in needed if c not in denominators.columns]
-    if missing:
-        raise ValueError(
-            f"denominators lacks column(s) {missing}; it needs {needed} (and optionally "
-            f"'period'), it has {list(denominators.columns)}"
-        )
+    require_columns(
+        denominators,
+        needed,
+        what="denominators",
+        hint=f"it needs {needed} (and optionally 'period')",
+    )
     keys = [*grid.by, *(["period"] if "period" in denominators.columns else [])]
     den = denominators[[*keys, "denominator"]].copy()
     if "period" in keys:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from coprod._core.columns import require_columns
+
 __all__ = ["ComplaintsExplorer", "GridExplorer"]
 
 
@@ -81,11 +83,7 @@ class GridExplorer(_Explorer):
         for column in (self.council, self.wave):
             if column is None:
                 continue
-            if column not in self.responses.columns:
-                raise KeyError(
-                    f"column {column!r} is not in the responses; it has "
-                    f"{list(self.responses.columns)}"
-                )
+            require_columns(self.responses, [column], what="the responses")
             options = sorted(self.responses[column].dropna().unique().tolist())
             self.controls[column] = widgets.Dropdown(
                 options=options, value=options[0], description=column.title()

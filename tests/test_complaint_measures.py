@@ -160,7 +160,7 @@ def test_missing_or_bad_denominators_raise(log):
         complaint_counts(log, denominators=partial)
     with pytest.raises(ValueError, match="duplicated"):
         complaint_counts(log, denominators=pd.concat([partial, partial]))
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="denominators has no column 'denominator'"):
         complaint_counts(log, denominators=pd.DataFrame({"service": ["A"], "n": [1]}))
     with pytest.raises(ValueError, match="non-negative"):
         complaint_counts(

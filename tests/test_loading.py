@@ -720,3 +720,30 @@ def test_suggestions_only_name_columns_whose_values_could_be_the_field():
     # ... but its values repeat, so with the schema it is not offered
     assert "'Depot ID'" not in message.split("The file's columns are")[0]
     assert "closest column names: 'Date Opened'" in message
+
+
+def test_a_field_of_a_longer_key_may_repeat():
+    """A respondent answers about several services: respondent_id repeats in a long survey
+    (its key is respondent, service and wave), so it may still be suggested."""
+    from coprod.io.columns import could_hold
+    from coprod.io.schemas import SERVICES_SURVEY
+
+    ids = pd.Series(["R1", "R1", "R2", "R2"])
+    assert len(SERVICES_SURVEY.key) > 1
+    assert could_hold(SERVICES_SURVEY, "respondent_id", ids)
+
+
+def test_missing_columns_in_analysis_functions_are_one_error_shape():
+    from coprod._core.columns import MissingColumnError
+    from coprod.charts.likert import plot_likert
+    from coprod.timeseries.spc import spc
+
+    frame = pd.DataFrame({"period": pd.date_range("2024-01-01", periods=3, freq="MS"), "n": 1})
+    with pytest.raises(MissingColumnError) as err:
+        spc(frame, value="count", period="period")
+    assert str(err.value) == ("data has no column 'count'; its columns are ['period', 'n']")
+    with pytest.raises(
+        MissingColumnError, match="^table has no column .*make it with likert_table"
+    ):
+        plot_likert(pd.DataFrame({"item": ["a"]}))
+    assert issubclass(MissingColumnError, KeyError) and issubclass(MissingColumnError, ValueError)

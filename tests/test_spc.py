@@ -416,7 +416,7 @@ def test_bad_arguments_raise():
         spc(data, value="complaints", period="month", chart="u")
     with pytest.raises(ValueError, match="chart must be"):
         spc(data, value="complaints", period="month", chart="p")
-    with pytest.raises(ValueError, match="lacks columns"):
+    with pytest.raises(ValueError, match="data has no column 'nope'"):
         spc(data, value="nope", period="month")
     with pytest.raises(ValueError, match="must not be negative"):
         spc(series([1, -2, 3]), value="complaints", period="month", chart="c")

@@ -19,7 +19,9 @@ class MissingColumnError(KeyError, ValueError):
     and a ``ValueError`` (a bad argument), so either ``except`` catches it.
     """
 
-    def __init__(self, what: str, missing: Sequence[str], available: Sequence[str]) -> None:
+    def __init__(
+        self, what: str, missing: Sequence[str], available: Sequence[str], hint: str = ""
+    ) -> None:
         self.what = what
         self.missing = tuple(missing)
         self.available = tuple(available)
@@ -32,6 +34,8 @@ class MissingColumnError(KeyError, ValueError):
         ]
         if close:
             text += f" (did you mean {', '.join(map(repr, close))}?)"
+        if hint:
+            text += f"; {hint}"
         self.message = text
         super().__init__(text)
 
@@ -51,13 +55,16 @@ def by_list(by: str | Sequence[str] | None) -> list[str]:
     return columns
 
 
-def require_columns(frame: pd.DataFrame, columns: Iterable[str | None], *, what: str) -> None:
-    """Raise :class:`MissingColumnError` unless every column (None skipped) is in ``frame``."""
+def require_columns(
+    frame: pd.DataFrame, columns: Iterable[str | None], *, what: str, hint: str = ""
+) -> None:
+    """Raise :class:`MissingColumnError` unless every column (None skipped) is in ``frame``
+    (``hint``: what to pass instead, added to the message)."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
     missing = [c for c in columns if c is not None and c not in frame.columns]
     if missing:
-        raise MissingColumnError(what, missing, list(frame.columns))
+        raise MissingColumnError(what, missing, list(frame.columns), hint)
 
 
 def group_columns(frame: pd.DataFrame, *, before: str, what: str) -> list[str]:

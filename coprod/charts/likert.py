@@ -32,6 +32,7 @@ from matplotlib.colors import to_hex
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
+from coprod._core.columns import require_columns
 from coprod.charts._style import (
     GRID_LINE_COLOUR,
     LABEL_SIZE,
@@ -361,10 +362,12 @@ def plot_likert(
     Axes
         One bar container per drawn level, labelled with the level.
     """
-    required = {"item", "level", "level_index", "side", "share", "start", "end"}
-    missing = required - set(table.columns)
-    if missing:
-        raise ValueError(f"table lacks columns {sorted(missing)}; use likert_table()")
+    require_columns(
+        table,
+        ["item", "level", "level_index", "side", "share", "start", "end"],
+        what="table",
+        hint="make it with likert_table()",
+    )
     if table.empty:
         raise ValueError("table is empty")
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from coprod._core.columns import require_columns
 from coprod.charts._style import (
     LABEL_SIZE,
     MUTED_COLOUR,
@@ -131,11 +132,9 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
     ]
     keep += [c for c in ("target", "assurance") if c in result.columns]
     keep += ["special_cause", "direction", "rule", "variation", "measure"]
-    missing = [c for c in keep if c not in result.columns]
-    if missing:
-        raise ValueError(
-            f"result lacks columns {missing}; pass the output of coprod.timeseries.spc.spc"
-        )
+    require_columns(
+        result, keep, what="result", hint="pass the output of coprod.timeseries.spc.spc"
+    )
     data = result[keep].copy()
     unknown = set(data["variation"]) - set(_POINT_LABELS)
     if unknown:

@@ -202,7 +202,7 @@ def could_hold(schema: Schema, field: str, values: pd.Series, *, sample: int = 5
         return True
     head = cells.iloc[:sample]
     dtype = schema.field(field).dtype
-    if field in schema.key:
+    if tuple(schema.key) == (field,):  # a field of a longer key may repeat
         return cells.nunique() >= 0.95 * len(cells)
     if dtype == "date":
         if pd.api.types.is_datetime64_any_dtype(head):

@@ -92,7 +92,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from coprod._core.columns import by_list, group_columns
+from coprod._core.columns import by_list, group_columns, require_columns
 
 __all__ = [
     "ASSURANCE_TYPES",
@@ -855,9 +855,7 @@ def spc(
         raise ValueError(f"baseline must be at least 1 point, not {baseline}")
     by_cols = by_list(by)
     needed = [value, period, *by_cols] + ([denominator] if denominator else [])
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        raise ValueError(f"data lacks columns {missing}; got {list(data.columns)}")
+    require_columns(data, needed, what="data")
     clash = [c for c in by_cols if c in _RESERVED]
     if clash:
         raise ValueError(f"by columns {clash} clash with output column names; rename them")
@@ -973,11 +971,12 @@ def _result_by(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> l
     if not isinstance(result, pd.DataFrame):
         raise TypeError("result must be the DataFrame returned by coprod.timeseries.spc.spc")
     needed = ["period", "value", "centre", "lower", "upper", "segment", "rule", "variation"]
-    missing = [c for c in needed if c not in result.columns]
-    if missing:
-        raise ValueError(
-            f"result lacks columns {missing}; pass the DataFrame returned by coprod.timeseries.spc.spc"
-        )
+    require_columns(
+        result,
+        needed,
+        what="result",
+        hint="pass the DataFrame returned by coprod.timeseries.spc.spc",
+    )
     if by is not None:
         cols = by_list(by)
         absent = [c for c in cols if c not in result.columns]
