@@ -26,6 +26,8 @@ def _without_dates(kind: str, options: dict) -> dict:
 def _survey_checker(path: Path, **options):
     from coprod.io.survey import read_survey
 
+    if "as_of" in options:
+        raise SystemExit("--kind survey has no date columns: --as-of not used")
     return read_survey(path, **_without_dates("survey", options))
 
 
@@ -41,9 +43,12 @@ def _report_counts_checker(path: Path, **options):
     from coprod.io.counts import read_report_counts
 
     _without_dates("report_counts", options)
-    unsupported = set(options) - {"columns"}
+    unsupported = set(options) - {"columns", "skip_rows", "sheet"}
     if unsupported:
-        raise SystemExit(f"--kind report_counts takes only --column, not {sorted(unsupported)}")
+        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
+        raise SystemExit(
+            f"--kind report_counts takes --column, --skip-rows and --sheet, not {', '.join(flags)}"
+        )
     return read_report_counts(path, **options)
 
 
@@ -91,6 +96,12 @@ def _cmd_check(args) -> int:
         options["date_order"] = args.date_order
     if args.date_format:
         options["date_formats"] = list(args.date_format)
+    if args.skip_rows:
+        options["skip_rows"] = args.skip_rows
+    if args.keep:
+        options["keep"] = list(args.keep)
+    if args.as_of:
+        options["as_of"] = args.as_of
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the summary below says it all
@@ -169,6 +180,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
         help="a strptime format of the dates, e.g. '%%Y-%%b-%%d %%H:%%M:%%S' (repeatable; "
         "when given, only these are used)",
+    )
+    p.add_argument("--skip-rows", type=int, default=0, help="title rows above the header to skip")
+    p.add_argument(
+        "--keep",
+        action="append",
+        metavar="COLUMN",
+        help="keep another column of the file as it is (repeatable)",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="complaints: the extract date (dates after it are quarantined); default today",
     )
     p.add_argument("--show", type=int, default=10, help="how many problems to list")
     p.set_defaults(func=_cmd_check)

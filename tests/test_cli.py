@@ -152,3 +152,21 @@ def test_check_refuses_date_flags_for_kinds_without_dates(tmp_path):
         SystemExit, match="--kind survey has no date columns: --date-order not used"
     ):
         main(["check", str(path), "--kind", "survey", "--date-order", "mdy"])
+
+
+def test_check_takes_title_rows_kept_columns_and_the_extract_date(tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Complaints export\nprinted 2024-07-01\n"
+        "complaint_id,service,received,Ward\n"
+        "C1,Roads,01/02/2024,W1\nC2,Roads,13/07/2024,W2\n",
+        encoding="utf-8",
+    )
+    flags = ["--kind", "complaints", "--skip-rows", "2", "--keep", "Ward", "--as-of", "2024-06-30"]
+    code = main(["check", str(path), *flags])
+    out = capsys.readouterr().out
+    assert code == 1  # C2 is after the extract date
+    assert "rows read: 2" in out and "rows quarantined: 1" in out
+    assert "is in the future (as of 30/06/2024)" in out
+    with pytest.raises(SystemExit, match="--as-of not used"):
+        main(["check", str(path), "--kind", "survey", "--as-of", "2024-06-30"])
