@@ -88,6 +88,42 @@ def test_row_numbers_as_ids_stay_distinct_across_files(tmp_path):
     assert result.data["respondent_id"].tolist() == ["a.csv:2", "b.csv:2"]
 
 
+def test_row_numbers_as_ids_stay_distinct_for_files_of_one_name_in_two_folders(tmp_path):
+    header = "council,service,wave,planning,delivery\n"
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2024").mkdir()
+    a = _write(tmp_path / "2023" / "survey.csv", ["A,Parks,2023,professionals,community"], header)
+    b = _write(tmp_path / "2024" / "survey.csv", ["A,Parks,2024,community,community"], header)
+    result = _quiet([a, b])
+    assert result.n_loaded == 2
+    assert result.data["respondent_id"].tolist() == ["2023/survey.csv:2", "2024/survey.csv:2"]
+    assert result.data["respondent_id"].is_unique
+
+
+def test_complaint_logs_without_ids_of_one_name_in_two_folders_keep_distinct_ids(tmp_path):
+    from coprod.io import read_complaints
+
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "log.csv").write_text(
+            f"service,received\nRoads,01/02/{year}\nParks,03/02/{year}\n", encoding="utf-8"
+        )
+    files = [tmp_path / "2023" / "log.csv", tmp_path / "2024" / "log.csv"]
+    result = read_complaints(files, as_of="2024-06-01")
+    assert result.data["complaint_id"].tolist() == [
+        "2023/log.csv:2",
+        "2023/log.csv:3",
+        "2024/log.csv:2",
+        "2024/log.csv:3",
+    ]
+
+
+def test_a_list_naming_one_file_twice_is_refused(tmp_path):
+    a = _write(tmp_path / "a.csv", ["R1,A,Parks,2023,professionals,community"])
+    with pytest.raises(InputError, match="the list names one file twice"):
+        read_survey([a, tmp_path / "." / "a.csv"])
+
+
 def test_a_dataframe_in_memory_loads_like_a_file():
     frame = pd.DataFrame(
         {

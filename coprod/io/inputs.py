@@ -62,6 +62,14 @@ def input_files(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list
                 f"{plural(len(absent), 'file')} of the list not found: {', '.join(absent[:5])}",
                 fix="check the paths",
             )
+        seen: dict[Path, Path] = {}
+        for p in files:
+            if p.resolve() in seen:
+                raise InputError(
+                    f"the list names one file twice: {seen[p.resolve()]} and {p}",
+                    fix="list each file once",
+                )
+            seen[p.resolve()] = p
         return files
     folder = Path(source)
     files = sorted(
@@ -120,13 +128,15 @@ def combine_results(
                 fix="load files of different layouts separately (each with its own columns=), "
                 "then combine the data",
             )
+    sources = [r.source for r in results]
+    labels = _file_labels(sources)
     frames = []
-    for result in results:
+    for result, label in zip(results, labels, strict=True):
         data = result.data.copy()
         data.insert(0, FILE_COLUMN, result.source)
         if row_id is not None and row_id in data.columns:
             # row numbers repeat from file to file: the file makes them one respondent each
-            data[row_id] = Path(result.source).name + ":" + data[row_id].astype(str)
+            data[row_id] = label + ":" + data[row_id].astype(str)
         frames.append(data)
     data = pd.concat(frames)
     data.attrs = dict(results[0].data.attrs)
@@ -134,9 +144,11 @@ def combine_results(
     data.attrs["files"] = tuple(r.source for r in results)
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True)
 
-    notes = _file_notes(results)
+    notes = _file_notes(results, labels)
     if key:
-        data, extra = _cross_file_duplicates(data, list(key), key_columns or {})
+        data, extra = _cross_file_duplicates(
+            data, list(key), key_columns or {}, dict(zip(sources, labels, strict=True))
+        )
         if len(extra):
             quarantine = pd.concat([quarantine, extra], ignore_index=True)
             notes.append(
@@ -155,21 +167,32 @@ def combine_results(
     )
 
 
-def _file_notes(results: Sequence[LoadResult]) -> list[str]:
+def _file_labels(sources: Sequence[str]) -> list[str]:
+    """How each file is named in ids, notes and reasons: its name, or, when two files of
+    different folders share a name, its path from the folders' common parent."""
+    names = [Path(s).name for s in sources]
+    if len(set(names)) == len(names):
+        return names
+    paths = [Path(s).resolve() for s in sources]
+    common = Path(os.path.commonpath([p.parent for p in paths]))
+    return [p.relative_to(common).as_posix() for p in paths]
+
+
+def _file_notes(results: Sequence[LoadResult], labels: Sequence[str]) -> list[str]:
     """Notes made for every file once; the others prefixed with their file's name."""
     everywhere = set.intersection(*(set(r.notes) for r in results)) if len(results) > 1 else set()
     notes = [n for n in results[0].notes if n in everywhere]
     notes = [f"(every file) {n}" for n in notes]
-    for result in results:
-        name = Path(result.source).name
+    for result, name in zip(results, labels, strict=True):
         notes.extend(f"{name}: {n}" for n in result.notes if n not in everywhere)
     return notes
 
 
 def _cross_file_duplicates(
-    data: pd.DataFrame, key: list[str], key_columns: dict[str, str]
+    data: pd.DataFrame, key: list[str], key_columns: dict[str, str], labels: dict[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(data without rows whose key is also in another file, their quarantine rows)."""
+    """(data without rows whose key is also in another file, their quarantine rows);
+    ``labels`` names each file (:func:`_file_labels`)."""
     if data.empty or any(k not in data.columns for k in key):
         return data, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
     keys = data[key].astype(str).agg(" | ".join, axis=1) if len(key) > 1 else data[key[0]]
@@ -184,7 +207,7 @@ def _cross_file_duplicates(
     rows = hit.index.to_numpy()
     files = hit[FILE_COLUMN].to_numpy()
     where: dict[Any, list[str]] = {}
-    names = [Path(f).name for f in files]
+    names = [labels[f] for f in files]
     for k, f, r in zip(hit_keys, names, rows, strict=True):
         where.setdefault(k, []).append(f"{f} row {r}")
     label = key[0] if len(key) == 1 else "(" + ", ".join(key) + ")"
