@@ -909,6 +909,20 @@ def test_as_of_replaces_today_for_future_dates(tmp_path):
     assert read_quiet(tmp_path / "f.csv", as_of=pd.Timestamp(2024, 3, 2)).n_quarantined == 0
 
 
+def test_as_of_as_text_is_read_in_the_date_order_given(tmp_path):
+    text = HEADER + "C1,Parks,,03/01/2024,,,,,\nC2,Parks,,04/30/2024,,,,,\n"
+    path = write(tmp_path / "us.csv", text)
+    # 05/02/2024 month first is 2 May 2024: neither date is in the future
+    result = read_quiet(path, date_order="mdy", as_of="05/02/2024")
+    assert result.n_quarantined == 0
+    assert result.data["received"].tolist() == [pd.Timestamp(2024, 3, 1), pd.Timestamp(2024, 4, 30)]
+    late = read_loud(path, date_order="mdy", as_of="04/29/2024")
+    assert reasons(late) == [
+        (3, "received", "received 04/30/2024 is in the future (as of 04/29/2024): check the "
+         "date, especially the year"),
+    ]  # fmt: skip
+
+
 def test_a_month_first_log_shows_its_dates_month_first(tmp_path):
     text = HEADER + (
         "C1,Parks,,3/26/2014 9:18,,,,,3/5/2014 9:00\n"

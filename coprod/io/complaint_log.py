@@ -297,7 +297,11 @@ def read_complaints(
     if isinstance(keep, str):
         keep = [keep]
     date_options = DateSettings.from_options(date_order, date_formats, spelling=option_spelling)
-    today = (pd.Timestamp.today() if as_of is None else parse_date(as_of, what="as_of")).normalize()
+    today = (
+        pd.Timestamp.today()
+        if as_of is None
+        else parse_date(as_of, what="as_of", date_order=date_order, spelling=option_spelling)
+    ).normalize()
 
     raw = read_raw_table(
         path,
