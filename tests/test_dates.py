@@ -278,6 +278,27 @@ def test_dates_stored_as_dates_and_excel_date_numbers():
     assert datetimes.values.tolist() == [T(2024, 4, 3, 10)]
 
 
+def test_a_datetime_column_is_checked_like_dates_stored_as_objects():
+    stamps = pd.Series([pd.NaT, T(2024, 4, 3), T(1850, 1, 1, 10)], index=[4, 5, 6])
+    required = parse_dates(stamps, allow_missing=False)
+    assert required.bad.tolist() == [0, 2]
+    assert required.reasons == [
+        "blank but a date is required: fill in the date (dd/mm/yyyy)",
+        "'1850-01-01T10:00:00' has year 1850, outside 1900-2100: check the year",
+    ]
+    assert required.kinds.dropna().tolist() == ["blank but required", "years outside 1900-2100"]
+    assert required.values.tolist()[1] == T(2024, 4, 3) and required.values.isna().tolist() == [
+        True,
+        False,
+        True,
+    ]
+    assert required.values.index.tolist() == [4, 5, 6]
+    # the same cells as Python objects give the same answer
+    objects = parse_dates(pd.Series(stamps.tolist(), dtype=object), allow_missing=False)
+    assert objects.reasons == required.reasons
+    assert parse_dates(stamps).bad.tolist() == [2]  # a blank is fine unless required
+
+
 def test_excel_date_numbers_in_an_xlsx_date_column(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()

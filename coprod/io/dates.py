@@ -1379,15 +1379,28 @@ def _finish(
     import pyarrow as pa
 
     empty = np.array([], dtype=np.int64)
-    if scan.direct:
-        reasons, kinds = _Reasons().take(0, empty)
-        return ParsedDates(
-            scan.ns, empty, reasons, kinds, order, tuple(notes), scan.index, scan.name
-        )
-    spell = settings.spelling
-    state, ns, reason = scan.state.copy(), scan.ns.copy(), _Reasons(scan.reason.parts)
     shape = _SHAPES.get(order or "dmy")
     lo, hi = settings.min_year, settings.max_year
+    if scan.direct:  # stored as dates: only blanks (if required) and the years to check
+        ns, reason = scan.ns.copy(), _Reasons()
+        present = ns != _NAT
+        years = np.where(present, ns, 0).view("datetime64[ns]").astype("datetime64[Y]")
+        years = years.astype(np.int64) + 1970
+        outside = np.flatnonzero(present & ((years < lo) | (years > hi)))
+        if len(outside):
+            shown = pa.array([as_text(pd.Timestamp(int(v))) for v in ns[outside]])
+            texts = _year_reasons(shown, np.arange(len(outside)), years[outside], lo, hi)
+            reason.put(outside, texts, _years_kind(lo, hi))
+        blank = np.flatnonzero(~present) if not allow_missing else empty
+        if len(blank):
+            why = f"blank but a date is required: fill in the date ({shape})"
+            reason.put(blank, [why] * len(blank), _BLANK_KIND)
+        bad = np.union1d(outside, blank).astype(np.int64)
+        ns[outside] = _NAT
+        reasons, kinds = reason.take(len(ns), bad)
+        return ParsedDates(ns, bad, reasons, kinds, order, tuple(notes), scan.index, scan.name)
+    spell = settings.spelling
+    state, ns, reason = scan.state.copy(), scan.ns.copy(), _Reasons(scan.reason.parts)
 
     def refuse(mask: np.ndarray, kind: str, *parts: Any) -> None:
         """Refuse the distinct values in ``mask``: reason = the value quoted + ``parts``."""
