@@ -70,6 +70,16 @@ def test_a_repeating_depot_code_is_never_offered_as_the_id(tmp_path):
     assert "columns={'complaint_id': None} to number the complaints by their rows" in str(err.value)
 
 
+def test_a_column_read_as_another_field_is_never_offered_as_the_id(tmp_path):
+    # "Complaint Date" is near "complaint_id" by name and its values are distinct, but it
+    # is the received date the caller mapped: the log has no id, so rows number it
+    text = EXPORT.replace("Date Opened", "Complaint Date")
+    columns = {**COLUMNS, "received": "Complaint Date"}
+    result = _read(_write(tmp_path / "sr.csv", text), columns=columns)
+    assert result.data.attrs["ids_from_rows"] is True
+    assert result.data["complaint_id"].tolist() == ["2", "3", "4", "5"]
+
+
 def test_outcomes_in_the_councils_words_and_a_bad_mapping(tmp_path):
     path = _write(tmp_path / "sr.csv")
     unmapped = _read(path, columns={**COLUMNS, "upheld": "Outcome"})

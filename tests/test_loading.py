@@ -720,6 +720,11 @@ def test_suggestions_only_name_columns_whose_values_could_be_the_field():
     # ... but its values repeat, so with the schema it is not offered
     assert "'Depot ID'" not in message.split("The file's columns are")[0]
     assert "closest column names: 'Date Opened'" in message
+    # a column already read as another field is not offered for a missing one
+    dated = frame.rename(columns={"Date Opened": "Complaint Date"})
+    with pytest.raises(InputError) as taken:
+        resolve_columns(dated, {"received": "Complaint Date"}, schema=COMPLAINT_LOG, **args)
+    assert "'Complaint Date'" not in str(taken.value).split("The file's columns are")[0]
 
 
 def test_a_field_of_a_longer_key_may_repeat():

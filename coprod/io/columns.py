@@ -116,7 +116,7 @@ def resolve_columns(
         fixes = []
         any_without_close = False
         for fld, wanted in missing:
-            close = suggest_columns(frame, fld, wanted, schema=schema)
+            close = suggest_columns(frame, fld, wanted, schema=schema, exclude=found.values())
             kind = "required field" if fld in required else "field"
             text = f"{kind} {fld!r} not found (looked for a column named {wanted!r})"
             if close:
@@ -159,15 +159,22 @@ def resolve_columns(
 
 
 def suggest_columns(
-    frame: pd.DataFrame, field: str, wanted: str | None = None, *, schema: Schema | None = None
+    frame: pd.DataFrame,
+    field: str,
+    wanted: str | None = None,
+    *,
+    schema: Schema | None = None,
+    exclude: Iterable[str] = (),
 ) -> list[str]:
     """Up to three columns of ``frame`` that may be ``field`` (looked for as ``wanted``):
     the nearest names, and with ``schema`` only those whose values could be the field.
+    Columns in ``exclude`` (those already read as other fields) are never suggested.
 
     Ranked on a loose key ("Complaint ID" ~ "complaint_id"), only to suggest: matching
     itself stays exact or case-insensitive.
     """
-    names = [str(c) for c in frame.columns]
+    taken = set(exclude)
+    names = [str(c) for c in frame.columns if str(c) not in taken]
     wanted = field if wanted is None else wanted
     by_loose = {loose_key(n): n for n in names}
     close = [

@@ -327,7 +327,9 @@ def read_complaints(
     ids_from_rows = "complaint_id" not in found
     if ids_from_rows and not (columns and "complaint_id" in columns):
         # numbering by row is for files with no id at all, not for an id under another name
-        likely = suggest_columns(frame, "complaint_id", schema=COMPLAINT_LOG)
+        likely = suggest_columns(
+            frame, "complaint_id", schema=COMPLAINT_LOG, exclude=found.values()
+        )
         if likely:
             raise InputError(
                 "field 'complaint_id' not found (looked for a column named 'complaint_id'); "
