@@ -80,6 +80,28 @@ def test_a_column_read_as_another_field_is_never_offered_as_the_id(tmp_path):
     assert result.data["complaint_id"].tolist() == ["2", "3", "4", "5"]
 
 
+def test_a_file_of_a_folder_whose_dates_settle_no_order_follows_the_other_files(tmp_path):
+    # March's export happens to hold only days up to 12: alone it would be read day first
+    header = "Service,Date Opened\n"
+    _write(tmp_path / "2014-03.csv", header + "Roads,3/5/2014 9:18\nParks,3/12/2014 10:00\n")
+    _write(tmp_path / "2014-04.csv", header + "Roads,4/20/2014 9:00\n")
+    result = _read(tmp_path, columns={"service": "Service", "received": "Date Opened"})
+    assert result.data["received"].tolist() == [
+        pd.Timestamp("2014-03-05 09:18"),
+        pd.Timestamp("2014-03-12 10:00"),
+        pd.Timestamp("2014-04-20 09:00"),
+    ]
+    assert (
+        "2014-03.csv: no date settles day/month order; read as the dates of 2014-04.csv "
+        "settle it (date_order='mdy'), as one log" in result.notes
+    )
+    # alone, the file is read day first (with a note saying so)
+    alone = _read(
+        tmp_path / "2014-03.csv", columns={"service": "Service", "received": "Date Opened"}
+    )
+    assert alone.data["received"].tolist()[0] == pd.Timestamp("2014-05-03 09:18")
+
+
 def test_outcomes_in_the_councils_words_and_a_bad_mapping(tmp_path):
     path = _write(tmp_path / "sr.csv")
     unmapped = _read(path, columns={**COLUMNS, "upheld": "Outcome"})

@@ -184,7 +184,33 @@ def _complaint_row_id(result: LoadResult) -> str | None:
     return "complaint_id" if result.data.attrs.get("ids_from_rows") else None
 
 
-@reads_many(kind="complaints", key=_complaint_key, row_id=_complaint_row_id)
+def _complaint_dates_agree(
+    results: Sequence[LoadResult], options: Mapping[str, Any]
+) -> dict[int, tuple[dict[str, Any], str]]:
+    """Files of one log whose dates settle no day/month order (``02/03/2024`` only) are
+    read again in the order the other files' dates settle, when they all settle one."""
+    if options.get("date_order") is not None or options.get("date_formats") is not None:
+        return {}
+    settled = {o for r in results for o in r.data.attrs.get("date_evidence", ())}
+    if len(settled) != 1:
+        return {}
+    (order,) = settled
+    example = next(r for r in results if order in r.data.attrs.get("date_evidence", ()))
+    spelling = options.get("option_spelling", PYTHON)
+    note = (
+        f"no date settles day/month order; read as the dates of {Path(example.source).name} "
+        f"settle it ({spelling.order(order)}), as one log"
+    )
+    return {
+        i: ({"date_order": order}, note)
+        for i, r in enumerate(results)
+        if r.data.attrs.get("date_order_guessed")
+    }
+
+
+@reads_many(
+    kind="complaints", key=_complaint_key, row_id=_complaint_row_id, agree=_complaint_dates_agree
+)
 def read_complaints(
     path: str | Path | Sequence[str | Path] | pd.DataFrame,
     *,
@@ -212,9 +238,10 @@ def read_complaints(
     path:
         A file: CSV/TSV/TXT (any common encoding, also ``.gz``), Excel ``.xlsx``/``.xls``,
         ``.ods`` or Parquet; a list of files or a folder of files of one layout (loaded
-        as one log: a ``file`` column keeps each row's file, and a complaint id on rows
-        of two files is a duplicate); or a DataFrame already in memory (rows numbered
-        1, 2, ...).
+        as one log: a ``file`` column keeps each row's file, a complaint id on rows
+        of two files is a duplicate, and a file whose dates settle no day/month order
+        reads them in the order the other files' dates settle, with a note); or a
+        DataFrame already in memory (rows numbered 1, 2, ...).
     columns:
         ``{field: column in the file}`` for the fields of
         :data:`coprod.io.schemas.COMPLAINT_LOG` (see the module docstring). Fields not
@@ -390,6 +417,14 @@ def read_complaints(
     parsed = finish_scans(
         scans, date_options, allow_missing={"received": False, "closed": True}, file=source
     )
+    # what settled the order (for the files of one log to agree: _complaint_dates_agree)
+    evidence = tuple(sorted({o for scan in scans.values() for o in scan.evidence}))
+    guessed = (
+        date_options.order is None
+        and date_options.formats is None
+        and not evidence
+        and any(scan.ambiguous for scan in scans.values())
+    )
     orders: dict[str, str | None] = {}
     for fld, dates in parsed.items():
         result = checked[fld]
@@ -525,6 +560,8 @@ def read_complaints(
                     **source_columns,
                 },
                 "ids_from_rows": ids_from_rows,
+                "date_evidence": evidence if date_options.order is None else (),
+                "date_order_guessed": guessed,
                 "kept_columns": tuple(kept),
                 "personal_columns": tuple(kept_personal),
                 "severity_levels": levels,

@@ -10,10 +10,11 @@ same fields), or the load stops and names the file that differs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -238,12 +239,18 @@ def reads_many(
     kind: str,
     key: Callable[[LoadResult], list[str]],
     row_id: Callable[[LoadResult], str | None] = lambda result: None,
+    agree: Callable[
+        [Sequence[LoadResult], Mapping[str, Any]], Mapping[int, tuple[dict[str, Any], str]]
+    ]
+    | None = None,
 ) -> Callable[[Callable[..., LoadResult]], Callable[..., LoadResult]]:
     """Let a one-file reader take a folder or a list of files (see the module docstring).
 
     ``key(result)`` gives the fields that must be unique across files (``[]`` for none);
     ``row_id(result)`` the field holding row numbers as ids, if any. The reader is called
     once per file with the same options; a DataFrame or a single file goes straight to it.
+    ``agree(results, options)`` may name files to read again so that they agree with the
+    others: ``{position: (extra options, note)}`` (the note is added to that file's).
     """
 
     def wrap(reader: Callable[..., LoadResult]) -> Callable[..., LoadResult]:
@@ -255,6 +262,9 @@ def reads_many(
             with warnings.catch_warnings():  # one warning for the whole table, below
                 warnings.simplefilter("ignore", QuarantineWarning)
                 results = [reader(path, *args, **options) for path in files]
+                for i, (extra, note) in (agree(results, options) if agree else {}).items():
+                    again = reader(files[i], *args, **{**options, **extra})
+                    results[i] = dataclasses.replace(again, notes=(note, *again.notes))
             first = results[0]
             source_columns = first.data.attrs.get("source_columns", {})
             combined = combine_results(
