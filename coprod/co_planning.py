@@ -49,11 +49,15 @@ def _recent_concern(
                 first -= 1
             since = group["period"].iloc[first]
             # A concern here is a rise: rules that fired on the rising side only (a
-            # downward run or trend fired at the same points is not part of the reason).
+            # downward run or trend, or points beyond the lower lines, fired at the same
+            # points are not part of the reason).
             signal = group.iloc[first : last + 1]
+            above = signal["side"] > 0
             rising = signal.assign(
-                rule_run=signal["rule_run"] & (signal["side"] > 0),
+                rule_outside=signal["rule_outside"] & above,
+                rule_run=signal["rule_run"] & above,
                 rule_trend_falling=False,
+                rule_two_of_three=signal["rule_two_of_three"] & above,
             )
             rules = "; ".join(sorted(fired_rules(rising)))
         rows.append({service: name, "concern": bool(concern), "rule": rules, "since": since})

@@ -196,6 +196,26 @@ def test_consider_co_planning_combines_concern_and_planning():
     assert "Consider co-planning: Refuse." in summary and "Repairs" in summary
 
 
+def test_a_rise_is_not_explained_by_signals_below_the_centre():
+    # after a drop far below the lower 2-sigma line, counts climb back: the rising trend is
+    # the concern; the two points below the lower 2-sigma line are not a reason for a rise
+    values = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 5, 6, 7, 8, 9, 10, 11]
+    frame = pd.DataFrame(
+        {
+            "service": "Roads",
+            "period": pd.date_range("2020-01-01", periods=len(values), freq="MS"),
+            "count": values,
+        }
+    )
+    result = spc(frame, period="period", value="count", by="service", baseline=10)
+    assert result["rule"].iloc[11] == "trend of 6 rising; two of three beyond 2 sigma"
+    table = consider_co_planning(result)
+    row = table.iloc[0]
+    assert row["count_concern"]
+    assert row["count_rule"] == "trend of 6 rising"
+    assert row["count_since"] == pd.Timestamp("2020-12-01")
+
+
 def test_consider_co_planning_without_placements_says_so():
     counts = _result("Refuse", ["common_cause"] * 4 + ["special_cause_concern"] * 2)
     table = consider_co_planning(counts)
