@@ -124,6 +124,13 @@ def test_a_list_naming_one_file_twice_is_refused(tmp_path):
         read_survey([a, tmp_path / "." / "a.csv"])
 
 
+def test_a_list_of_dataframes_is_refused_saying_what_to_do():
+    frame = pd.DataFrame({"respondent_id": ["R1"], "service": ["Parks"]})
+    with pytest.raises(InputError, match="must hold paths, not DataFrame objects") as err:
+        read_survey([frame, frame])
+    assert "pd.concat them first" in str(err.value)
+
+
 def test_a_dataframe_in_memory_loads_like_a_file():
     frame = pd.DataFrame(
         {

@@ -54,6 +54,13 @@ def is_many(source: Any) -> bool:
 def input_files(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
     """The files of a folder (those coprod can read, sorted by name) or of a list."""
     if isinstance(source, list | tuple):
+        odd = next((p for p in source if not isinstance(p, str | os.PathLike)), None)
+        if odd is not None:
+            raise InputError(
+                f"a list of files must hold paths, not {type(odd).__name__} objects",
+                fix="pass the paths of the files; to load several DataFrames as one, "
+                "pd.concat them first and pass the result",
+            )
         files = [Path(p) for p in source]
         if not files:
             raise InputError("the list of files is empty", fix="pass at least one file")
