@@ -63,6 +63,20 @@ def test_a_key_on_rows_of_two_files_quarantines_every_copy(tmp_path):
     assert set(q["problem"]) == {"duplicate (respondent_id, service, wave) across files"}
 
 
+def test_a_blank_wave_in_files_of_one_survey_is_a_key_part_like_any_other(tmp_path):
+    a = _write(tmp_path / "a.csv", ["R1,A,Parks,,professionals,community"])
+    b = _write(tmp_path / "b.csv", ["R2,A,Parks,2023,community,community"])
+    result = _quiet([a, b])
+    assert (result.n_read, result.n_loaded, result.n_quarantined) == (2, 2, 0)
+    c = _write(tmp_path / "c.csv", ["R1,A,Parks,,community,community"])
+    twice = _quiet([a, c])  # as within one file, the same respondent with no wave twice
+    assert (twice.n_loaded, twice.n_quarantined) == (0, 2)
+    assert twice.quarantine["reason"].iloc[0] == (
+        "duplicate (respondent_id, service, wave) 'R1 | Parks | ' (also in c.csv row 2): "
+        "keep one and remove the others"
+    )
+
+
 def test_files_of_different_layouts_are_refused_naming_the_file(tmp_path):
     _write(tmp_path / "a.csv", ["R1,A,Parks,2023,professionals,community"])
     _write(

@@ -203,7 +203,11 @@ def _cross_file_duplicates(
     ``labels`` names each file (:func:`_file_labels`)."""
     if data.empty or any(k not in data.columns for k in key):
         return data, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    keys = data[key].astype(str).agg(" | ".join, axis=1) if len(key) > 1 else data[key[0]]
+    if len(key) > 1:  # a blank part is "" (as within one file), never NaN in the text
+        parts = [data[k].astype(object).where(data[k].notna(), "").map(str) for k in key]
+        keys = functools.reduce(lambda a, b: a + " | " + b, parts)
+    else:
+        keys = data[key[0]]
     files_per_key = pd.Series(data[FILE_COLUMN].to_numpy(), index=keys.to_numpy())
     spread = files_per_key.groupby(level=0).nunique()
     shared = set(spread.index[spread > 1])
