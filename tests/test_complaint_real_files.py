@@ -147,6 +147,18 @@ def test_keep_keeps_extra_columns_as_they_are(tmp_path):
         _read(path, columns=COLUMNS, keep=["Service"])
 
 
+def test_keep_never_points_a_personal_field_past_keep_personal(tmp_path):
+    text = "Service,Date Opened,Date Closed,Details\nRoads,3/26/2014 9:18,,rude on the phone\n"
+    path = _write(tmp_path / "sr.csv", text)
+    with pytest.raises(InputError, match="which is read as the field 'details'") as err:
+        _read(path, columns=COLUMNS, keep=["Details"])
+    fix = str(err.value).split("Fix:")[1]
+    assert "keep_personal=True" in fix
+    assert "None" not in fix  # switching the field off would keep it unmarked as personal
+    kept = _read(path, columns=COLUMNS, keep_personal=True)
+    assert kept.data.attrs["personal_columns"] == ("details",)
+
+
 def test_a_folder_of_monthly_exports_loads_as_one_log(tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()

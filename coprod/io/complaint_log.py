@@ -600,10 +600,17 @@ def _kept_columns(
             )
         if matches[0] in found.values():
             field = next(f for f, c in found.items() if c == matches[0])
+            if field in COMPLAINT_LOG.personal:  # kept as personal data, or not at all
+                fix = (
+                    f"leave it out of keep=, and pass keep_personal=True to keep {field!r} "
+                    "(it is personal data: it is then listed as such)"
+                )
+            else:
+                fix = f"leave it out of keep=, or switch the field off with columns={{{field!r}: None}}"
             raise InputError(
                 f"keep= names {name!r}, which is read as the field {field!r} already",
                 file=source,
-                fix=f"leave it out of keep=, or switch the field off with columns={{{field!r}: None}}",
+                fix=fix,
             )
         kept.append(matches[0])
     return kept
