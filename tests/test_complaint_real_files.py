@@ -234,3 +234,15 @@ def test_notebook_02_claim_a_month_first_export_loads_whole_with_no_wrong_date(t
     assert us_log.n_loaded == us_log.n_read == 11_027
     assert wrong == 0
     assert any("read month first" in n for n in us_log.notes)
+
+
+def test_a_switched_off_personal_field_cannot_come_back_unmarked_through_keep(tmp_path):
+    path = _write(
+        tmp_path / "log.csv",
+        "complaint_id,service,received,Details\nC1,Roads,01/02/2014,Mrs X at 3 High St\n",
+    )
+    with pytest.raises(InputError, match="keep= names 'Details', a personal column \\(details\\)"):
+        _read(path, columns={"details": None}, keep=["Details"])
+    kept = _read(path, columns={"details": None}, keep=["Details"], keep_personal=True)
+    assert kept.data["Details"].tolist() == ["Mrs X at 3 High St"]
+    assert "Details" in kept.data.attrs["personal_columns"]

@@ -134,7 +134,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import label_key, plural
+from coprod._core.text import label_key, loose_key, plural
 from coprod.io.columns import resolve_columns, suggest_columns
 from coprod.io.dates import (
     PYTHON,
@@ -367,7 +367,7 @@ def read_complaints(
                 "in the file), or columns={'complaint_id': None} to number the complaints by "
                 "their rows",
             )
-    kept = _kept_columns(keep, frame, found, source)
+    kept = _kept_columns(keep, frame, found, source, keep_personal=keep_personal)
     problems = Problems(source)
     notes: list[str] = list(raw.notes)
 
@@ -563,7 +563,14 @@ def read_complaints(
                 "date_evidence": evidence if date_options.order is None else (),
                 "date_order_guessed": guessed,
                 "kept_columns": tuple(kept),
-                "personal_columns": tuple(kept_personal),
+                "personal_columns": (
+                    *kept_personal,
+                    *(
+                        c
+                        for c in kept
+                        if any(loose_key(f) == loose_key(c) for f in COMPLAINT_LOG.personal)
+                    ),
+                ),
                 "severity_levels": levels,
                 "stages": STAGE_LEVELS,
                 "upheld_outcomes": OUTCOME_LEVELS,
@@ -583,7 +590,12 @@ def read_complaints(
 
 
 def _kept_columns(
-    keep: Sequence[str], frame: pd.DataFrame, found: Mapping[str, str], source: str
+    keep: Sequence[str],
+    frame: pd.DataFrame,
+    found: Mapping[str, str],
+    source: str,
+    *,
+    keep_personal: bool,
 ) -> list[str]:
     """The extra columns of ``keep=``, checked against the file's columns."""
     names = [str(c) for c in frame.columns]
@@ -611,6 +623,16 @@ def _kept_columns(
                 f"keep= names {name!r}, which is read as the field {field!r} already",
                 file=source,
                 fix=fix,
+            )
+        personal = [f for f in COMPLAINT_LOG.personal if loose_key(f) == loose_key(matches[0])]
+        if personal and not keep_personal:
+            # a switched-off personal field must not come back unmarked through keep=
+            raise InputError(
+                f"keep= names {name!r}, a personal column ({personal[0]}): it may identify "
+                "a person",
+                file=source,
+                fix="pass keep_personal=True as well to keep it (it is then listed in "
+                "data.attrs['personal_columns']), or leave it out of keep=",
             )
         kept.append(matches[0])
     return kept
