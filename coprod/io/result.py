@@ -177,9 +177,19 @@ class Problems:
         self._parts.append((rows, str(column), values, reasons, kind))
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        """Record problems made elsewhere (e.g. by :func:`duplicate_key_problems`)."""
+        """Record problems made elsewhere (e.g. by :func:`duplicate_key_problems`), in
+        batches of one column and kind (the quarantine orders problems by row)."""
+        batches: dict[tuple[str, str | None], list[Problem]] = {}
         for p in problems:
-            self.add(p.row, p.column, p.value, p.reason, p.kind)
+            batches.setdefault((p.column, p.kind), []).append(p)
+        for (column, kind), batch in batches.items():
+            self.add_many(
+                [p.row for p in batch],
+                column,
+                [p.value for p in batch],
+                [p.reason for p in batch],
+                kind,
+            )
 
     def add_parsed(
         self, parsed: Parsed, raw_values: pd.Series, column: str, kind: str | None = None

@@ -47,15 +47,14 @@ def duplicate_key_problems(
         groups.setdefault(tuple(_key_part(v) for v in values), []).append(int(row))
     shown_cols = ", ".join(column_names.get(k, k) for k in key)
     label = key[0] if len(key) == 1 else "(" + ", ".join(key) + ")"
+    kind = f"duplicate {label}"
     problems = []
     for values, rows in groups.items():
         if len(rows) < 2:
             continue
-        shown = (
-            repr(as_text(values[0]))
-            if len(key) == 1
-            else "(" + ", ".join(repr(as_text(v)) for v in values) + ")"
-        )
+        texts = [as_text(v) for v in values]
+        shown = repr(texts[0]) if len(key) == 1 else "(" + ", ".join(map(repr, texts)) + ")"
+        value = " | ".join(texts)
         for row in rows:
             others = [r for r in rows if r != row]
             where = f"row {others[0]}" if len(others) == 1 else f"rows {rows_text(others)}"
@@ -63,10 +62,10 @@ def duplicate_key_problems(
                 Problem(
                     row=row,
                     column=shown_cols,
-                    value=" | ".join(as_text(v) for v in values),
+                    value=value,
                     reason=f"duplicate {label} {shown} (also on {where}): keep one and "
                     "remove the others",
-                    kind=f"duplicate {label}",
+                    kind=kind,
                 )
             )
     return problems
