@@ -180,10 +180,6 @@ def _complaint_key(result: LoadResult) -> list[str]:
     return [] if result.data.attrs.get("ids_from_rows") else ["complaint_id"]
 
 
-def _complaint_row_id(result: LoadResult) -> str | None:
-    return "complaint_id" if result.data.attrs.get("ids_from_rows") else None
-
-
 def _complaint_dates_agree(
     results: Sequence[LoadResult], options: Mapping[str, Any]
 ) -> dict[int, tuple[dict[str, Any], str]]:
@@ -208,9 +204,7 @@ def _complaint_dates_agree(
     }
 
 
-@reads_many(
-    kind="complaints", key=_complaint_key, row_id=_complaint_row_id, agree=_complaint_dates_agree
-)
+@reads_many(kind="complaints", key=_complaint_key, agree=_complaint_dates_agree)
 def read_complaints(
     path: str | Path | Sequence[str | Path] | pd.DataFrame,
     *,
@@ -367,7 +361,9 @@ def read_complaints(
                 "in the file), or columns={'complaint_id': None} to number the complaints by "
                 "their rows",
             )
-    kept = _kept_columns(keep, frame, found, source, keep_personal=keep_personal)
+    kept, kept_personal_columns = _kept_columns(
+        keep, frame, found, source, keep_personal=keep_personal
+    )
     problems = Problems(source)
     notes: list[str] = list(raw.notes)
 
@@ -560,17 +556,11 @@ def read_complaints(
                     **source_columns,
                 },
                 "ids_from_rows": ids_from_rows,
+                "id_field": "complaint_id",
                 "date_evidence": evidence if date_options.order is None else (),
                 "date_order_guessed": guessed,
                 "kept_columns": tuple(kept),
-                "personal_columns": (
-                    *kept_personal,
-                    *(
-                        c
-                        for c in kept
-                        if any(loose_key(f) == loose_key(c) for f in COMPLAINT_LOG.personal)
-                    ),
-                ),
+                "personal_columns": (*kept_personal, *kept_personal_columns),
                 "severity_levels": levels,
                 "stages": STAGE_LEVELS,
                 "upheld_outcomes": OUTCOME_LEVELS,
@@ -596,10 +586,12 @@ def _kept_columns(
     source: str,
     *,
     keep_personal: bool,
-) -> list[str]:
-    """The extra columns of ``keep=``, checked against the file's columns."""
+) -> tuple[list[str], list[str]]:
+    """The extra columns of ``keep=``, checked against the file's columns, and those of
+    them that are personal (allowed with ``keep_personal=True`` only)."""
     names = [str(c) for c in frame.columns]
-    kept = []
+    kept: list[str] = []
+    personal_kept: list[str] = []
     for name in keep:
         matches = [c for c in names if label_key(c) == label_key(name)]
         if not matches:
@@ -635,7 +627,9 @@ def _kept_columns(
                 "data.attrs['personal_columns']), or leave it out of keep=",
             )
         kept.append(matches[0])
-    return kept
+        if personal:
+            personal_kept.append(matches[0])
+    return kept, personal_kept
 
 
 # --------------------------------------------------------------------------- one field

@@ -149,7 +149,7 @@ def combine_results(
     data = pd.concat(frames)
     data.attrs = dict(results[0].data.attrs)
     data.attrs["source"] = source
-    data.attrs["files"] = tuple(r.source for r in results)
+    data.attrs["files"] = tuple(sources)
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True)
 
     notes = _file_notes(results, labels)
@@ -249,7 +249,6 @@ def reads_many(
     *,
     kind: str,
     key: Callable[[LoadResult], list[str]],
-    row_id: Callable[[LoadResult], str | None] = lambda result: None,
     agree: Callable[
         [Sequence[LoadResult], Mapping[str, Any]], Mapping[int, tuple[dict[str, Any], str]]
     ]
@@ -257,8 +256,10 @@ def reads_many(
 ) -> Callable[[Callable[..., LoadResult]], Callable[..., LoadResult]]:
     """Let a one-file reader take a folder or a list of files (see the module docstring).
 
-    ``key(result)`` gives the fields that must be unique across files (``[]`` for none);
-    ``row_id(result)`` the field holding row numbers as ids, if any. The reader is called
+    ``key(result)`` gives the fields that must be unique across files (``[]`` for none).
+    A reader that numbers rows when a file has no ids says so in ``data.attrs``
+    (``ids_from_rows`` and ``id_field``); those ids are kept distinct across files
+    (:func:`combine_results`'s ``row_id``). The reader is called
     once per file with the same options; a DataFrame or a single file goes straight to it.
     ``agree(results, options)`` may name files to read again so that they agree with the
     others: ``{position: (extra options, note)}`` (the note is added to that file's).
@@ -286,7 +287,9 @@ def reads_many(
                 kind=kind,
                 key=key(first),
                 key_columns=dict(source_columns),
-                row_id=row_id(first),
+                row_id=first.data.attrs.get("id_field")
+                if first.data.attrs.get("ids_from_rows")
+                else None,
             )
             warn_if_quarantined(combined, stacklevel=2)
             return combined

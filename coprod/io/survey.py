@@ -453,13 +453,7 @@ def _survey_key(result: LoadResult) -> list[str]:
     return [id_field, *(f for f in ("service", "wave") if f in result.data.columns)]
 
 
-def _survey_row_id(result: LoadResult) -> str | None:
-    """The id field when it holds row numbers (a file without respondent ids)."""
-    attrs = result.data.attrs
-    return attrs.get("id_field", "respondent_id") if attrs.get("ids_from_rows") else None
-
-
-@reads_many(kind="survey", key=_survey_key, row_id=_survey_row_id)
+@reads_many(kind="survey", key=_survey_key)
 def read_survey(
     path: str | Path | Sequence[str | Path] | pd.DataFrame,
     *,
