@@ -18,7 +18,6 @@ __all__ = [
     "decision_rule",
 ]
 
-# SPC lives in its own module (other topics use it too); it is part of this module's API.
 
 # --------------------------------------------------------------------------- co-planning signal
 

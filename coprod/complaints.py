@@ -50,12 +50,12 @@ import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
 from coprod.timeseries.periods import (
-    _INT64_NAT,
     FREQUENCIES,
-    _date_ticks,
-    _day_number,
-    _Grid,
-    _to_period_start,
+    NAT_TICKS,
+    PeriodGrid,
+    date_ticks,
+    day_number,
+    to_period_start,
 )
 from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 
@@ -157,7 +157,7 @@ def complaint_counts(
     fraction of a second with a few MB of working memory (see
     ``benchmarks/bench_monthly_counts.py``).
     """
-    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
     (counts,) = grid.sums()
     table = grid.frame()
     table["count"] = grid.table(counts)
@@ -167,7 +167,7 @@ def complaint_counts(
 
 
 def _attach_denominators(
-    table: pd.DataFrame, denominators: pd.DataFrame, grid: _Grid, *, per: float
+    table: pd.DataFrame, denominators: pd.DataFrame, grid: PeriodGrid, *, per: float
 ) -> pd.DataFrame:
     if not isinstance(denominators, pd.DataFrame):
         raise TypeError(f"denominators must be a DataFrame, not {type(denominators).__name__}")
@@ -181,7 +181,7 @@ def _attach_denominators(
     keys = [*grid.by, *(["period"] if "period" in denominators.columns else [])]
     den = denominators[[*keys, "denominator"]].copy()
     if "period" in keys:
-        den["period"] = _to_period_start(den["period"], grid.period, grid.unit, "denominators")
+        den["period"] = to_period_start(den["period"], grid.period, grid.unit, "denominators")
     den["denominator"] = pd.to_numeric(den["denominator"], errors="raise").astype(float)
     bad = den["denominator"].isna() | (den["denominator"] < 0)
     if bad.any():
@@ -268,7 +268,7 @@ def seriousness(
     row_w = table_w[np.where(codes < 0, len(levels), codes)]
     missing = (codes < 0).astype(np.float64)
     top = (codes == len(levels) - 1).astype(np.float64)
-    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
     counts, n_missing, index, n_top = grid.sums(missing, row_w, top)
     table = grid.frame()
     count = grid.table(counts)
@@ -305,7 +305,7 @@ def severity_shares(
     """
     require_columns(log, [column], what="the complaint log")
     codes, levels = _level_codes(log[column], column)
-    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
     indicators = [(codes == k).astype(np.float64) for k in range(len(levels))]
     _, *per_level = grid.sums(*indicators)
     n_cells, n_levels = grid.n_groups * grid.n_periods, len(levels)
@@ -377,7 +377,7 @@ def outcomes(
     else:
         closed = (outcome_codes >= 0).astype(np.float64)
     ombudsman = (stage_codes == stage_levels.index(STAGE_LEVELS[-1])).astype(np.float64)
-    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
     counts, n_closed, n_up, n_partly, n_not, n_omb = grid.sums(closed, *indicators, ombudsman)
     table = grid.frame()
     count = grid.table(counts)
@@ -433,20 +433,20 @@ def timeliness(
     require_columns(log, ["received"], what="the complaint log")
     if "days_to_close" not in log.columns and "closed" not in log.columns:
         raise KeyError("timeliness needs a 'days_to_close' or a 'closed' column")
-    received_ticks, tick_per_day, _ = _date_ticks(log, "received")
+    received_ticks, tick_per_day, _ = date_ticks(log, "received")
     if "days_to_close" in log.columns:
         days = pd.to_numeric(log["days_to_close"]).to_numpy(dtype=float)
     else:
-        closed_ticks, closed_per_day, _ = _date_ticks(log, "closed")
-        closed_days = np.where(closed_ticks == _INT64_NAT, np.nan, closed_ticks / closed_per_day)
+        closed_ticks, closed_per_day, _ = date_ticks(log, "closed")
+        closed_days = np.where(closed_ticks == NAT_TICKS, np.nan, closed_ticks / closed_per_day)
         days = closed_days - np.where(
-            received_ticks == _INT64_NAT, np.nan, received_ticks / tick_per_day
+            received_ticks == NAT_TICKS, np.nan, received_ticks / tick_per_day
         )
     overdue = None
     if as_of is not None:
-        cut = _day_number(as_of, "as_of")
+        cut = day_number(as_of, "as_of")
         received_day = np.where(
-            received_ticks == _INT64_NAT, np.nan, np.floor_divide(received_ticks, tick_per_day)
+            received_ticks == NAT_TICKS, np.nan, np.floor_divide(received_ticks, tick_per_day)
         )
         keep = ~(received_day > cut)
         if not keep.all():
@@ -460,7 +460,7 @@ def timeliness(
     weights = [is_closed.astype(np.float64), closed_days, within]
     if overdue is not None:
         weights.append(overdue)
-    grid = _Grid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
     counts, n_closed, sum_days, n_within, *rest = grid.sums(*weights)
     table = grid.frame()
     received = grid.table(counts)
@@ -483,7 +483,7 @@ def timeliness(
     return table
 
 
-def _cell_medians(grid: _Grid, values: np.ndarray, n_out: int) -> np.ndarray:
+def _cell_medians(grid: PeriodGrid, values: np.ndarray, n_out: int) -> np.ndarray:
     """Median of the non-missing ``values`` in each output row (NaN where none)."""
     out = np.full(n_out, np.nan)
     if not n_out:

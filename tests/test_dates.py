@@ -471,12 +471,12 @@ def test_fill_zero_counts_reads_text_periods_day_first_or_per_evidence():
 
 
 def test_complaint_counts_reads_text_denominator_periods_day_first():
-    from coprod.timeseries.periods import _to_period_start
+    from coprod.timeseries.periods import to_period_start
 
-    got = _to_period_start(pd.Series(["01/02/2024", "13/02/2024"]), "month", "ns", "denominators")
+    got = to_period_start(pd.Series(["01/02/2024", "13/02/2024"]), "month", "ns", "denominators")
     assert got.tolist() == [T(2024, 2, 1), T(2024, 2, 1)]
     with pytest.raises(ValueError) as info:
-        _to_period_start(pd.Series(["someday"]), "month", "ns", "denominators")
+        to_period_start(pd.Series(["someday"]), "month", "ns", "denominators")
     assert "coprod.io.parse_dates(..., date_formats=" in str(info.value)
 
 

@@ -1,7 +1,7 @@
 """Periods and the group x period counter shared by every time-series measure.
 
 Dates become period numbers (weeks start on Monday; months, quarters, years), and
-:class:`_Grid` counts rows per group x period in fixed memory with explicit zeros.
+:class:`PeriodGrid` counts rows per group x period in fixed memory with explicit zeros.
 :func:`fill_zero_counts` applies a publisher's absent-means-zero rule to tidy counts.
 """
 
@@ -19,11 +19,14 @@ from coprod._core.text import plural
 
 __all__ = [
     "FREQUENCIES",
+    "NAT_TICKS",
+    "PeriodGrid",
+    "date_ticks",
+    "day_number",
+    "to_period_start",
     "fill_zero_counts",
 ]
 
-
-# SPC lives in its own module (other topics use it too); it is part of this module's API.
 
 FREQUENCIES: tuple[str, ...] = ("week", "month", "quarter", "year")
 """Accepted ``freq=`` values (weeks start on Monday); a ``period`` column holds each
@@ -34,7 +37,8 @@ _PANDAS_FREQ = {"week": "W-MON", "month": "MS", "quarter": "QS-JAN", "year": "YS
 
 # ------------------------------------------------------------------ internals: periods
 
-_INT64_NAT = np.iinfo(np.int64).min
+#: The int64 ticks of NaT (the smallest int64): a missing date in date_ticks().
+NAT_TICKS = np.iinfo(np.int64).min
 _CHUNK = 1 << 21  # rows per pass of the grid; keeps working memory ~ 16 MB
 _MAX_BINS = 1 << 23  # group x period cells counted directly; more and groups are compacted
 _MAX_LUT_DAYS = 1 << 25  # day -> period table; longer date spans use the direct formula
@@ -45,7 +49,7 @@ def _check_period(period: str) -> None:
         raise ValueError(f"freq must be one of {FREQUENCIES}, not {period!r}")
 
 
-def _date_ticks(log: pd.DataFrame, date: str) -> tuple[np.ndarray, int, str]:
+def date_ticks(log: pd.DataFrame, date: str) -> tuple[np.ndarray, int, str]:
     """The date column as int64 ticks, ticks per day, and the datetime unit."""
     series = log[date]
     if not pd.api.types.is_datetime64_any_dtype(series.dtype):
@@ -84,7 +88,7 @@ def _period_starts(numbers: np.ndarray, period: str) -> np.ndarray:
     return months.astype("datetime64[M]").astype("datetime64[D]")
 
 
-def _day_number(value: Any, name: str) -> int:
+def day_number(value: Any, name: str) -> int:
     from coprod.io.dates import parse_date
 
     stamp = parse_date(value, what=name)
@@ -115,7 +119,7 @@ def _parse_dates(
     return parsed.values
 
 
-def _to_period_start(values: pd.Series, period: str, unit: str, name: str) -> pd.Series:
+def to_period_start(values: pd.Series, period: str, unit: str, name: str) -> pd.Series:
     """Dates (or dates as text, see :func:`_parse_dates`) moved to the first day of their
     period."""
     stamps = _parse_dates(values, name, via="coprod.io.parse_dates")
@@ -155,7 +159,7 @@ class _GroupColumn:
         return self.uniques.take(codes, allow_fill=True, fill_value=None)
 
 
-class _Grid:
+class PeriodGrid:
     """Rows of a log placed in a group x period grid and summed in chunks.
 
     Each row gets a cell key ``period_index * R + group_id`` where ``period_index``
@@ -181,7 +185,7 @@ class _Grid:
         require_columns(log, [*self.by, date], what="the complaint log")
         self.period = period
         self.n_rows = len(log)
-        self.ticks, self.tick_per_day, self.unit = _date_ticks(log, date)
+        self.ticks, self.tick_per_day, self.unit = date_ticks(log, date)
 
         # date range of the rows that have a date
         ticks = self.ticks
@@ -189,9 +193,9 @@ class _Grid:
         lo_day = hi_day = None
         if self.n_rows:
             lo, hi = int(ticks.min()), int(ticks.max())
-            if lo == _INT64_NAT:
+            if lo == NAT_TICKS:
                 self.has_nat = True
-                valid = ticks != _INT64_NAT
+                valid = ticks != NAT_TICKS
                 if valid.any():
                     lo = int(ticks.min(where=valid, initial=np.iinfo(np.int64).max))
                 else:
@@ -200,8 +204,8 @@ class _Grid:
                 lo_day, hi_day = lo // self.tick_per_day, hi // self.tick_per_day
 
         # the window of periods
-        first = None if start is None else _period_numbers([_day_number(start, "start")], period)
-        last = None if end is None else _period_numbers([_day_number(end, "end")], period)
+        first = None if start is None else _period_numbers([day_number(start, "start")], period)
+        last = None if end is None else _period_numbers([day_number(end, "end")], period)
         if first is None and lo_day is not None:
             first = _period_numbers([lo_day], period)
         if last is None and hi_day is not None:
@@ -263,12 +267,12 @@ class _Grid:
         np.floor_divide(ticks, self.tick_per_day, out=keys)
         if self.lut is not None:
             if self.has_nat:
-                np.putmask(keys, ticks == _INT64_NAT, self.lo_day + len(self.lut) - 1)
+                np.putmask(keys, ticks == NAT_TICKS, self.lo_day + len(self.lut) - 1)
             keys -= self.lo_day
             np.take(self.lut, keys, out=keys, mode="clip")
         else:
             index = _period_numbers(keys, self.period) - self.first_period
-            index[(index < 0) | (index >= self.n_periods) | (ticks == _INT64_NAT)] = self.n_periods
+            index[(index < 0) | (index >= self.n_periods) | (ticks == NAT_TICKS)] = self.n_periods
             np.multiply(index, self.n_groups_bins, out=keys)
             keys += self._offset
         if self.compact is not None:

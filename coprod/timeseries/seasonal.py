@@ -13,7 +13,6 @@ __all__ = [
     "seasonally_adjust",
 ]
 
-# SPC lives in its own module (other topics use it too); it is part of this module's API.
 
 # ------------------------------------------------------------------ seasonality
 
