@@ -4,15 +4,14 @@ and spacing; never fuzzy) and saying clearly what to pass when one is missing.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from coprod._core.text import label_key, loose_key
-from coprod.io.parse import is_blank
+from coprod.io.dates import parse_dates
+from coprod.io.parse import is_blank, parse_numbers
 from coprod.io.raw import RawTable
 from coprod.io.result import InputError
 from coprod.io.schemas import Schema
@@ -191,17 +190,11 @@ def suggest_columns(
     return close
 
 
-_DATE_LIKE = re.compile(
-    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}"
-    r"|\d{4}-[A-Za-z]{3}-\d{1,2}"
-)
-
-
 def could_hold(schema: Schema, field: str, values: pd.Series, *, sample: int = 500) -> bool:
     """Whether a column's values could be ``field`` of ``schema`` (for suggestions only).
 
     A key field needs mostly distinct values (95% of the non-blank ones); a date field
-    values that look like dates (half of them, or dates already); a number field values
+    values that :func:`coprod.io.dates.parse_dates` reads (half of them); a number field values
     that parse as numbers (half of them). Other fields take any column.
     """
     cells = values[[not is_blank(v) for v in values]]
@@ -212,13 +205,11 @@ def could_hold(schema: Schema, field: str, values: pd.Series, *, sample: int = 5
     if tuple(schema.key) == (field,):  # a field of a longer key may repeat
         return cells.nunique() >= 0.95 * len(cells)
     if dtype == "date":
-        if pd.api.types.is_datetime64_any_dtype(head):
+        try:  # the one date parser decides what a date is, here too
+            return bool(parse_dates(head.reset_index(drop=True)).ok.mean() >= 0.5)
+        except InputError:  # both day/month orders: dates, if wrongly mixed
             return True
-        dated = [isinstance(v, dt.date) or bool(_DATE_LIKE.search(str(v))) for v in head]
-        return sum(dated) >= 0.5 * len(head)
     if dtype == "number":
-        from coprod.io.parse import parse_numbers
-
         return bool(parse_numbers(head).ok.mean() >= 0.5)
     return True
 
