@@ -18,14 +18,16 @@ def lazy_attributes(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
     """``(__getattr__, __dir__, __all__)`` for ``package``.
 
-    ``names`` maps a public name to the module (relative to ``package``) defining it;
+    ``names`` maps a public name to the module defining it, relative to ``package``
+    (``"spc"``, or ``"..io.councils"`` for a name re-exported from a sibling package);
     ``submodules`` are importable as attributes too.
     """
     public = sorted({*names, *submodules})
 
     def __getattr__(name: str) -> Any:
         if name in names:
-            module = importlib.import_module(f"{package}.{names[name]}")
+            target = names[name]
+            module = importlib.import_module(target if target[0] == "." else f".{target}", package)
             return getattr(module, name)
         if name in submodules:
             return importlib.import_module(f"{package}.{name}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("grid", "ladder", "likert", "spc")
+_SUBMODULES = ("effects", "grid", "ladder", "likert", "pfi", "politics", "scenarios", "spc")
 
 __all__ = list(_SUBMODULES)
 

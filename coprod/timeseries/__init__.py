@@ -4,6 +4,8 @@
   :func:`fill_zero_counts`.
 * :mod:`~coprod.timeseries.spc`: statistical process control (Making Data Count).
 * :mod:`~coprod.timeseries.seasonal`: :func:`seasonally_adjust` before SPC.
+* :mod:`~coprod.timeseries.its`: :func:`interrupted_time_series` for one series.
+* :mod:`~coprod.timeseries.event_study`: :func:`event_study` for a panel with staggered events.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ _NAMES = {
     "first_signal": "spc",
     "suggest_rebase": "spc",
     "seasonally_adjust": "seasonal",
+    "interrupted_time_series": "its",
+    "placebo_check": "its",
+    "event_study": "event_study",
 }
-_SUBMODULES = ("periods", "seasonal", "spc")
+_SUBMODULES = ("event_study", "its", "periods", "seasonal", "spc")
 
 __getattr__, __dir__, __all__ = lazy_attributes(__name__, _NAMES, _SUBMODULES)
