@@ -89,6 +89,12 @@ def _read_fixmystreet_extract(path: Path) -> LoadResult:
     return read_report_counts(path)
 
 
+def _read_fixmystreet_road_defects(path: Path) -> LoadResult:
+    from coprod.io.counts import read_report_counts
+
+    return read_report_counts(path, columns={"category": "SHEF_C_CODE"})
+
+
 _REGISTRY = MappingProxyType(
     {
         d.name: d
@@ -152,6 +158,31 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/fixmystreet_extract/SOURCE.txt)",
                 licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
                 loader=_read_fixmystreet_extract,
+            ),
+            Dataset(
+                name="fixmystreet_all",
+                title="FixMyStreet problem reports per month, every council area, 2007-2020",
+                kind="report_counts",
+                path="fixmystreet_panel/all",
+                rows=58_604,
+                schema="report_counts",
+                source="mySociety FixMyStreet, fms_geographic_data "
+                "(see coprod/data/fixmystreet_panel/SOURCE.txt)",
+                licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
+                loader=_read_fixmystreet_extract,
+            ),
+            Dataset(
+                name="fixmystreet_road_defects",
+                title="FixMyStreet 'Road Safety & Defects' reports per month, every council area, "
+                "2007-2020",
+                kind="report_counts",
+                path="fixmystreet_panel/road_defects",
+                rows=54_352,
+                schema="report_counts",
+                source="mySociety FixMyStreet, fms_geographic_data, SHEF_C group C7 "
+                "(see coprod/data/fixmystreet_panel/SOURCE.txt)",
+                licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
+                loader=_read_fixmystreet_road_defects,
             ),
         )
     }

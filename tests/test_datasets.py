@@ -26,6 +26,8 @@ def test_list_datasets_columns_and_names():
         "complaints_log",
         "complaints_contacts",
         "fixmystreet_extract",
+        "fixmystreet_all",
+        "fixmystreet_road_defects",
     }
     assert table["licence"].str.len().gt(3).all() and table["source"].str.len().gt(10).all()
 
