@@ -14,11 +14,12 @@ import pandas as pd
 
 from coprod._core.columns import require_columns
 
-__all__ = ["ComplaintsExplorer", "GridExplorer"]
+__all__ = ["ComplaintsExplorer", "GridExplorer", "ScenarioExplorer"]
 
 
 class _Explorer:
-    """What every explorer shares: controls in a row above an output area, redrawn on change."""
+    """What every explorer shares: controls in a row (wrapping) above an output area,
+    redrawn on change."""
 
     controls: dict
     output: object
@@ -30,7 +31,10 @@ class _Explorer:
         self.output = widgets.Output()
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
+        row = widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+        )
+        self.widget = widgets.VBox([row, self.output])
         self.update()
 
     def selection(self) -> dict:
@@ -215,5 +219,93 @@ class ComplaintsExplorer(_Explorer):
         plot_spc(
             self.data, title=f"{chosen['service']}: {label} ({chart} chart)", ylabel=label, ax=ax
         )
+        self.figure = fig
+        self._show(fig)
+
+
+@dataclass
+class ScenarioExplorer(_Explorer):
+    """Slide the chance of a change of control and the hazards; see the survival curves.
+
+    Sliders: ``p_change`` (yearly probability that control changes), ``base_hazard`` and
+    ``post_change_hazard`` (yearly probabilities that a co-production arrangement ends,
+    normally and in the ``post_change_years`` after a change), ``post_change_years``. They
+    start at :func:`coprod.politics.scenarios.simulate`'s defaults (the real change rate,
+    rounded to the slider's step of 0.1%; the hazards are assumptions). The other settings are this explorer's fields, fixed
+    while it runs; ``n_runs`` is small so that a move redraws quickly. Each move calls
+    ``simulate`` with the sliders' values and those fields only: ``explorer.result`` is
+    what it returned, ``explorer.data`` its chart data.
+    """
+
+    n_councils: int = 400
+    n_years: int = 30
+    n_runs: int = 200
+    seed: int = 0
+    pfi_terms: tuple[float, ...] | None = None  # None: the real terms (simulate's default)
+    result: object = field(init=False, default=None)
+    data: pd.DataFrame | None = field(init=False, default=None)
+    figure: object = field(init=False, default=None)
+
+    def __post_init__(self):
+        import ipywidgets as widgets
+
+        from coprod.politics import scenarios
+
+        style = {"description_width": "initial"}
+        layout = widgets.Layout(width="380px")
+
+        def slider(kind, description, value, low, high, step, readout):
+            return kind(
+                value=value,
+                min=low,
+                max=high,
+                step=step,
+                description=description,
+                readout_format=readout,
+                continuous_update=False,
+                style=style,
+                layout=layout,
+            )
+
+        float_slider, int_slider = widgets.FloatSlider, widgets.IntSlider
+        self.controls = {
+            "p_change": slider(
+                float_slider, "Control changes / year", round(scenarios.P_CHANGE_FROM_DATA, 3),
+                0.0, 0.5, 0.001, ".1%",
+            ),
+            "base_hazard": slider(
+                float_slider, "Ends / year (normally)", scenarios.BASE_HAZARD,
+                0.0, 0.5, 0.005, ".1%",
+            ),
+            "post_change_hazard": slider(
+                float_slider, "Ends / year after a change", scenarios.POST_CHANGE_HAZARD,
+                0.0, 1.0, 0.01, ".0%",
+            ),
+            "post_change_years": slider(
+                int_slider, "Years after a change", scenarios.POST_CHANGE_YEARS, 0, 10, 1, "d"
+            ),
+        }  # fmt: skip
+        self._assemble()
+
+    def update(self) -> None:
+        """Simulate with the sliders' values and redraw the survival and PFI curves."""
+        from matplotlib.figure import Figure
+
+        from coprod.charts.scenarios import plot_scenarios, scenarios_data
+        from coprod.politics.scenarios import simulate
+
+        fixed = {"pfi_terms": self.pfi_terms} if self.pfi_terms is not None else {}
+        self.result = simulate(
+            n_councils=self.n_councils,
+            n_years=self.n_years,
+            n_runs=self.n_runs,
+            seed=self.seed,
+            **fixed,
+            **self.selection(),
+        )
+        self.data = scenarios_data(self.result)
+        # A Figure outside pyplot: the inline backend will not show it a second time.
+        fig = Figure(figsize=(9, 5.2), layout="constrained")
+        plot_scenarios(self.data, ax=fig.subplots())
         self.figure = fig
         self._show(fig)

@@ -310,3 +310,46 @@ def test_half_life_names_its_curve(result):
     with pytest.raises(ValueError, match="curve must be 'survival' or 'pfi'"):
         result.half_life("contracts")
     assert simulate(n_years=5, n_runs=2, base_hazard=0.0).half_life() is None
+
+
+# ------------------------------------------------------------------------ the explorer
+
+
+def test_explorer_redraws_when_a_slider_moves():
+    from coprod.charts.scenarios import GID_LINE
+    from coprod.widgets import ScenarioExplorer
+
+    explorer = ScenarioExplorer(n_councils=200, n_runs=40, seed=3)
+    assert set(explorer.controls) == {
+        "p_change",
+        "base_hazard",
+        "post_change_hazard",
+        "post_change_years",
+    }
+    assert explorer.selection() == {
+        "p_change": 0.097,
+        "base_hazard": 0.05,
+        "post_change_hazard": 0.25,
+        "post_change_years": 2,
+    }
+    first, first_figure = explorer.result, explorer.figure
+    lines = first_figure.axes[0].findobj(lambda a: a.get_gid() == GID_LINE)
+    assert len(lines) == 2
+    assert np.allclose(lines[0].get_ydata(), first.survival["share_surviving"] * 100)
+
+    explorer.controls["post_change_hazard"].value = 0.6
+    assert explorer.figure is not first_figure
+    assert explorer.result.post_change_hazard == 0.6
+    share = explorer.result.survival["share_surviving"]
+    assert share[10] < first.survival["share_surviving"][10] - 0.05
+    pd.testing.assert_frame_equal(explorer.result.pfi_share, first.pfi_share)
+
+    # no state beyond the controls: the view is simulate() of the sliders' values ...
+    explorer.controls["p_change"].value = 0.0
+    direct = simulate(n_councils=200, n_runs=40, seed=3, **explorer.selection())
+    pd.testing.assert_frame_equal(explorer.result.survival, direct.survival)
+    # ... so moving the sliders back brings the first view back
+    explorer.controls["p_change"].value = 0.097
+    explorer.controls["post_change_hazard"].value = 0.25
+    pd.testing.assert_frame_equal(explorer.result.survival, first.survival)
+    assert "9.7%" in explorer.result.summary()
