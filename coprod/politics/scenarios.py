@@ -44,7 +44,7 @@ replayed changes each council's hazards are known and ``S`` is their running pro
 arrangement is in place in year *t* while ``u < S(t)``: the same distribution as walking
 every council through simulated elections year by year (``benchmarks/bench_scenarios.py``
 does that with a plain loop, and ``tests/test_scenarios.py`` checks the two agree), with
-numpy over councils x runs, in chunks of runs so that memory stays bounded (under 20 MB
+numpy over councils x runs, in chunks of runs so that memory stays bounded (a few MB
 whatever ``n_runs`` is). The PFI share is drawn the same way from the share of terms
 longer than *t*, from its own random stream (numpy ``SeedSequence.spawn``): it is
 identical, number for number, whatever ``p_change``, the hazards or the schedule are. The
