@@ -16,9 +16,16 @@ __all__ = [
     "AGREE_5",
     "AMBIGUOUS_LEVEL_LABELS",
     "AMBIGUOUS_STAGES",
+    "CONTROL_CODES",
+    "COUNCIL_NAME_PREFIXES",
+    "COUNCIL_NAME_SUFFIXES",
     "DELIVERY_LEVELS",
     "DELIVERY_SYNONYMS",
+    "NO_OVERALL_CONTROL",
     "OUTCOME_LEVELS",
+    "PARTY_CODES",
+    "PARTY_NAMES",
+    "PARTY_SPELLINGS",
     "PLANNING_LEVELS",
     "PLANNING_SYNONYMS",
     "SEVERITY_LEVELS",
@@ -228,3 +235,126 @@ AMBIGUOUS_LEVEL_LABELS: tuple[str, ...] = (
 "co-production" names the grid (or one of several cells), not a level of one axis.
 A survey that uses it must say what it meant: ``levels={"planning": {"co-production":
 "co-planning"}}``."""
+
+# ------------------------------------------------------------------ political control
+
+PARTY_CODES: tuple[str, ...] = (
+    "Con",
+    "Lab",
+    "LD",
+    "SNP",
+    "PC",
+    "Green",
+    "Reform",
+    "UKIP",
+    "Ind",
+    "Nat",
+)
+"""How a party is written everywhere in coprod (control, largest party, administrations).
+
+``Ind`` is every member outside the national parties: independents, residents' groups and
+local parties. Open Council Data counts them in one "other" column and labels a majority of
+them "Ind" (1973-2015), "Other" (2016-2024) or "IND" (2025-26), so "Other" is read as
+``Ind``: reading it as a party of its own would make Orkney change control twice without an
+election. ``Nat`` is the 1973-2015 file's "nat" column (SNP and Plaid Cymru together), kept
+only where the council's nation does not say which of the two it is."""
+
+NO_OVERALL_CONTROL = "NOC"
+"""``control`` when no party holds a majority of the seats (no overall control)."""
+
+CONTROL_CODES: tuple[str, ...] = (*PARTY_CODES, NO_OVERALL_CONTROL)
+"""Every value ``control`` can take (missing aside): a party with a majority, or NOC."""
+
+PARTY_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "Con": "Conservative",
+        "Lab": "Labour",
+        "LD": "Liberal Democrat",
+        "SNP": "Scottish National Party",
+        "PC": "Plaid Cymru",
+        "Green": "Green",
+        "Reform": "Reform UK",
+        "UKIP": "UKIP",
+        "Ind": "Independents and local groups",
+        "Nat": "SNP or Plaid Cymru",
+        NO_OVERALL_CONTROL: "No overall control",
+    }
+)
+"""The full name of each code of :data:`CONTROL_CODES` (for legends and messages)."""
+
+_PARTY_WORDS = {
+    "Con": ("con", "cons", "conservative", "conservatives", "conservative party", "tory"),
+    "Lab": ("lab", "labour", "labour party", "lab co-op", "labour and co-operative"),
+    "LD": (
+        "ld",
+        "lib dem",
+        "lib dems",
+        "libdem",
+        "libdems",
+        "liberal democrat",
+        "liberal democrats",
+    ),
+    "SNP": ("snp", "scottish national party"),
+    "PC": ("pc", "plaid", "plaid cymru"),
+    "Green": ("green", "greens", "grn", "green party"),
+    "Reform": ("ref", "reform", "reform uk"),
+    "UKIP": ("ukip", "uk independence party"),
+    # the files' "other" seats: independents, residents' groups and local parties (see
+    # PARTY_CODES); CIIP, PIP and Aspire are the local parties named in the 2025-26 labels
+    # (Canvey Island Independent Party, People's Independent Party, Aspire, Tower Hamlets)
+    "Ind": (
+        "ind",
+        "independent",
+        "independents",
+        "other",
+        "others",
+        "ciip",
+        "pip",
+        "aspire",
+        "residents",
+        "residents association",
+    ),
+    "Nat": ("nat",),
+}
+
+PARTY_SPELLINGS: Mapping[str, str] = MappingProxyType(
+    {word: code for code, words in _PARTY_WORDS.items() for word in (code.lower(), *words)}
+)
+"""Spellings of a party (compared by :func:`coprod._core.text.label_key`) -> its code in
+:data:`PARTY_CODES`: ``Lab``/``LAB``/``Labour``, ``Plaid``/``PC``, ``Green``/``GRN``, ...
+Only these; any other label is refused with a reason, never guessed."""
+
+COUNCIL_NAME_PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("the",),
+    ("city", "and", "county", "of"),
+    ("city", "and", "district", "of"),
+    ("royal", "borough", "of"),
+    ("london", "borough", "of"),
+    ("metropolitan", "borough", "of"),
+    ("county", "borough", "of"),
+    ("borough", "of"),
+    ("city", "of"),
+    ("county", "of"),
+    ("county",),
+)
+"""Words dropped from the start of a council's name before names are compared
+(:func:`coprod.io.councils.council_name_key`), longest first: "Royal Borough of Windsor and
+Maidenhead", "City of Edinburgh", "County Durham"."""
+
+COUNCIL_NAME_SUFFIXES: tuple[tuple[str, ...], ...] = (
+    ("city", "of"),
+    ("county", "of"),
+    ("london", "boro"),
+    ("council",),
+    ("cc",),
+    ("ua",),
+    ("corporation",),
+    ("city",),
+    ("county",),
+    ("borough",),
+    ("district",),
+    ("metropolitan",),
+)
+"""Words dropped from the end of a council's name, again and again ("Bridgend County Borough
+Council" -> "Bridgend"; "Bristol, City of" -> "Bristol"; "Buckinghamshire CC"). A name is
+never reduced to nothing."""
