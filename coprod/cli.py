@@ -52,11 +52,26 @@ def _report_counts_checker(path: Path, **options):
     return read_report_counts(path, **options)
 
 
+def _control_checker(path: Path, **options):
+    from coprod.io.control_history import read_control_history
+
+    _without_dates("control", options)
+    unsupported = set(options) - {"columns", "skip_rows", "sheet", "encoding"}
+    if unsupported:
+        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
+        raise SystemExit(
+            "--kind control takes --column, --encoding, --skip-rows and --sheet, not "
+            + ", ".join(flags)
+        )
+    return read_control_history(path, **options)
+
+
 # kind -> loader used by ``coprod check FILE --kind KIND``; new kinds are added here.
 CHECKERS: dict[str, Callable] = {
     "survey": _survey_checker,
     "complaints": _complaints_checker,
     "report_counts": _report_counts_checker,
+    "control": _control_checker,
 }
 
 
@@ -157,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_datasets)
 
     p = sub.add_parser("check", help="vet a file: rows read, loaded and quarantined, and why")
-    p.add_argument("file", help="a file (or, for --kind report_counts, a folder of monthly files)")
+    p.add_argument(
+        "file",
+        help="a file (or, for --kind report_counts, a folder of monthly files; for --kind "
+        "control, a folder of control files)",
+    )
     p.add_argument("--kind", required=True, choices=sorted(CHECKERS))
     p.add_argument(
         "--column",

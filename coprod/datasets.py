@@ -95,6 +95,18 @@ def _read_fixmystreet_road_defects(path: Path) -> LoadResult:
     return read_report_counts(path, columns={"category": "SHEF_C_CODE"})
 
 
+def _read_council_control(path: Path) -> LoadResult:
+    from coprod.io.control_history import read_control_history
+
+    return read_control_history(path)
+
+
+def _read_council_lookup(path: Path) -> LoadResult:
+    from coprod.io.councils import read_council_lookup
+
+    return read_council_lookup(path)
+
+
 _REGISTRY = MappingProxyType(
     {
         d.name: d
@@ -183,6 +195,31 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/fixmystreet_panel/SOURCE.txt)",
                 licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
                 loader=_read_fixmystreet_road_defects,
+            ),
+            Dataset(
+                name="council_control",
+                title="Political control of every UK council per year, 1973-2026",
+                kind="control",
+                path="council_control",
+                rows=24_576,
+                schema="control",
+                source="Open Council Data UK, history1973-2015.csv and history2016-26.csv "
+                "(see coprod/data/council_control/SOURCE.txt)",
+                licence="Public domain (Open Council Data UK's CSV downloads)",
+                loader=_read_council_control,
+            ),
+            Dataset(
+                name="council_lookup",
+                title="UK local authority names and codes: GSS codes, names, dates, ids",
+                kind="council_lookup",
+                path="la_names_codes/uk_local_authorities_future.csv",
+                rows=470,
+                schema="council_lookup",
+                source="mySociety, uk_local_authority_names_and_codes "
+                "(see coprod/data/la_names_codes/SOURCE.txt)",
+                licence="CC BY 4.0: Contains UK local authority names and codes from mySociety, "
+                "CC BY 4.0",
+                loader=_read_council_lookup,
             ),
         )
     }

@@ -28,6 +28,10 @@ def test_list_datasets_columns_and_names():
         "fixmystreet_extract",
         "fixmystreet_all",
         "fixmystreet_road_defects",
+
+
+        "council_control",
+        "council_lookup",
     }
     assert table["licence"].str.len().gt(3).all() and table["source"].str.len().gt(10).all()
 

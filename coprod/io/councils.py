@@ -59,7 +59,7 @@ import pandas as pd
 
 from coprod._core.text import join_words, label_key, plural
 from coprod.io.parse import as_text, is_blank
-from coprod.io.result import InputError
+from coprod.io.result import InputError, LoadResult
 from coprod.vocab import COUNCIL_NAME_PREFIXES, COUNCIL_NAME_SUFFIXES
 
 __all__ = [
@@ -67,8 +67,10 @@ __all__ = [
     "MATCH_TABLE_COLUMNS",
     "CouncilLookup",
     "CouncilMatch",
+    "LOOKUP_COLUMNS",
     "council_lookup",
     "council_name_key",
+    "read_council_lookup",
     "match_council_codes",
     "match_councils",
 ]
@@ -202,10 +204,82 @@ def council_lookup(folder: str | Path | None = None) -> CouncilLookup:
     return _read_lookup(Path(folder).resolve())
 
 
+#: Fields of the lookup's authorities file: {field: its column in mySociety's file}.
+LOOKUP_COLUMNS: Mapping[str, str] = MappingProxyType(
+    {
+        "local_authority_code": "local-authority-code",
+        "official_name": "official-name",
+        "council": "nice-name",
+        "council_code": "gss-code",
+        "start_date": "start-date",
+        "end_date": "end-date",
+        "replaced_by": "replaced-by",
+        "nation": "nation",
+        "authority_type": "local-authority-type",
+        "council_type": "local-authority-type-name",
+        "alt_names": "alt-names",
+        "former_codes": "former-gss-codes",
+        "open_council_data_id": "open-council-data-id",
+    }
+)
+
+
+def read_council_lookup(path: str | Path) -> LoadResult:
+    """Read mySociety's ``uk_local_authorities_future.csv`` (or a folder holding it): one row
+    per authority, every row loaded or quarantined (kind ``"council_lookup"``).
+
+    ``data`` has the fields of :data:`LOOKUP_COLUMNS` under those names (text; blank as
+    missing), ``start_date`` and ``end_date`` as dates (NaT when blank), and ``is_council``
+    (False for combined authorities and the Greater London Authority). A row without a
+    ``local-authority-code``, with a code already used by another row, or with a date that
+    is not yyyy-mm-dd is quarantined.
+    """
+    from coprod.io.columns import resolve_columns
+    from coprod.io.dates import parse_dates
+    from coprod.io.raw import read_raw_table
+    from coprod.io.result import Problems, finish
+    from coprod.io.validate import duplicate_key_problems
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / _AUTHORITIES
+    raw = read_raw_table(path)
+    found = resolve_columns(raw, dict(LOOKUP_COLUMNS), required=list(LOOKUP_COLUMNS))
+    frame = raw.frame
+    problems = Problems(raw.source)
+    out: dict[str, Any] = {}
+    for fld in LOOKUP_COLUMNS:
+        text = frame[found[fld]].map(as_text).str.strip()
+        if fld in ("start_date", "end_date"):
+            dates = parse_dates(
+                text, date_order="ymd", column=found[fld], rows=frame.index, file=path
+            )
+            problems.add_parsed(dates, frame[found[fld]], found[fld], "dates not accepted")
+            out[fld] = dates.values
+        else:
+            out[fld] = text.replace("", None).astype("str")
+    data = pd.DataFrame(out, index=frame.index)
+    blank = data["local_authority_code"].isna()
+    for row in data.index[blank]:
+        problems.add(
+            row,
+            found["local_authority_code"],
+            "",
+            "the authority has no local-authority-code: every authority needs its code",
+            "blank but required",
+        )
+    problems.extend(
+        duplicate_key_problems(
+            data[~blank], ["local_authority_code"], column_names=dict(LOOKUP_COLUMNS)
+        )
+    )
+    data["is_council"] = ~data["authority_type"].isin(_NOT_COUNCILS)
+    return finish(data, problems, kind="council_lookup", encoding=raw.encoding, notes=raw.notes)
+
+
 @functools.lru_cache(maxsize=4)
 def _read_lookup(folder: Path) -> CouncilLookup:
     from coprod.io.columns import resolve_columns
-    from coprod.io.dates import parse_dates
     from coprod.io.raw import read_raw_table
 
     path = folder / _AUTHORITIES
@@ -216,60 +290,30 @@ def _read_lookup(folder: Path) -> CouncilLookup:
             fix="pass the folder of mySociety's uk_local_authority_names_and_codes files, or "
             "lookup=None for the copy shipped with coprod",
         )
-    raw = read_raw_table(path)
-    fields = {
-        "local_authority_code": "local-authority-code",
-        "official_name": "official-name",
-        "council": "nice-name",
-        "council_code": "gss-code",
-        "start_date": "start-date",
-        "end_date": "end-date",
-        "replaced_by": "replaced-by",
-        "nation": "nation",
-        "type": "local-authority-type",
-        "council_type": "local-authority-type-name",
-        "alt_names": "alt-names",
-        "former_codes": "former-gss-codes",
-        "open_council_data_id": "open-council-data-id",
-    }
-    found = resolve_columns(raw, fields, required=list(fields), source=str(path))
-    frame = raw.frame
-    text = {f: frame[found[f]].map(as_text).str.strip() for f in fields}
-    dates = {
-        f: parse_dates(text[f], date_order="ymd", column=found[f], file=path)
-        for f in ("start_date", "end_date")
-    }
-    bad = {f: d.problems.dropna() for f, d in dates.items() if len(d.bad)}
-    if bad:
-        f, problems = next(iter(bad.items()))
-        raise InputError(
-            f"dates that cannot be read: {problems.iloc[0]}",
-            file=path,
-            row=int(problems.index[0]),
-            column=found[f],
-            fix="use mySociety's file as published",
-        )
-    start = dates["start_date"].values
+    read = read_council_lookup(path)
+    read.raise_if_quarantined()
+    data = read.data
     # the register's first entries (May-June 2005) are not the councils' start dates
-    start = start.where(start.dt.year != 2005)
-    councils = pd.DataFrame(
-        {
-            "local_authority_code": text["local_authority_code"].to_numpy(),
-            "council": text["council"].to_numpy(),
-            "official_name": text["official_name"].to_numpy(),
-            "council_code": text["council_code"].replace("", None).to_numpy(),
-            "nation": text["nation"].replace("", None).to_numpy(),
-            "council_type": text["council_type"].replace("", None).to_numpy(),
-            "start_date": start.to_numpy(),
-            "end_date": dates["end_date"].values.to_numpy(),
-            "replaced_by": text["replaced_by"].replace("", None).to_numpy(),
-            "open_council_data_id": text["open_council_data_id"].map(_id_text).to_numpy(),
-        }
-    )
-    is_council = ~text["type"].isin(_NOT_COUNCILS).to_numpy()
-    councils = councils[is_council].set_index("local_authority_code")
-    for col in ("council", "official_name", "council_code", "nation", "council_type"):
-        councils[col] = councils[col].astype("str")
+    start = data["start_date"].where(data["start_date"].dt.year != 2005)
+    councils = data[data["is_council"]].assign(start_date=start)
+    councils = councils[
+        [
+            "local_authority_code",
+            "council",
+            "official_name",
+            "council_code",
+            "nation",
+            "council_type",
+            "start_date",
+            "end_date",
+            "replaced_by",
+            "open_council_data_id",
+        ]
+    ].copy()
+    councils["open_council_data_id"] = councils["open_council_data_id"].map(_id_text)
+    alt_names = dict(zip(data["local_authority_code"], data["alt_names"].fillna(""), strict=True))
+    former = dict(zip(data["local_authority_code"], data["former_codes"].fillna(""), strict=True))
+    councils = councils.set_index("local_authority_code")
     codes = set(councils.index)
 
     exact: dict[str, set[str]] = {}
@@ -281,7 +325,6 @@ def _read_lookup(folder: Path) -> CouncilLookup:
             table.setdefault(label_key(name), set()).add(authority)
             normalised.setdefault(council_name_key(name), set()).add(authority)
 
-    alt_names = dict(zip(text["local_authority_code"], text["alt_names"], strict=True))
     for authority, row in councils.iterrows():
         add(exact, row["council"], authority)
         add(exact, row["official_name"], authority)
@@ -306,7 +349,6 @@ def _read_lookup(folder: Path) -> CouncilLookup:
                 del alternative[name]
 
     by_gss: dict[str, tuple[str, str]] = {}
-    former = dict(zip(text["local_authority_code"], text["former_codes"], strict=True))
     for authority in councils.index:
         for old in filter(None, (c.strip() for c in former[authority].split(","))):
             by_gss[old] = (authority, "former gss code")

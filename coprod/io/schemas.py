@@ -8,7 +8,8 @@ when a loader validates a table (pandera is imported only then).
 
 Loaders look their schema up here, so the documentation and the checks cannot
 drift apart. Schemas in this module: :data:`SERVICES_SURVEY`,
-:data:`ENGAGEMENT_SURVEY`, :data:`COMPLAINT_LOG` and :data:`REPORT_COUNTS`.
+:data:`ENGAGEMENT_SURVEY`, :data:`COMPLAINT_LOG`, :data:`REPORT_COUNTS`,
+:data:`DENOMINATORS`, :data:`CONTROL` and :data:`COUNCIL_LOOKUP`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from coprod.vocab import (
 )
 
 __all__ = [
+    "CONTROL",
+    "COUNCIL_LOOKUP",
     "DENOMINATORS",
     "COMPLAINT_LOG",
     "ENGAGEMENT_SURVEY",
@@ -385,11 +388,185 @@ DENOMINATORS = Schema(
 )
 """Denominators per group and period (see :func:`coprod.io.counts.read_denominators`)."""
 
+CONTROL = Schema(
+    name="control",
+    description=(
+        "Political control of councils, one row per council and year, as Open Council Data "
+        "publishes it (history1973-2015.csv, history2016-26.csv) or a user's file with the same "
+        "fields. Read with coprod.io.control_history.read_control_history into a timeline of "
+        "control (one party vocabulary, NOC), largest party, administration and seats."
+    ),
+    key=("authority", "year"),
+    fields=(
+        Field("authority", "text", description="The council's name as published."),
+        Field(
+            "year",
+            "integer",
+            description="The year of the composition (1900-2100).",
+            at_least=1900,
+            at_most=2100,
+        ),
+        Field(
+            "majority",
+            "label",
+            description="Who controls (a party, 'X plurality', NOC) or, in the 2025-26 rows, who "
+            "runs the council ('LAB', 'LAB min', 'LAB Mayor', 'LD/LAB/GRN', NULL); parties in "
+            "coprod.vocab.PARTY_SPELLINGS.",
+        ),
+        Field(
+            "plurality",
+            "label",
+            required=False,
+            description="The largest party ('Con', 'Lab plurality'), the 1973-2015 file.",
+        ),
+        Field(
+            "council_id",
+            "text",
+            required=False,
+            description="Open Council Data's own id of the council (column 'council id').",
+        ),
+        Field(
+            "gss",
+            "text",
+            required=False,
+            description="ONS GSS code, where printed (the 2016-26 file's column without a "
+            "header, 2026 rows).",
+        ),
+        Field(
+            "total",
+            "integer",
+            required=False,
+            description="Seats on the council.",
+            at_least=0,
+        ),
+        Field(
+            "con",
+            "integer",
+            required=False,
+            description="Conservative seats.",
+            at_least=0,
+        ),
+        Field(
+            "lab",
+            "integer",
+            required=False,
+            description="Labour seats.",
+            at_least=0,
+        ),
+        Field(
+            "ld",
+            "integer",
+            required=False,
+            description="Liberal Democrat seats.",
+            at_least=0,
+        ),
+        Field(
+            "green",
+            "integer",
+            required=False,
+            description="Green seats.",
+            at_least=0,
+        ),
+        Field(
+            "ukip",
+            "integer",
+            required=False,
+            description="UKIP seats.",
+            at_least=0,
+        ),
+        Field(
+            "ref",
+            "integer",
+            required=False,
+            description="Reform UK seats.",
+            at_least=0,
+        ),
+        Field(
+            "pc",
+            "integer",
+            required=False,
+            description="Plaid Cymru seats.",
+            at_least=0,
+        ),
+        Field(
+            "snp",
+            "integer",
+            required=False,
+            description="SNP seats.",
+            at_least=0,
+        ),
+        Field(
+            "nat",
+            "integer",
+            required=False,
+            description="SNP and Plaid Cymru seats together (the 1973-2015 file).",
+            at_least=0,
+        ),
+        Field(
+            "other",
+            "integer",
+            required=False,
+            description="Seats of members outside the named parties (independents, local groups).",
+            at_least=0,
+        ),
+    ),
+)
+"""Council control histories (see :mod:`coprod.io.control_history`)."""
+
+COUNCIL_LOOKUP = Schema(
+    name="council_lookup",
+    description=(
+        "mySociety's UK local authority names and codes (uk_local_authorities_future.csv): one "
+        "row per authority, current, past and planned, with its GSS codes, names and dates. "
+        "Read with coprod.io.councils.read_council_lookup; coprod.io.councils.match_councils "
+        "matches names and codes through it."
+    ),
+    key=("local_authority_code",),
+    fields=(
+        Field(
+            "local_authority_code",
+            "text",
+            description="mySociety's three-letter code (column local-authority-code).",
+        ),
+        Field("council", "text", description="The council's usual name (nice-name)."),
+        Field("official_name", "text", description="Its official name (official-name)."),
+        Field(
+            "council_code",
+            "text",
+            required=False,
+            description="ONS GSS code (gss-code); blank for Northern Ireland's pre-2015 districts.",
+        ),
+        Field("start_date", "date", required=False, description="When it began (start-date)."),
+        Field("end_date", "date", required=False, description="When it ended (end-date)."),
+        Field("replaced_by", "text", required=False, description="Its successors' codes."),
+        Field("nation", "text", description="England, Scotland, Wales or Northern Ireland."),
+        Field("authority_type", "text", description="local-authority-type (NMD, UA, CTY, ...)."),
+        Field("council_type", "text", description="local-authority-type-name, in words."),
+        Field("alt_names", "text", required=False, description="Other names, comma separated."),
+        Field("former_codes", "text", required=False, description="Former GSS codes."),
+        Field(
+            "open_council_data_id",
+            "text",
+            required=False,
+            description="Open Council Data's id of the council.",
+        ),
+    ),
+)
+"""mySociety's council lookup (see :mod:`coprod.io.councils`)."""
+
 #: All declared schemas by name (read-only).
 SCHEMAS: Mapping[str, Schema] = MappingProxyType(
     {
         s.name: s
-        for s in (SERVICES_SURVEY, ENGAGEMENT_SURVEY, COMPLAINT_LOG, REPORT_COUNTS, DENOMINATORS)
+        for s in (
+            SERVICES_SURVEY,
+            ENGAGEMENT_SURVEY,
+            COMPLAINT_LOG,
+            REPORT_COUNTS,
+            DENOMINATORS,
+            CONTROL,
+            COUNCIL_LOOKUP,
+        )
     }
 )
 
