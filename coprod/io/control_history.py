@@ -464,8 +464,9 @@ def _control_columns(parsed: pd.DataFrame, admin_years: Sequence[int]) -> pd.Dat
         seat_control[majority] = parties[arg[majority]]
     admin = parsed["year"].isin(list(admin_years)).to_numpy()
     for i, (m, p) in enumerate(zip(parsed["_majority"], parsed["_plurality"], strict=True)):
-        if m is None:  # refused label: the row is quarantined
+        if not isinstance(m, _Label):  # refused label: the row is quarantined
             continue
+        p = p if isinstance(p, _Label) else None
         if m.kind is None:
             basis[i] = "missing"
             largest[i] = seat_largest[i]
@@ -752,19 +753,20 @@ def _identify(files: list[_File], lookup: Any) -> _Identity:
     twice = joined.duplicated(["council_key", "year"], keep=False)
     if twice.any():
         for _, same in joined[twice].groupby(["council_key", "year"]):
-            for r in same.itertuples():
+            copies = same.to_dict("records")
+            for i, r in enumerate(copies):
                 others = [
-                    f"{Path(files[o._file].source).name} row {o._row} ({o.authority!r})"
-                    for o in same.itertuples()
-                    if o.Index != r.Index
+                    f"{Path(files[o['_file']].source).name} row {o['_row']} ({o['authority']!r})"
+                    for j, o in enumerate(copies)
+                    if j != i
                 ]
                 problems.append(
                     (
-                        int(r._file),
-                        int(r._row),
-                        files[int(r._file)].found["authority"],
-                        str(r.authority),
-                        f"two rows for {r.council_key} in {r.year}: also "
+                        int(r["_file"]),
+                        int(r["_row"]),
+                        files[int(r["_file"])].found["authority"],
+                        str(r["authority"]),
+                        f"two rows for {r['council_key']} in {r['year']}: also "
                         f"{join_words(others)}; keep one and remove the others",
                         "duplicate council and year",
                     )

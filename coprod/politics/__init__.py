@@ -5,8 +5,10 @@ can end co-production arrangements, while a PFI contract runs its term whoever i
 
 * Loading (in :mod:`coprod.io`, re-exported here): :func:`read_control_history`,
   :func:`read_pfi_projects`, and :func:`match_councils`, the one way any source's council
-  names or ids are matched to GSS codes.
-* :mod:`~coprod.politics.control`: :func:`control_changes` and change rates.
+  names or ids are matched to GSS codes (:func:`match_council_codes` for GSS codes, former
+  ones to current).
+* :mod:`~coprod.politics.control`: :func:`control_changes`, :func:`change_summary`,
+  :func:`change_rates` and :func:`yearly_change_probability` (the scenarios' ``p_change``).
 * :mod:`~coprod.politics.pfi`: contracts in force per council and year.
 * :mod:`~coprod.politics.effects`: real cases, report counts joined to changes in control.
 * :mod:`~coprod.politics.scenarios`: :func:`simulate`, co-production versus PFI under elections.
@@ -22,12 +24,14 @@ _NAMES = {
     "read_control_history": "..io.control_history",
     "read_pfi_projects": "..io.pfi",
     "match_councils": "..io.councils",
+    "match_council_codes": "..io.councils",
     "interrupted_time_series": "..timeseries.its",
     "placebo_check": "..timeseries.its",
     "event_study": "..timeseries.event_study",
     "control_changes": "control",
     "change_summary": "control",
     "change_rates": "control",
+    "yearly_change_probability": "control",
     "contracts_in_force": "pfi",
     "charges_by_sector": "pfi",
     "simulate": "scenarios",

@@ -238,8 +238,11 @@ def change_rates(
     steps["_changed"] = (steps["control"] != steps["from_control"]).astype("int64")
     if groups:
         grouped = steps.groupby(groups, dropna=False, sort=True)
-    else:
-        grouped = steps.assign(_all=0).groupby("_all")
+    else:  # one row, even when no council has a year to compare
+        steps = steps.assign(_all=0)
+        if steps.empty:
+            steps = steps.reindex([0]).assign(_all=0, _exposure=0, _changed=0)
+        grouped = steps.groupby("_all")
     out = grouped.agg(
         councils=("council_key", "nunique"),
         council_years=("_exposure", "sum"),
