@@ -453,3 +453,10 @@ def test_coprod_check_the_real_folder(shared_data, capsys):
     out = capsys.readouterr().out
     assert "rows read: 24,576" in out and "rows quarantined: 0" in out
     assert "'Durham' is 2 councils" in out
+
+
+def test_a_file_with_a_header_only(tmp_path):
+    result = _read(_write(tmp_path / "empty.csv", HEADER))
+    assert (result.n_read, result.n_loaded) == (0, 0)
+    assert list(result.data.columns) == list(CONTROL_COLUMNS)
+    assert control_changes(result.data).empty

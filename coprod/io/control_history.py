@@ -25,8 +25,10 @@ control               str      :data:`coprod.vocab.CONTROL_CODES`: the party wit
                                the seats ("Con", "Lab", "LD", "SNP", "PC", "Green", "Reform",
                                "UKIP", "Ind") or "NOC"; missing when the file says "NULL"
 largest_party         str      the party with the most seats (missing on a tie)
-administration        str      who runs the council where the file says: a party, or a
-                               coalition "LD/Lab/Green" (parties as published, in order)
+administration        str      who runs the council: the party with a majority (1973-2024
+                               labels), or as the 2025-26 label says: a party, or a coalition
+                               "LD/Lab/Green" (in the published order); missing when no party
+                               has a majority and the file does not say
 administration_kind   str      "majority", "plurality" (no majority, largest party named),
                                "minority", "coalition" or "mayor"; missing with control
 control_basis         str      how ``control`` was decided: "label" (the file's majority
@@ -185,7 +187,8 @@ _AS_OF_MONTH = 6
 
 @dataclass(frozen=True)
 class _Label:
-    """A control label read: kind (None: missing), the parties named (codes), the text."""
+    """A control label read: its kind (None: missing), the parties it names (codes, in the
+    order written) and whether it is written as an administration label (LAB, "X min")."""
 
     kind: str | None  # "majority", "plurality", "minority", "mayor", "coalition", "noc"
     parties: tuple[str, ...]
@@ -358,7 +361,7 @@ def _read_file(
         read: dict[str, tuple[_Label | None, str | None]] = {
             v: _read_label(v, spellings) for v in cells.unique().tolist()
         }
-        unknown = cells.map(lambda v, read=read: read[v][0] is None)
+        unknown = pd.Series([read[v][0] is None for v in cells], index=index, dtype=bool)
         if unknown.any():
             reasons = [
                 f"{fld} label {v!r}: {read[v][1]!r} is not a party coprod knows (known: "
@@ -380,10 +383,10 @@ def _read_file(
     if "plurality" in labels:
         majority, plurality = labels["majority"], labels["plurality"]
         clash = [
-            m is not None
-            and p is not None
+            isinstance(m, _Label)
+            and isinstance(p, _Label)
             and m.kind == "majority"
-            and p.kind == "majority"
+            and p.kind in ("majority", "plurality")
             and m.parties != p.parties
             for m, p in zip(majority.tolist(), plurality.tolist(), strict=True)
         ]
@@ -401,7 +404,9 @@ def _read_file(
     for fld in ("council_id", "gss"):
         out[fld] = text(fld) if fld in found else pd.Series("", index=index, dtype="str")
     gss = out["gss"]
-    bad_gss = (gss != "") & ~gss.str.fullmatch(_GSS.pattern).astype(bool)
+    bad_gss = pd.Series(
+        [bool(v) and not _GSS.fullmatch(v) for v in gss.tolist()], index=index, dtype=bool
+    )
     if bad_gss.any():
         problems.add_many(
             index[bad_gss],
@@ -419,7 +424,11 @@ def _read_file(
     parsed["_plurality"] = labels.get("plurality", pd.Series(None, index=index, dtype=object))
 
     # which years' labels name the administration (2025-26 in Open Council Data's file)
-    style = parsed["_majority"].map(lambda v: bool(v is not None and v.administration_style))
+    style = pd.Series(
+        [isinstance(v, _Label) and v.administration_style for v in parsed["_majority"]],
+        index=index,
+        dtype=bool,
+    )
     years = parsed.loc[style & parsed["year"].notna(), "year"]
     admin_years = sorted(int(y) for y in years.unique())
     used = set(found.values())
@@ -471,34 +480,24 @@ def _control_columns(parsed: pd.DataFrame, admin_years: Sequence[int]) -> pd.Dat
             basis[i] = "missing"
             largest[i] = seat_largest[i]
             continue
-        if admin[i]:
-            kind[i] = m.kind
+        if admin[i] or m.kind in ("minority", "mayor", "coalition"):
+            # the label names the administration: control from the seats where there are
+            kind[i] = "plurality" if m.kind == "noc" else m.kind
             administration[i] = "/".join(m.parties) if m.parties else None
             largest[i] = seat_largest[i]
             if has_seats and seat_control[i] is not None:
                 control[i], basis[i] = seat_control[i], "seats"
             else:
                 control[i] = m.parties[0] if m.kind == "majority" else NO_OVERALL_CONTROL
-            continue
-        if m.kind == "majority":
+        elif m.kind == "majority":
             control[i] = largest[i] = administration[i] = m.parties[0]
             kind[i] = "majority"
         elif m.kind == "plurality":
             control[i], largest[i], kind[i] = NO_OVERALL_CONTROL, m.parties[0], "plurality"
-        elif m.kind == "noc":
-            control[i] = NO_OVERALL_CONTROL
-            if p is not None and p.kind in ("plurality", "majority") and p.parties:
-                largest[i], kind[i] = p.parties[0], "plurality"
-            else:
-                largest[i], kind[i] = seat_largest[i], "plurality"
-        else:  # an administration label in a year of control labels: read it as in 2025-26
-            kind[i] = m.kind
-            administration[i] = "/".join(m.parties)
-            largest[i] = seat_largest[i]
-            if has_seats and seat_control[i] is not None:
-                control[i], basis[i] = seat_control[i], "seats"
-            else:
-                control[i] = NO_OVERALL_CONTROL
+        else:  # NOC: the largest party from the plurality label, else from the seats
+            control[i], kind[i] = NO_OVERALL_CONTROL, "plurality"
+            named = p is not None and p.kind in ("plurality", "majority") and p.parties
+            largest[i] = p.parties[0] if named else seat_largest[i]
     return pd.DataFrame(
         {
             "control": control,
@@ -855,11 +854,7 @@ def read_control_history(
             frame[col] = mine[col].reindex(frame.index)
         results.append(finish(frame, f.problems, kind="control", encoding=f.encoding, warn=False))
 
-    data = (
-        pd.concat([r.data.assign(file=f.source) for r, f in zip(results, files, strict=True)])
-        if results
-        else pd.DataFrame()
-    )
+    data = pd.concat([r.data.assign(file=f.source) for r, f in zip(results, files, strict=True)])
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True)
     data = _finish_data(data)
     notes = _notes(files, identity, data)
