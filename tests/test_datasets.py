@@ -28,8 +28,6 @@ def test_list_datasets_columns_and_names():
         "fixmystreet_extract",
         "fixmystreet_all",
         "fixmystreet_road_defects",
-
-
         "council_control",
         "council_lookup",
     }
