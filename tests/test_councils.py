@@ -37,6 +37,8 @@ def test_public_name_is_the_one_matcher():
         ("Royal Borough of Windsor & Maidenhead", "E06000040", "normalised name"),
         ("The Royal Borough of Kensington and Chelsea", "E09000020", "normalised name"),
         ("Metropolitan Borough of Wirral", "E08000015", "normalised name"),
+        ("London Borough of Barnet Council", "E09000003", "normalised name"),
+        ("Wirral Metropolitan Borough", "E08000015", "normalised name"),
         ("Westminster City Council", "E09000033", "normalised name"),  # "... City Council"
         ("Ipswich District", "E07000202", "normalised name"),  # "... District"
         ("The City of Edinburgh", "S12000036", "normalised name"),  # "City of"
