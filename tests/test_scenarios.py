@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coprod.datasets import load_dataset
 from coprod.politics import scenarios
+from coprod.politics.control import change_rates, yearly_change_probability
 from coprod.politics.scenarios import (
     P_CHANGE_FROM_DATA,
     PFI_TERM_COUNTS,
@@ -260,7 +262,11 @@ def test_plot_data_is_tidy_and_carries_the_settings(result):
 
 
 def test_defaults_come_from_the_data():
-    assert P_CHANGE_FROM_DATA == pytest.approx(2_319 / 23_887)
+    # the yearly change probability the library's loader and change_rates give
+    history = load_dataset("council_control").data
+    rates = change_rates(history)
+    assert (rates["changes"].iloc[0], rates["council_years"].iloc[0]) == (2_320, 23_993)
+    assert P_CHANGE_FROM_DATA == rates["p_change"].iloc[0] == yearly_change_probability(history)
     assert len(PFI_TERMS_FROM_DATA) == sum(PFI_TERM_COUNTS.values()) == 716
     # the figures HM Treasury's file gives (SOURCE.txt): mean 27.3, median 26, 72% 25-30
     assert np.mean(PFI_TERMS_FROM_DATA) == pytest.approx(27.3, abs=0.05)

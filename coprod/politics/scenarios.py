@@ -76,24 +76,18 @@ __all__ = [
 
 # --------------------------------------------------------------------- defaults from data
 
-#: Council-years whose control differs from the year before, and council-years with a
-#: year before to compare with, in the Open Council Data control histories
-#: (``../shared/data/council_control``: history1973-2015.csv and history2016-26.csv, years
-#: 1973-2026). Rule: control is the ``majority`` column; "NOC", "X plurality", "X min"
-#: (minority administration) and coalitions ("LD/LAB/GRN") are all NOC; party spellings
-#: are unified (Lab/LAB, Con/CON, Plaid/PC, Green/GRN, REF = Reform, and "Other" of
-#: 2016-2024 = Ind/IND, the independents' column of the other years); "X Mayor" (the
-#: council's majority not stated) and "NULL" are missing, and a pair with a missing year
-#: is not counted. Councils are followed by name across the two files ("&" read as
-#: "and", case and spaces ignored); the two "Durham" councils of 1973-2008 (county and
-#: district share the name) are left out. (Keeping "Other" apart from "Ind" gives 2,330
-#: changes, a rate of 0.0975.) Computed once from the raw files; a test ties the rate to
-#: the library's loaders.
-CHANGES_IN_DATA = 2_319
-COUNCIL_YEARS_IN_DATA = 23_887
+#: Changes of control and council-years with a year before to compare with, in the Open
+#: Council Data control histories 1973-2026 as :func:`coprod.politics.read_control_history`
+#: reads them (the ``council_control`` data set), counted by
+#: :func:`coprod.politics.change_rates` (its rules: one party vocabulary, NOC for
+#: pluralities, minority administrations and coalitions, a year of missing control makes no
+#: change, the two Durham councils told apart). ``tests/test_scenarios.py`` ties these
+#: numbers to the loader, so a change to the reading rules shows here.
+CHANGES_IN_DATA = 2_320
+COUNCIL_YEARS_IN_DATA = 23_993
 
 #: The yearly probability that a council's control changes, from the real histories
-#: (2,319 changes in 23,887 council-years, 1973-2026: 9.7% a year; about one change per
+#: (2,320 changes in 23,993 council-years, 1973-2026: 9.7% a year; about one change per
 #: council per decade).
 P_CHANGE_FROM_DATA: float = CHANGES_IN_DATA / COUNCIL_YEARS_IN_DATA
 
