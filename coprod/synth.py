@@ -1072,3 +1072,209 @@ def write_complaint_export(
     path = Path(path)
     frame.to_csv(path, index=False, lineterminator="\n")
     return ComplaintExport(path=path, truth=truth, date_style=date_style)
+
+
+# ------------------------------------------------------------ event panel (issue 8)
+# A panel of monthly counts for many units with staggered events whose effect grows with
+# time since the event and differs between cohorts: what coprod.timeseries.event_study
+# must recover (and what naive two-way fixed effects gets wrong).
+
+__all__ += ["EVENT_PANEL_SEED", "SyntheticEventPanel", "event_panel"]
+
+EVENT_PANEL_SEED = 20250808
+"""Default seed of :func:`event_panel`."""
+
+
+@dataclass(frozen=True)
+class SyntheticEventPanel:
+    """A panel of counts with planted effects of staggered events, and the truth.
+
+    ``panel``: one row per unit x month, columns ``unit`` (``"unit_001"``, ...),
+    ``period`` (monthly pandas Periods), ``count``, ``event`` (the unit's event month;
+    NaT for never-treated units) and ``expected`` (the Poisson mean drawn from).
+
+    ``truth``: one row per cohort x event-time bin of the window, columns ``cohort`` (the
+    event month), ``event_time`` (bins of ``bin`` months; -1 is the reference),
+    ``rate_ratio`` (the planted effect: 1 before the event), ``n_units`` and ``observed``
+    (some month of the bin is inside the panel).
+
+    ``truth_by_event_time``: one row per bin, ``event_time``, ``rate_ratio`` (the
+    cohorts' planted log effects averaged with weights their numbers of units, over the
+    cohorts observed in that bin: the interaction-weighted estimand), ``n_cohorts``,
+    ``n_units``.
+
+    ``params``: the generator's arguments.
+    """
+
+    panel: pd.DataFrame
+    truth: pd.DataFrame
+    truth_by_event_time: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _event_effect(effect_by_event_time: Any, bins: np.ndarray) -> np.ndarray:
+    """Planted rate ratios at bins >= 0: a callable of the bin, or a sequence for bins
+    0, 1, ... (later bins keep the last value)."""
+    if effect_by_event_time is None:  # 1.10 at the event, rising to 1.50 after 12 bins
+        share = np.minimum(bins, 12) / 12
+        return np.exp(np.log(1.10) + (np.log(1.50) - np.log(1.10)) * share)
+    if callable(effect_by_event_time):
+        ratios = np.asarray(effect_by_event_time(bins), dtype=float)
+    else:
+        table = np.asarray(list(effect_by_event_time), dtype=float)
+        if table.ndim != 1 or not len(table):
+            raise ValueError("effect_by_event_time must be a callable or a list of rate ratios")
+        ratios = table[np.minimum(bins, len(table) - 1)]
+    if ratios.shape != bins.shape or not np.all(np.isfinite(ratios) & (ratios > 0)):
+        raise ValueError("effect_by_event_time must give a positive rate ratio for every bin")
+    return ratios
+
+
+def event_panel(
+    *,
+    n_units: int = 300,
+    n_periods: int = 160,
+    first_year: int = 2008,
+    cohorts: Sequence[int] | None = None,
+    never_treated_share: float = 0.3,
+    effect_by_event_time: Any = None,
+    heterogeneous_by_cohort: bool = True,
+    cohort_spread: float = 0.8,
+    bin: int = 3,
+    window: tuple[int, int] = (-8, 12),
+    base_rate: float = 20.0,
+    overdispersion: float = 0.0,
+    seed: int | np.random.Generator | None = EVENT_PANEL_SEED,
+) -> SyntheticEventPanel:
+    """Monthly counts for ``n_units`` units over ``n_periods`` months from January of
+    ``first_year``, with staggered events of planted effect.
+
+    ``cohorts``: the event months as offsets from the first month (default: May of each
+    year from the third, 2010 to 2017 by default, like annual elections); units other
+    than the never treated (``never_treated_share``, rounded) are shared among them in
+    turn. Each unit's rate is ``base_rate`` x a unit effect (log-normal, sd 0.5) x a
+    calendar effect (growth of 0.4% a month and a seasonal swing of +-15%) x the event's
+    effect, Poisson distributed (or gamma-Poisson with variance ``mu + overdispersion *
+    mu**2``).
+
+    The effect at event-time bin ``b >= 0`` (``bin`` months each, constant within a bin)
+    is ``effect_by_event_time`` (a callable of the bin or a list of rate ratios; default
+    1.10 at the event rising to 1.50 twelve bins later). With ``heterogeneous_by_cohort``
+    its log is multiplied by a factor falling linearly from ``1 + cohort_spread`` for the
+    first cohort to ``1 - cohort_spread`` for the last (mean 1): early cohorts react more.
+    Nothing happens before the event (no anticipation).
+    """
+    if n_units < 2 or n_periods < 2:
+        raise ValueError("event_panel needs at least 2 units and 2 periods")
+    if not 0 <= never_treated_share < 1:
+        raise ValueError(f"never_treated_share must be in [0, 1), not {never_treated_share!r}")
+    if bin < 1:
+        raise ValueError(f"bin must be 1 or more, not {bin!r}")
+    if cohorts is None:
+        cohorts = [m for m in range(28, n_periods, 12)][:8]
+    cohort_months = np.asarray(sorted(set(int(c) for c in cohorts)), dtype=np.int64)
+    if not len(cohort_months) or cohort_months.min() < 0 or cohort_months.max() >= n_periods:
+        raise ValueError(f"cohorts must be months 0 to {n_periods - 1} of the panel: {cohorts!r}")
+    rng = _rng(seed)
+    n_never = int(round(n_units * never_treated_share))
+    n_treated = n_units - n_never
+    if n_treated < len(cohort_months):
+        raise ValueError(f"{n_treated} treated units cannot fill {len(cohort_months)} cohorts")
+    assigned = np.full(n_units, -1, dtype=np.int64)
+    assigned[:n_treated] = cohort_months[np.arange(n_treated) % len(cohort_months)]
+    assigned = rng.permutation(assigned)
+    if heterogeneous_by_cohort and len(cohort_months) > 1:
+        factors = np.linspace(1 + cohort_spread, 1 - cohort_spread, len(cohort_months))
+    else:
+        factors = np.ones(len(cohort_months))
+
+    unit_effect = np.log(base_rate) + rng.normal(0.0, 0.5, n_units)
+    months = np.arange(n_periods)
+    calendar = 0.004 * months + 0.15 * np.sin(2 * np.pi * months / 12)
+    u = np.repeat(np.arange(n_units), n_periods)
+    m = np.tile(months, n_units)
+    ev = assigned[u]
+    treated = ev >= 0
+    rel = np.where(treated, np.floor_divide(m - ev, bin), -1)
+    factor = np.ones(len(u))
+    factor[treated] = factors[np.searchsorted(cohort_months, ev[treated])]
+    log_effect = np.where(
+        treated & (rel >= 0), np.log(_event_effect(effect_by_event_time, np.maximum(rel, 0))), 0.0
+    )
+    mu = np.exp(unit_effect[u] + calendar[m] + factor * log_effect)
+    if overdispersion > 0:
+        mu_drawn = mu * rng.gamma(1 / overdispersion, overdispersion, len(mu))
+    else:
+        mu_drawn = mu
+    counts = rng.poisson(mu_drawn)
+
+    start = pd.Period(year=first_year, month=1, freq="M")
+    ordinals = start.ordinal + months
+    period = pd.PeriodIndex.from_ordinals(ordinals, freq="M")
+    labels = np.array([f"unit_{i + 1:03d}" for i in range(n_units)])
+    event_ordinals = np.where(assigned >= 0, start.ordinal + assigned, np.iinfo(np.int64).min)
+    events = pd.PeriodIndex.from_ordinals(event_ordinals, freq="M")
+    panel = pd.DataFrame(
+        {
+            "unit": labels[u],
+            "period": period[m],
+            "count": counts.astype(np.int64),
+            "event": events[u],
+            "expected": mu,
+        }
+    )
+
+    lo, hi = window
+    rows = []
+    sizes = pd.Series(assigned[assigned >= 0]).value_counts()
+    for c, f in zip(cohort_months, factors, strict=True):
+        for b in range(lo, hi + 1):
+            first_month, last_month = c + b * bin, c + (b + 1) * bin - 1
+            ratio = 1.0
+            if b >= 0:
+                ratio = float(
+                    np.exp(f * np.log(_event_effect(effect_by_event_time, np.array([b])))[0])
+                )
+            rows.append(
+                {
+                    "cohort": pd.Period(ordinal=int(start.ordinal + c), freq="M"),
+                    "event_time": b,
+                    "rate_ratio": ratio,
+                    "n_units": int(sizes.get(c, 0)),
+                    "observed": bool(last_month >= 0 and first_month <= n_periods - 1),
+                }
+            )
+    truth = pd.DataFrame.from_records(rows)
+    seen = truth[truth["observed"]]
+    by_bin = (
+        seen.assign(w_log=np.log(seen["rate_ratio"]) * seen["n_units"])
+        .groupby("event_time")
+        .agg(w_log=("w_log", "sum"), n_units=("n_units", "sum"), n_cohorts=("cohort", "size"))
+        .reset_index()
+    )
+    truth_by_event_time = pd.DataFrame(
+        {
+            "event_time": by_bin["event_time"].astype(int),
+            "rate_ratio": np.exp(by_bin["w_log"] / by_bin["n_units"]),
+            "n_cohorts": by_bin["n_cohorts"].astype(int),
+            "n_units": by_bin["n_units"].astype(int),
+        }
+    )
+    params = {
+        "n_units": n_units,
+        "n_periods": n_periods,
+        "first_year": first_year,
+        "cohorts": tuple(int(c) for c in cohort_months),
+        "never_treated_share": never_treated_share,
+        "effect_by_event_time": effect_by_event_time,
+        "heterogeneous_by_cohort": heterogeneous_by_cohort,
+        "cohort_spread": cohort_spread,
+        "bin": bin,
+        "window": tuple(window),
+        "base_rate": base_rate,
+        "overdispersion": overdispersion,
+        "seed": seed,
+    }
+    return SyntheticEventPanel(
+        panel=panel, truth=truth, truth_by_event_time=truth_by_event_time, params=params
+    )

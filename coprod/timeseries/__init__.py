@@ -5,7 +5,8 @@
 * :mod:`~coprod.timeseries.spc`: statistical process control (Making Data Count).
 * :mod:`~coprod.timeseries.seasonal`: :func:`seasonally_adjust` before SPC.
 * :mod:`~coprod.timeseries.its`: :func:`interrupted_time_series` for one series.
-* :mod:`~coprod.timeseries.event_study`: :func:`event_study` for a panel with staggered events.
+* :mod:`~coprod.timeseries.event_study`: :func:`event_study` for a panel with staggered events,
+  :func:`first_clean_events` and :func:`join_events` for units with repeated events.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ _NAMES = {
     "interrupted_time_series": "its",
     "placebo_check": "its",
     "event_study": "event_study",
+    "first_clean_events": "event_study",
+    "join_events": "event_study",
+    "compare_effects": "event_study",
 }
 _SUBMODULES = ("event_study", "its", "periods", "seasonal", "spc")
 
