@@ -159,7 +159,14 @@ def test_integer_times_give_the_same_estimates_as_periods_and_zero_units_are_dro
     data = small_panel(n_units=80, n_periods=72, cohorts=(28, 40), seed=3).panel
     zero = data["unit"] == "unit_001"
     data.loc[zero, "count"] = 0
+    # no counts at all for the first cohort (May 2010) in its quarter 2
+    quarter = (data["period"].array.asi8 - data["event"].array.asi8) // 3
+    cell = (data["event"] == pd.Period("2010-05", "M")) & (quarter == 2)
+    data.loc[cell, "count"] = 0
     by_period = fit(data)
+    assert by_period.n_cells_without_counts == 1
+    n_cohorts = by_period.effects.set_index("event_time")["n_cohorts"]
+    assert n_cohorts.loc[[1, 2, 3]].tolist() == [2, 1, 2]
     as_numbers = data.assign(
         period=data["period"].array.asi8 - data["period"].array.asi8.min(),
         event=(data["event"].array.asi8 - data["period"].array.asi8.min()).astype(float),
@@ -170,6 +177,26 @@ def test_integer_times_give_the_same_estimates_as_periods_and_zero_units_are_dro
     assert by_period.n_units_without_counts == 1 and by_period.n_units == 79
     assert by_period.bin_label == "quarters" and by_number.bin_label == "3-period bins"
     assert "whose counts are all zero" in by_period.summary()
+
+
+def test_binned_endpoints_pool_the_periods_beyond_the_window():
+    # a constant effect from the event on: pooling later quarters into quarter 8 is harmless
+    data = small_panel(n_units=120, effect_by_event_time=[1.3], heterogeneous_by_cohort=False)
+    result = fit(data.panel, endpoints="bin")
+    effects = result.effects.set_index("event_time")
+    assert effects["binned_endpoint"].tolist() == [True] + [False] * 11 + [True]
+    assert effects.loc[8, "estimate"] == pytest.approx(1.3, abs=0.04)
+    assert effects.loc[-4, "estimate"] == pytest.approx(1.0, abs=0.04)
+    assert result.n_rows_outside_window == int(
+        (
+            data.panel["event"].notna()
+            & (
+                (data.panel["period"] >= data.panel["event"] + 27)
+                | (data.panel["period"] < data.panel["event"] - 12)
+            )
+        ).sum()
+    )
+    assert "pooled into the end bins" in result.summary()
 
 
 def test_with_no_never_treated_units_the_last_cohort_is_the_control():

@@ -191,6 +191,10 @@ class RateRatio:
 def _time_numbers(values: pd.Series, *, name: str, what: str) -> tuple[np.ndarray, Any]:
     """A column of periods as float numbers (NaN where missing) and its kind: the
     pandas frequency of a Period column, or None for whole numbers."""
+    if values.dtype == object:
+        present = values.dropna()
+        if len(present) and all(isinstance(v, pd.Period) for v in present):
+            values = values.astype(pd.PeriodDtype(present.iloc[0].freq))  # Periods, no text
     if isinstance(values.dtype, pd.PeriodDtype):
         numbers = values.array.asi8.astype(float)
         numbers[values.isna().to_numpy()] = np.nan
