@@ -32,7 +32,13 @@ EVENT_STUDY_LABELS = {
     "extended_twfe": "Extended TWFE (Wooldridge)",
     "naive_twfe": "Naive two-way fixed effects",
 }
-_RATIO_TICKS = (0.25, 1 / 3, 0.5, 2 / 3, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
+# tick values of the log rate-ratio axis, finest first: the finest set with 3 to 8 ticks
+_RATIO_TICKS = (
+    (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6),
+    (0.5, 2 / 3, 0.8, 1.0, 1.25, 1.5, 2.0),
+    (0.25, 0.5, 1.0, 2.0, 4.0),
+    (0.1, 0.3, 1.0, 3.0, 10.0),
+)
 
 
 def event_study_data(results, *, labels=None):
@@ -70,13 +76,11 @@ def event_study_data(results, *, labels=None):
 
 
 def _ratio_ticks(low: float, high: float) -> list[float]:
-    ticks = [v for v in _RATIO_TICKS if low <= v <= high]
-    while len(ticks) > 7:
-        keep = ticks[::2]
-        if 1.0 not in keep:
-            keep = ticks[1::2]
-        ticks = keep
-    return ticks or [1.0]
+    for values in _RATIO_TICKS:
+        ticks = [v for v in values if low <= v <= high]
+        if 3 <= len(ticks) <= 8:
+            return ticks
+    return [v for v in _RATIO_TICKS[-1] if low <= v <= high] or [1.0]
 
 
 def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
@@ -161,10 +165,14 @@ def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
     event_line.set_gid(GID_EVENT_LINE)
 
     values = np.concatenate([v[np.isfinite(v)] for v in shown] + [np.array([1.0])])
-    bottom, top = float(values.min()), float(values.max())
-    pad = (np.log(top) - np.log(bottom)) * 0.08 or 0.05
+    bottom, top = float(np.log(values.min())), float(np.log(values.max()))
+    pad = (top - bottom) * 0.08 or 0.05
+    entries = len(series) + (truth is not None) if len(series) > 1 or truth is not None else 0
+    # a legend goes in the top left, in headroom kept free of points: a line per entry
+    headroom = min(0.09 * entries, 0.45)
+    span = (top - bottom + 2 * pad) / (1 - headroom)
     ax.set_yscale("log")
-    ax.set_ylim(np.exp(np.log(bottom) - pad), np.exp(np.log(top) + pad))
+    ax.set_ylim(np.exp(bottom - pad), np.exp(bottom - pad + span))
     ax.yaxis.set_major_locator(FixedLocator(_ratio_ticks(*ax.get_ylim())))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.2f}".rstrip("0").rstrip(".")))
     ax.yaxis.set_minor_locator(NullLocator())
@@ -182,6 +190,7 @@ def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
     ax.tick_params(labelsize=TICK_SIZE)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if len(series) > 1 or truth is not None:
-        ax.legend(loc="upper left", frameon=False, fontsize=TICK_SIZE)
+    if entries:
+        legend = ax.legend(loc="upper left", fontsize=TICK_SIZE, framealpha=1.0)
+        legend.get_frame().set_linewidth(0)  # white box: the event line passes behind it
     return ax

@@ -136,6 +136,10 @@ def _change_text(ratio: float) -> str:
     return f"{(1 - ratio) * 100:.0f}% lower"
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
 def _normal_p(z: np.ndarray) -> np.ndarray:
     dist = NormalDist()
     return np.array([2 * (1 - dist.cdf(abs(v))) if np.isfinite(v) else np.nan for v in z])
@@ -299,7 +303,8 @@ class CleanEvents:
         window = f"from {self.start}" + (f" to {self.end}" if self.end is not None else "")
         lines = [
             f"One event per unit, {window}: the first with no other event in the "
-            f"{plural(self.pre_window, 'period')} before it and that pre-window inside the data.",
+            f"{plural(self.pre_window, _bin_words(self.freq, 1)[0])} before it and that "
+            "pre-window inside the data.",
             f"{plural(self.n_treated, 'unit')} with such an event (treated), "
             f"{self.n_never_treated:,} with no event in the study window (never treated, "
             f"controls), {self.n_dropped:,} dropped.",
@@ -393,7 +398,7 @@ def first_clean_events(
         else:
             # the first event in the study window, if observed, is clean: so a dropped unit's
             # first event is too early, and any later one follows another too closely
-            window = plural(pre_window, "period")
+            window = plural(pre_window, _bin_words(freq, 1)[0])
             if too_early == in_study.sum():
                 reason = f"every event in the first {window} of the data"
             else:
@@ -584,7 +589,7 @@ class EventStudyResult:
         weights = _bin_weights(self.cells, first, last)
         if not weights.any():
             raise ValueError(f"no estimated effects in bins {first} to {last}")
-        what = f"average effect over {self.bin_label} {first} to {last}"
+        what = _average_words(self.cells, first, last, self.bin_label)
         return _combine(self.cells, self.vcov, weights, what)
 
     def summary(self) -> str:
@@ -626,18 +631,18 @@ class EventStudyResult:
                 f"Event time in {many} ({plural(self.bin, 'period')} each), {lo} to {hi}; "
                 f"effects are rate ratios relative to {one} -1."
             )
-        average = self.average_post.summary()
-        lines.append(average[0].upper() + average[1:] + ".")
+        lines.append(_sentence(self.average_post.summary()))
         post = self.effects[(self.effects["role"] == "post") & self.effects["estimate"].notna()]
         if len(post):
             ends = [post.iloc[0], post.iloc[-1]] if len(post) > 1 else [post.iloc[0]]
             lines.append(
-                "; ".join(
-                    f"{one.capitalize()} {int(r.event_time)}: {_ratio_text(r.estimate)} "
-                    f"({_ratio_text(r.low)} to {_ratio_text(r.high)})"
-                    for r in ends
+                _sentence(
+                    "; ".join(
+                        f"{one} {int(r.event_time)}: {_ratio_text(r.estimate)} "
+                        f"({_ratio_text(r.low)} to {_ratio_text(r.high)})"
+                        for r in ends
+                    )
                 )
-                + "."
             )
         lines.append(self._pretrend_text())
         lines.extend(self._notes_text())
@@ -671,8 +676,8 @@ class EventStudyResult:
             )
         return (
             f"Before the event ({span}): the leads differ from 1 ({test}); {values}. Counts "
-            "were already moving before the event, so the effects after it may be partly a "
-            "trend that is not the event's doing: read them with care."
+            "may already have been moving before the event, so part of the effect after it "
+            "may be a trend that is not the event's doing: read it with care."
         )
 
     def _notes_text(self) -> list[str]:
@@ -719,6 +724,15 @@ def _bin_weights(cells: pd.DataFrame, first: int, last: int) -> np.ndarray:
     weights = np.where(inside, cells["n_units"].to_numpy(dtype=float), 0.0)
     total = weights.sum()
     return weights / total if total > 0 else weights
+
+
+def _average_words(cells: pd.DataFrame, first: int, last: int, bins: str) -> str:
+    """ "average effect over quarters 0 to 6": the bins that have estimates."""
+    times = cells["event_time"]
+    times = times[(times >= first) & (times <= last)]
+    if not len(times) or times.min() == times.max():
+        return f"average effect in {bins[:-1] if bins.endswith('s') else bins} {first}"
+    return f"average effect over {bins} {int(times.min())} to {int(times.max())}"
 
 
 def _combine(cells: pd.DataFrame, vcov: pd.DataFrame, weights: np.ndarray, what: str) -> RateRatio:
@@ -1037,9 +1051,7 @@ def event_study(
 
     singular, plural_label = _bin_words(freq, int(bin))
     post_weights = _bin_weights(cells, 0, hi)
-    average_post = _combine(
-        cells, vcov, post_weights, f"average effect over {plural_label} 0 to {hi}"
-    )
+    average_post = _combine(cells, vcov, post_weights, _average_words(cells, 0, hi, plural_label))
     chi2_value, df, p_value = _pretrend(cells, vcov, lo, estimator)
 
     used_units = work["u"].unique()
