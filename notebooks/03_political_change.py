@@ -1,0 +1,408 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Political change: who is in control, what lasts, and what a change does
+#
+# **Question:** does a change in who controls a council undo co-production, while
+# contracts such as PFI run on whoever is in control?
+#
+# The post behind this project (`shared/reference/`) ends on this worry: its author sees
+# shifting political fortunes as co-production's main weakness, since a new leadership can
+# undo working relationships built up with residents, while under a PFI contract the same
+# delivery arrangement stays in place whatever the voters decide. That is two claims we can
+# hold up against data:
+#
+# 1. **Control changes often enough to matter.** How often does a council change hands?
+# 2. **Contracts outlast control.** Do PFI contracts run straight through changes of control?
+# 3. **A change has effects.** Does anything residents do or report shift after a change?
+#    We cannot observe co-production arrangements directly in national data, so we look
+#    at the nearest thing that is counted everywhere: residents reporting problems to their
+#    council through FixMyStreet, around real changes of control.
+# 4. **What follows if both are true?** Scenarios of arrangements and contracts under elections.
+#
+# The methods, in plain words: counting changes in 50 years of control histories; an
+# *interrupted time series* (did a series jump, or bend, when something happened?) with a
+# *placebo check* (how often does it "find" an effect where nothing happened?); an *event
+# study* across many councils that changed at different times, compared with councils that
+# did not; and a simulation.
+
+# %%
+import pandas as pd
+
+from coprod.charts.effects import (
+    event_study_data,
+    plot_event_study,
+    plot_interrupted_time_series,
+    plot_placebo_check,
+)
+from coprod.charts.pfi import contracts_timeline_data, plot_contracts_timeline
+from coprod.charts.politics import (
+    changes_distribution_data,
+    control_bands_data,
+    control_strip_data,
+    plot_changes_distribution,
+    plot_control_bands,
+    plot_control_strip,
+)
+from coprod.charts.scenarios import comparison_data, plot_scenario_comparison, plot_scenarios, scenarios_data
+from coprod.datasets import load_dataset
+from coprod.export import save_figure
+from coprod.politics import (
+    change_rates,
+    change_summary,
+    control_changes,
+    interrupted_time_series,
+    placebo_check,
+    simulate,
+)
+from coprod.politics.effects import change_study, pfi_contrast, report_panel
+from coprod.politics.pfi import charges_by_sector, contracts_in_force, last_contract_end
+from coprod.widgets import ScenarioExplorer
+
+# %% [markdown]
+# ## The data
+#
+# Four real sources, shipped with coprod (each file's origin and licence is in
+# `coprod/data/`), all loaded by the loaders you would point at your own copies:
+#
+# * **Who controls each council, 1973-2026**: Open Council Data's two published files,
+#   which spell parties differently ("Lab" and "LAB", "Plaid" and "PC") and, from 2025, name
+#   the administration ("LAB min", "LD/LAB/GRN") rather than who holds a majority.
+#   `read_control_history` turns them into one council × year timeline with one vocabulary.
+# * **Council names and codes**: mySociety's lookup, through which every source is matched
+#   (`match_councils`): the control files by name and Open Council Data id, HM Treasury's
+#   short names ("Brighton and Hove"), FixMyStreet's district codes.
+# * **PFI contracts**: HM Treasury's list of the 716 PFI and PF2 projects current at
+#   31 March 2016.
+# * **FixMyStreet reports**: residents' problem reports per council area and month,
+#   2007-2020, in all and for "Road Safety & Defects".
+
+# %%
+control = load_dataset("council_control")
+print(control.summary())
+history = control.data
+
+# %%
+pfi = load_dataset("pfi_projects")
+print(pfi.summary())
+projects = pfi.data
+
+# %% [markdown]
+# ## How often does control change?
+#
+# A change of control is a year whose control (a party with a majority, or no overall
+# control, NOC) differs from the year before. `control_changes` lists them;
+# `change_rates` turns them into a rate per council per decade with an exact Poisson
+# interval.
+
+# %%
+changes = control_changes(history)
+rates = change_rates(history)
+rates[["councils", "council_years", "changes", "changes_per_decade", "low", "high", "p_change"]]
+
+# %%
+change_rates(history, by="nation")[
+    ["nation", "councils", "changes", "changes_per_decade", "low", "high"]
+]
+
+# %% [markdown]
+# Over 1973-2026 the histories hold **2,320 changes in 23,993 council-years: about one
+# change per council per decade (0.97), a 9.7% chance in any year.** English councils
+# change hands more often than Scottish ones (about 1.06 against 0.65 a decade); Scottish
+# councils have been elected by single transferable vote since 2007, which makes
+# majorities rare and "no overall control" the usual state. Councils not in the lookup
+# (abolished before about 2009) have no nation and appear as their own group.
+#
+# The distribution matters as much as the average: some councils never change, others
+# swing every few years.
+
+# %%
+ax = plot_changes_distribution(changes_distribution_data(history))
+save_figure(ax, "03_changes_per_decade")
+
+# %%
+ax = plot_control_strip(control_strip_data(history, years=(1995, 2026)))
+save_figure(ax, "03_control_strip")
+
+# %% [markdown]
+# ### Arrangements ended after a change: cited cases
+#
+# The post's worry has a record. Some cases reported in the local press, each checked
+# against the control history below:
+#
+# * **Redbridge**, 2014: Labour took control from no overall control and scrapped the
+#   borough's seven area committees, which had given residents a place to raise local
+#   concerns, saving about £800,000 a year; "local forums" without decision-making powers
+#   or budgets replaced them (Ilford Recorder; Wanstead & Woodford Guardian, 2014).
+# * **Waltham Forest**, 2010: the new Labour council proposed to abolish its community
+#   councils and replace them with ward forums without decision-making powers (a
+#   Liberal Democrat councillor's report, November 2010).
+# * **Southwark**, 2010: after Labour took power, the powers of its community councils were
+#   reduced and later the councils themselves replaced by ward-level forums (Southwark
+#   Liberal Democrats).
+# * **Oxford**, 2010 on: a Labour administration replaced the area committees, launched
+#   about a decade earlier under other parties, with quarterly area forums, despite a
+#   consultation in which most respondents opposed it (Oxford Mail).
+#
+# Nationally, the 2000 Local Government Act asked councils for community strategies, made
+# with residents and partners through Local Strategic Partnerships, and many councils set
+# up ward-based area assemblies as the place where local decisions were taken with
+# residents, the arrangements the post describes. After the change of national government in
+# 2010, Local Area Agreements were abolished (announced October 2010) and Local Strategic
+# Partnerships lost their official recognition (D. M. Smith and E. Wistrich, *Devolution
+# and Localism in England*, 2014). These are not statistics, and the cases were picked
+# because they were reported: they show that the mechanism exists, not how often it runs.
+
+# %%
+cases = ["Redbridge", "Waltham Forest", "Southwark", "Oxford", "Sheffield"]
+ax = plot_control_bands(control_bands_data(history, councils=cases, years=(1990, 2026)))
+save_figure(ax, "03_control_bands")
+changes.query("council in @cases and 2008 <= year <= 2016")[
+    ["council", "year", "from_control", "to_control", "kind"]
+]
+
+# %% [markdown]
+# ## Do contracts outlast control?
+#
+# HM Treasury's list has one row per project: who procured it, its sector, when it reached
+# financial close and started operating, and its term (the "operational period"). Matched
+# through the lookup, 396 of the 716 projects belong to 168 councils; the rest are NHS
+# trusts, departments, police and fire authorities and joint bodies, left unmatched on
+# purpose.
+
+# %%
+in_force = contracts_in_force(pfi)
+last_end = last_contract_end(pfi)
+last_end.sort_values("contracts", ascending=False).head(8)
+
+# %% [markdown]
+# Sheffield is a council with contracts of several kinds (schools, waste, its highways
+# maintenance contract of 2012) and several changes of control since it signed them. The
+# bars are the contracts, from financial close to their expected end; behind them, the
+# council's control year by year.
+
+# %%
+ax = plot_contracts_timeline(contracts_timeline_data(pfi, history, "Sheffield"))
+save_figure(ax, "03_sheffield_contracts")
+
+# %% [markdown]
+# Every contract runs straight through the changes of control: that is what a 25-30 year
+# term means. In the whole list the median term is 26 years, 2.6 times the average decade
+# between changes of control, so a typical contract outlives two or three administrations.
+
+# %%
+charges_by_sector(pfi).query("council == 'Sheffield'")
+
+# %% [markdown]
+# ## Did a series change when control changed? The interrupted time series
+#
+# Take one council and one monthly count, say complaints about a service. If a new
+# administration changed something, the count might *jump* (a level change) or start to
+# *bend* (a slope change) at the change. An interrupted time series fits the trend and the
+# seasonal pattern before the change, projects them forward as the **counterfactual** (what
+# we would have expected without the change), and measures the jump and the bend against it:
+#
+# * a Poisson regression, because the data are counts: log(expected count) = trend +
+#   month of the year + level change after the date + slope change after the date;
+# * effects as **rate ratios**: 1.3 means 30% more than the counterfactual;
+# * standard errors that allow for **overdispersion** (more variation than Poisson) and
+#   **autocorrelation** (one month like the next), since real counts have both.
+#
+# We first use a synthetic series with a planted change, so we know the right answer: 96
+# months of complaints, and from month 48 a level 1.3 times higher.
+
+# %%
+series = load_dataset("its_example").data
+its = interrupted_time_series(series, date="month", value="complaints", change_date="2016-01-01")
+print(its.summary())
+its.effects
+
+# %%
+ax = plot_interrupted_time_series(its.get_plot_data())
+save_figure(ax, "03_its")
+
+# %% [markdown]
+# How to read it: the dots are the months; the solid line is the fitted model; the dashed
+# line after the change is the counterfactual. The **level** row is the jump at the
+# change; the **slope** row the change in the yearly trend. The planted truth is a level
+# of 1.3 and no change of slope.
+#
+# ### The placebo check
+#
+# A model can find "effects" where nothing happened. The placebo check refits the same
+# model at dates *before* the real change, using only the months before it, so no real
+# change can leak in. About 5% of the placebo dates should "find" an effect by chance; many
+# more would mean the intervals are too narrow to trust.
+
+# %%
+placebo = placebo_check(series, date="month", value="complaints", change_date="2016-01-01")
+print(placebo.summary())
+
+# %%
+ax = plot_placebo_check(placebo.get_plot_data())
+save_figure(ax, "03_placebo")
+
+# %% [markdown]
+# ## Many councils: an event study on real reports
+#
+# One council tells a story; many councils that changed control at different times,
+# compared with councils that did not change, tell us whether the story is typical. We use
+# the FixMyStreet counts for the **single-tier councils** (London boroughs, metropolitan
+# districts and unitary authorities, where one council answers for both roads and bins),
+# 2008-2020, and the changes of control of those years, each dated to May, when local
+# elections are held.
+#
+# Councils change control again and again, so each council contributes **its first change
+# with a clean pre-window**: no other change in the 24 months before it, inside the data.
+# Its months after its next change are left out. Councils with no change at all in
+# 2008-2020 are the comparison group.
+#
+# The estimator is Sun and Abraham's *interaction-weighted* event study, a Poisson
+# regression with council and calendar-month effects and a separate effect for each cohort
+# (councils changing in the same May) and each quarter since the change, averaged across
+# cohorts. It avoids a known trap: the textbook "two-way fixed effects" event study mixes
+# cohorts whose effects differ and treats periods outside its window as untreated, which
+# can produce effects, and pre-trends, that are not there (the tests of
+# `coprod.timeseries.event_study` show it happening on synthetic data).
+#
+# **Platform uptake.** FixMyStreet's counts grow with its use (from 57,537 reports in 2010
+# to 390,718 in 2019) and jump when a council adopts its co-branded version. Both would
+# pass for effects of anything. So the main outcome is **the share of all reports that are
+# about road safety and defects**: the count of road-defect reports with the log of all
+# reports as an offset. Uptake that raises every category alike cancels out.
+
+# %%
+reports = load_dataset("fixmystreet_all").data
+road = load_dataset("fixmystreet_road_defects").data
+panel = report_panel(reports, category_reports=road, category="road_defects")
+roads = change_study(panel, history, value="road_defects", exposure="reports")
+print(roads.summary())
+
+# %%
+ax = plot_event_study(
+    event_study_data([roads.result], labels=["Road-defect reports, share of all reports"]),
+    event_label="the change of control",
+)
+save_figure(ax, "03_event_study_roads")
+
+# %% [markdown]
+# **What it finds.** With 90 councils changing control and 73 that did not, the share of
+# reports about roads rose after a change: on average over the three years after it,
+# road-defect reports were **1.09 times** their expected share (95% interval 1.02 to 1.16).
+# The quarters before the change are flat (the leads are jointly consistent with no
+# change), which is what a credible comparison needs.
+#
+# What remains uncertain: this is one outcome of several we could have chosen, and an
+# interval just clear of 1 is the kind of result that appears by chance when one looks at
+# many; the share can move because other categories fall rather than because road
+# reports rise; and councils that change control differ from councils that do not in ways
+# the fixed effects do not remove if those differences change at the same time.
+#
+# The count of *all* reports is the weaker outcome, because uptake is all in it:
+
+# %%
+everything = change_study(panel, history, value="reports")
+print(everything.result.average_post.summary())
+
+# %% [markdown]
+# Its interval is far wider (0.53 to 1.06), as expected of a count in which the spread of
+# the platform varies so much from council to council.
+#
+# ## The post's claim itself: does a PFI contract shield a service from a change?
+#
+# If a PFI contract fixes who delivers a service whoever is in control, then the service
+# should respond *less* to a change of control where one is in force. Roads are the test:
+# some councils have a roads or street-lighting PFI contract in force (HM Treasury's
+# "Roads and Highway Maintenance" and "Street Lighting" sectors), others do not. We run
+# the event study separately in each group, with its own comparison councils, and compare
+# the two average effects.
+
+# %%
+contrast = pfi_contrast(panel, history, projects, value="road_defects", exposure="reports")
+print(contrast.summary())
+
+# %%
+ax = plot_event_study(
+    event_study_data(
+        [contrast.with_pfi.result, contrast.without_pfi.result],
+        labels=["With a roads or street-lighting PFI contract", "Without"],
+    ),
+    event_label="the change of control",
+)
+save_figure(ax, "03_event_study_pfi")
+
+# %% [markdown]
+# **What it finds.** Few single-tier councils have such a contract and fewer of them
+# changed control cleanly in these years, so the comparison is weak: the interval of the
+# ratio is wide, and the power statement says how large a difference the data could have
+# found 80% of the time. A null here is a finding about the data's power, not evidence
+# that PFI makes no difference.
+#
+# ## What follows: scenarios under elections
+#
+# Suppose both claims hold. Each council runs a co-production arrangement that ends with
+# some small chance each year (5%), and a larger chance (25% a year) in the two years
+# after a change of control, and a PFI contract that runs its term whatever happens.
+# The change rate and the contract terms come from the data above; **the two hazards are
+# assumptions**: nobody has published survival rates of co-production arrangements.
+# `simulate` follows 400 councils over 30 years, 1,000 times.
+
+# %%
+scenario = simulate()
+print(scenario.summary())
+
+# %%
+ax = plot_scenarios(scenarios_data(scenario))
+save_figure(ax, "03_scenarios")
+
+# %% [markdown]
+# Half of the arrangements have ended by year 9, half of the contracts only by year 26.
+# How much of the arrangements' decline is due to elections? Compare worlds where control
+# never changes, changes at the real rate, and changes twice as often:
+
+# %%
+worlds = {
+    "Control never changes": simulate(p_change=0.0),
+    "Real rate of change": scenario,
+    "Twice the real rate": simulate(p_change=2 * scenario.p_change),
+}
+ax = plot_scenario_comparison(comparison_data(worlds))
+save_figure(ax, "03_scenario_comparison")
+
+# %% [markdown]
+# ## Explore it yourself
+#
+# Move the sliders: the chance of a change, the two hazards and how long an incoming
+# administration's effect lasts. The PFI curve does not move, whatever you do to the
+# elections: that is the post's point, in one picture.
+
+# %%
+ScenarioExplorer()
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. Scottish councils have been elected by single transferable vote since 2007. Compare
+#    the rate of changes of control per decade in Scotland before and after 2007
+#    (`change_rates(history, by="nation", years=...)`). What does "change of control"
+#    mean when almost no council has a majority?
+# 2. Run the interrupted time series on the synthetic series at a date one year *before*
+#    the planted change (`change_date="2015-01-01"`). What does it report, and why is that
+#    wrong, and how does the placebo check guard against it?
+# 3. The event study uses a 24-month clean pre-window. Rerun it with 36 months. How many
+#    councils are left, and does the road-defect result hold?
+# 4. With the scenario model, what yearly chance of a change would leave fewer than 30% of
+#    arrangements in place after 10 years? Is any real group of councils that volatile?
+#
+# Worked answers are in `notebooks/answers/03_political_change.py`.
