@@ -38,7 +38,6 @@
 # did not; and a simulation.
 
 # %%
-import pandas as pd
 
 from coprod.charts.effects import (
     event_study_data,
@@ -55,12 +54,16 @@ from coprod.charts.politics import (
     plot_control_bands,
     plot_control_strip,
 )
-from coprod.charts.scenarios import comparison_data, plot_scenario_comparison, plot_scenarios, scenarios_data
+from coprod.charts.scenarios import (
+    comparison_data,
+    plot_scenario_comparison,
+    plot_scenarios,
+    scenarios_data,
+)
 from coprod.datasets import load_dataset
 from coprod.export import save_figure
 from coprod.politics import (
     change_rates,
-    change_summary,
     control_changes,
     interrupted_time_series,
     placebo_check,

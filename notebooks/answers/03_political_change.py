@@ -39,9 +39,11 @@ before[columns], after[columns]
 
 # %%
 scotland = history.query("nation == 'Scotland'")
-no_majority = scotland.assign(since_2007=scotland["year"] >= 2007).groupby("since_2007")[
-    "control"
-].apply(lambda control: (control == "NOC").mean())
+no_majority = (
+    scotland.assign(since_2007=scotland["year"] >= 2007)
+    .groupby("since_2007")["control"]
+    .apply(lambda control: (control == "NOC").mean())
+)
 no_majority
 
 # %% [markdown]
