@@ -66,12 +66,29 @@ def _control_checker(path: Path, **options):
     return read_control_history(path, **options)
 
 
+def _pfi_checker(path: Path, **options):
+    from coprod.io.dates import COMMAND_LINE
+    from coprod.io.pfi import read_pfi_projects
+
+    if "as_of" in options:
+        raise SystemExit("--kind pfi takes no --as-of: nothing in it is compared with today")
+    unsupported = set(options) - {"columns", "encoding", "skip_rows", "date_order", "date_formats"}
+    if unsupported:
+        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
+        raise SystemExit(
+            "--kind pfi takes --column, --encoding, --skip-rows, --date-order and "
+            f"--date-format, not {', '.join(flags)}"
+        )
+    return read_pfi_projects(path, option_spelling=COMMAND_LINE, **options)
+
+
 # kind -> loader used by ``coprod check FILE --kind KIND``; new kinds are added here.
 CHECKERS: dict[str, Callable] = {
     "survey": _survey_checker,
     "complaints": _complaints_checker,
     "report_counts": _report_counts_checker,
     "control": _control_checker,
+    "pfi": _pfi_checker,
 }
 
 

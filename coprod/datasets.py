@@ -107,6 +107,12 @@ def _read_council_lookup(path: Path) -> LoadResult:
     return read_council_lookup(path)
 
 
+def _read_pfi_projects(path: Path) -> LoadResult:
+    from coprod.io.pfi import read_pfi_projects
+
+    return read_pfi_projects(path)
+
+
 _REGISTRY = MappingProxyType(
     {
         d.name: d
@@ -220,6 +226,19 @@ _REGISTRY = MappingProxyType(
                 licence="CC BY 4.0: Contains UK local authority names and codes from mySociety, "
                 "CC BY 4.0",
                 loader=_read_council_lookup,
+            ),
+            Dataset(
+                name="pfi_projects",
+                title="HM Treasury PFI and PF2 projects at 31 March 2016: terms, dates, charges",
+                kind="pfi_projects",
+                path="pfi_projects/31.03.2016.csv",
+                rows=716,
+                schema="pfi_projects",
+                source="HM Treasury, 'Private Finance Initiative and Private Finance 2 "
+                "projects: 2016 summary data' (see coprod/data/pfi_projects/SOURCE.txt)",
+                licence="Open Government Licence v3.0: Contains public sector information "
+                "licensed under the Open Government Licence v3.0",
+                loader=_read_pfi_projects,
             ),
         )
     }

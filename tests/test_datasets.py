@@ -30,6 +30,7 @@ def test_list_datasets_columns_and_names():
         "fixmystreet_road_defects",
         "council_control",
         "council_lookup",
+        "pfi_projects",
     }
     assert table["licence"].str.len().gt(3).all() and table["source"].str.len().gt(10).all()
 

@@ -9,7 +9,7 @@ when a loader validates a table (pandera is imported only then).
 Loaders look their schema up here, so the documentation and the checks cannot
 drift apart. Schemas in this module: :data:`SERVICES_SURVEY`,
 :data:`ENGAGEMENT_SURVEY`, :data:`COMPLAINT_LOG`, :data:`REPORT_COUNTS`,
-:data:`DENOMINATORS`, :data:`CONTROL` and :data:`COUNCIL_LOOKUP`.
+:data:`DENOMINATORS`, :data:`CONTROL`, :data:`COUNCIL_LOOKUP` and :data:`PFI_PROJECTS`.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ __all__ = [
     "DENOMINATORS",
     "COMPLAINT_LOG",
     "ENGAGEMENT_SURVEY",
+    "PFI_PROJECTS",
     "REPORT_COUNTS",
     "SCHEMAS",
     "SERVICES_SURVEY",
@@ -554,6 +555,61 @@ COUNCIL_LOOKUP = Schema(
 )
 """mySociety's council lookup (see :mod:`coprod.io.councils`)."""
 
+PFI_PROJECTS = Schema(
+    name="pfi_projects",
+    description=(
+        "One row per PFI/PF2 project in HM Treasury's list: who procured it, its sector, "
+        "dates, operational term and capital value; the yearly charges are a second, long "
+        "table (read with coprod.io.pfi.read_pfi_projects). 'Data not provided' is missing."
+    ),
+    key=("project_id",),
+    fields=(
+        Field("project_id", "text", description="Unique HMT Project ID (kept as text)."),
+        Field("project", "text", required=False, description="Project Name."),
+        Field("department", "text", required=False, description="Sponsoring department."),
+        Field(
+            "authority",
+            "text",
+            description="Procuring Authority as published (a council's short name, a "
+            "central body, an NHS trust, ...); matched to GSS codes where it is a council.",
+        ),
+        Field("sector", "text", required=False, description="Sector (e.g. 'Street Lighting')."),
+        Field("region", "text", required=False, description="Region (e.g. 'ENGLAND_London')."),
+        Field("status", "text", required=False, description="'InOperation' or 'InConstruction'."),
+        Field(
+            "financial_close",
+            "date",
+            description="Date of Financial Close: the contract signed (dd-mm-yyyy in the file).",
+        ),
+        Field(
+            "construction_completion",
+            "date",
+            required=False,
+            description="Date of Construction Completion (blank or 'Data not provided': missing).",
+        ),
+        Field(
+            "operations_start",
+            "date",
+            required=False,
+            description="First Date of Operations: the operational term starts then.",
+        ),
+        Field(
+            "term_years",
+            "integer",
+            description="Operational Period of Contract (years), a whole number above 0.",
+            greater_than=0,
+        ),
+        Field(
+            "capital_value_m",
+            "number",
+            required=False,
+            description="Capital Value, £ million (>= 0).",
+            at_least=0,
+        ),
+    ),
+)
+"""HM Treasury's PFI/PF2 projects (see :mod:`coprod.io.pfi`)."""
+
 #: All declared schemas by name (read-only).
 SCHEMAS: Mapping[str, Schema] = MappingProxyType(
     {
@@ -566,6 +622,7 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
             DENOMINATORS,
             CONTROL,
             COUNCIL_LOOKUP,
+            PFI_PROJECTS,
         )
     }
 )
