@@ -9,7 +9,8 @@ can end co-production arrangements, while a PFI contract runs its term whoever i
   ones to current).
 * :mod:`~coprod.politics.control`: :func:`control_changes`, :func:`change_summary`,
   :func:`change_rates` and :func:`yearly_change_probability` (the scenarios' ``p_change``).
-* :mod:`~coprod.politics.pfi`: contracts in force per council and year.
+* :mod:`~coprod.politics.pfi`: contracts in force per council and year, charges by
+  sector, the last contract's end, the distribution of contract terms.
 * :mod:`~coprod.politics.effects`: real cases, report counts joined to changes in control.
 * :mod:`~coprod.politics.scenarios`: :func:`simulate`, co-production versus PFI under elections.
 * General methods, from :mod:`coprod.timeseries`: :func:`interrupted_time_series`,
@@ -34,6 +35,8 @@ _NAMES = {
     "yearly_change_probability": "control",
     "contracts_in_force": "pfi",
     "charges_by_sector": "pfi",
+    "last_contract_end": "pfi",
+    "contract_terms": "pfi",
     "simulate": "scenarios",
 }
 _SUBMODULES = ("control", "effects", "pfi", "scenarios")
