@@ -70,14 +70,13 @@ def _pfi_checker(path: Path, **options):
     from coprod.io.dates import COMMAND_LINE
     from coprod.io.pfi import read_pfi_projects
 
-    if "as_of" in options:
-        raise SystemExit("--kind pfi takes no --as-of: nothing in it is compared with today")
-    unsupported = set(options) - {"columns", "encoding", "skip_rows", "date_order", "date_formats"}
+    allowed = {"columns", "encoding", "skip_rows", "date_order", "date_formats", "as_of"}
+    unsupported = set(options) - allowed
     if unsupported:
         flags = sorted("--" + name.replace("_", "-") for name in unsupported)
         raise SystemExit(
-            "--kind pfi takes --column, --encoding, --skip-rows, --date-order and "
-            f"--date-format, not {', '.join(flags)}"
+            "--kind pfi takes --column, --encoding, --skip-rows, --date-order, --date-format "
+            f"and --as-of (the list's date), not {', '.join(flags)}"
         )
     return read_pfi_projects(path, option_spelling=COMMAND_LINE, **options)
 
@@ -227,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--as-of",
         metavar="DATE",
-        help="complaints: the extract date (dates after it are quarantined); default today",
+        help="complaints: the extract date (dates after it are quarantined; default today); "
+        "pfi: the list's date, for matching councils (default: the title row's)",
     )
     p.add_argument("--show", type=int, default=10, help="how many problems to list")
     p.set_defaults(func=_cmd_check)

@@ -36,54 +36,6 @@ read_loud = partial(loudly, read_pfi_projects)
 SHEFFIELD = "E08000019"
 
 
-def _exact_lookup_matcher(names):
-    """INTERIM fake of match_councils (test-only, until the councils branch lands): names
-    matched exactly (case and spacing aside) through mySociety's lookup, as its contract says
-    (a ``table`` with one row per name, ``how`` "unmatched" when not matched)."""
-    import types
-
-    from conftest import SHARED_DATA
-
-    folder = SHARED_DATA / "la_names_codes"
-    if not folder.is_dir():
-        pytest.skip("the council lookup is absent")
-    lookup = pd.read_csv(folder / "lookup_name_to_registry.csv")
-    councils = pd.read_csv(folder / "uk_local_authorities_future.csv").set_index(
-        "local-authority-code"
-    )
-    by_name = dict(
-        zip(lookup["la-name"].str.casefold(), lookup["local-authority-code"], strict=True)
-    )
-    rows = []
-    for name in names:
-        code = by_name.get(" ".join(name.split()).casefold())
-        hit = councils.loc[code] if code in councils.index else None
-        rows.append(
-            {
-                "name": name,
-                "council_code": None if hit is None else hit["gss-code"],
-                "council": None if hit is None else hit["nice-name"],
-                "how": "unmatched" if hit is None else "name",
-            }
-        )
-    table = pd.DataFrame(rows)
-    return types.SimpleNamespace(table=table, unmatched=table.loc[table["how"] == "unmatched"])
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _interim_matcher():
-    import coprod.io.councils as councils
-
-    try:
-        councils.match_councils(["Sheffield"])
-    except NotImplementedError:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(councils, "match_councils", _exact_lookup_matcher)
-            yield
-    else:
-        yield
-
-
 @pytest.fixture(scope="module")
 def pfi() -> PfiProjects:
     with warnings.catch_warnings():
@@ -279,8 +231,61 @@ def test_summary_counts_charges_and_councils(pfi):
     text = pfi.summary()
     assert "rows read: 716" in text and "rows quarantined: 0" in text
     assert "charges: 19,712 project-years, 1996-97 to 2049-50: £97,163m paid, £209,170m" in text
-    assert "councils:" in text
+    assert "councils: 396 projects of 716 procured by 168 councils; 163 authorities" in text
     assert repr(pfi).startswith("PfiProjects(") and "19,712 project-years" in repr(pfi)
+
+
+# --------------------------------------------------------------------------- councils
+
+# Council-like authorities of the 2016 file that are not councils in the lookup: joint waste
+# authorities and partnerships of councils, and transport authorities (read from the file)
+NOT_COUNCILS_BUT_LOCAL = {
+    "East London Waste Authority",
+    "Greater Manchester Waste Disposal Authority",
+    "East Sussex, Brighton and Hove Partnership",
+    "Essex and Southend-on-Sea Partnership",
+    "South West Devon Waste Partnership",
+    "South Yorkshire Passenger Transport Authority",
+    "Transport for London",
+}
+
+
+def test_authorities_are_matched_to_councils(pfi):
+    data = pfi.data
+    councils = data.loc[data["council_code"].notna()]
+    assert len(councils) == 396 and councils["council_code"].nunique() == 168
+    assert data["authority"].nunique() == 331 and len(pfi.unmatched) == 331 - 168
+    assert data["matched_how"].value_counts().to_dict() == {
+        "exact name": 377,
+        "unmatched": 320,
+        "alternative name": 12,
+        "normalised name": 7,
+    }
+    code = data.drop_duplicates("authority").set_index("authority")["council_code"]
+    assert code["Sheffield"] == "E08000019" and code["Barnsley"] == "E08000016"
+    assert code["Hull"] == "E06000010"  # Kingston upon Hull, by its normalised name
+    assert code["Bristol"] == "E06000023" and code["Edinburgh"] == "S12000036"
+    # councils in existence at the list's date (its title row: 31 March 2016)
+    assert code["Dorset"] == "E10000009"  # Dorset County Council, not the 2019 unitary
+    assert code["North Yorkshire"] == "E10000023" and code["Somerset"] == "E10000027"
+    assert any("councils matched as at 31 March 2016" in n for n in pfi.notes)
+    # central bodies, NHS trusts and boards, police and fire: never matched
+    unmatched = set(pfi.unmatched)
+    assert {"CABINET OFFICE", "MINISTRY OF DEFENCE", "HOME OFFICE", "Highways England"} <= unmatched
+    for name in data["authority"].unique():
+        if any(w in name for w in ("NHS", "University", "Police", "Fire", "Health Board")):
+            assert name in unmatched, name
+    assert NOT_COUNCILS_BUT_LOCAL <= unmatched
+    assert code[list(NOT_COUNCILS_BUT_LOCAL)].isna().all()
+
+
+def test_as_of_matches_the_councils_of_another_date(tmp_path):
+    rows = project("1", authority="Dorset") + project("2", authority="CABINET OFFICE")
+    later = read_quiet(write(tmp_path / "pfi.csv", HEADER + rows), as_of="2020-06-01")
+    assert later.data["council_code"].tolist()[0] == "E06000059"  # Dorset Council (2019)
+    assert pd.isna(later.data["council_code"].iloc[1]) and later.unmatched == ("CABINET OFFICE",)
+    undated = read_quiet(write(tmp_path / "plain.csv", HEADER + rows))
+    assert not any("councils matched as at" in n for n in undated.notes)
 
 
 # --------------------------------------------------------------------------- files of the layout
@@ -411,8 +416,8 @@ def test_coprod_check_kind_pfi(tmp_path, capsys):
     assert "rows read: 716" in out and "rows quarantined: 0" in out and "charges:" in out
     bad = write(tmp_path / "bad.csv", HEADER + project("1", close="31/31/2012"))
     assert main(["check", str(bad), "--kind", "pfi"]) == 1
-    with pytest.raises(SystemExit, match="--kind pfi takes no --as-of"):
-        main(["check", str(bad), "--kind", "pfi", "--as-of", "2024-01-01"])
+    with pytest.raises(SystemExit, match="--kind pfi takes --column, --encoding"):
+        main(["check", str(bad), "--kind", "pfi", "--keep", "SPV Name"])
 
 
 # --------------------------------------------------------------------------- per council

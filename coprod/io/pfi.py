@@ -93,7 +93,7 @@ import pandas as pd
 
 from coprod._core.text import join_words, label_key, plural
 from coprod.io.columns import resolve_columns, title_row_hint
-from coprod.io.dates import PYTHON, OptionSpelling, parse_date_columns
+from coprod.io.dates import PYTHON, OptionSpelling, parse_date, parse_date_columns
 from coprod.io.parse import MISSING_TEXT, as_text, parse_numbers
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish, warn_if_quarantined
@@ -132,6 +132,9 @@ _DATES = ("financial_close", "construction_completion", "operations_start")
 #: The yearly charge columns, matched ignoring case and spacing: "Unitary Charge Payment
 #: 1992-93 (£m)" and "Estimated Unitary Charge Payment 2016-17 (£m)".
 CHARGE_COLUMNS = re.compile(r"(estimated )?unitary charge payment (\d{4})-(\d{2}) \(£m\)")
+
+#: "... as at 31 March 2016" in a title row: the date of the list.
+_AS_AT = re.compile(r"\bas (?:at|of|on)\b(.+)$", re.IGNORECASE)
 
 #: Text read as missing (with a note counting it), compared with ``label_key``.
 NOT_PROVIDED: tuple[str, ...] = ("Data not provided", "Not Applicable", "Not provided")
@@ -227,6 +230,8 @@ def read_pfi_projects(
     date_order: str | None = None,
     date_formats: Sequence[str] | None = None,
     option_spelling: OptionSpelling = PYTHON,
+    as_of: Any = None,
+    lookup: Any = None,
 ) -> PfiProjects:
     """Read HM Treasury's PFI/PF2 projects file as published (see the module docstring).
 
@@ -247,6 +252,14 @@ def read_pfi_projects(
     option_spelling:
         How reasons and errors name the date options (``coprod.io.dates.COMMAND_LINE``:
         as ``coprod check`` flags).
+    as_of:
+        The date of the list, at which the authorities are matched to councils (councils
+        in existence then: "Dorset" in 2016 is Dorset County Council, not the Dorset
+        Council of 2019). Default: the date of a title row "... as at 31 March 2016"
+        (read by :func:`coprod.io.parse_date`; a note says so), else no date.
+    lookup:
+        The council lookup, for :func:`coprod.io.councils.match_councils` (None: the copy
+        shipped with coprod).
 
     Returns
     -------
@@ -258,10 +271,17 @@ def read_pfi_projects(
     raw = read_raw_table(path, encoding=encoding, skip_rows=skip_rows or 0)
     notes: list[str] = []
     detected = 0
+    titles: list[str] = []
     if skip_rows is None:
         while title_row_hint(raw) is not None and detected < 5:
+            titles.append(str(raw.frame.columns[0]))
             detected += 1
             raw = read_raw_table(path, encoding=encoding, skip_rows=detected)
+    as_of_note = None
+    if as_of is None:
+        as_of, as_of_note = _title_date(titles)
+    else:
+        as_of = parse_date(as_of, what="as_of", spelling=option_spelling)
     for note in raw.notes:
         if "exact (slower) CSV reader" in note:
             continue  # (title rows are read by the exact reader: nothing to act on)
@@ -401,7 +421,7 @@ def read_pfi_projects(
     # ---- the term: start, end
     data, median_years = _term(data)
     # ---- councils
-    data, unmatched, match_note = _councils(data)
+    data, unmatched, match_note = _councils(data, as_of, lookup)
     data = data[list(_DATA_COLUMNS)].copy()
     data["term_years"] = data["term_years"].astype("int64")
     # ---- charges in long form (loaded projects only)
@@ -437,7 +457,7 @@ def read_pfi_projects(
             "charges is empty"
         )
     if match_note:
-        notes.append(match_note)
+        notes.extend(n for n in (as_of_note, match_note) if n)
     unused = [
         c
         for c in frame.columns
@@ -567,7 +587,28 @@ def _term(data: pd.DataFrame) -> tuple[pd.DataFrame, float | None]:
     return data, median_years
 
 
-def _councils(data: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None]:
+def _title_date(titles: Sequence[str]) -> tuple[pd.Timestamp | None, str | None]:
+    """The date of a title row "Current projects as at 31 March 2016", and a note saying
+    it is used (or None, None)."""
+    for title in titles:
+        m = _AS_AT.search(title)
+        if not m:
+            continue
+        try:
+            day = parse_date(m.group(1).strip(" .:"), what="the title's date")
+        except ValueError:
+            continue
+        note = (
+            f"councils matched as at {day:%d %B %Y}, the date in the title row {title!r} "
+            "(pass as_of= for another date)"
+        )
+        return day, note
+    return None, None
+
+
+def _councils(
+    data: pd.DataFrame, as_of: pd.Timestamp | None, lookup: Any
+) -> tuple[pd.DataFrame, list[str], str | None]:
     """Match the authorities to councils (:func:`coprod.io.councils.match_councils`)."""
     from coprod.io.councils import match_councils
 
@@ -578,7 +619,7 @@ def _councils(data: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None]:
         data["council"] = pd.Series(pd.NA, index=data.index, dtype="str")
         data["matched_how"] = pd.Series(pd.NA, index=data.index, dtype="str")
         return data, [], None
-    matched = match_councils(names)
+    matched = match_councils(names, as_of=as_of, lookup=lookup)
     table = matched.table.drop_duplicates("name").set_index("name")
     for column, source in (
         ("council_code", "council_code"),
