@@ -314,10 +314,15 @@ def write(path, text, encoding="utf-8"):
 
 
 def test_a_small_file_of_the_layout(tmp_path):
-    path = write(tmp_path / "pfi.csv", TITLE + HEADER + project() + project("2", "CABINET OFFICE"))
-    result = read_quiet(path)
-    counts(result, 2, 2, 0)
-    assert result.data.index.tolist() == [3, 4]
+    rows = project() + project("2", "CABINET OFFICE") + project("3", charges=("1.0", "", "2.0"))
+    result = read_quiet(write(tmp_path / "pfi.csv", TITLE + HEADER + rows))
+    counts(result, 3, 3, 0)
+    assert result.data.index.tolist() == [3, 4, 5]
+    # a blank charge is left out (never read as 0), with a note
+    three = result.charges.loc[result.charges["project_id"] == "3"]
+    assert three["financial_year"].tolist() == ["2014-15", "2016-17"]
+    assert "1 charge blank or 'Data not provided': left out of charges" in result.notes
+    result = read_quiet(write(tmp_path / "two.csv", TITLE + HEADER + project() + project("2")))
     one = result.data.iloc[0]
     assert one["expected_end"] == pd.Timestamp("2038-09-01") and one["end_year"] == 2038
     assert one["department"] == "Department for Transport"

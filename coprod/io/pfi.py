@@ -315,13 +315,12 @@ def read_pfi_projects(
 
     missing_words = {label_key(w) for w in NOT_PROVIDED}
     counted: dict[str, dict[str, int]] = {}  # column -> {marker as written: count}
-    stripped = 0
+    stripped: list[str] = []  # values with spaces around them, as written
 
     def read_text(field: str) -> pd.Series:
-        nonlocal stripped
         text = cells(field)
         clean = text.str.strip()
-        stripped += int((clean != text).sum())
+        stripped.extend(text[clean != text].tolist())
         marker = clean.map(label_key).isin(missing_words)
         if field not in _REQUIRED:
             _count_markers(clean, found[field], missing_words, counted)
@@ -428,7 +427,9 @@ def read_pfi_projects(
     charges = _long_charges(data, index, charge_columns, charge_values)
 
     if stripped:
-        notes.append(f"removed spaces around {plural(stripped, 'value')} (e.g. 'Department ')")
+        notes.append(
+            f"removed the spaces around {plural(len(stripped), 'value')} (e.g. {stripped[0]!r})"
+        )
     for column, by_marker in counted.items():
         said = join_words([f"{n:,} {marker!r}" for marker, n in by_marker.items()])
         notes.append(f"{column}: {said} read as missing")
@@ -444,7 +445,9 @@ def read_pfi_projects(
             + join_words(parts)
         )
     if missing_charges:
-        notes.append(f"{plural(missing_charges, 'charge')} blank: left out of charges")
+        notes.append(
+            f"{plural(missing_charges, 'charge')} blank or 'Data not provided': left out of charges"
+        )
     none = data.loc[~data["project_id"].isin(charges["project_id"]), "project_id"].tolist()
     if none and charge_columns:
         notes.append(
