@@ -524,3 +524,23 @@ def test_contract_terms_are_the_distribution_of_the_file(pfi):
     assert terms.between(25, 30).mean() == pytest.approx(0.72, abs=0.01)
     councils = contract_terms(pfi.data, councils_only=True)
     assert len(councils) == pfi.data["council_code"].notna().sum()
+
+
+def test_contracts_in_force_of_some_sectors_and_the_default_years(pfi):
+    # councils with a roads or street-lighting contract in force (the effects' PFI contrast)
+    roads = pfi.data.loc[
+        pfi.data["sector"].isin(["Roads and Highway Maintenance", "Street Lighting"])
+    ]
+    table = contracts_in_force(roads, charges=pfi.charges)
+    councils = roads.loc[roads["council_code"].notna()]
+    first, last = councils["financial_close"].dt.year.min(), councils["end_year"].max()
+    assert table["year"].min() == first and table["year"].max() == last
+    assert table["council_code"].nunique() == councils["council_code"].nunique()
+    in_2015 = table.loc[(table["year"] == 2015) & (table["contracts"] > 0), "council_code"]
+    assert SHEFFIELD in set(in_2015)
+    # only those sectors' charges are counted: Sheffield's 2015-16 roads charge alone
+    sheffield = table.loc[(table["council_code"] == SHEFFIELD) & (table["year"] == 2015)]
+    expected = pfi.charges.query("project_id == '763' and year_start == 2015")["charge_m"]
+    assert sheffield["charges_m"].item() == pytest.approx(expected.item())
+    with pytest.raises(ValueError, match="years= is empty"):
+        contracts_in_force(pfi, years=[])
