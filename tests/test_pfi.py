@@ -544,3 +544,11 @@ def test_contracts_in_force_of_some_sectors_and_the_default_years(pfi):
     assert sheffield["charges_m"].item() == pytest.approx(expected.item())
     with pytest.raises(ValueError, match="years= is empty"):
         contracts_in_force(pfi, years=[])
+
+
+def test_the_scenarios_default_terms_are_contract_terms(pfi):
+    from coprod.politics.scenarios import PFI_TERM_COUNTS, PFI_TERMS_FROM_DATA
+
+    terms = contract_terms(pfi)
+    assert terms.value_counts().sort_index().to_dict() == PFI_TERM_COUNTS
+    assert sorted(terms.tolist()) == sorted(PFI_TERMS_FROM_DATA)
