@@ -18,9 +18,10 @@
 
 # %%
 from coprod.charts.effects import plot_interrupted_time_series
+from coprod.complaints import complaint_counts
 from coprod.datasets import load_dataset
 from coprod.export import save_figure
-from coprod.politics import change_rates, interrupted_time_series, placebo_check, simulate
+from coprod.politics import change_rates, interrupted_time_series, simulate
 from coprod.politics.effects import change_study, report_panel
 
 history = load_dataset("council_control").data
@@ -47,7 +48,7 @@ no_majority = (
 no_majority
 
 # %% [markdown]
-# Scottish councils changed control about 0.74 times a decade before 2007 and about 0.55
+# Scottish councils changed control about 0.72 times a decade before 2007 and about 0.55
 # times after it. Under single transferable vote, 82% of Scottish council-years since 2007
 # have had no overall control (22% before). So a "change of control" there is mostly a
 # council moving between NOC and a rare majority. Who *runs* the council (the
@@ -57,12 +58,13 @@ no_majority
 #
 # ## 2. A change date a year too early
 #
-# The synthetic series has its planted jump in January 2016. Claim it happened in January
-# 2015 instead:
+# The planted jump in housing repairs complaints came in July 2023. Claim it came in July
+# 2022 instead:
 
 # %%
-series = load_dataset("its_example").data
-early = interrupted_time_series(series, date="month", value="complaints", change_date="2015-01-01")
+log = load_dataset("complaints_log").data
+repairs = complaint_counts(log, by="service").query("service == 'Housing repairs'")
+early = interrupted_time_series(repairs, date="period", value="count", change_date="2022-07-01")
 print(early.summary())
 early.effects
 
@@ -71,18 +73,20 @@ ax = plot_interrupted_time_series(early.get_plot_data())
 save_figure(ax, "03_answer_its_early")
 
 # %% [markdown]
-# The model cannot put a jump in 2016 when it is told the change came in 2015. So it
-# reports a smaller level change at the wrong date and a slope change that soaks up the
-# rest: the months from 2015 rise towards the 2016 jump. Both are wrong. The placebo check
-# guards against this kind of over-reading: it refits the model only on months before the
-# stated change. If the true change came later, the stated one is not in those months.
-# But if the stated date is *after* a true change (or the series simply drifts), placebo
-# dates find "effects" far more often than 5%, and the real estimate does not stand out:
-
-# %%
-print(placebo_check(series, date="month", value="complaints", change_date="2017-01-01").summary())
-
-# %% [markdown]
+# At the wrong date the model finds no clear change: level 1.10 (0.47 to 2.60), trend
+# 1.50 a year (0.50 to 4.52). The real jump is still in the data, a year into the "after"
+# period, and the model's straight post-change trend cannot follow it. Its own diagnostics
+# say so: it needed a variance 9.1 times the Poisson variance and a lag-1 correlation of
+# 0.85 to explain the leftovers, against 1.2 and 0 at the right date. Leftovers that large
+# and that correlated mean the model is wrong for this series, and the intervals widen to
+# match. That is the honest answer ("we cannot tell") rather than a confident wrong one.
+#
+# The placebo check cannot help here: with 18 months before the stated change there is
+# no placebo date with 12 months on each side, and `placebo_check` says so rather than
+# running on too little. A wrong date is guarded against by knowing when the change
+# happened (the control history dates changes to the May elections) and by looking at
+# the chart.
+#
 # ## 3. A longer clean pre-window
 
 # %%
