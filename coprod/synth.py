@@ -1278,3 +1278,108 @@ def event_panel(
     return SyntheticEventPanel(
         panel=panel, truth=truth, truth_by_event_time=truth_by_event_time, params=params
     )
+
+
+# ------------------------------------------------------------ interrupted time series
+# its_series: one monthly count series with a planted change in level and trend, for
+# coprod.timeseries.its (interrupted_time_series, placebo_check).
+
+__all__ += ["its_series"]  # kept in this block, so that other blocks can append theirs
+
+
+def its_series(
+    *,
+    n_months: int = 96,
+    change_month: int = 48,
+    level_ratio: float = 1.3,
+    slope_ratio: float = 1.0,
+    base_rate: float = 50.0,
+    trend: float = 1.05,
+    seasonal_amplitude: float = 0.2,
+    dispersion: float | None = None,
+    autocorrelation: float = 0.0,
+    noise_sd: float = 0.3,
+    exposure: Sequence[float] | np.ndarray | None = None,
+    start: Any = "2012-01",
+    seed: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """One monthly series of counts with a planted change; the truth is in its columns.
+
+    The expected count in month ``t`` (0-based) is::
+
+        base_rate * trend ** (t / 12) * exp(seasonal_amplitude * cos(2 pi (m - 2) / 12))
+                  * level_ratio ** after_t * slope_ratio ** (after_t * (t - change_month) / 12)
+
+    (``m`` the calendar month, 1-12: the season peaks in February, like the mean
+    FixMyStreet profile; ``after_t`` is 1 from ``change_month`` on), times ``exposure``
+    when given (then ``base_rate`` is per unit of exposure). ``trend`` and
+    ``slope_ratio`` are ratios per year, as :func:`coprod.timeseries.interrupted_time_series`
+    reports them. Counts are Poisson around it, with two optional kinds of extra noise:
+
+    * ``dispersion``: negative binomial (NB2) overdispersion, ``Var = mu + dispersion *
+      mu ** 2`` (a gamma multiplier with mean 1 per month, independent across months);
+    * ``autocorrelation``: when not 0, a latent AR(1) noise on the log rate with this
+      lag-1 correlation and standard deviation ``noise_sd`` (so neighbouring months are
+      alike: what makes naive intervals too narrow). With the defaults it is off.
+
+    Returns one row per month: ``date`` (month starts from ``start``), ``count``,
+    ``exposure`` (when given), ``expected`` (the expected count above, before the extra
+    noise), ``counterfactual`` (the same with ``level_ratio = slope_ratio = 1``) and
+    ``after`` (True from ``change_month`` on).
+    """
+    from coprod.timeseries.its import month_start
+
+    if not isinstance(n_months, int | np.integer) or n_months < 2:
+        raise ValueError(f"n_months must be a whole number of at least 2, not {n_months!r}")
+    if not isinstance(change_month, int | np.integer) or not 0 < change_month < n_months:
+        raise ValueError(
+            f"change_month must be a month index from 1 to {n_months - 1}, not {change_month!r}"
+        )
+    for name, ratio in (
+        ("level_ratio", level_ratio),
+        ("slope_ratio", slope_ratio),
+        ("base_rate", base_rate),
+        ("trend", trend),
+    ):
+        if not ratio > 0:
+            raise ValueError(f"{name} must be above 0, not {ratio!r}")
+    if dispersion is not None and not dispersion > 0:
+        raise ValueError(f"dispersion must be None or above 0, not {dispersion!r}")
+    if not -1 < autocorrelation < 1:
+        raise ValueError(f"autocorrelation must be between -1 and 1, not {autocorrelation!r}")
+    if not noise_sd >= 0:
+        raise ValueError(f"noise_sd must be 0 or more, not {noise_sd!r}")
+    rng = _rng(seed)
+    first = month_start(start, what="start")
+    dates = pd.date_range(first, periods=n_months, freq="MS")
+    t = np.arange(n_months)
+    after = t >= change_month
+    log_cf = (
+        np.log(base_rate)
+        + np.log(trend) * t / 12
+        + seasonal_amplitude * np.cos(2 * np.pi * (dates.month.to_numpy() - 2) / 12)
+    )
+    log_change = after * (np.log(level_ratio) + np.log(slope_ratio) * (t - change_month) / 12)
+    scale = np.ones(n_months)
+    if exposure is not None:
+        scale = np.asarray(exposure, dtype=float)
+        if scale.shape != (n_months,) or not np.all(scale > 0):
+            raise ValueError(f"exposure must be {n_months} numbers above 0, one per month")
+    expected = np.exp(log_cf + log_change) * scale
+    mean = expected.copy()
+    if autocorrelation != 0 and noise_sd > 0:
+        shocks = rng.normal(0.0, noise_sd * np.sqrt(1 - autocorrelation**2), n_months)
+        latent = np.empty(n_months)
+        latent[0] = rng.normal(0.0, noise_sd)
+        for i in range(1, n_months):
+            latent[i] = autocorrelation * latent[i - 1] + shocks[i]
+        mean = mean * np.exp(latent)
+    if dispersion is not None:
+        mean = rng.gamma(1 / dispersion, mean * dispersion)
+    frame = pd.DataFrame({"date": dates, "count": rng.poisson(mean).astype(np.int64)})
+    if exposure is not None:
+        frame["exposure"] = scale
+    frame["expected"] = expected
+    frame["counterfactual"] = np.exp(log_cf) * scale
+    frame["after"] = after
+    return frame
