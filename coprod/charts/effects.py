@@ -1,6 +1,332 @@
-"""Placeholder: filled in by issue 8 (see ARCHITECTURE.md)."""
+"""Charts of the effect of a change: interrupted time series and event studies.
 
-__all__: list[str] = []
+Interrupted time series (inputs from :mod:`coprod.timeseries.its`):
+
+* :func:`its_chart_data` / :func:`plot_interrupted_time_series`: the observed months as
+  points, the fitted model as a solid line, the counterfactual (the trend before carried
+  on, no change) dashed after the change with its 95% interval shaded, and a vertical line
+  at the change (its month in the legend).
+* :func:`placebo_chart_data` / :func:`plot_placebo_check`: the estimate at each placebo
+  date with its 95% interval (those excluding 1 in vermillion), the estimate at the real
+  change highlighted, and a line at 1 (no effect).
+
+Event studies (inputs from :mod:`coprod.timeseries.event_study`): :func:`event_study_data`
+/ :func:`plot_event_study`, in their own section below.
+
+Artists carry gids (the ``GID_*`` names) so that tests and users can find them. Nothing
+is shown or saved here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from coprod._core.columns import require_columns
+from coprod._core.text import plural
+from coprod.charts._style import (
+    LABEL_SIZE,
+    MUTED_COLOUR,
+    OKABE_ITO,
+    TEXT_COLOUR,
+    TICK_SIZE,
+    TITLE_SIZE,
+    get_ax,
+)
+
+if TYPE_CHECKING:  # heavy to import and only annotate here
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "GID_ITS_CHANGE",
+    "GID_ITS_COUNTERFACTUAL",
+    "GID_ITS_COUNTERFACTUAL_BAND",
+    "GID_ITS_FITTED",
+    "GID_ITS_OBSERVED",
+    "GID_PLACEBO_ACTUAL",
+    "GID_PLACEBO_DATES",
+    "GID_PLACEBO_NULL",
+    "its_chart_data",
+    "placebo_chart_data",
+    "plot_interrupted_time_series",
+    "plot_placebo_check",
+]
+
+# ------------------------------------------------------------------ interrupted time series
+
+GID_ITS_OBSERVED = "its-observed"
+GID_ITS_FITTED = "its-fitted"
+GID_ITS_COUNTERFACTUAL = "its-counterfactual"
+GID_ITS_COUNTERFACTUAL_BAND = "its-counterfactual-band"
+GID_ITS_CHANGE = "its-change"
+
+_ITS_COLUMNS = (
+    "date",
+    "observed",
+    "fitted",
+    "counterfactual",
+    "counterfactual_low",
+    "counterfactual_high",
+    "after",
+    "value",
+    "change_date",
+)
+_OBSERVED_COLOUR = "#4D4D4D"
+_FITTED_COLOUR = OKABE_ITO[0]  # blue
+_COUNTERFACTUAL_COLOUR = OKABE_ITO[1]  # orange
+_EXCLUDES_COLOUR = OKABE_ITO[5]  # vermillion
+
+
+def _date_axis(ax: Axes) -> None:
+    """Dates on the x axis as years (months where the span is short), never crowded."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _plot_data(data: Any) -> pd.DataFrame:
+    """A result object's plot data, or the frame itself."""
+    getter = getattr(data, "get_plot_data", None)
+    return getter() if callable(getter) else data
+
+
+def its_chart_data(data: Any) -> pd.DataFrame:
+    """The frame :func:`plot_interrupted_time_series` draws: an
+    :class:`~coprod.timeseries.its.ITSResult`'s ``get_plot_data()`` (or that frame),
+    checked and sorted by date."""
+    frame = _plot_data(data)
+    require_columns(frame, _ITS_COLUMNS, what="interrupted time series plot data")
+    if len(frame) == 0:
+        raise ValueError("the interrupted time series plot data has no months to draw")
+    return frame.sort_values("date").reset_index(drop=True)
+
+
+def plot_interrupted_time_series(
+    data: Any,
+    *,
+    title: str | None = None,
+    ylabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Observed months, the fitted model and the counterfactual after the change.
+
+    ``data`` is an :class:`~coprod.timeseries.its.ITSResult` or its ``get_plot_data()``.
+    Observed counts are grey points; the fitted model (trend, season, level and slope
+    change) a solid blue line; after the change, the counterfactual (the model with no
+    change: the trend before carried on) a dashed orange line with its 95% interval
+    shaded; a dotted vertical line at the change (its month in the legend). ``ylabel``
+    defaults to the value column's name "per month".
+
+    Returns
+    -------
+    Axes
+        Points have gid ``"its-observed"``, lines ``"its-fitted"``,
+        ``"its-counterfactual"`` and ``"its-change"``, the band
+        ``"its-counterfactual-band"``.
+    """
+    frame = its_chart_data(data)
+    ax = get_ax(ax, figsize=(9.0, 5.0))
+    dates = pd.DatetimeIndex(frame["date"])
+    after = frame["after"].to_numpy(dtype=bool)
+    change = pd.Timestamp(frame["change_date"].iloc[0])
+    ax.scatter(
+        dates,
+        frame["observed"],
+        s=16,
+        color=_OBSERVED_COLOUR,
+        alpha=0.75,
+        zorder=3,
+        label="Observed",
+        gid=GID_ITS_OBSERVED,
+    )
+    ax.plot(
+        dates,
+        frame["fitted"],
+        color=_FITTED_COLOUR,
+        linewidth=2.0,
+        zorder=4,
+        label="Fitted",
+        gid=GID_ITS_FITTED,
+    )
+    # the counterfactual starts at the last month before the change, so it joins the line
+    start = max(int(np.argmax(after)) - 1, 0)
+    part = frame.iloc[start:]
+    ax.fill_between(
+        pd.DatetimeIndex(part["date"]),
+        part["counterfactual_low"],
+        part["counterfactual_high"],
+        color=_COUNTERFACTUAL_COLOUR,
+        alpha=0.2,
+        linewidth=0,
+        zorder=1,
+        label="95% interval without the change",
+        gid=GID_ITS_COUNTERFACTUAL_BAND,
+    )
+    ax.plot(
+        pd.DatetimeIndex(part["date"]),
+        part["counterfactual"],
+        color=_COUNTERFACTUAL_COLOUR,
+        linestyle="--",
+        linewidth=2.0,
+        zorder=2,
+        label="Without the change",
+        gid=GID_ITS_COUNTERFACTUAL,
+    )
+    ax.axvline(
+        change,
+        color=MUTED_COLOUR,
+        linestyle=":",
+        linewidth=1.5,
+        zorder=0,
+        label=f"The change: {change:%Y-%m}",
+        gid=GID_ITS_CHANGE,
+    )
+    value = str(frame["value"].iloc[0])
+    ax.set_ylabel(ylabel if ylabel is not None else f"{value} per month", fontsize=LABEL_SIZE)
+    ax.set_xlabel("Month", fontsize=LABEL_SIZE)
+    _date_axis(ax)
+    ax.set_ylim(bottom=0)
+    ax.tick_params(labelsize=TICK_SIZE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, loc="left", color=TEXT_COLOUR)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=2,
+        frameon=False,
+        fontsize=TICK_SIZE - 0.5,
+    )
+    return ax
+
+
+# ------------------------------------------------------------------ placebo check
+
+GID_PLACEBO_DATES = "placebo-dates"
+GID_PLACEBO_ACTUAL = "placebo-actual"
+GID_PLACEBO_NULL = "placebo-null"
+
+_PLACEBO_COLUMNS = ("date", "estimate", "low", "high", "excludes_one", "kind", "effect")
+
+
+def placebo_chart_data(data: Any) -> pd.DataFrame:
+    """The frame :func:`plot_placebo_check` draws: a
+    :class:`~coprod.timeseries.its.PlaceboResult`'s ``get_plot_data()`` (or that frame),
+    checked (one ``"actual"`` row) and sorted by date."""
+    frame = _plot_data(data)
+    require_columns(frame, _PLACEBO_COLUMNS, what="placebo check plot data")
+    kinds = set(frame["kind"])
+    if not kinds <= {"placebo", "actual"} or (frame["kind"] == "actual").sum() != 1:
+        raise ValueError(
+            "placebo check plot data needs rows of kind 'placebo' and exactly one 'actual' "
+            "(PlaceboResult.get_plot_data() gives that)"
+        )
+    return frame.sort_values("date").reset_index(drop=True)
+
+
+def plot_placebo_check(
+    data: Any,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Estimates at placebo dates (no change there) beside the estimate at the real change.
+
+    ``data`` is a :class:`~coprod.timeseries.its.PlaceboResult` or its
+    ``get_plot_data()``. Each placebo date is a point with its 95% interval: grey when the
+    interval includes 1, vermillion when it excludes 1 (an "effect" where there was no
+    change); the real change is a larger blue diamond with its interval (month and
+    estimate in the legend). A line marks 1 (no effect); the y axis is logarithmic, so a
+    ratio and its inverse are equally far from 1. The default title counts the placebo
+    "effects".
+
+    Returns
+    -------
+    Axes
+        Placebo points have gid ``"placebo-dates"`` (one collection per colour, the
+        intervals ``"placebo-dates-interval"``), the real change ``"placebo-actual"``, the
+        line at 1 ``"placebo-null"``.
+    """
+    frame = placebo_chart_data(data)
+    ax = get_ax(ax, figsize=(9.0, 4.8))
+    placebo = frame[frame["kind"] == "placebo"]
+    actual = frame[frame["kind"] == "actual"].iloc[0]
+    ax.axhline(1.0, color=MUTED_COLOUR, linewidth=1.2, zorder=0, gid=GID_PLACEBO_NULL)
+    for excludes, colour, label in (
+        (False, "#7B7D7D", "Placebo: interval includes 1"),
+        (True, _EXCLUDES_COLOUR, "Placebo: interval excludes 1"),
+    ):
+        rows = placebo[placebo["excludes_one"].to_numpy(dtype=bool) == excludes]
+        if len(rows) == 0:
+            continue
+        dates = pd.DatetimeIndex(rows["date"])
+        ax.vlines(
+            dates,
+            rows["low"],
+            rows["high"],
+            color=colour,
+            linewidth=1.2,
+            alpha=0.8,
+            gid=f"{GID_PLACEBO_DATES}-interval",
+        )
+        ax.scatter(
+            dates,
+            rows["estimate"],
+            s=22,
+            color=colour,
+            zorder=3,
+            label=label,
+            gid=GID_PLACEBO_DATES,
+        )
+    when = pd.Timestamp(actual["date"])
+    ax.vlines([when], [actual["low"]], [actual["high"]], color=_FITTED_COLOUR, linewidth=2.2)
+    ax.scatter(
+        [when],
+        [actual["estimate"]],
+        s=70,
+        marker="D",
+        color=_FITTED_COLOUR,
+        zorder=4,
+        label=f"Real change, {when:%Y-%m}: {actual['estimate']:.2f}",
+        gid=GID_PLACEBO_ACTUAL,
+    )
+    ax.set_yscale("log")
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.yaxis.set_major_locator(FixedLocator(_ratio_ticks(*ax.get_ylim())))  # event-study's
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
+    effect = str(frame["effect"].iloc[0])
+    ax.set_ylabel(
+        "Level ratio" if effect == "level" else "Trend ratio per year", fontsize=LABEL_SIZE
+    )
+    ax.set_xlabel("Date of the (placebo) change", fontsize=LABEL_SIZE)
+    _date_axis(ax)
+    ax.tick_params(labelsize=TICK_SIZE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title is None:
+        n_excl = int(placebo["excludes_one"].sum())
+        title = (
+            f"{n_excl} of {plural(len(placebo), 'placebo date')} "
+            f"({n_excl / max(len(placebo), 1):.0%}) show an 'effect'\n"
+            "(about 5% expected by chance)"
+        )
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE - 1, loc="left", color=TEXT_COLOUR)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=2,
+        frameon=False,
+        fontsize=TICK_SIZE - 0.5,
+    )
+    return ax
 
 
 # ------------------------------------------------------------------ event-study charts
