@@ -66,6 +66,7 @@ data before the change) and reports how many of those intervals exclude 1.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -131,22 +132,35 @@ class _Series:
 def month_start(value: Any, *, what: str = "date") -> pd.Timestamp:
     """A date argument (a date, a monthly Period, or text such as ``'2014-05'`` or
     ``'2014-05-01'``, read by :mod:`coprod.io.dates`) as the first day of its month."""
+    if isinstance(value, str):
+        return _text_month_start(value.strip(), what)
+    from coprod.io.dates import parse_date
+
+    return _to_month(parse_date(value, what=what))
+
+
+@functools.lru_cache(maxsize=256)
+def _text_month_start(value: str, what: str) -> pd.Timestamp:
+    """:func:`month_start` of text, remembered (the same few dates are read again and again,
+    e.g. by a generator's ``start=``)."""
     from coprod.io.dates import parse_date, parse_dates
 
     try:
         stamp = parse_date(value, what=what)
     except ValueError:
-        if not isinstance(value, str):
-            raise
-        parsed = parse_dates([value.strip()], date_formats=["%Y-%m"], allow_missing=False)
+        parsed = parse_dates([value], date_formats=["%Y-%m"], allow_missing=False)
         if len(parsed.bad):
             raise ValueError(
                 f"{what} {value!r} is not a date: write it like '2014-05' or '2014-05-01'"
             ) from None
         stamp = pd.Timestamp(int(parsed.ns[0]))
+    return _to_month(stamp)
+
+
+def _to_month(stamp: pd.Timestamp) -> pd.Timestamp:
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
-    return stamp.to_period("M").to_timestamp()
+    return pd.Timestamp(np.datetime64(stamp.to_datetime64(), "M"))
 
 
 def _as_months(column: pd.Series, name: str) -> pd.Series:
@@ -187,8 +201,8 @@ def _as_months(column: pd.Series, name: str) -> pd.Series:
             column=name,
             fix="fill or drop those rows",
         )
-    months = stamps.dt.to_period("M").dt.to_timestamp()
-    return pd.Series(months.to_numpy(), index=column.index, name=name)
+    months = stamps.to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
+    return pd.Series(months, index=column.index, name=name)
 
 
 def _fill_fix(data: pd.DataFrame, date: str, value: str) -> str:
@@ -566,17 +580,20 @@ def _ar1_covariance(
     return _Ar1(cov, rho, s2, df)
 
 
-def _quantile(df: int) -> float:
-    from scipy import stats
+def _quantile(df: float) -> float:
+    """The t quantile for a two-sided 95% interval with ``df`` degrees of freedom."""
+    from scipy.special import stdtrit  # what scipy.stats.t.ppf computes, without its overhead
 
-    return float(stats.t.ppf(0.5 + _LEVEL / 2, df))
+    return float(stdtrit(df, 0.5 + _LEVEL / 2))
 
 
 def _effects(fit: _Fit) -> pd.DataFrame:
-    rows = {name: fit.interval(name) for name in ("level", "slope")}
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "low", "high"])
-    out.index.name = "effect"
-    return out
+    names = ["level", "slope"]
+    return pd.DataFrame(
+        [fit.interval(name) for name in names],
+        index=pd.Index(names, name="effect"),
+        columns=["estimate", "low", "high"],
+    )
 
 
 def _check_options(family: str, errors: str, maxlags: int | None) -> None:
