@@ -299,7 +299,7 @@ def plot_placebo_check(
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
     ax.yaxis.set_major_locator(FixedLocator(_ratio_ticks(*ax.get_ylim())))  # event-study's
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.2f}".rstrip("0").rstrip(".")))
     ax.yaxis.set_minor_locator(NullLocator())
     effect = str(frame["effect"].iloc[0])
     ax.set_ylabel(
