@@ -193,7 +193,7 @@ last_end.sort_values("contracts", ascending=False).head(8)
 # %% [markdown]
 # Sheffield has seven contracts of three kinds (its town-hall offices, schools, and a
 # highways maintenance contract signed in 2012, 63% of its PFI charges) and has changed
-# control seven times since it signed the first, in 1999. The bars are the contracts,
+# control eight times since it signed the first, in March 1999. The bars are the contracts,
 # from financial close to their expected end; behind them, the council's control year by
 # year.
 
@@ -220,7 +220,8 @@ charges_by_sector(pfi).query("council == 'Sheffield'")
 # we would have expected without the change), and measures the jump and the bend against it:
 #
 # * a Poisson regression, because the data are counts: log(expected count) = trend +
-#   month of the year + level change after the date + slope change after the date;
+#   a smooth seasonal pattern (two harmonics of the month) + level change after the date +
+#   slope change after the date;
 # * effects as **rate ratios**: 1.3 means 30% more than the counterfactual;
 # * standard errors that allow for **overdispersion** (more variation than Poisson) and
 #   **autocorrelation** (one month like the next), since real counts have both.
@@ -324,7 +325,7 @@ save_figure(ax, "03_event_study_roads")
 
 # %% [markdown]
 # **What it finds.** With 90 councils changing control and 73 that did not, the share of
-# reports about roads rose after a change: on average over the three years after it,
+# reports about roads rose after a change: on average over the 13 quarters from the change on,
 # road-defect reports were **1.09 times** their expected share (95% interval 1.02 to 1.16).
 # The quarters before the change are flat (the leads are jointly consistent with no
 # change), which is what a credible comparison needs.

@@ -91,6 +91,7 @@ def report_panel(
     district-month has no reports (:func:`coprod.timeseries.periods.fill_zero_counts`).
     """
     from coprod.io.councils import match_council_codes
+    from coprod.io.dates import parse_date
     from coprod.timeseries.periods import fill_zero_counts
 
     require_columns(reports, ["period", "lad", "reports"], what="report_panel's reports")
@@ -106,7 +107,8 @@ def report_panel(
         counts[category] = counts[category].fillna(0).astype("int64")
         counts["reports"] = counts["reports"].fillna(0).astype("int64")
     values = ["reports"] + ([category] if category_reports is not None else [])
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    first = parse_date(start, what="report_panel's start")
+    last = parse_date(end, what="report_panel's end")
     counts = counts[counts["period"].between(first, last)]
     filled = fill_zero_counts(counts, by="lad", value=values, start=first, end=last)
     codes = match_council_codes(filled["lad"].drop_duplicates().tolist()).table
@@ -318,26 +320,66 @@ def pfi_contrast(
     value: str,
     exposure: str | None = None,
     sectors: Sequence[str] = PFI_STREET_SECTORS,
+    pre_window: int = 24,
     **study: Any,
 ) -> PfiContrast:
-    """:func:`change_study` for councils with a PFI contract in ``sectors`` in force at some
-    point of the panel's years, and for the councils without, and the ratio of their
-    average effects after a change of control (:func:`compare_effects`, the two groups
-    being disjoint). ``projects``: ``read_pfi_projects(...).data``."""
-    from coprod.politics.pfi import contracts_in_force
-    from coprod.timeseries.event_study import compare_effects
+    """:func:`change_study` for councils with a PFI contract in ``sectors`` and for the
+    councils without, and the ratio of their average effects after a change of control
+    (:func:`compare_effects`, the two groups being disjoint).
 
-    first, last = panel["month"].min().year, panel["month"].max().year
+    A council is "with PFI" when such a contract was in force (financial close to expected
+    end, by calendar year) in the year of its event, the first clean change of control;
+    a council without an event, when one was in force in any year of the panel. A council
+    that signed its contract after its change is therefore "without".
+    ``projects``: ``read_pfi_projects(...).data``.
+    """
+    from coprod.politics.pfi import contracts_in_force
+    from coprod.timeseries.event_study import compare_effects, first_clean_events
+
     require_columns(projects, ["sector", "council_code"], what="pfi_contrast's projects")
+    first, last = panel["month"].min(), panel["month"].max()
     street = projects[projects["sector"].isin(set(sectors))]
-    in_force = contracts_in_force(street, years=range(first, last + 1))
-    with_codes = set(in_force.loc[in_force["contracts"] > 0, "council_code"].dropna())
+    in_force = contracts_in_force(street, years=range(first.year, last.year + 1))
+    in_force = in_force[in_force["contracts"] > 0]
+    years_in_force = in_force.groupby("council_code")["year"].agg(set).to_dict()
     everyone = set(panel["council_code"].dropna())
+    clean = first_clean_events(
+        control_events(history, councils=everyone),
+        unit="council_code",
+        time="month",
+        pre_window=pre_window,
+        start=first,
+        end=last,
+    ).table
+    event_year = {
+        code: event.year
+        for code, event, status in zip(
+            clean["council_code"], clean["event"], clean["status"], strict=True
+        )
+        if status == "treated"
+    }
+    with_codes = {
+        code
+        for code, years in years_in_force.items()
+        if (event_year[code] in years if code in event_year else bool(years))
+    }
     with_pfi = change_study(
-        panel, history, value=value, exposure=exposure, councils=with_codes, **study
+        panel,
+        history,
+        value=value,
+        exposure=exposure,
+        councils=with_codes,
+        pre_window=pre_window,
+        **study,
     )
     without_pfi = change_study(
-        panel, history, value=value, exposure=exposure, councils=everyone - with_codes, **study
+        panel,
+        history,
+        value=value,
+        exposure=exposure,
+        councils=everyone - with_codes,
+        pre_window=pre_window,
+        **study,
     )
     difference = compare_effects(with_pfi.result, without_pfi.result)
     detectable = difference.detectable_ratio()
