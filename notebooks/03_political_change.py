@@ -370,12 +370,14 @@ ax = plot_event_study(
 save_figure(ax, "03_event_study_pfi")
 
 # %% [markdown]
-# **What it finds.** 30 single-tier councils had a roads or street-lighting contract in
-# force in 2008-2020. After a change of control their road-defect share rose by a factor
-# of 1.13 (1.03 to 1.24), against 1.05 (0.98 to 1.13) in the 133 councils without one.
+# **What it finds.** 31 single-tier councils had a roads or street-lighting contract in
+# force in the year of their change of control (or, for those that did not change, at
+# some time in 2008-2020); 28 of them are in the study (the others changed control, but
+# never cleanly). After a change of control their road-defect share rose by a factor
+# of 1.14 (1.03 to 1.26), against 1.05 (0.98 to 1.12) in the 135 councils without one.
 # So if anything the councils *with* a contract moved more, not less, but the ratio of the
-# two, 1.07 (0.96 to 1.21), is consistent with no difference at all. The data have little
-# power: only a difference of about 18% either way (a ratio of 1.18, or 0.85) would have
+# two, 1.09 (0.97 to 1.23), is consistent with no difference at all. The data have little
+# power: only a difference of about 19% either way (a ratio of 1.19, or 0.84) would have
 # been found 80% of the time. This is a null, and it is a finding about the data as much
 # as about PFI. Residents' reports measure what residents see and report, not who plans
 # or delivers the repair, so a contract that fixes the deliverer need not show up in them.

@@ -1,7 +1,6 @@
 """Real cases of political change: FixMyStreet reports joined to changes of control.
 
-The numbers notebook 03 states about these cases are checked here against what the
-library computes from the shipped data, with the notebook's own calls.
+The numbers notebook 03 states about them are checked in tests/test_notebook_03_claims.py.
 """
 
 from __future__ import annotations
@@ -97,19 +96,3 @@ def test_change_study_keeps_single_tier_councils_with_one_clean_event_each(roads
 def test_change_study_refuses_councils_it_cannot_study(panel, history):
     with pytest.raises(ValueError, match="no council of the panel is a single-tier council"):
         change_study(panel, history, value="reports", councils=["E07000223"])  # a district
-
-
-# --------------------------------------------------- what notebook 03 states about them
-
-
-def test_notebook_03_road_defect_share_after_a_change(roads):
-    result = roads.result
-    assert (result.n_events, result.n_never_treated) == (90, 73)
-    average = result.average_post
-    assert (round(average.estimate, 2), round(average.low, 2), round(average.high, 2)) == (
-        1.09,
-        1.02,
-        1.16,
-    )
-    assert result.pretrend_p > 0.05  # "the leads are jointly consistent with no change"
-    assert "1.09 (95% interval 1.02 to 1.16)" in roads.summary()

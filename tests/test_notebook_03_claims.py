@@ -1,0 +1,250 @@
+"""Every number notebook 03 (and its worked answers) states, against what the library computes.
+
+Each test makes the notebook's own calls on the shipped data and checks the number as the
+prose writes it (rounded the same way). When a loader rule changes a number, the test
+names the paragraph to rewrite.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coprod.complaints import complaint_counts
+from coprod.datasets import load_dataset
+from coprod.politics import (
+    change_rates,
+    control_changes,
+    interrupted_time_series,
+    placebo_check,
+    simulate,
+)
+from coprod.politics.effects import change_study, pfi_contrast, report_panel
+from coprod.politics.pfi import charges_by_sector, contract_terms
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+TEXT = (NOTEBOOKS / "03_political_change.py").read_text(encoding="utf-8")
+ANSWERS = (NOTEBOOKS / "answers" / "03_political_change.py").read_text(encoding="utf-8")
+
+
+def prose(text: str) -> str:
+    """The markdown of a notebook as one line of words (comment marks and wrapping removed)."""
+    lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in text.splitlines()]
+    return re.sub(r"\s+", " ", " ".join(lines))
+
+
+NOTEBOOK, ANSWERED = prose(TEXT), prose(ANSWERS)
+
+
+def says(sentence: str, where: str = NOTEBOOK) -> None:
+    assert sentence in where, f"the notebook no longer says {sentence!r}"
+
+
+def ratio(rate_ratio) -> str:
+    return f"{rate_ratio.estimate:.2f} ({rate_ratio.low:.2f} to {rate_ratio.high:.2f})"
+
+
+@pytest.fixture(scope="module")
+def history() -> pd.DataFrame:
+    return load_dataset("council_control").data
+
+
+@pytest.fixture(scope="module")
+def pfi():
+    return load_dataset("pfi_projects")
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    reports = load_dataset("fixmystreet_all").data
+    road = load_dataset("fixmystreet_road_defects").data
+    return report_panel(reports, category_reports=road, category="road_defects")
+
+
+@pytest.fixture(scope="module")
+def repairs() -> pd.DataFrame:
+    log = load_dataset("complaints_log").data
+    return complaint_counts(log, by="service").query("service == 'Housing repairs'")
+
+
+# ------------------------------------------------------------------ how often control changes
+
+
+def test_how_often_control_changes(history):
+    rates = change_rates(history).iloc[0]
+    says(
+        f"{int(rates['changes']):,} changes in {int(rates['council_years']):,} council-years: about one "
+        f"change per council per decade ({rates['changes_per_decade']:.2f}), a "
+        f"{rates['p_change']:.1%} chance in any year."
+    )
+    nations = change_rates(history, by="nation").set_index("nation")["changes_per_decade"]
+    says(f"(about {nations['England']:.2f} against {nations['Scotland']:.2f} a decade)")
+    says("(10.3 years, one over the yearly chance of a change)")
+    assert f"{1 / rates['p_change']:.1f}" == "10.3"
+
+
+def test_the_cited_cases_changed_control_when_the_notebook_says(history):
+    changes = control_changes(history)
+    for council, year in {"Redbridge": 2014, "Waltham Forest": 2010, "Southwark": 2010}.items():
+        says(f"**{council}**, {year}")
+        row = changes[(changes["council"] == council) & (changes["year"] == year)]
+        assert row["to_control"].tolist() == ["Lab"], council
+    oxford = changes[(changes["council"] == "Oxford") & (changes["year"] == 2010)]
+    assert oxford["to_control"].tolist() == ["Lab"]
+
+
+# ------------------------------------------------------------------ contracts
+
+
+def test_pfi_matching_and_terms(pfi):
+    data = pfi.data
+    matched = data[data["council_code"].notna()]
+    says(
+        f"{len(matched)} of the {len(data)} projects belong to "
+        f"{matched['council_code'].nunique()} councils"
+    )
+    terms = contract_terms(pfi)
+    says(f"the median term is {terms.median():.0f} years")
+
+
+def test_sheffield(pfi, history):
+    sheffield = pfi.data[pfi.data["council"] == "Sheffield"]
+    first_close = sheffield["financial_close"].min()
+    changes = control_changes(history).query("council == 'Sheffield'")
+    since = changes[changes["year"] >= first_close.year]
+    says("Sheffield has seven contracts of three kinds")
+    assert len(sheffield) == 7
+    assert sheffield["sector"].str.split(" ").str[0].nunique() == 3  # offices, schools, roads
+    says(f"changed control eight times since it signed the first, in March {first_close.year}")
+    assert (first_close.month, len(since)) == (3, 8)
+    shares = charges_by_sector(pfi).query("council == 'Sheffield'").set_index("sector")["share"]
+    says(
+        f"a highways maintenance contract signed in 2012, {shares['Roads and Highway Maintenance']:.0%} of its PFI charges"
+    )
+
+
+# ------------------------------------------------------------------ interrupted time series
+
+
+def test_interrupted_time_series_numbers(repairs):
+    its = interrupted_time_series(repairs, date="period", value="count", change_date="2023-07-01")
+    level, slope = its.effects.loc["level"], its.effects.loc["slope"]
+    says(f"**level {level['estimate']:.2f} ({level['low']:.2f} to {level['high']:.2f})**")
+    says(f"**slope {slope['estimate']:.2f} per year ({slope['low']:.2f} to {slope['high']:.2f})**")
+    assert level["low"] < 1.8 < level["high"]  # "The interval holds the planted 1.8."
+    assert slope["low"] < 1 < slope["high"]
+    says(
+        f"{its.n_before} months before and {its.n_after} after, variance {its.overdispersion:.1f} times"
+    )
+    assert its.autocorrelation == pytest.approx(0, abs=0.005)  # "(none here)"
+    placebo = placebo_check(repairs, date="period", value="count", change_date="2023-07-01")
+    says(
+        f'None of the {len(placebo.table)} placebo dates shows an "effect", against the real change\'s {level["estimate"]:.2f}'
+    )
+    assert placebo.n_excluding == 0
+
+
+def test_a_wrong_change_date(repairs):
+    early = interrupted_time_series(repairs, date="period", value="count", change_date="2022-07-01")
+    level, slope = early.effects.loc["level"], early.effects.loc["slope"]
+    says(
+        f"level {level['estimate']:.2f} ({level['low']:.2f} to {level['high']:.2f}), trend "
+        f"{slope['estimate']:.2f} a year ({slope['low']:.2f} to {slope['high']:.2f})",
+        ANSWERED,
+    )
+    says(
+        f"a variance {early.overdispersion:.1f} times the Poisson variance and a lag-1 "
+        f"correlation of {early.autocorrelation:.2f}",
+        ANSWERED,
+    )
+    with pytest.raises(Exception, match="leave no placebo date"):
+        placebo_check(repairs, date="period", value="count", change_date="2022-07-01")
+
+
+# ------------------------------------------------------------------ event studies
+
+
+@pytest.fixture(scope="module")
+def roads(panel, history):
+    return change_study(panel, history, value="road_defects", exposure="reports")
+
+
+def test_road_defect_share_after_a_change(roads):
+    result = roads.result
+    says(
+        f"With {result.n_events} councils changing control and {result.n_never_treated} that did not"
+    )
+    average = result.average_post
+    says(
+        f"road-defect reports were **{average.estimate:.2f} times** their expected share (95% "
+        f"interval {average.low:.2f} to {average.high:.2f})"
+    )
+    assert result.pretrend_p > 0.05  # "the leads are jointly consistent with no change"
+
+
+def test_all_reports_interval(panel, history):
+    everything = change_study(panel, history, value="reports")
+    average = everything.result.average_post
+    says(f"Its interval is far wider ({average.low:.2f} to {average.high:.2f})")
+
+
+def test_pfi_contrast(panel, history, pfi):
+    contrast = pfi_contrast(panel, history, pfi.data, value="road_defects", exposure="reports")
+    with_pfi, without = contrast.with_pfi.result, contrast.without_pfi.result
+    says(
+        f"{len(contrast.with_pfi.councils)} single-tier councils had a roads or street-lighting contract"
+    )
+    says(f"{with_pfi.n_units} of them are in the study")
+    says(
+        f"by a factor of {ratio(with_pfi.average_post)}, against {ratio(without.average_post)} in the {without.n_units} councils without one"
+    )
+    says(f"the ratio of the two, {ratio(contrast.difference)}")
+    says(f"(a ratio of {contrast.detectable:.2f}, or {contrast.detectable_fall:.2f})")
+
+
+def test_longer_pre_window(panel, history, roads):
+    longer = change_study(panel, history, value="road_defects", exposure="reports", pre_window=36)
+    says(f"{longer.clean.n_treated} instead of {roads.clean.n_treated}", ANSWERED)
+    says(
+        f"{ratio(longer.result.average_post)} against {roads.result.average_post.estimate:.2f}",
+        ANSWERED,
+    )
+
+
+# ------------------------------------------------------------------ scenarios and answers
+
+
+def test_scenario_half_lives():
+    scenario = simulate()
+    survival = scenario.survival.set_index("year")["share_surviving"]
+    locked = scenario.pfi_share.set_index("year")["share_locked"]
+    arrangements = int(survival[survival <= 0.5].index.min())
+    contracts = int(locked[locked <= 0.5].index.min())
+    says(
+        f"Half of the arrangements have ended by year {arrangements}, half of the contracts only by year {contracts}"
+    )
+
+
+def test_answers_scotland_and_volatility(history):
+    before = change_rates(history, by="nation", years=(1974, 2006)).set_index("nation")
+    after = change_rates(history, by="nation", years=(2006, 2026)).set_index("nation")
+    says(
+        f"about {before.loc['Scotland', 'changes_per_decade']:.2f} times a decade before 2007 "
+        f"and about {after.loc['Scotland', 'changes_per_decade']:.2f} times after it",
+        ANSWERED,
+    )
+    scotland = history[history["nation"] == "Scotland"]
+    since = scotland["year"] >= 2007
+    says(
+        f"{(scotland.loc[since, 'control'] == 'NOC').mean():.0%} of Scottish council-years since "
+        f"2007 have had no overall control ({(scotland.loc[~since, 'control'] == 'NOC').mean():.0%} before)",
+        ANSWERED,
+    )
+    world = simulate(p_change=0.2, n_runs=200)
+    share = world.survival.query("year == 10")["share_surviving"].iloc[0]
+    says(f"leaves about {share:.0%} of arrangements in place after 10 years", ANSWERED)
+    england = change_rates(history, by="nation").set_index("nation").loc["England"]
+    says(f"England's, about {england['changes_per_decade']:.2f} changes a decade", ANSWERED)
