@@ -402,12 +402,17 @@ save_figure(ax, "03_scenarios")
 # %% [markdown]
 # Half of the arrangements have ended by year 9, half of the contracts only by year 26.
 # How much of the arrangements' decline is due to elections? Compare worlds where control
-# never changes, changes at the real rate, and changes twice as often:
+# never changes, changes at the real average rate, changes twice as often, and changes as
+# it really did year by year from 1997 to 2026 (an empirical schedule: the share of
+# councils whose control changed in each of those 30 years, from 3% in 2001 to 25% in
+# 1999, so that a simulated council meets the real run of quiet and stormy years):
 
 # %%
+real_years = change_rates(history, by="year", years=(1996, 2026))
 worlds = {
     "Control never changes": simulate(p_change=0.0),
     "Real rate of change": scenario,
+    "Real years, 1997-2026": simulate(change_schedule=real_years["p_change"].to_numpy()),
     "Twice the real rate": simulate(p_change=2 * scenario.p_change),
 }
 ax = plot_scenario_comparison(comparison_data(worlds))

@@ -248,3 +248,9 @@ def test_answers_scotland_and_volatility(history):
     says(f"leaves about {share:.0%} of arrangements in place after 10 years", ANSWERED)
     england = change_rates(history, by="nation").set_index("nation").loc["England"]
     says(f"England's, about {england['changes_per_decade']:.2f} changes a decade", ANSWERED)
+
+
+def test_the_real_schedule_of_changes(history):
+    real = change_rates(history, by="year", years=(1996, 2026)).set_index("year")["p_change"]
+    assert list(real.index) == list(range(1997, 2027))  # 30 years, the scenario's length
+    says(f"from {real.min():.0%} in {real.idxmin()} to {real.max():.0%} in {real.idxmax()}")
