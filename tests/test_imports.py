@@ -11,6 +11,8 @@ import pytest
 HEAVY = [
     "seaborn",
     "statsmodels",
+    "pyfixest",
+    "scipy",
     "ipywidgets",
     "pandera",
     "pyreadstat",
@@ -30,6 +32,10 @@ HEAVY = [
         "import coprod.charts.grid, coprod.charts.likert, coprod.charts.ladder, coprod.charts.spc",
         "import coprod.timeseries.spc, coprod.complaints, coprod.io.complaint_log, coprod.io.counts",
         "import coprod.engagement, coprod.export, coprod.widgets, coprod.run, coprod.cli",
+        "import coprod.politics.control, coprod.politics.pfi, coprod.politics.effects, "
+        "coprod.politics.scenarios, coprod.io.councils, coprod.io.control_history, coprod.io.pfi",
+        "import coprod.timeseries.its, coprod.timeseries.event_study, coprod.charts.politics, "
+        "coprod.charts.pfi, coprod.charts.effects, coprod.charts.scenarios",
     ],
 )
 def test_import_does_not_load_heavy_modules(statement):
