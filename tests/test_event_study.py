@@ -106,12 +106,13 @@ def test_leads_are_near_one_without_anticipation(iw):
     assert iw.pretrend_df == 3 and iw.pretrend_p > 0.01
 
 
-def test_naive_twfe_is_biased_towards_no_effect_and_shows_a_false_pre_trend(naive, staggered):
+def test_naive_twfe_counting_periods_outside_the_window_as_untreated_is_biased(naive, staggered):
     both = joined(naive, staggered.truth_by_event_time)
     post = both[both["role"] == "post"]
     bias = np.log(post["estimate"]) - np.log(post["rate_ratio"])
-    # treated periods after the window sit in the omitted group with bin -1: every effect
-    # after the event is pulled down, on average by more than a fifth on the log scale
+    # endpoints="reference": treated periods after the window sit in the omitted group with
+    # bin -1, so every effect after the event is pulled down, on average by more than a
+    # fifth on the log scale
     assert (bias < 0).all()
     assert bias.mean() < -0.2
     assert (post["high"] < post["rate_ratio"]).all()  # not one interval holds the truth
@@ -119,6 +120,88 @@ def test_naive_twfe_is_biased_towards_no_effect_and_shows_a_false_pre_trend(naiv
     assert (leads["high"] < 1).all()  # a pre-trend that was never planted
     assert naive.pretrend_p < 0.001
     assert naive.endpoints == "reference" and naive.estimator == "naive_twfe"
+    # the cause is the endpoints, not the pooling: every bin of this panel holds the same
+    # 140 units in 5 cohorts, so with those periods dropped the pooled curve is right
+    dropped = joined(
+        fit(staggered.panel, estimator="naive_twfe", endpoints="drop"),
+        staggered.truth_by_event_time,
+    )
+    error = np.log(dropped["estimate"]) - np.log(dropped["rate_ratio"])
+    assert np.abs(error).max() < 0.05
+
+
+# An unbalanced panel in event time, as every panel that ends is: councils changing
+# control at the May elections of 2009, 2011, 2013, 2015 and 2016, counts to December
+# 2017, so the 2016 cohort is seen for 6 quarters after its event, the 2015 one for 10
+# and the others for the whole window; an effect of 1.8 at the event fading to none two
+# years on, the early cohorts reacting more (the default cohort_spread); 10 of 200 units
+# never treated.
+UNBALANCED_WINDOW = (-4, 12)
+FADING = tuple(float(np.exp(np.log(1.8) * (1 - b / 8))) for b in range(9))
+
+
+@pytest.fixture(scope="module")
+def unbalanced():
+    return event_panel(
+        n_units=200,
+        n_periods=120,
+        cohorts=(16, 40, 64, 88, 100),
+        never_treated_share=0.05,
+        effect_by_event_time=FADING,
+        window=UNBALANCED_WINDOW,
+        bin=3,
+        seed=11,
+    )
+
+
+def test_naive_twfe_pooling_cohorts_is_biased_when_the_cohorts_differ_by_event_time(
+    unbalanced,
+):
+    truth = unbalanced.truth_by_event_time
+    iw = event_study(unbalanced.panel, **COLUMNS, window=UNBALANCED_WINDOW, bin=3)
+    naive = event_study(
+        unbalanced.panel,
+        **COLUMNS,
+        window=UNBALANCED_WINDOW,
+        bin=3,
+        estimator="naive_twfe",
+        endpoints="drop",
+    )
+    # fewer cohorts at longer lags: 5 up to quarter 6, 4 to quarter 10, then 3
+    post_iw = iw.effects.query("role == 'post'")
+    assert list(post_iw["n_cohorts"]) == [5] * 7 + [4] * 4 + [3] * 2
+    assert list(post_iw["n_events"]) == [190] * 7 + [152] * 4 + [114] * 2
+    assert list(truth.query("event_time >= 0")["n_units"]) == list(post_iw["n_events"])
+
+    # interaction-weighted: each cohort's own curve, averaged with the units' shares
+    est = joined(iw, truth).query("role != 'reference'")
+    error = np.log(est["estimate"]) - np.log(est["rate_ratio"])
+    assert np.abs(error).mean() < 0.02
+    assert np.abs(error / est["log_se"]).max() < 3.5
+    assert ((est["low"] <= est["rate_ratio"]) & (est["rate_ratio"] <= est["high"])).all()
+
+    # naive, with the periods outside the window dropped as they should be: one curve for
+    # all cohorts, so the calendar-period effects (the 10 never-treated units cannot pin
+    # them down) take up the cohorts' departures from it and carry other cohorts' effects
+    # into every bin. Pulled down by more than a tenth on the log scale on average, it
+    # puts the truth outside 11 of 13 intervals after the event
+    post = joined(naive, truth).query("role == 'post'").set_index("event_time")
+    bias = np.log(post["estimate"]) - np.log(post["rate_ratio"])
+    assert bias.mean() < -0.1 and (bias < 0).all()
+    outside = (post["high"] < post["rate_ratio"]) | (post["low"] > post["rate_ratio"])
+    assert outside.sum() == 11
+    # quarters 8 to 12, where the effect has gone: a fall of 10-20% that was never planted
+    gone = post.loc[8:12]
+    assert (gone["rate_ratio"] == 1).all() and (gone["high"] < 1).all()
+    # and the pre-trend check gives no warning: the leads are right
+    assert naive.pretrend_p > 0.5
+    leads = joined(naive, truth).query("role == 'lead'")
+    assert np.abs(np.log(leads["estimate"])).max() < 0.01
+    # the average after the event: the robust interval holds the truth, the naive one not
+    after = truth.query("event_time >= 0")
+    true_average = float(np.exp(np.average(np.log(after["rate_ratio"]), weights=after["n_units"])))
+    assert iw.average_post.low < true_average < iw.average_post.high
+    assert naive.average_post.high < true_average
 
 
 def test_extended_twfe_recovers_post_effects_and_has_no_leads(staggered):
