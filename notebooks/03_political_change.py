@@ -298,10 +298,13 @@ save_figure(ax, "03_placebo")
 # The estimator is Sun and Abraham's *interaction-weighted* event study, a Poisson
 # regression with council and calendar-month effects and a separate effect for each cohort
 # (councils changing in the same May) and each quarter since the change, averaged across
-# cohorts. It avoids a known trap: the textbook "two-way fixed effects" event study mixes
-# cohorts whose effects differ and treats periods outside its window as untreated, which
-# can produce effects, and pre-trends, that are not there (the tests of
-# `coprod.timeseries.event_study` show it happening on synthetic data).
+# cohorts. It avoids a known trap: the textbook "two-way fixed effects" event study pools
+# all cohorts into one curve. When cohorts react differently and are seen at different
+# times since their change (late changers only briefly, as in any panel that ends), the
+# pooled curve borrows other cohorts' effects and can report falls that never happened,
+# with flat leads that give no warning; counting the periods outside its window as
+# untreated adds pre-trends that are not there. The tests of
+# `coprod.timeseries.event_study` show both on synthetic data with a planted effect.
 #
 # **Platform uptake.** FixMyStreet's counts grow with its use (from 57,537 reports in 2010
 # to 390,718 in 2019) and jump when a council adopts its co-branded version. Both would
