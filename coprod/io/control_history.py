@@ -32,7 +32,8 @@ administration        str      who runs the council: the party with a majority (
 administration_kind   str      "majority", "plurality" (no majority, largest party named),
                                "minority", "coalition" or "mayor"; missing with control
 control_basis         str      how ``control`` was decided: "label" (the file's majority
-                               label), "seats" (from the seat counts), "missing" (NULL)
+                               label), "seats" (from the seat counts: administration labels,
+                               or a label the seats contradict), "missing" (NULL)
 control_label         str      the majority label as published ("Lab plurality", "LAB min")
 seats_total,          Int64    seats, where the file has the column ("other" is every member
 seats_con, ...                 outside the named parties; "nat" SNP and Plaid Cymru together)
@@ -40,7 +41,9 @@ authority             str      the name as published on this row
 council_id            str      Open Council Data's own id, where the file has one
 gss_published         str      the GSS code printed in the file (2026 rows)
 local_authority_code  str      mySociety's three-letter code
-nation, council_type  str      from the lookup ("England", "Non-metropolitan district", ...)
+nation, council_type  str      from the lookup ("England", "Non-metropolitan district", ...);
+                               missing for councils not in it (153 in Open Council Data's
+                               files, abolished before about 2009; their "Nat" stays "Nat")
 match_how             str      how the council was matched (:data:`~coprod.io.councils.MATCH_HOWS`)
 ====================  =======  =============================================================
 
@@ -55,7 +58,8 @@ Plaid and PC "PC", Green and GRN "Green", REF "Reform"). Members outside the nat
 (the files' "other" seats, labelled "Ind" 1973-2015, "Other" 2016-2024 and "IND" 2025-26)
 are "Ind" (see :data:`coprod.vocab.PARTY_CODES`), so Orkney does not change control when the
 publisher changes its word. "Nat" (1973-2015: SNP and Plaid Cymru counted together) becomes
-"SNP" for a Scottish council and "PC" for a Welsh one.
+"SNP" for a Scottish council and "PC" for a Welsh one (a council without a nation, not
+in the lookup, keeps "Nat": the file does not say which).
 
 * **Control labels** (1973-2015, 2016-2024): "X" is a majority of party X (``control`` X);
   "X plurality" is no overall control with X the largest party (``control`` NOC,
@@ -74,6 +78,21 @@ publisher changes its word. "Nat" (1973-2015: SNP and Plaid Cymru counted togeth
   control. Reading "LAB min" as Labour control, or a coalition as a change, would create
   changes of control in 2025 where no seat changed hands (49 councils against 32 by seats,
   most of them real 2025 county results).
+* **Labels checked against the seats** (the years read by label): a label naming party X
+  as holding a majority, on a row whose seats give X at most half (X's own seat column;
+  "Ind" and, where the file has no column for X, UKIP, Green or Reform: the "other" column;
+  SNP and PC: "nat" in 1973-2015), is contradicted by the seats, and ``control`` is then
+  decided from them (``control_basis`` "seats"): the party with more than half, else NOC
+  with X kept as ``administration`` (``administration_kind`` "minority"; an "Ind" or
+  "Other" label names no administration: in 2016-24 the publisher's "Other" counts UKIP
+  and every member outside Con, Lab and LD together, so UKIP's Thanet of 2016-17 is read
+  as "Other"). Exactly half is NOC, as the file itself reads 701 of the 711 rows where a
+  party holds exactly half. The label is kept where the seats are a one-year slip: the
+  party they give a majority holds none in the year before or after, or the seat total
+  differs from both (Pembrokeshire 1999, its "other" and "nat" counts swapped; East
+  Northamptonshire 1995, 16 seats of 36). The notes list every row so decided (26 rows of
+  Open Council Data's files: Thanet 1983-86, 2016-18, Havering 2016-17, Mansfield 2016 and
+  17 more), and the two kept. Where a row has no seats, the label is taken as it stands.
 * "NULL" (or a blank label) is missing control: the row is kept, ``control`` is missing and
   ``control_basis`` says "missing".
 
@@ -149,6 +168,15 @@ _SEAT_PARTY = {
     "nat": "Nat",
     "other": "Ind",
 }
+
+#: The columns :func:`_control_columns` decides.
+_RESULT_COLUMNS = (
+    "control",
+    "largest_party",
+    "administration",
+    "administration_kind",
+    "control_basis",
+)
 
 #: Columns of ``data``, in order.
 CONTROL_COLUMNS = (
@@ -441,6 +469,30 @@ def _read_file(
 # --------------------------------------------------------------------------- control
 
 
+def _read_seats(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """From the seats of each row: (the party with more than half of them, else NOC; the
+    party with the most, None on a tie). None where the row has no seats (or no total)."""
+    n = len(frame)
+    seat_fields = [f for f in _SEAT_PARTY if frame[SEAT_COLUMNS[f]].notna().any()]
+    seat_control = np.full(n, None, dtype=object)
+    seat_largest = np.full(n, None, dtype=object)
+    if not seat_fields:
+        return seat_control, seat_largest
+    seats = frame[[SEAT_COLUMNS[f] for f in seat_fields]].to_numpy(dtype="float64", na_value=np.nan)
+    total = frame["seats_total"].to_numpy(dtype="float64", na_value=np.nan)
+    filled = np.nan_to_num(seats, nan=-1.0)
+    top = filled.max(axis=1)
+    ties = (filled == top[:, None]).sum(axis=1) > 1
+    arg = filled.argmax(axis=1)
+    parties = np.array([_SEAT_PARTY[f] for f in seat_fields], dtype=object)
+    ok = top >= 0
+    seat_largest[ok & ~ties] = parties[arg[ok & ~ties]]
+    majority = ok & (top > total / 2)
+    seat_control[ok & np.isfinite(total)] = NO_OVERALL_CONTROL
+    seat_control[majority] = parties[arg[majority]]
+    return seat_control, seat_largest
+
+
 def _control_columns(parsed: pd.DataFrame, admin_years: Sequence[int]) -> pd.DataFrame:
     """control, largest_party, administration, administration_kind, control_basis."""
     n = len(parsed)
@@ -450,27 +502,8 @@ def _control_columns(parsed: pd.DataFrame, admin_years: Sequence[int]) -> pd.Dat
     kind = np.full(n, None, dtype=object)
     basis = np.full(n, "label", dtype=object)
     seat_fields = [f for f in _SEAT_PARTY if parsed[SEAT_COLUMNS[f]].notna().any()]
-    seats = (
-        parsed[[SEAT_COLUMNS[f] for f in seat_fields]].to_numpy(dtype="float64", na_value=np.nan)
-        if seat_fields
-        else np.zeros((n, 0))
-    )
-    total = parsed["seats_total"].to_numpy(dtype="float64", na_value=np.nan)
     has_seats = bool(seat_fields) and parsed["seats_total"].notna().any()
-    # from the seats: a party with more than half, the largest (None on a tie)
-    seat_control = np.full(n, None, dtype=object)
-    seat_largest = np.full(n, None, dtype=object)
-    if seats.shape[1]:
-        filled = np.nan_to_num(seats, nan=-1.0)
-        top = filled.max(axis=1)
-        ties = (filled == top[:, None]).sum(axis=1) > 1
-        arg = filled.argmax(axis=1)
-        parties = np.array([_SEAT_PARTY[f] for f in seat_fields], dtype=object)
-        ok = top >= 0
-        seat_largest[ok & ~ties] = parties[arg[ok & ~ties]]
-        majority = ok & (top > total / 2)
-        seat_control[ok & np.isfinite(total)] = NO_OVERALL_CONTROL
-        seat_control[majority] = parties[arg[majority]]
+    seat_control, seat_largest = _read_seats(parsed)
     admin = parsed["year"].isin(list(admin_years)).to_numpy()
     for i, (m, p) in enumerate(zip(parsed["_majority"], parsed["_plurality"], strict=True)):
         if not isinstance(m, _Label):  # refused label: the row is quarantined
@@ -508,6 +541,132 @@ def _control_columns(parsed: pd.DataFrame, admin_years: Sequence[int]) -> pd.Dat
         },
         index=parsed.index,
     )
+
+
+#: The seat column counting each party's members; a file without the party's own column
+#: counts it in "nat" (SNP, Plaid Cymru) or "other" (every member outside the named parties).
+_PARTY_SEATS = {party: SEAT_COLUMNS[fld] for fld, party in _SEAT_PARTY.items()}
+_PARTY_SEATS_ELSE = {"SNP": "seats_nat", "PC": "seats_nat"}
+
+
+def _party_seats(data: pd.DataFrame, party: str) -> pd.Series:
+    """The seats of ``party`` on every row (missing where the file does not count them)."""
+    own = data[_PARTY_SEATS[party]]
+    return own.fillna(data[_PARTY_SEATS_ELSE.get(party, "seats_other")])
+
+
+def _seats_text(row: pd.Series, party: str) -> str:
+    """ "Con 28 of 54": the seats of ``party`` on ``row``."""
+    seats = row[_PARTY_SEATS[party]]
+    if pd.isna(seats):
+        seats = row[_PARTY_SEATS_ELSE.get(party, "seats_other")]
+    return f"{party} {int(seats)} of {int(row['seats_total'])}"
+
+
+def _check_labels_against_seats(data: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Majority labels (the years read by label) checked against the row's seats.
+
+    A label naming party X as holding a majority, on a row where X holds at most half of
+    the seats, is contradicted by the seats. Then ``control`` is decided from the seats
+    (``control_basis`` "seats"): the party holding more than half, else NOC with X kept as
+    ``administration`` (kind "minority"; an "Ind"/"Other" label, which counts every member
+    outside the named parties, names no administration). The label is kept where the
+    row's seats are a one-year slip: another party holds more than half of them but in
+    neither the year before nor the year after, or the seat total matches neither.
+    """
+    data = data.copy()
+    notes: list[str] = []
+    labelled = (data["control_basis"] == "label") & (data["administration_kind"] == "majority")
+    labelled &= data["control"].isin(list(_PARTY_SEATS)) & data["seats_total"].notna()
+    if not labelled.any():
+        return data, notes
+    held = pd.Series(np.nan, index=range(len(data)))
+    rows = data.reset_index(drop=True)
+    where = labelled.to_numpy()
+    for party in rows.loc[where, "control"].unique():
+        mine = where & (rows["control"] == party).to_numpy()
+        held[mine] = _party_seats(rows[mine], party).astype("float64").to_numpy()
+    total = rows["seats_total"].astype("float64")
+    contradicted = where & (held.notna() & (2 * held <= total)).to_numpy()
+    if not contradicted.any():
+        return data, notes
+    seat_control, seat_largest = _read_seats(rows)
+    by_year = {
+        (k, y): i for i, (k, y) in enumerate(zip(rows["council_key"], rows["year"], strict=True))
+    }
+    other_party: list[str] = []
+    no_majority: list[str] = []
+    kept: list[str] = []
+    at_half = 0
+    columns = {c: rows.columns.get_loc(c) for c in _RESULT_COLUMNS}
+    order = rows.iloc[np.flatnonzero(contradicted)].sort_values(["authority", "year"]).index
+    for i in order:
+        r = rows.iloc[i]
+        x = str(r["control"])
+        label = r["majority_text"]
+        said = f"{r['authority']} {r['year']} (label {label!r}; {_seats_text(r, x)}"
+        y = seat_control[i]
+        if y not in (None, NO_OVERALL_CONTROL):
+            near = [by_year.get((r["council_key"], r["year"] + d)) for d in (-1, 1)]
+            near = [j for j in near if j is not None]
+            slip = bool(near) and (
+                all(seat_control[j] != y for j in near)
+                or all(rows.at[j, "seats_total"] != r["seats_total"] for j in near)
+            )
+            said += f", {_seats_text(r, y)})"
+            if slip:
+                kept.append(said)
+                continue
+            values = {"control": y, "largest_party": y, "administration": y}
+            values |= {"administration_kind": "majority", "control_basis": "seats"}
+            other_party.append(said)
+        else:
+            at_half += int(2 * held[i] == total[i])
+            administration = None if x == "Ind" else x
+            values = {
+                "control": NO_OVERALL_CONTROL,
+                "largest_party": seat_largest[i],
+                "administration": administration,
+                "administration_kind": "minority" if administration else "plurality",
+                "control_basis": "seats",
+            }
+            no_majority.append(said + ")")
+        for col, value in values.items():
+            data.iat[i, columns[col]] = value
+    changed = len(other_party) + len(no_majority)
+    # how the file reads a party holding exactly half of the seats elsewhere
+    seats = rows[[SEAT_COLUMNS[f] for f in _SEAT_PARTY]].to_numpy("float64", na_value=np.nan)
+    half = (rows["control_basis"] == "label").to_numpy() & (
+        2 * np.nan_to_num(seats, nan=-1.0).max(axis=1) == total.to_numpy()
+    )
+    half_noc = int((half & (rows["control"] == NO_OVERALL_CONTROL).to_numpy()).sum())
+    if changed:
+        notes.append(
+            f"{plural(changed, 'row')} of the label years name a party with a majority that "
+            "holds at most half of the seats (in 2016-24 the label 'Other' counts UKIP and "
+            "every member outside Con, Lab and LD together): control is decided from the "
+            "seats (control_basis 'seats')"
+        )
+    if other_party:
+        notes.append(
+            f"another party holds more than half of the seats, so controls, on "
+            f"{plural(len(other_party), 'row')}: {join_words(other_party, limit=20)}"
+        )
+    if no_majority:
+        notes.append(
+            f"no party holds more than half of the seats on {plural(len(no_majority), 'row')} "
+            f"({at_half} with exactly half; the file reads {half_noc} of the "
+            f"{int(half.sum())} rows where a party holds exactly half as NOC): NOC, the "
+            "label's party kept as administration (kind 'minority'; "
+            f"none for 'Ind'/'Other'): {join_words(no_majority, limit=30)}"
+        )
+    if kept:
+        notes.append(
+            f"{plural(len(kept), 'row')} kept as the label says, their seats a one-year slip "
+            "(the party they give a majority holds none, or the seat total differs, in the "
+            f"years before and after): {join_words(kept, limit=20)}"
+        )
+    return data, notes
 
 
 # --------------------------------------------------------------------------- councils
@@ -856,8 +1015,9 @@ def read_control_history(
 
     data = pd.concat([r.data.assign(file=f.source) for r, f in zip(results, files, strict=True)])
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True)
+    data, seat_notes = _check_labels_against_seats(data)
     data = _finish_data(data)
-    notes = _notes(files, identity, data)
+    notes = _notes(files, identity, data) + seat_notes
     source = str(paths) if not isinstance(paths, list | tuple) else f"{plural(len(files), 'file')}"
     if isinstance(paths, pd.DataFrame):
         source = files[0].source
@@ -916,6 +1076,20 @@ def _notes(files: list[_File], identity: _Identity, data: pd.DataFrame) -> list[
         notes.append(
             f"{plural(int(missing.sum()), 'row')} without control (the label says NULL or is "
             "blank): kept, with control missing and control_basis 'missing'"
+        )
+    no_nation = data["nation"].isna()
+    if no_nation.any():
+        nat = data[["control", "largest_party", "administration"]].eq("Nat").any(axis=1)
+        notes.append(
+            f"{plural(int(data.loc[no_nation, 'council_key'].nunique()), 'council')} "
+            f"({plural(int(no_nation.sum()), 'row')}) have no nation (not in the lookup); "
+            "change_rates(by='nation') counts them as a group of their own"
+            + (
+                f"; {plural(int(nat.sum()), 'row')} of them keep 'Nat' (SNP and Plaid Cymru "
+                "counted together: the file does not say which nation)"
+                if nat.any()
+                else ""
+            )
         )
     ties = data["largest_party"].isna() & data["seats_total"].notna()
     if ties.any():
