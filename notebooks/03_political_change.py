@@ -121,7 +121,7 @@ change_rates(history, by="nation")[
 ]
 
 # %% [markdown]
-# Over 1973-2026 the histories hold **2,320 changes in 23,993 council-years: about one
+# Over 1973-2026 the histories hold **2,317 changes in 23,993 council-years: about one
 # change per council per decade (0.97), a 9.7% chance in any year.** English councils
 # change hands more often than Scottish ones (about 1.06 against 0.65 a decade); Scottish
 # councils have been elected by single transferable vote since 2007, which makes
@@ -204,7 +204,7 @@ save_figure(ax, "03_sheffield_contracts")
 # %% [markdown]
 # Every contract runs straight through the changes of control: that is what a 25-30 year
 # term means. In the whole list the median term is 26 years, two and a half times the
-# average time between changes of control (10.3 years, one over the yearly chance of a
+# average time between changes of control (10.4 years, one over the yearly chance of a
 # change), so a typical contract outlives two or three changes of control.
 
 # %%
@@ -329,7 +329,7 @@ save_figure(ax, "03_event_study_roads")
 # %% [markdown]
 # **What it finds.** With 90 councils changing control and 73 that did not, the share of
 # reports about roads rose after a change: on average over the 13 quarters from the change on,
-# road-defect reports were **1.09 times** their expected share (95% interval 1.02 to 1.16).
+# road-defect reports were **1.08 times** their expected share (95% interval 1.01 to 1.16).
 # The quarters before the change are flat (the leads are jointly consistent with no
 # change), which is what a credible comparison needs.
 #
@@ -377,7 +377,7 @@ save_figure(ax, "03_event_study_pfi")
 # force in the year of their change of control (or, for those that did not change, at
 # some time in 2008-2020); 28 of them are in the study (the others changed control, but
 # never cleanly). After a change of control their road-defect share rose by a factor
-# of 1.14 (1.03 to 1.26), against 1.05 (0.98 to 1.12) in the 135 councils without one.
+# of 1.14 (1.03 to 1.26), against 1.04 (0.98 to 1.12) in the 135 councils without one.
 # So if anything the councils *with* a contract moved more, not less, but the ratio of the
 # two, 1.09 (0.97 to 1.23), is consistent with no difference at all. The data have little
 # power: only a difference of about 19% either way (a ratio of 1.19, or 0.84) would have
@@ -407,7 +407,7 @@ save_figure(ax, "03_scenarios")
 # How much of the arrangements' decline is due to elections? Compare worlds where control
 # never changes, changes at the real average rate, changes twice as often, and changes as
 # it really did year by year from 1997 to 2026 (an empirical schedule: the share of
-# councils whose control changed in each of those 30 years, from 3% in 2001 to 25% in
+# councils whose control changed in each of those 30 years, from 2% in 2001 to 25% in
 # 1999, so that a simulated council meets the real run of quiet and stormy years):
 
 # %%

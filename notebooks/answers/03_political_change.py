@@ -48,7 +48,7 @@ no_majority = (
 no_majority
 
 # %% [markdown]
-# Scottish councils changed control about 0.72 times a decade before 2007 and about 0.55
+# Scottish councils changed control about 0.74 times a decade before 2007 and about 0.53
 # times after it. Under single transferable vote, 82% of Scottish council-years since 2007
 # have had no overall control (22% before). So a "change of control" there is mostly a
 # council moving between NOC and a rare majority. Who *runs* the council (the
@@ -99,7 +99,7 @@ print(longer.summary())
 # %% [markdown]
 # With 36 clean months, fewer councils keep an event: 77 instead of 91. Councils whose
 # first change came in 2008-2010 now have a pre-window starting before the data. The
-# average effect is about the same, 1.10 (1.03 to 1.18) against 1.09, and the leads stay
+# average effect is about the same, 1.10 (1.03 to 1.17) against 1.08, and the leads stay
 # flat. The result does not hang on the choice of window. That makes it more robust, not
 # more causal: the caveats in the notebook still apply.
 #
