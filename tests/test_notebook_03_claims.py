@@ -253,3 +253,16 @@ def test_the_real_schedule_of_changes(history):
     real = change_rates(history, by="year", years=(1996, 2026)).set_index("year")["p_change"]
     assert list(real.index) == list(range(1997, 2027))  # 30 years, the scenario's length
     says(f"from {real.min():.0%} in {real.idxmin()} to {real.max():.0%} in {real.idxmax()}")
+
+
+def test_the_planted_step_and_the_platform_growth(panel):
+    import inspect
+
+    from coprod.synth import make_complaint_log
+
+    defaults = inspect.signature(make_complaint_log).parameters
+    assert defaults["step_service"].default == "Housing repairs"
+    assert (defaults["step_month"].default, defaults["step_factor"].default) == ("2023-07", 1.8)
+    says("repairs were planted to run **1.8 times** higher from July 2023")
+    by_year = panel.groupby(panel["month"].dt.year)["reports"].sum()
+    says(f"from {by_year[2010]:,} reports in 2010 to {by_year[2019]:,} in 2019")
