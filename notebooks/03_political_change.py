@@ -20,8 +20,8 @@
 # The post behind this project (`shared/reference/`) ends on this worry: its author sees
 # shifting political fortunes as co-production's main weakness, since a new leadership can
 # undo working relationships built up with residents, while under a PFI contract the same
-# delivery arrangement stays in place whatever the voters decide. That is two claims we can
-# hold up against data:
+# delivery arrangement stays in place whatever the voters decide. That gives four
+# questions to put to data:
 #
 # 1. **Control changes often enough to matter.** How often does a council change hands?
 # 2. **Contracts outlast control.** Do PFI contracts run straight through changes of control?
@@ -125,8 +125,10 @@ change_rates(history, by="nation")[
 # change per council per decade (0.97), a 9.7% chance in any year.** English councils
 # change hands more often than Scottish ones (about 1.06 against 0.65 a decade); Scottish
 # councils have been elected by single transferable vote since 2007, which makes
-# majorities rare and "no overall control" the usual state. Councils not in the lookup
-# (abolished before about 2009) have no nation and appear as their own group.
+# majorities rare and "no overall control" the usual state, though they changed less often
+# than English councils even before 2007, so the voting system is not the whole story (see
+# the exercises). Councils not in the lookup (mostly councils abolished before about 2009,
+# plus the new East and West Surrey councils) have no nation and appear as their own group.
 #
 # The distribution matters as much as the average: some councils never change, others
 # swing every few years.
@@ -147,25 +149,28 @@ save_figure(ax, "03_control_strip")
 #
 # * **Redbridge**, 2014: Labour took control from no overall control and scrapped the
 #   borough's seven area committees, which had given residents a place to raise local
-#   concerns, saving about £800,000 a year; "local forums" without decision-making powers
-#   or budgets replaced them (Ilford Recorder; Wanstead & Woodford Guardian, 2014).
+#   concerns, saving, by the paper's account, £800,000 a year; "local forums" without
+#   decision-making powers or budgets replaced them (Ilford Recorder; Wanstead & Woodford
+#   Guardian, 2014).
 # * **Waltham Forest**, 2010: the new Labour council proposed to abolish its community
 #   councils and replace them with ward forums without decision-making powers (a
 #   Liberal Democrat councillor's report, November 2010).
 # * **Southwark**, 2010: after Labour took power, the powers of its community councils were
 #   reduced and later the councils themselves replaced by ward-level forums (Southwark
 #   Liberal Democrats).
-# * **Oxford**, 2010 on: a Labour administration replaced the area committees, launched
-#   about a decade earlier under other parties, with quarterly area forums, despite a
-#   consultation in which most respondents opposed it (Oxford Mail).
+# * **Oxford**, after Labour won a majority in 2010: the administration replaced the area
+#   committees, launched about a decade earlier, with quarterly area forums, despite a
+#   consultation in which 55 to 86% of respondents opposed the changes (Oxford Mail).
 #
-# Nationally, the 2000 Local Government Act asked councils for community strategies, made
-# with residents and partners through Local Strategic Partnerships, and many councils set
-# up ward-based area assemblies as the place where local decisions were taken with
-# residents, the arrangements the post describes. After the change of national government in
-# 2010, Local Area Agreements were abolished (announced October 2010) and Local Strategic
-# Partnerships lost their official recognition (D. M. Smith and E. Wistrich, *Devolution
-# and Localism in England*, 2014). These are not statistics, and the cases were picked
+# Nationally, the Local Government Act 2000 required councils to prepare community
+# strategies; government guidance from 2001 had them drawn up with residents and partners
+# through Local Strategic Partnerships, and the post describes ward-based local assemblies
+# that were meant to be where the council decided neighbourhood matters with residents.
+# After the change of national government in 2010, Local Area Agreements (introduced from
+# 2004) were abolished (announced October 2010) and Local Strategic Partnerships were no
+# longer officially recognised (D. M. Smith and E. Wistrich, *Devolution and Localism in
+# England*, 2014). That was a national decision, not a change of council control, but the
+# same mechanism: a new government, and arrangements built with residents lose their footing. These are not statistics, and the cases were picked
 # because they were reported: they show that the mechanism exists, not how often it runs.
 
 # %%
@@ -191,7 +196,7 @@ last_end = last_contract_end(pfi)
 last_end.sort_values("contracts", ascending=False).head(8)
 
 # %% [markdown]
-# Sheffield has seven contracts of three kinds (its town-hall offices, schools, and a
+# Sheffield has seven contracts of three kinds (council offices, schools, and a
 # highways maintenance contract signed in 2012, 63% of its PFI charges) and has changed
 # control eight times since it signed the first, in March 1999. The bars are the contracts,
 # from financial close to their expected end; behind them, the council's control year by
@@ -251,8 +256,9 @@ save_figure(ax, "03_its")
 #
 # * **level 1.88 (1.54 to 2.29)**: from July 2023 complaints ran at 1.88 times the level the
 #   earlier trend and season predicted. The interval holds the planted 1.8.
-# * **slope 0.98 per year (0.80 to 1.20)**: the yearly trend after the change is 0.98
-#   times the one before; the interval holds 1, and nothing was planted.
+# * **slope 0.98 per year (0.80 to 1.20)**: the yearly growth factor after the change is
+#   0.98 times the one before (about 2% a year slower); the interval holds 1, and nothing
+#   was planted.
 # * The model says how it allowed for the data: 30 months before and 18 after, variance
 #   1.2 times the Poisson variance (overdispersion), and the month-to-month correlation it
 #   found (none here).
@@ -276,9 +282,10 @@ save_figure(ax, "03_placebo")
 # None of the 7 placebo dates shows an "effect", against the real change's 1.88. Only 7
 # dates fit: each needs enough months on both sides within the 30 months before the real
 # change. With so few, the check is weak (one "effect" in 7 would not be alarming either).
-# Longer series give a sharper check; the tests of `coprod.timeseries.its` run it on 96-month
-# series, with and without overdispersion and autocorrelation, and check that the 95%
-# intervals hold the truth in 90-99% of runs.
+# Longer series give a sharper check. The tests of `coprod.timeseries.its` check two things
+# on 96-month series: that the 95% intervals hold the truth in 90-99% of runs (with and
+# without overdispersion and autocorrelation), and that on series with no change about 5%
+# of placebo dates show an "effect".
 
 # %% [markdown]
 # ## Many councils: an event study on real reports
@@ -380,8 +387,8 @@ save_figure(ax, "03_event_study_pfi")
 # of 1.14 (1.03 to 1.26), against 1.04 (0.98 to 1.12) in the 135 councils without one.
 # So if anything the councils *with* a contract moved more, not less, but the ratio of the
 # two, 1.09 (0.97 to 1.23), is consistent with no difference at all. The data have little
-# power: only a difference of about 19% either way (a ratio of 1.19, or 0.84) would have
-# been found 80% of the time. This is a null, and it is a finding about the data as much
+# power: only a ratio of 1.19 or more, or 0.84 or less, would have been found 80% of the
+# time. This is a null, and it is a finding about the data as much
 # as about PFI. Residents' reports measure what residents see and report, not who plans
 # or delivers the repair, so a contract that fixes the deliverer need not show up in them.
 #

@@ -93,6 +93,13 @@ def test_the_cited_cases_changed_control_when_the_notebook_says(history):
         assert row["to_control"].tolist() == ["Lab"], council
     oxford = changes[(changes["council"] == "Oxford") & (changes["year"] == 2010)]
     assert oxford["to_control"].tolist() == ["Lab"]
+    says("**Oxford**, after Labour won a majority in 2010")
+    # "they changed less often than English councils even before 2007"
+    before = change_rates(history, by="nation", years=(1974, 2006)).set_index("nation")
+    assert (
+        before.loc["Scotland", "changes_per_decade"] < before.loc["England", "changes_per_decade"]
+    )
+    says("though they changed less often than English councils even before 2007")
 
 
 # ------------------------------------------------------------------ contracts
@@ -201,7 +208,10 @@ def test_pfi_contrast(panel, history, pfi):
         f"by a factor of {ratio(with_pfi.average_post)}, against {ratio(without.average_post)} in the {without.n_units} councils without one"
     )
     says(f"the ratio of the two, {ratio(contrast.difference)}")
-    says(f"(a ratio of {contrast.detectable:.2f}, or {contrast.detectable_fall:.2f})")
+    says(
+        f"only a ratio of {contrast.detectable:.2f} or more, or {contrast.detectable_fall:.2f} "
+        "or less, would have been found 80% of the time"
+    )
 
 
 def test_longer_pre_window(panel, history, roads):
