@@ -205,6 +205,11 @@ def test_summary_states_the_numbers_of_effects():
     assert text.startswith("From 2016-01, 'count' ran at ")
     assert "48 months before 2016-01 and 48 from it" in text
     assert "per year" in text
+    assert result.trend_before_low < result.trend_before < result.trend_before_high
+    assert (
+        f"the trend was a factor of {result.trend_before:.2f} a year, 95% interval "
+        f"{result.trend_before_low:.2f} to {result.trend_before_high:.2f}"
+    ) in text
     level = result.effects.loc["level"]
     assert ("a change in level" in text) == (level.low > 1 or level.high < 1)
     null = fit(synth.its_series(level_ratio=1.0, seed=4))

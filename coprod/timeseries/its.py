@@ -463,7 +463,7 @@ def _fit(
         weights = 1.0 / (1.0 + alpha * mu)
         hac_cov = hac_nb
     mean_count = float(np.mean(mu))
-    coefs = [_COEFS.index("level"), _COEFS.index("slope")]
+    coefs = [_COEFS.index("trend"), _COEFS.index("level"), _COEFS.index("slope")]
     if errors == "hac":
         df = dict.fromkeys(coefs, float(df_resid))
         cov = np.asarray(hac_cov)
@@ -656,7 +656,8 @@ class ITSResult:
     ``change_date`` over the rate the trend before predicts for it; ``slope`` is the
     change in the trend as a ratio *per year* (``slope_per``; 1.10: the rate grows 10% a
     year faster than before, or falls 10% a year slower). ``trend_before`` is the trend
-    before the change, a ratio per year.
+    before the change, a ratio per year, with its 95% interval ``trend_before_low`` to
+    ``trend_before_high``.
 
     Settings and fitted quantities are fields: ``value`` and ``exposure`` (columns),
     ``family``, ``errors``, ``change_date`` (the first month counted as after),
@@ -672,6 +673,8 @@ class ITSResult:
 
     effects: pd.DataFrame
     trend_before: float
+    trend_before_low: float
+    trend_before_high: float
     series: pd.DataFrame
     value: str
     exposure: str | None
@@ -722,7 +725,9 @@ class ITSResult:
                 if _excludes_one(slope.low, slope.high)
                 else "the interval includes 1, so no clear change in trend."
             ),
-            f"Before {when}, {what} {_ratio_words(self.trend_before)}.",
+            f"Before {when}, {what} {_ratio_words(self.trend_before)} (the trend was a factor "
+            f"of {self.trend_before:.2f} a year, 95% interval {self.trend_before_low:.2f} to "
+            f"{self.trend_before_high:.2f}).",
         ]
         model = (
             "Poisson" if self.family == "poisson" else f"negative binomial (alpha {self.alpha:.3f})"
@@ -824,9 +829,12 @@ def interrupted_time_series(
             "change_date": change,
         }
     )
+    trend = fit.interval("trend")
     return ITSResult(
         effects=_effects(fit),
-        trend_before=float(np.exp(fit.params[_COEFS.index("trend")])),
+        trend_before=trend[0],
+        trend_before_low=trend[1],
+        trend_before_high=trend[2],
         series=plot,
         value=value,
         change_date=change,
