@@ -61,9 +61,12 @@ def test_its_chart_draws_points_lines_band_and_the_change(result):
     (points,) = by_gid(ax, GID_ITS_OBSERVED)
     assert points.get_offsets().shape == (96, 2)
     assert np.allclose(points.get_offsets()[:, 1], result.get_plot_data()["observed"])
-    (fitted,) = by_gid(ax, GID_ITS_FITTED)
-    assert len(fitted.get_xdata()) == 96 and fitted.get_linestyle() == "-"
-    assert np.allclose(fitted.get_ydata(), result.get_plot_data()["fitted"])
+    before, after = by_gid(ax, GID_ITS_FITTED)  # a step at the change, not a ramp
+    assert (len(before.get_xdata()), len(after.get_xdata())) == (48, 48)
+    assert before.get_linestyle() == after.get_linestyle() == "-"
+    fitted_y = np.concatenate([before.get_ydata(), after.get_ydata()])
+    assert np.allclose(fitted_y, result.get_plot_data()["fitted"])
+    assert as_dates(mdates.date2num(after.get_xdata()))[0] == np.datetime64("2016-01-01")
     (counterfactual,) = by_gid(ax, GID_ITS_COUNTERFACTUAL)
     assert counterfactual.get_linestyle() == "--"
     # dashed from the last month before the change (so it joins the fitted line) to the end

@@ -143,15 +143,19 @@ def plot_interrupted_time_series(
         label="Observed",
         gid=GID_ITS_OBSERVED,
     )
-    ax.plot(
-        dates,
-        frame["fitted"],
-        color=_FITTED_COLOUR,
-        linewidth=2.0,
-        zorder=4,
-        label="Fitted",
-        gid=GID_ITS_FITTED,
-    )
+    # before and after as two lines: a level change is a step at the change, not a ramp
+    # through the month before it
+    split = int(np.argmax(after)) if after.any() else len(frame)
+    for part, label in ((slice(0, split), "Fitted"), (slice(split, None), None)):
+        ax.plot(
+            dates[part],
+            frame["fitted"].iloc[part],
+            color=_FITTED_COLOUR,
+            linewidth=2.0,
+            zorder=4,
+            label=label,
+            gid=GID_ITS_FITTED,
+        )
     # the counterfactual starts at the last month before the change, so it joins the line
     start = max(int(np.argmax(after)) - 1, 0)
     part = frame.iloc[start:]
