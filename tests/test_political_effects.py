@@ -91,6 +91,12 @@ def test_change_study_keeps_single_tier_councils_with_one_clean_event_each(roads
     )
     assert (gaps > 24).all()
     assert roads.n_months_without_exposure == 965
+    # every council of the study is treated, a control or dropped, and the summary says so
+    never_changed = len(roads.councils) - len(table)
+    assert (table["status"] == "never treated").sum() + never_changed == (
+        roads.result.n_never_treated
+    )
+    assert f"{never_changed} more councils never changed control at all" in roads.summary()
 
 
 def test_change_study_refuses_councils_it_cannot_study(panel, history):

@@ -193,6 +193,8 @@ class ChangeStudy:
                     else "."
                 ),
                 self.clean.summary(),
+                f"{plural(len(self.councils) - len(self.clean.table), 'more council')} never "
+                "changed control at all (controls too).",
                 self.result.summary(),
             ]
         )
