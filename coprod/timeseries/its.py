@@ -143,18 +143,24 @@ def month_start(value: Any, *, what: str = "date") -> pd.Timestamp:
 def _text_month_start(value: str, what: str) -> pd.Timestamp:
     """:func:`month_start` of text, remembered (the same few dates are read again and again,
     e.g. by a generator's ``start=``)."""
-    from coprod.io.dates import parse_date, parse_dates
+    parsed = _parse_month_texts([value])
+    if len(parsed.bad):
+        raise ValueError(f"{what} {value!r} is not a date: write it like '2014-05' or '2014-05-01'")
+    return _to_month(pd.Timestamp(int(parsed.ns[0])))
 
-    try:
-        stamp = parse_date(value, what=what)
-    except ValueError:
-        parsed = parse_dates([value], date_formats=["%Y-%m"], allow_missing=False)
-        if len(parsed.bad):
-            raise ValueError(
-                f"{what} {value!r} is not a date: write it like '2014-05' or '2014-05-01'"
-            ) from None
-        stamp = pd.Timestamp(int(parsed.ns[0]))
-    return _to_month(stamp)
+
+def _parse_month_texts(values: Any, **options: Any) -> Any:
+    """Dates as text read by :func:`coprod.io.dates.parse_dates`; when some are not dates,
+    read again as year-month (``'2014-05'``, the form monthly tables use). When the second
+    reading fails too, the first is returned: its reasons name the values as dates."""
+    from coprod.io.dates import parse_dates
+
+    parsed = parse_dates(values, allow_missing=False, **options)
+    if len(parsed.bad):
+        retry = parse_dates(values, date_formats=["%Y-%m"], allow_missing=False, **options)
+        if not len(retry.bad):
+            return retry
+    return parsed
 
 
 def _to_month(stamp: pd.Timestamp) -> pd.Timestamp:
@@ -166,7 +172,6 @@ def _to_month(stamp: pd.Timestamp) -> pd.Timestamp:
 def _as_months(column: pd.Series, name: str) -> pd.Series:
     """A date column (datetimes, monthly Periods, or text read by :mod:`coprod.io.dates`)
     as the first day of each value's month."""
-    from coprod.io.dates import parse_dates
     from coprod.io.result import InputError
 
     if isinstance(column.dtype, pd.PeriodDtype):
@@ -183,16 +188,13 @@ def _as_months(column: pd.Series, name: str) -> pd.Series:
         if getattr(stamps.dtype, "tz", None) is not None:
             stamps = stamps.dt.tz_localize(None)
     else:
-        parsed = parse_dates(column, column=name, allow_missing=False)
+        parsed = _parse_month_texts(column, column=name)
         if len(parsed.bad):
-            retry = parse_dates(column, column=name, date_formats=["%Y-%m"], allow_missing=False)
-            if len(retry.bad):
-                raise InputError(
-                    f"has values that are not dates, e.g. {parsed.reasons[0]}",
-                    column=name,
-                    fix="give datetimes, monthly Periods or dates as text ('2014-05-01' or '2014-05')",
-                )
-            parsed = retry
+            raise InputError(
+                f"has values that are not dates, e.g. {parsed.reasons[0]}",
+                column=name,
+                fix="give datetimes, monthly Periods or dates as text ('2014-05-01' or '2014-05')",
+            )
         stamps = parsed.values
     if stamps.isna().any():
         rows, numbered = row_numbers(column.index, np.flatnonzero(stamps.isna().to_numpy()))
