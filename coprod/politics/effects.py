@@ -141,7 +141,9 @@ def control_events(history: pd.DataFrame, *, councils: Sequence[str] | None = No
 
 def _single_tier_councils(history: pd.DataFrame, first_year: int, last_year: int) -> set[str]:
     """Single-tier councils with a known control in every year from first to last."""
-    require_columns(history, ["council_code", "council_type", "year"], what="the history")
+    require_columns(
+        history, ["council_code", "council_type", "year", "control"], what="the history"
+    )
     rows = history[
         history["council_code"].notna()
         & history["council_type"].isin(SINGLE_TIER)
