@@ -42,6 +42,7 @@ _NAMES = {
     # output
     "save_figure": "export",
     "export_table": "export",
+    "write_index": "export",
 }
 _SUBMODULES = (
     "charts",
@@ -53,7 +54,11 @@ _SUBMODULES = (
     "export",
     "grid",
     "io",
+    "politics",
+    "privacy",
+    "provenance",
     "run",
+    "style",
     "synth",
     "timeseries",
     "vocab",
