@@ -104,13 +104,19 @@ def export_table(
     suppress_below: int | None = None,
     count_columns: Iterable[str] = (),
     also_suppress: Iterable[str] = (),
+    by: Iterable[str] = (),
+    shares: Iterable[str] = (),
+    share_decimals: int | None = 3,
+    total_columns: Iterable[str] = (),
     allow_personal: Iterable[str] = (),
     index: bool = False,
 ) -> Path:
     """Write ``table`` to ``.csv`` (UTF-8 with BOM, so Excel reads accents) or ``.xlsx``.
 
-    See :func:`prepare_table` for suppression and the personal-data check. A relative ``path``
-    is placed under ``<output>/tables/``.
+    What is written is :func:`coprod.privacy.prepare_table`'s result: small counts withheld
+    with their derived columns, the shares of their groups and secondary cells (``by=``),
+    shares rounded, personal-data columns refused, formula-like cells defused. A relative
+    ``path`` is placed under ``<output>/tables/``.
     """
     path = Path(path)
     if not path.is_absolute():
@@ -122,6 +128,10 @@ def export_table(
         suppress_below=suppress_below,
         count_columns=count_columns,
         also_suppress=also_suppress,
+        by=by,
+        shares=shares,
+        share_decimals=share_decimals,
+        total_columns=total_columns,
         allow_personal=allow_personal,
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,7 @@ from coprod.datasets import load_dataset, shared_data_dir
 from coprod.export import export_table, save_figure
 from coprod.grid import place_services
 from coprod.io.counts import LAD_NAMES, read_report_counts
+from coprod.privacy import SUPPRESSED, attack_suppression, prepare_table
 from coprod.synth import COMPLAINTS_SEED, make_complaint_log
 from coprod.timeseries.periods import fill_zero_counts
 from coprod.timeseries.seasonal import seasonally_adjust
@@ -121,19 +122,54 @@ monthly.pivot(index="period", columns="service", values="count").tail(6)
 # %% [markdown]
 # Published tables must not identify anyone. Small counts, like the few complaints a month
 # that reach the ombudsman, can point to a person. Before sharing, `export_table`
-# suppresses counts below a threshold (here 5, with the shares in the same rows, which
-# would give them away) and refuses columns that could hold personal data.
+# suppresses counts below a threshold (here 5) and refuses columns that could hold personal
+# data. Withholding the small counts alone is not enough: each service-month's total is
+# published (the monthly counts above, the SPC charts below), and the shares of the other
+# rows give it too, so a lone withheld count would follow by subtraction. `by=` names the
+# columns that stay fixed within a total (service and month): in every service-month with a
+# small count all the shares are withheld and, where the small counts alone would give each
+# other away, one more cell, the smallest count of at least 5. Shares are rounded to three
+# decimals (a tenth of a percentage point).
 
 # %%
 stages = severity_shares(log, freq="month", by="service", column="stage")
-path = export_table(
-    stages,
-    "02_complaints_stage_mix.csv",
-    suppress_below=5,
-    count_columns=["count"],
-    also_suppress=["share"],
+rules = {
+    "suppress_below": 5,
+    "count_columns": ["count"],
+    "by": ["service", "period"],
+    "shares": ["share"],
+}
+path = export_table(stages, "02_complaints_stage_mix.csv", **rules)
+published = prepare_table(stages, **rules)  # exactly what the file holds
+primary = int(stages["count"].between(1, 4).sum())
+withheld = int(published["count"].eq(SUPPRESSED).sum())
+print(f"wrote {path.name}: {primary} small counts and {withheld - primary} more cells withheld")
+published.head(6)
+
+# %% [markdown]
+# Does it hold? `attack_suppression` plays someone hunting for a hidden count: from the
+# published table, every service-month's total and the rule (a withheld count is 1 to 4,
+# or at least 5 if it was withheld to protect another), it works out the range each
+# withheld count could take.
+
+# %%
+totals = monthly[["service", "period", "count"]].rename(columns={"count": "total"})
+attempt = attack_suppression(
+    published,
+    count_columns=rules["count_columns"],
+    by=rules["by"],
+    suppress_below=rules["suppress_below"],
+    shares=rules["shares"],
+    known_totals=totals,
 )
-print(f"wrote {path.name}: {int(stages['count'].between(1, 4).sum())} small counts suppressed")
+print(f"recovered {int(attempt['recovered'].sum())} of {len(attempt)} withheld counts")
+attempt.head(4)
+
+# %% [markdown]
+# 482 counts of 1 to 4 are suppressed, and 281 more cells to protect them; the shares of
+# the 342 service-months with a suppressed count are withheld. Even knowing every total,
+# the attacker pins down none of the 763 suppressed counts: each could still be anything
+# from 1 to at least 4.
 
 # %% [markdown]
 # ## SPC from scratch

@@ -146,3 +146,35 @@ def test_personal_names_in_any_spelling_and_generated_text_allowed():
     )
     generated.attrs["generated_text"] = ("reason",)
     assert personal_columns(generated) == []
+
+
+def test_export_table_writes_secondary_cells_and_rounded_shares(tmp_path):
+    # one service-month, total 23: the 3 alone would follow from the 20 and the total
+    table = pd.DataFrame(
+        {
+            "service": ["Parks"] * 3,
+            "period": ["2024-01"] * 3,
+            "level": ["stage 1", "stage 2", "ombudsman"],
+            "count": [20, 3, 0],
+            "share": [20 / 23, 3 / 23, 0.0],
+        }
+    )
+    other = table.assign(period="2024-02", count=[40, 6, 0], share=[40 / 46, 6 / 46, 0.0])
+    path = export_table(
+        pd.concat([table, other], ignore_index=True),
+        tmp_path / "stages.csv",
+        suppress_below=5,
+        count_columns=["count"],
+        by=["service", "period"],
+        shares=["share"],
+    )
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[3:] for row in rows] == [
+        ["count", "share"],
+        [SUPPRESSED, SUPPRESSED],
+        [SUPPRESSED, SUPPRESSED],
+        ["0", SUPPRESSED],
+        ["40", "0.87"],
+        ["6", "0.13"],
+        ["0", "0.0"],
+    ]
