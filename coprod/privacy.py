@@ -395,12 +395,12 @@ def attack_suppression(
         hidden = _is_withheld(frame[column])
         value = _published_numbers(frame[column], hidden)
         narrow_total(np.where(hidden, 1.0, value), np.where(hidden, k - 1.0, value))
-    cell_low = np.ones(shown.shape)
-    cell_high = np.full(shown.shape, np.inf)
+    published_shares = []
     for column in shares:
-        share_hidden = _is_withheld(frame[column])
-        share = _published_numbers(frame[column], share_hidden)
-        half = _half_unit(frame[column][~share_hidden])
+        hidden = _is_withheld(frame[column])
+        share = _published_numbers(frame[column], hidden)
+        published_shares.append((share, _half_unit(frame[column][~hidden])))
+    for share, half in published_shares:  # a published count over its share is the total
         count = shown[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
             usable = (count > 0) & (share > 0)
@@ -409,15 +409,14 @@ def attack_suppression(
         narrow_total(low, high)
     total_low = np.ceil(total_low - 1e-9)
     total_high = np.floor(total_high + 1e-9)
-    for column in shares:  # a withheld count's own share, once the total is bounded
-        share_hidden = _is_withheld(frame[column])
-        share = _published_numbers(frame[column], share_hidden)
-        half = _half_unit(frame[column][~share_hidden])
+    cell_low = np.ones(shown.shape)
+    cell_high = np.full(shown.shape, np.inf)
+    for share, half in published_shares:  # a withheld count's own share, times the total
         usable = withheld[:, 0] & ~np.isnan(share)
-        low = (share - half) * total_low[group]
-        high = (share + half) * total_high[group]
-        cell_low[usable, 0] = np.maximum(1, np.ceil(low[usable] - 1e-9))
-        cell_high[usable, 0] = np.floor(high[usable] + 1e-9)
+        low = np.ceil((share - half) * total_low[group] - 1e-9)
+        high = np.floor((share + half) * total_high[group] + 1e-9)
+        cell_low[usable, 0] = np.maximum(cell_low[usable, 0], low[usable])
+        cell_high[usable, 0] = np.minimum(cell_high[usable, 0], high[usable])
 
     published_sum = np.bincount(group, weights=np.nansum(shown, axis=1), minlength=n_groups)
     for g in np.unique(group[withheld.any(axis=1)]):

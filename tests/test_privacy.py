@@ -555,3 +555,20 @@ def test_the_old_stage_mix_export_gave_counts_away(stage_mix):
     assert int((per_month["size"] == 1).sum()) == 202
     assert int(((per_month["size"] == 2) & (per_month["sum"] == 2)).sum()) == 16
     assert len(recovered) == 202 + 16
+
+
+def test_a_withheld_count_whose_share_is_published_follows_from_the_total():
+    # small counts withheld but their shares left (also_suppress forgotten)
+    table = stage_table({"A": (20, 3, 2)})[["area", "month", "level", "count", "share"]]
+    table["share"] = table["share"].round(2)
+    published = prepare_table(table, suppress_below=K, count_columns=["count"])
+    assert published["share"].tolist() == [0.8, 0.12, 0.08]
+    found = attack_suppression(
+        published, count_columns=["count"], by=BY, suppress_below=K, shares=["share"]
+    )
+    # 20 over 0.795 to 0.805 puts the total at 25; 0.115 to 0.125 of 25 is 3 (not 1 to 4,
+    # which is all that 25 - 20 = 3 + 2 would say)
+    assert found[["level", "low", "high", "recovered"]].values.tolist() == [
+        ["stage 2", 3, 3, True],
+        ["ombudsman", 2, 2, True],
+    ]
