@@ -36,7 +36,7 @@ from coprod.grid import (
     place_services,
     placement_summary,
 )
-from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded, item_labels
+from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, item_labels
 from coprod.synth import SERVICES_SURVEY_SEED, make_services_survey
 from coprod.widgets import GridExplorer
 
@@ -257,30 +257,37 @@ save_figure(ax, "01_grid_toronto_ladder")
 # ### What residents think of the engagement
 #
 # The statements are shown as diverging bars: disagreement to the left, agreement to the
-# right, the neutral answer split across zero. The three negatively worded statements are
-# reverse-coded first, so agreement is favourable on every bar. Blank answers are left out
-# of each statement's base (its *n*).
+# right, the neutral answer split across zero. Each statement is shown as it was asked,
+# with the answers as given, so for the three negatively worded statements (technical
+# language, unequal influence, not seeing a difference) agreeing is the critical answer.
+# Reverse-coding belongs only in a score that compares or combines statements:
+# `reverse=` gives the table a `net_score` column (net agreement, reversed for the score
+# on those three), which the chart does not draw. Blank answers are left out of each
+# statement's base (its *n*).
 
 # %%
-aligned = align_reverse_worded(toronto.data)
+toronto_answers = toronto.data
 q3_items = [
     item
-    for item in aligned.attrs["likert_items"]
+    for item in toronto_answers.attrs["likert_items"]
     if item.startswith("q3_") and item != "q3_other_rating"
 ]
 table = likert_table(
-    aligned,
+    toronto_answers,
     items=q3_items,
-    scale=aligned.attrs["likert_scale"],
-    labels=item_labels(aligned, q3_items),
+    scale=toronto_answers.attrs["likert_scale"],
+    labels=item_labels(toronto_answers, q3_items),
+    reverse=toronto_answers.attrs["reverse_worded"],
 )
 ax = plot_likert(table, title="How the City of Toronto engages residents (2023)")
 save_figure(ax, "01_grid_toronto_likert")
 
 # %% [markdown]
-# Reading the two charts together: most residents' engagement stops at consultation, and
-# more residents disagree than agree that they can see how their participation made a
-# difference, the mark of tokenism on Arnstein's ladder.
+# Reading the two charts together: most residents' engagement stops at consultation;
+# three in four residents (75%) agree that some participants have less influence than
+# others on decisions, and more agree than disagree that they can't see how their
+# participation made a difference (52% against 23%), the mark of tokenism on Arnstein's
+# ladder.
 #
 # ### What would a survey need to ask to place services on the full grid?
 #
@@ -308,7 +315,8 @@ save_figure(ax, "01_grid_toronto_likert")
 # 1. Place Eastmoor's services in 2023. Which placements are uncertain, and why?
 # 2. For Westfield 2025, which services change cell when you drop the weights?
 # 3. Name a second blank cell (community planned, co-delivered) and redraw the grid.
-# 4. In the Toronto survey, which statement is the most negative once reverse-coded? Try
-#    `neutral="exclude"` in `likert_table`: does the ranking change?
+# 4. In the Toronto survey, which statement is the least favourable by `net_score` (the
+#    negatively worded ones reversed for the score)? Try `neutral="exclude"` in
+#    `likert_table`: does the ranking change?
 # 5. Move the leadership programme (`q1_leadership_program`) from rung 2 to rung 6 in the
 #    crosswalk. How does the share reaching citizen power change?

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -312,3 +314,206 @@ def test_nothing_clipped(responses):
         box = artist.get_window_extent(renderer)
         assert box.x0 >= fig_box.x0 - 1 and box.x1 <= fig_box.x1 + 1
         assert box.y0 >= fig_box.y0 - 1 and box.y1 <= fig_box.y1 + 1
+
+
+# ------------------------------------------------------------ reverse-worded items
+
+
+@pytest.fixture
+def influence() -> pd.DataFrame:
+    # "Some have less influence than others": a reverse-worded statement (agreeing is the
+    # critical answer). Three of four agree with it as worded.
+    return pd.DataFrame(
+        {
+            "unequal": ["A", "SA", "A", "D"],
+            "ideas": ["A", "A", "D", "SD"],
+        }
+    )
+
+
+def test_reverse_worded_item_is_drawn_as_answered(influence):
+    t = likert_table(influence, items=["unequal", "ideas"], scale=SCALE, reverse=["unequal"])
+    assert shares(t, "unequal") == {"SD": 0.0, "D": 0.25, "N": 0.0, "A": 0.5, "SA": 0.25}
+    agree = t[(t["item"] == "unequal") & (t["side"] == "positive")]
+    assert agree["share"].sum() == 0.75
+    assert (agree["start"] >= 0).all() and agree["end"].max() == 75.0
+    # net agreement is as answered; only the score is reversed, and says so
+    assert row(t, "unequal", "A")["net"] == 50.0
+    assert row(t, "unequal", "A")["net_score"] == -50.0
+    assert row(t, "ideas", "A")["net_score"] == row(t, "ideas", "A")["net"] == 0.0
+    assert t.groupby("item")["reversed_for_score"].first().to_dict() == {
+        "unequal": True,
+        "ideas": False,
+    }
+    ax = plot_likert(t)
+    y = [lbl.get_text().split("\n")[0] for lbl in ax.get_yticklabels()].index("unequal")
+    for container in ax.containers:
+        (bar,) = [p for p in container.patches if p.get_y() < y < p.get_y() + p.get_height()]
+        if container.get_label() in ("A", "SA"):
+            assert bar.get_x() >= 0  # agreeing with the statement is on the agree side
+        elif container.get_label() in ("SD", "D"):
+            assert bar.get_x() + bar.get_width() <= 0
+    texts = {t.get_text() for t in ax.texts}
+    assert "50%" in texts and "25%" in texts
+
+
+def test_net_score_is_the_net_of_reverse_coded_answers(influence):
+    from coprod.io.survey import reverse_code
+
+    as_given = likert_table(
+        influence, items=["unequal"], scale=SCALE, reverse=["unequal"], neutral="exclude"
+    )
+    flipped = likert_table(
+        influence.assign(unequal=reverse_code(influence["unequal"], SCALE)),
+        items=["unequal"],
+        scale=SCALE,
+        neutral="exclude",
+    )
+    assert as_given["net_score"].iloc[0] == flipped["net"].iloc[0] == -50.0
+
+
+def test_reverse_names_items():
+    df = pd.DataFrame({"q1": ["A"]})
+    with pytest.raises(ValueError, match=r"^reverse= names \['q9'\], which are not in items"):
+        likert_table(df, items=["q1"], scale=SCALE, reverse=["q9"])
+
+
+def toronto_like() -> pd.DataFrame:
+    from coprod.io.survey import read_survey
+
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4"],
+            "3.6. Some participants have less influence than others on decisions": [
+                "Agree",
+                "Strongly agree",
+                "Agree",
+                "Disagree",
+            ],
+            "3.1. The City considers my ideas": ["Agree", "Agree", "Disagree", None],
+        }
+    )
+    return read_survey(
+        frame,
+        columns={"respondent_id": "id"},
+        likert={
+            "unequal": "3.6. Some participants have less influence than others on decisions",
+            "ideas": "3.1. The City considers my ideas",
+        },
+        reverse=["unequal"],
+    ).data
+
+
+def test_aligned_answers_never_pass_as_the_original_wording():
+    from coprod.io.survey import align_reverse_worded, item_labels
+
+    data = toronto_like()
+    aligned = align_reverse_worded(data)
+    # the reversed answers travel under their own name, the original column is gone
+    assert "unequal" not in aligned.columns
+    assert list(aligned["unequal_reversed"].astype(str)) == [
+        "Disagree",
+        "Strongly disagree",
+        "Disagree",
+        "Agree",
+    ]
+    assert aligned.attrs["likert_items"] == ("unequal_reversed", "ideas")
+    assert item_labels(aligned) == {
+        "unequal_reversed": "Some participants have less influence than others on decisions "
+        "(reversed for the score)",
+        "ideas": "The City considers my ideas",
+    }
+    # and a Likert chart refuses them: it shows answers as given to the statement as asked
+    with pytest.raises(
+        ValueError,
+        match=r"^items \['unequal_reversed'\] hold reverse-coded answers \(align_reverse_worded\)",
+    ):
+        likert_table(
+            aligned, items=aligned.attrs["likert_items"], scale=aligned.attrs["likert_scale"]
+        )
+
+
+def test_item_labels_keep_the_wording_of_answers_as_given():
+    from coprod.io.survey import item_labels
+
+    assert item_labels(toronto_like()) == {
+        "unequal": "Some participants have less influence than others on decisions",
+        "ideas": "The City considers my ideas",
+    }
+
+
+def test_real_toronto_reverse_worded_item_on_the_agree_side(shared_data):
+    from coprod.io.survey import TORONTO_ENGAGEMENT_MAPPING, item_labels, read_survey
+
+    path = shared_data / "toronto_engagement_survey" / "survey_data.csv"
+    data = read_survey(path, **TORONTO_ENGAGEMENT_MAPPING).data
+    column = "3.6. Some participants have less influence than others on decisions"
+    raw = pd.read_csv(path, encoding="cp1252", usecols=[column])[column].str.strip().str.lower()
+    answered = raw.dropna()
+    agreeing = answered.isin(["agree", "strongly agree"]).sum()
+    assert (len(answered), agreeing) == (710, 531)  # 75% agree with the statement as worded
+
+    items = [
+        i for i in data.attrs["likert_items"] if i.startswith("q3_") and i != "q3_other_rating"
+    ]
+    t = likert_table(
+        data,
+        items=items,
+        scale=data.attrs["likert_scale"],
+        labels=item_labels(data, items),
+        reverse=data.attrs["reverse_worded"],
+    )
+    unequal = t[t["item"] == "q3_unequal_influence"]
+    positive = unequal[unequal["side"] == "positive"]
+    assert positive["share"].sum() == pytest.approx(531 / 710)
+    assert (positive["start"] >= 0).all()
+    assert unequal["label"].iloc[0] == column[5:]
+    assert unequal["net_score"].iloc[0] == -unequal["net"].iloc[0]
+    ax = plot_likert(t)
+    labels = [lbl.get_text() for lbl in ax.get_yticklabels()]
+    assert not [lbl for lbl in labels if "revers" in lbl]
+    y = next(i for i, lbl in enumerate(labels) if lbl.startswith("Some participants"))
+    agree_bars = [
+        p
+        for c in ax.containers
+        if c.get_label() in ("Agree", "Strongly agree")
+        for p in c.patches
+        if p.get_y() < y < p.get_y() + p.get_height()
+    ]
+    assert sum(p.get_width() for p in agree_bars) == pytest.approx(100 * 531 / 710)
+    assert min(p.get_x() for p in agree_bars) >= 0
+
+
+def notebook_cells(path) -> list[str]:
+    """The code cells of a jupytext percent notebook."""
+    cells = re.split(r"^# %%.*$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return [c for c in cells if c.strip() and not c.lstrip().startswith("# ---")]
+
+
+def test_notebook_01_likert_chart_reads_as_answered(monkeypatch, repo_root):
+    """The notebook's own Likert cells: 75% agreeing with a reverse-worded statement is on the agree side."""
+    import coprod.export
+
+    drawn = {}
+    monkeypatch.setattr(
+        coprod.export, "save_figure", lambda fig, name, **kw: drawn.update({name: fig})
+    )
+    cells = notebook_cells(repo_root / "notebooks" / "01_grid.py")
+    wanted = [c for c in cells if "import" in c and "likert" in c]
+    wanted += [c for c in cells if "toronto = load_dataset" in c or "plot_likert(" in c]
+    namespace: dict = {}
+    for cell in wanted:
+        exec(cell, namespace)
+    ax = drawn["01_grid_toronto_likert"]
+    labels = [lbl.get_text() for lbl in ax.get_yticklabels()]
+    y = next(i for i, lbl in enumerate(labels) if lbl.startswith("Some participants"))
+    agree = [
+        p
+        for c in ax.containers
+        if c.get_label() in ("Agree", "Strongly agree")
+        for p in c.patches
+        if p.get_y() < y < p.get_y() + p.get_height()
+    ]
+    assert sum(p.get_width() for p in agree) == pytest.approx(100 * 531 / 710)
+    assert min(p.get_x() for p in agree) >= 0
+    assert "(n = 710)" in labels[y] and "revers" not in labels[y]

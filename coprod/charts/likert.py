@@ -19,6 +19,14 @@ always explicit (``neutral=``):
     ``n_neutral`` says how many neutral answers were excluded.
 
 For an even-length scale there is no neutral level and the three modes coincide.
+
+Reverse-worded statements ("Some participants have less influence than others") are
+drawn as they were asked and answered: agreeing with such a statement is on the agree
+side, however critical it is. Direction is aligned only in the derived score:
+``reverse=`` names those items, and their ``net_score`` (net agreement reversed for the
+score) has the opposite sign of their ``net``. Answers already reverse-coded by
+:func:`coprod.io.survey.align_reverse_worded` are refused: drawn against the statement's
+own wording they would read backwards.
 """
 
 from __future__ import annotations
@@ -68,6 +76,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "neutral",
     "n_neutral",
     "net",
+    "reversed_for_score",
+    "net_score",
 )
 
 
@@ -104,6 +114,7 @@ def likert_table(
     labels: Mapping[Hashable, str] | None = None,
     order: Literal["net", "given"] | Sequence[Hashable] = "net",
     n_from_weights: bool = False,
+    reverse: Sequence[Hashable] = (),
 ) -> pd.DataFrame:
     """Tidy (weighted) shares and diverging bar extents for Likert items.
 
@@ -134,6 +145,10 @@ def likert_table(
         a head count of rows: for weights that count respondents, as in a published
         table read by :func:`coprod.io.read_survey_table` (weight = share x base, one
         row per item and answer). Needs ``weight``.
+    reverse
+        Items worded so that agreeing is unfavourable (e.g. ``data.attrs["reverse_worded"]``
+        from :func:`coprod.io.read_survey`). Their answers are tabulated and drawn as
+        given; only ``net_score`` is reversed for them.
 
     Returns
     -------
@@ -150,14 +165,18 @@ def likert_table(
         ``weighted`` (bool); ``neutral`` (the mode used); ``n_neutral`` (neutral
         answers to the item: excluded from ``n`` and from the table when
         ``neutral="exclude"``, 0 for an even scale); ``net`` (positive minus
-        negative share, in percentage points).
+        negative share, in percentage points, as answered); ``reversed_for_score``
+        (bool: the item is in ``reverse``); ``net_score`` (``net``, with the sign
+        reversed for the score on reverse-worded items, so that higher is more
+        favourable on every item: for comparing or combining items, not for drawing).
 
     Raises
     ------
     ValueError
         On an unknown neutral mode, a missing column, duplicated scale levels, a
-        value that is not in ``scale`` (the message names the item and value), or
-        negative / missing weights.
+        value that is not in ``scale`` (the message names the item and value),
+        negative / missing weights, ``reverse`` naming an item not in ``items``, or
+        items holding answers reverse-coded by ``align_reverse_worded``.
     """
     if neutral not in NEUTRAL_MODES:
         raise ValueError(f"neutral must be one of {NEUTRAL_MODES}, not {neutral!r}")
@@ -176,6 +195,19 @@ def likert_table(
     missing_cols = [c for c in items if c not in responses.columns]
     if missing_cols:
         raise ValueError(f"items not in responses: {missing_cols}")
+    reverse = [reverse] if isinstance(reverse, str) else list(reverse)
+    not_items = [r for r in reverse if r not in items]
+    if not_items:
+        raise ValueError(f"reverse= names {not_items}, which are not in items {items}")
+    recoded = set(responses.attrs.get("reverse_coded", ()))
+    reversed_answers = [item for item in items if item in recoded]
+    if reversed_answers:
+        raise ValueError(
+            f"items {reversed_answers} hold reverse-coded answers (align_reverse_worded); "
+            "a Likert chart shows the answers as given to each statement as worded: pass "
+            "the answers as read, and name the reverse-worded items in reverse= to reverse "
+            "them in net_score only"
+        )
     labels = dict(labels or {})
     unknown_labels = set(labels) - set(items)
     if unknown_labels:
@@ -262,6 +294,9 @@ def likert_table(
                     "neutral": neutral,
                     "n_neutral": n_neutral,
                     "net": nets[item],
+                    "reversed_for_score": item in reverse,
+                    # reverse-coding a scale swaps its sides, so the net changes sign
+                    "net_score": -nets[item] if item in reverse else nets[item],
                 }
             )
 

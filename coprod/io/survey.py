@@ -148,6 +148,10 @@ __all__ = [
     "reverse_code",
 ]
 
+#: Added to the name of an item that :func:`align_reverse_worded` reverse-coded, so the
+#: reversed answers never travel under the name of the statement people answered.
+REVERSED_SUFFIX = "_reversed"
+
 _SERVICE_FIELDS = ("service", "planning", "delivery")
 # the schema's checks as read_survey applies them: planning and delivery may be missing
 # (a missing= answer); blank answers are refused by parse_levels unless missing=[""]
@@ -514,9 +518,10 @@ def read_survey(
         delivery and Likert columns. By default a blank planning or delivery answer
         quarantines its row (blank Likert answers are always missing).
     reverse:
-        Likert item names that are reverse-worded. Answers are kept as given; the
-        names are recorded in ``data.attrs["reverse_worded"]`` (use
-        :func:`reverse_code` to flip them).
+        Likert item names that are reverse-worded. Answers are kept as given (a chart
+        shows them against the statement as worded); the names are recorded in
+        ``data.attrs["reverse_worded"]`` for scores: ``likert_table(reverse=...)``
+        reverses them in its ``net_score``, :func:`align_reverse_worded` for an index.
     likert_scale:
         The answers of the Likert items, lowest first (default :data:`AGREE_5`).
     likert_missing:
@@ -718,7 +723,8 @@ def read_survey(
         )
     if reverse:
         notes.append(
-            "reverse-worded items (answers kept as given, see reverse_code): " + ", ".join(reverse)
+            "reverse-worded items (answers kept as given; reversed only in scores, see "
+            "likert_table(reverse=...)): " + ", ".join(reverse)
         )
     if names["keep"]:
         notes.append("kept as read: " + ", ".join(names["keep"]))
@@ -1087,27 +1093,49 @@ TORONTO_ACTIVITY_RUNGS: Mapping[str, int | None] = MappingProxyType(
 
 
 def align_reverse_worded(data: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``data`` with each reverse-worded Likert item reverse-coded.
+    """A copy of ``data`` with each reverse-worded Likert item reverse-coded, for a score.
 
-    Afterwards "agree" means a favourable view on every item, so items can be compared
-    and combined. Uses ``data.attrs["reverse_worded"]`` and ``["likert_scale"]`` as set by
-    :func:`read_survey`; the reversed items are listed in ``attrs["reverse_coded"]``.
+    Afterwards "agree" means a favourable view on every item, so items can be combined
+    into an index or a mean score. The reversed answers are no longer answers to the
+    statement as worded, so each reversed item is renamed ``<item>_reversed`` (the
+    original column is gone): they can never pass for what people answered.
+    :func:`item_labels` marks them "(reversed for the score)" and
+    :func:`coprod.charts.likert.likert_table` refuses them. To chart the statements or
+    compare their net agreement, use the answers as read with ``likert_table(...,
+    reverse=data.attrs["reverse_worded"])`` and its ``net_score``.
+
+    Uses ``data.attrs["reverse_worded"]`` and ``["likert_scale"]`` as set by
+    :func:`read_survey`; the renamed items are listed in ``attrs["reverse_coded"]`` and
+    replace the originals in ``attrs["likert_items"]``.
     """
     reverse = tuple(data.attrs.get("reverse_worded", ()))
     scale = tuple(data.attrs.get("likert_scale", AGREE_5))
     if data.attrs.get("reverse_coded"):
         raise ValueError("these items are already reverse-coded; align them only once")
+    renamed = {item: f"{item}{REVERSED_SUFFIX}" for item in reverse}
+    clash = [new for new in renamed.values() if new in data.columns]
+    if clash:
+        raise ValueError(f"columns {clash} already exist; rename them before aligning")
     out = data.copy()
     for item in reverse:
         out[item] = reverse_code(data[item], scale)
-    out.attrs = {**data.attrs, "reverse_coded": reverse}
+    out = out.rename(columns=renamed)
+    source = dict(data.attrs.get("source_columns", {}))
+    out.attrs = {
+        **data.attrs,
+        "likert_items": tuple(renamed.get(i, i) for i in data.attrs.get("likert_items", ())),
+        "source_columns": {renamed.get(k, k): v for k, v in source.items()},
+        "reverse_worded": (),
+        "reverse_coded": tuple(renamed.values()),
+    }
     return out
 
 
 def item_labels(data: pd.DataFrame, items: Iterable[str] | None = None) -> dict[str, str]:
     """Readable labels for items: the question text from the file, without its number.
 
-    Items that :func:`align_reverse_worded` reversed are marked "(reverse-coded)".
+    Items that :func:`align_reverse_worded` reversed are marked "(reversed for the score)";
+    answers as given keep the statement's own wording.
     """
     source = data.attrs.get("source_columns", {})
     reversed_items = set(data.attrs.get("reverse_coded", ()))
@@ -1115,5 +1143,5 @@ def item_labels(data: pd.DataFrame, items: Iterable[str] | None = None) -> dict[
     labels = {}
     for item in items:
         text = re.sub(r"^\s*\d+(\.\d+)*\.?\s*", "", str(source.get(item, item)))
-        labels[item] = f"{text} (reverse-coded)" if item in reversed_items else text
+        labels[item] = f"{text} (reversed for the score)" if item in reversed_items else text
     return labels

@@ -23,7 +23,7 @@ from coprod.datasets import load_dataset
 from coprod.engagement import highest_rungs
 from coprod.export import save_figure
 from coprod.grid import place_services, placement_summary
-from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, align_reverse_worded
+from coprod.io.survey import TORONTO_ACTIVITY_RUNGS
 
 responses = load_dataset("services_survey").data
 
@@ -103,29 +103,34 @@ ax = plot_grid(northbridge, names=names, title="Northbridge, 2025, two blank cel
 save_figure(ax, "answers_01_two_named_cells")
 
 # %% [markdown]
-# ## 4. The most negative Toronto statement, and the effect of excluding neutral answers
+# ## 4. The least favourable Toronto statement, and the effect of excluding neutral answers
+#
+# The answers stay as given; `reverse=` reverses the three negatively worded statements
+# in `net_score` only (net agreement, reversed for the score), so higher is more
+# favourable on every statement.
 
 # %%
-toronto = align_reverse_worded(load_dataset("toronto_engagement").data)
+toronto = load_dataset("toronto_engagement").data
 items = [i for i in toronto.attrs["likert_items"] if i.startswith("q3_") and i != "q3_other_rating"]
-scale = toronto.attrs["likert_scale"]
-split = likert_table(toronto, items=items, scale=scale)
-excluded = likert_table(toronto, items=items, scale=scale, neutral="exclude")
+scored = {"scale": toronto.attrs["likert_scale"], "reverse": toronto.attrs["reverse_worded"]}
+split = likert_table(toronto, items=items, **scored)
+excluded = likert_table(toronto, items=items, neutral="exclude", **scored)
 ranking = (
-    split.drop_duplicates("item")[["item", "net"]]
+    split.drop_duplicates("item")[["item", "reversed_for_score", "net_score"]]
     .merge(
-        excluded.drop_duplicates("item")[["item", "net"]],
+        excluded.drop_duplicates("item")[["item", "net_score"]],
         on="item",
         suffixes=("_split", "_exclude"),
     )
-    .sort_values("net_split")
+    .sort_values("net_score_split")
 )
 ranking.round(3)
 
 # %% [markdown]
-# "Some participants have less influence than others on decisions" (reverse-coded) is the
-# most negative either way. Excluding neutral answers changes every net score's base, so
-# the numbers grow, but here the ranking of the most negative items barely moves.
+# "Some participants have less influence than others on decisions" (reversed for the
+# score: 75% agree with it) is the least favourable either way. Excluding neutral answers
+# changes every net score's base, so the numbers grow, but here the ranking of the least
+# favourable items barely moves.
 #
 # ## 5. Moving the leadership programme up the ladder
 
