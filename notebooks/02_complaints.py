@@ -232,7 +232,6 @@ overview
 fig = plot_spc_small_multiples(
     counts_spc,
     by="service",
-    ncols=4,
     title="Northbridge: complaints a month, by service",
     ylabel="Complaints",
 )
@@ -405,7 +404,6 @@ area_spc = spc(
 fig = plot_spc_small_multiples(
     area_spc,
     by="area",
-    ncols=4,
     title="FixMyStreet reports a month, eight cities",
     ylabel="Reports",
 )

@@ -14,6 +14,9 @@ from matplotlib.figure import Figure
 
 from coprod.charts.spc import (
     GID_ASSURANCE_ICON,
+    GID_BASELINE,
+    GID_BASELINE_LABEL,
+    GID_ICON_KEY,
     GID_REBASE,
     GID_VARIATION_ICON,
     SPC_COLOURS,
@@ -93,6 +96,9 @@ def test_plot_spc_structure(one):
         "Mean",
         "Process limits",
         "Target",
+        "Baseline: limits computed from these points",
+        "Common cause: no significant change",
+        "Consistently passes the target",
     ]
 
 
@@ -230,3 +236,145 @@ def test_small_multiples_ylabel_is_settable():
     result = spc(data, value="n", period="period", by="service")
     fig = plot_spc_small_multiples(result, by="service", ylabel="Complaints")
     assert fig.get_supylabel() == "Complaints"
+
+
+# ------------------------------------------------------------ keys, baselines, adjusted
+
+
+def key_entries(legend) -> dict[str, str]:
+    """Icon state -> the key's text, for each icon drawn in a legend."""
+    texts = [t.get_text() for t in legend.get_texts()]
+    handles = legend.legend_handles
+    return {
+        h.get_label(): text
+        for h, text in zip(handles, texts, strict=True)
+        if h.get_gid() == GID_ICON_KEY
+    }
+
+
+def test_plot_spc_keys_the_icons_it_shows(one):
+    ax = plot_spc(one)
+    # the latest point is common cause and the process consistently passes its target
+    assert key_entries(ax.get_legend()) == {
+        "common_cause": "Common cause: no significant change",
+        "consistently_passes": "Consistently passes the target",
+    }
+    # each key entry draws its icon: a ring, and the letter of an assurance icon
+    (passes,) = [
+        h for h in ax.get_legend().legend_handles if h.get_label() == "consistently_passes"
+    ]
+    letters = [t.get_text() for t in passes.findobj(lambda a: hasattr(a, "get_text"))]
+    assert "P" in letters
+    high = spc(series([*BASE, 12, 30]), value="complaints", period="month", baseline=6)
+    assert key_entries(plot_spc(high).get_legend()) == {
+        "special_cause_concern_high": "Special cause of concern: higher values",
+    }
+    assert key_entries(plot_spc(high, show_icons=False).get_legend()) == {}
+
+
+def test_small_multiples_key_every_icon_state_once():
+    data = pd.concat(
+        [
+            series([*BASE, 12, 30], "Rising"),
+            series([*BASE, 12, 0], "Falling"),
+            series([*BASE, 12, 11], "Steady"),
+            series([*BASE, 11, 12], "Steady too"),
+        ]
+    )
+    r = spc(data, value="complaints", period="month", by="service", baseline=6)
+    fig = plot_spc_small_multiples(r, by="service")
+    (legend,) = fig.legends
+    assert key_entries(legend) == {
+        "special_cause_concern_high": "Special cause of concern: higher values",
+        "special_cause_improvement_low": "Special cause of improvement: lower values",
+        "common_cause": "Common cause: no significant change",
+    }
+
+
+def spans(ax) -> list[tuple[float, float]]:
+    import matplotlib.dates as mdates
+
+    out = []
+    for patch in by_gid(ax, GID_BASELINE):
+        x0, x1 = patch.get_x(), patch.get_x() + patch.get_width()
+        out.append((mdates.num2date(x0).date().isoformat(), mdates.num2date(x1).date().isoformat()))
+    return out
+
+
+def test_plot_spc_shades_and_labels_the_baseline(one):
+    ax = plot_spc(one)  # limits from the first 6 of 12 months, January to June 2024
+    # from half a month before the first baseline point to half a month after the last
+    assert spans(ax) == [("2023-12-16", "2024-06-16")]
+    labels = [t.get_text() for t in by_gid(ax, GID_BASELINE_LABEL)]
+    assert labels == ["Baseline"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Baseline: limits computed from these points" in legend
+
+
+def test_rebased_chart_marks_each_baseline():
+    values = [8, 12, 8, 12, 11, 11, 11, 11, 25, 25, 21, 25, 21, 21]
+    r = spc(series(values), value="complaints", period="month", rebase=["2024-09-01"], baseline=3)
+    ax = plot_spc(r)
+    assert spans(ax) == [("2023-12-16", "2024-03-16"), ("2024-08-16", "2024-11-16")]
+    assert [t.get_text() for t in by_gid(ax, GID_BASELINE_LABEL)] == ["Baseline", "Baseline 2"]
+
+
+def test_small_multiples_shade_each_panels_baseline():
+    data = pd.concat([series(BASE + BASE, f"S{i}") for i in range(4)])
+    r = spc(data, value="complaints", period="month", by="service", baseline=6)
+    fig = plot_spc_small_multiples(r, by="service")
+    assert [spans(ax) for ax in fig.axes] == [[("2023-12-16", "2024-06-16")]] * 4
+    (legend,) = fig.legends
+    assert "Baseline: limits computed from these points" in [
+        t.get_text() for t in legend.get_texts()
+    ]
+
+
+def lighting() -> pd.DataFrame:
+    months = pd.date_range("2021-01-01", periods=36, freq="MS")
+    winter = 10 * np.cos(2 * np.pi * months.month / 12)
+    return pd.DataFrame({"service": "Street lighting", "period": months, "value": 30 + winter})
+
+
+def test_seasonally_adjusted_values_say_so():
+    from coprod.timeseries.seasonal import seasonally_adjust
+
+    adjusted = spc(seasonally_adjust(lighting()), value="adjusted", period="period", by="service")
+    assert plot_spc(adjusted, ylabel="Complaints").get_ylabel() == (
+        "Complaints (seasonally adjusted)"
+    )
+    assert plot_spc(adjusted).get_ylabel() == "Seasonally adjusted values"
+    fig = plot_spc_small_multiples(adjusted, by="service", ylabel="Complaints")
+    assert fig.get_supylabel() == "Complaints (seasonally adjusted)"
+    # a raw series is labelled as the caller says
+    raw = spc(lighting(), value="value", period="period")
+    assert plot_spc(raw, ylabel="Complaints").get_ylabel() == "Complaints"
+
+
+def test_small_multiples_print_at_8pt_or_more_at_16_cm():
+    from coprod.style import too_small
+
+    r = spc(thirty_services(), value="complaints", period="month", chart="c", by="service")
+    fig = plot_spc_small_multiples(r, by="service", title="Thirty services", ylabel="Complaints")
+    assert fig.get_figwidth() * 2.54 == pytest.approx(16.0)
+    assert too_small(fig, width_cm=16, min_pt=8).empty
+    # three panels a row
+    lefts = sorted({round(ax.get_position().x0, 3) for ax in fig.axes})
+    assert len(lefts) == 3
+    # every title is on one line and within its panel
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        assert "\n" not in ax.get_title(loc="left")
+        title = ax.title if ax.get_title() else ax._left_title
+        box, panel = title.get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert box.x1 <= panel.x1 + 1
+
+
+def test_small_multiples_refuse_columns_too_narrow_to_read():
+    r = spc(thirty_services(), value="complaints", period="month", chart="c", by="service")
+    with pytest.raises(
+        ValueError,
+        match=r"^ncols=6 leaves panels 2\.7 cm wide at 16 cm: too narrow to read; use at most 4",
+    ):
+        plot_spc_small_multiples(r, by="service", ncols=6)

@@ -10,7 +10,19 @@ Inputs are results of :func:`coprod.timeseries.spc.spc`.
   limits dashed (stepping at rebases), an optional target (red, dashed), and the
   MDC variation and assurance icons in the top-right corner.
 * :func:`plot_spc_small_multiples` draws one compact panel per group (e.g. 30
-  services) with a shared legend and returns the Figure.
+  services) with a shared legend and returns the Figure, 16 cm wide so that every
+  text prints at 8 pt or more in a report (three panels a row by default).
+
+Every chart says what it shows from the result's own columns:
+
+* the **baseline** (the points each segment's limits are computed from,
+  ``in_baseline``) is a shaded span per segment (gid ``"spc-baseline"``), labelled
+  "Baseline", "Baseline 2", ... on a single chart (gid ``"spc-baseline-label"``);
+* the **key** (in the legend) explains each variation and assurance icon drawn, with
+  the icon itself (gid ``"spc-icon-key"``, ``get_label()`` the state), after Making
+  Data Count's icon key;
+* **seasonally adjusted** values (a result of ``spc(seasonally_adjust(...),
+  value="adjusted")``, whose ``measure`` is ``"adjusted"``) say so on the y label.
 
 Icons are matplotlib artists (no image files): a ring coloured like the latest
 point's variation with "H" (high) or "L" (low) and an arrowhead for a special
@@ -30,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.transforms import offset_copy
 
 from coprod._core.columns import require_columns
 from coprod.charts._style import (
@@ -42,6 +55,7 @@ from coprod.charts._style import (
     get_ax,
     wrap,
 )
+from coprod.style import CM_PER_INCH, MIN_TEXT_PT, REPORT_WIDTH_CM
 from coprod.timeseries.spc import _is_monthly, _result_by
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
@@ -51,6 +65,9 @@ if TYPE_CHECKING:  # heavy to import and only annotate here
 
 __all__ = [
     "GID_ASSURANCE_ICON",
+    "GID_BASELINE",
+    "GID_BASELINE_LABEL",
+    "GID_ICON_KEY",
     "GID_REBASE",
     "GID_VARIATION_ICON",
     "SPC_COLOURS",
@@ -68,6 +85,9 @@ GID_CENTRE = "spc-centre"
 GID_LIMITS = "spc-limits"
 GID_2SIGMA = "spc-2sigma"
 GID_TARGET = "spc-target"
+GID_BASELINE = "spc-baseline"
+GID_BASELINE_LABEL = "spc-baseline-label"
+GID_ICON_KEY = "spc-icon-key"
 
 #: Making Data Count colours.
 SPC_COLOURS: dict[str, str] = {
@@ -80,6 +100,7 @@ SPC_COLOURS: dict[str, str] = {
     "limits": "#7B7D7D",
     "2sigma": "#BDBDBD",
     "target": "#DE1B1B",
+    "baseline": "#E6EDF3",
 }
 _POINT_LABELS = {
     "common_cause": "Common cause",
@@ -92,17 +113,27 @@ _ASSURANCE_ICON = {
     "consistently_fails": ("F", SPC_COLOURS["special_cause_concern"]),
     "hit_and_miss": ("?", SPC_COLOURS["common_cause"]),
 }
-_ASSURANCE_TEXT = {
+#: What each icon means, in the words of Making Data Count's icon key.
+_ICON_KEY_TEXT = {
+    "common_cause": "Common cause: no significant change",
+    "special_cause_concern_high": "Special cause of concern: higher values",
+    "special_cause_concern_low": "Special cause of concern: lower values",
+    "special_cause_improvement_high": "Special cause of improvement: higher values",
+    "special_cause_improvement_low": "Special cause of improvement: lower values",
+    "special_cause_neither_high": "Special cause, neither better nor worse: higher values",
+    "special_cause_neither_low": "Special cause, neither better nor worse: lower values",
     "consistently_passes": "Consistently passes the target",
+    "hit_and_miss": "Hit and miss: the target is within the limits",
     "consistently_fails": "Consistently fails the target",
-    "hit_and_miss": "Hit and miss: target within limits",
 }
-_VARIATION_TEXT = {
-    "common_cause": "Common cause variation",
-    "special_cause_concern": "Special cause of concern",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_neither": "Special cause (no better direction)",
-}
+_BASELINE_TEXT = "Baseline: limits computed from these points"
+#: Small multiples are drawn at the width a report places them, so sizes are as printed.
+_PANELS_WIDTH_CM = REPORT_WIDTH_CM
+#: Narrower panels cannot hold their tick labels, title and icon at 8 pt.
+_MIN_PANEL_CM = 4.0
+_PANEL_HEIGHT_CM = 4.2
+#: Icons big enough for their letter (0.42 of the icon) to print at 8 pt.
+_KEY_ICON_PT = 20.0
 
 
 # ----------------------------------------------------------------------- chart data
@@ -112,8 +143,8 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
     """The tidy frame the SPC charts draw: one row per point of ``result``.
 
     Columns: the ``by`` columns of the result, ``period, value, centre, lower, upper,
-    lower_2sigma, upper_2sigma, segment`` (``target`` and ``assurance`` when the
-    result has them), ``special_cause``, ``direction`` (+1 high, -1 low, 0 for
+    lower_2sigma, upper_2sigma, segment, in_baseline`` (``target`` and ``assurance``
+    when the result has them), ``special_cause``, ``direction`` (+1 high, -1 low, 0 for
     common cause), ``rule, variation, measure``, ``point_type`` (the legend label), ``colour``
     (MDC hex colour), ``marker`` and ``size`` (points squared, larger for special
     causes). Rows are sorted by group and period.
@@ -129,6 +160,7 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
         "lower_2sigma",
         "upper_2sigma",
         "segment",
+        "in_baseline",
     ]
     keep += [c for c in ("target", "assurance") if c in result.columns]
     keep += ["special_cause", "direction", "rule", "variation", "measure"]
@@ -172,84 +204,78 @@ def _variation_state(row: pd.Series) -> str:
     return f"{variation}_{'high' if row['direction'] > 0 else 'low'}"
 
 
-def _ring(da: DrawingArea, size: float, colour: str) -> None:
-    from matplotlib.patches import Circle
+def _draw_variation_icon(da: DrawingArea, state: str, size: float, at=(0.0, 0.0)) -> None:
+    """MDC-like variation icon, ``size`` points wide, lower left at ``at`` in ``da``:
+    ring, letter H/L and an arrowhead, or a flat little line for common cause."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle, Polygon
+    from matplotlib.text import Text
 
-    c = size / 2
+    x, y = at
+    variation = state.rsplit("_", 1)[0] if state != "common_cause" else state
+    colour = SPC_COLOURS[variation]
     da.add_artist(
-        Circle((c, c), radius=0.44 * size, facecolor="white", edgecolor=colour, linewidth=size / 11)
+        Circle(
+            (x + size / 2, y + size / 2),
+            radius=0.44 * size,
+            facecolor="white",
+            edgecolor=colour,
+            linewidth=size / 11,
+        )
+    )
+    if state == "common_cause":
+        xs = x + size * np.array([0.24, 0.37, 0.5, 0.63, 0.76])
+        ys = y + size * np.array([0.5, 0.58, 0.44, 0.56, 0.48])
+        da.add_artist(Line2D(xs, ys, color=colour, linewidth=size / 18))
+        da.add_artist(
+            Line2D(xs, ys, linestyle="none", marker="o", markersize=size / 8, color=colour)
+        )
+        return
+    high = state.endswith("_high")
+    da.add_artist(
+        Text(
+            x + 0.39 * size,
+            y + 0.49 * size,
+            "H" if high else "L",
+            ha="center",
+            va="center",
+            fontsize=0.42 * size,
+            fontweight="bold",
+            color=colour,
+        )
+    )
+    x0, w, h = x + 0.71 * size, 0.09 * size, 0.15 * size
+    y0 = y + 0.5 * size
+    tip = (x0, y0 + h) if high else (x0, y0 - h)
+    base = y0 - 0.5 * h if high else y0 + 0.5 * h
+    da.add_artist(
+        Polygon(
+            [(x0 - w, base), (x0 + w, base), tip], closed=True, facecolor=colour, edgecolor="none"
+        )
     )
 
 
-def _variation_icon(state: str, size: float) -> DrawingArea:
-    """MDC-like variation icon: ring, letter H/L and an arrowhead, or a flat line."""
-    from matplotlib.lines import Line2D
-    from matplotlib.offsetbox import DrawingArea
-    from matplotlib.patches import Polygon
-    from matplotlib.text import Text
-
-    da = DrawingArea(size, size, clip=False)
-    variation = state.rsplit("_", 1)[0] if state != "common_cause" else state
-    colour = SPC_COLOURS[variation]
-    _ring(da, size, colour)
-    if state == "common_cause":
-        xs = size * np.array([0.24, 0.37, 0.5, 0.63, 0.76])
-        ys = size * np.array([0.5, 0.58, 0.44, 0.56, 0.48])
-        da.add_artist(Line2D(xs, ys, color=colour, linewidth=size / 18))
-        da.add_artist(
-            Line2D(
-                xs,
-                ys,
-                linestyle="none",
-                marker="o",
-                markersize=size / 8,
-                color=colour,
-            )
-        )
-    else:
-        high = state.endswith("_high")
-        da.add_artist(
-            Text(
-                0.39 * size,
-                0.49 * size,
-                "H" if high else "L",
-                ha="center",
-                va="center",
-                fontsize=0.42 * size,
-                fontweight="bold",
-                color=colour,
-            )
-        )
-        x0, w, h = 0.71 * size, 0.09 * size, 0.15 * size
-        y0 = 0.5 * size
-        tip = (x0, y0 + h) if high else (x0, y0 - h)
-        base = y0 - 0.5 * h if high else y0 + 0.5 * h
-        da.add_artist(
-            Polygon(
-                [(x0 - w, base), (x0 + w, base), tip],
-                closed=True,
-                facecolor=colour,
-                edgecolor="none",
-            )
-        )
-    da.set_gid(GID_VARIATION_ICON)
-    da.set_label(state)
-    return da
-
-
-def _assurance_icon(assurance: str, size: float) -> DrawingArea:
+def _draw_assurance_icon(da: DrawingArea, assurance: str, size: float, at=(0.0, 0.0)) -> None:
     """MDC-like assurance icon: ring with P / F / ? above a dashed target line."""
     from matplotlib.lines import Line2D
-    from matplotlib.offsetbox import DrawingArea
+    from matplotlib.patches import Circle
     from matplotlib.text import Text
 
+    x, y = at
     letter, colour = _ASSURANCE_ICON[assurance]
-    da = DrawingArea(size, size, clip=False)
-    _ring(da, size, colour)
+    da.add_artist(
+        Circle(
+            (x + size / 2, y + size / 2),
+            radius=0.44 * size,
+            facecolor="white",
+            edgecolor=colour,
+            linewidth=size / 11,
+        )
+    )
     da.add_artist(
         Text(
-            0.5 * size,
-            0.55 * size,
+            x + 0.5 * size,
+            y + 0.55 * size,
             letter,
             ha="center",
             va="center",
@@ -260,26 +286,77 @@ def _assurance_icon(assurance: str, size: float) -> DrawingArea:
     )
     da.add_artist(
         Line2D(
-            [0.27 * size, 0.73 * size],
-            [0.27 * size, 0.27 * size],
+            [x + 0.27 * size, x + 0.73 * size],
+            [y + 0.27 * size, y + 0.27 * size],
             color=SPC_COLOURS["target"],
             linewidth=max(size / 22, 0.6),
             linestyle=(0, (2, 1.2)),
         )
     )
-    da.set_gid(GID_ASSURANCE_ICON)
-    da.set_label(assurance)
+
+
+def _icon(state: str, size: float) -> DrawingArea:
+    """The icon of a variation state or an assurance, as its own box (gid and label set)."""
+    from matplotlib.offsetbox import DrawingArea
+
+    da = DrawingArea(size, size, clip=False)
+    if state in _ASSURANCE_ICON:
+        _draw_assurance_icon(da, state, size)
+        da.set_gid(GID_ASSURANCE_ICON)
+    else:
+        _draw_variation_icon(da, state, size)
+        da.set_gid(GID_VARIATION_ICON)
+    da.set_label(state)
     return da
+
+
+def _icon_states(last: pd.Series) -> list[str]:
+    """The icons of a series: its latest point's variation, then its assurance if judged."""
+    states = [_variation_state(last)]
+    assurance = last.get("assurance")
+    if assurance is not None and not pd.isna(assurance) and assurance in _ASSURANCE_ICON:
+        states.append(str(assurance))
+    return states
+
+
+class _IconKey:
+    """A legend entry for an icon state (drawn by the handler of :func:`_icon_key_handler`)."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+    def get_label(self) -> str:
+        return _ICON_KEY_TEXT[self.state]
+
+
+def _icon_key_handler():
+    """A legend handler drawing each :class:`_IconKey` as its icon (matplotlib loaded lazily)."""
+    from matplotlib.legend_handler import HandlerBase
+
+    class HandlerIconKey(HandlerBase):
+        def legend_artist(self, legend, orig_handle, fontsize, handlebox):
+            size = min(handlebox.width, handlebox.height)
+            at = (
+                -handlebox.xdescent + (handlebox.width - size) / 2,
+                -handlebox.ydescent + (handlebox.height - size) / 2,
+            )
+            if orig_handle.state in _ASSURANCE_ICON:
+                _draw_assurance_icon(handlebox, orig_handle.state, size, at)
+            else:
+                _draw_variation_icon(handlebox, orig_handle.state, size, at)
+            # the entry's box stands for the icon drawn in it
+            handlebox.set_gid(GID_ICON_KEY)
+            handlebox.set_label(orig_handle.state)
+            return handlebox
+
+    return HandlerIconKey()
 
 
 def _add_icons(ax: Axes, last: pd.Series, size: float) -> None:
     """The icons of the latest point, just above the top-right corner of the Axes."""
     from matplotlib.offsetbox import AnchoredOffsetbox, HPacker
 
-    boxes = [_variation_icon(_variation_state(last), size)]
-    assurance = last.get("assurance")
-    if assurance is not None and not pd.isna(assurance) and assurance in _ASSURANCE_ICON:
-        boxes.append(_assurance_icon(str(assurance), size))
+    boxes = [_icon(state, size) for state in _icon_states(last)]
     packer = HPacker(children=boxes, pad=0, sep=size * 0.25, align="center")
     box = AnchoredOffsetbox(
         loc="lower right",
@@ -303,6 +380,58 @@ def _x(periods: pd.Series) -> np.ndarray:
     return periods.to_numpy()
 
 
+def _edge(periods: pd.Series, i: int, side: int) -> Any:
+    """Halfway from point ``i`` to its neighbour on ``side`` (-1 before, +1 after), as the
+    rebase line sits; at either end, the step to the other neighbour mirrored."""
+    here = periods.iloc[i]
+    if 0 <= i + side < len(periods):
+        return here + (periods.iloc[i + side] - here) / 2
+    if 0 <= i - side < len(periods):
+        return here - (periods.iloc[i - side] - here) / 2
+    return here + side * (pd.Timedelta(days=15) if isinstance(here, pd.Timestamp) else 0.5)
+
+
+def baseline_spans(data: pd.DataFrame) -> list[tuple[Any, Any, int]]:
+    """``(start, end, segment number)`` of each segment's baseline points in one series.
+
+    The span runs from halfway before its first baseline point to halfway after its last,
+    so it covers exactly the points its limits are computed from.
+    """
+    periods = data["period"].reset_index(drop=True)
+    in_baseline = data["in_baseline"].to_numpy(dtype=bool)
+    segment = data["segment"].to_numpy()
+    spans = []
+    for k, seg in enumerate(dict.fromkeys(segment), start=1):
+        points = np.flatnonzero((segment == seg) & in_baseline)
+        if len(points):
+            spans.append((_edge(periods, points[0], -1), _edge(periods, points[-1], +1), k))
+    return spans
+
+
+def _draw_baselines(ax: Axes, data: pd.DataFrame, *, labelled: bool) -> None:
+    from matplotlib.transforms import blended_transform_factory, offset_copy
+
+    above = offset_copy(
+        blended_transform_factory(ax.transData, ax.transAxes), fig=ax.figure, y=2, units="points"
+    )
+    for start, end, k in baseline_spans(data):
+        ax.axvspan(
+            start, end, color=SPC_COLOURS["baseline"], linewidth=0, zorder=0.5, gid=GID_BASELINE
+        )
+        if labelled:
+            ax.text(
+                start,
+                1.0,
+                "Baseline" if k == 1 else f"Baseline {k}",
+                transform=above,
+                ha="left",
+                va="bottom",
+                fontsize=SMALL_SIZE,
+                color=MUTED_COLOUR,
+                gid=GID_BASELINE_LABEL,
+            )
+
+
 def _draw_series(
     ax: Axes,
     data: pd.DataFrame,
@@ -313,6 +442,7 @@ def _draw_series(
     """Line, points, centre, limits (per segment), rebase marks and target of one series."""
     scale = 0.6 if compact else 1.0
     x = _x(data["period"])
+    _draw_baselines(ax, data, labelled=not compact)
     ax.plot(
         x,
         data["value"].to_numpy(dtype=float),
@@ -400,6 +530,8 @@ def _format_x(ax: Axes, periods: pd.Series, compact: bool) -> None:
         locator = mdates.AutoDateLocator(
             minticks=3 if compact else 5, maxticks=5 if compact else 10
         )
+        # yearly steps for up to three years of months: the baseline span widens the range
+        locator.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]
         formatter = mdates.ConciseDateFormatter(locator)
         if _is_monthly(periods):
             formatter.formats = ["%Y", "%b", "%d", "%H:%M", "%H:%M", "%S.%f"]
@@ -417,7 +549,7 @@ def _style_axes(ax: Axes, compact: bool) -> None:
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_color("#9E9E9E")
-    size = SMALL_SIZE - 1 if compact else TICK_SIZE
+    size = max(MIN_TEXT_PT, SMALL_SIZE - 1) if compact else TICK_SIZE
     ax.tick_params(labelsize=size, colors=TEXT_COLOUR, length=2.5 if compact else 3.5)
     ax.grid(axis="y", color="#EBEBEB", linewidth=0.6, zorder=0)
     ax.set_axisbelow(True)
@@ -428,8 +560,12 @@ def _style_axes(ax: Axes, compact: bool) -> None:
     ax.margins(x=0.03)
 
 
-def _legend_handles(data: pd.DataFrame, show_2sigma: bool) -> list[Any]:
+def _legend_handles(
+    data: pd.DataFrame, show_2sigma: bool, icon_states: Sequence[str] = ()
+) -> list[Any]:
+    """Legend entries: point types present, lines, the baseline, then the icons' key."""
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     handles: list[Any] = []
     present = set(data["variation"])
@@ -480,7 +616,44 @@ def _legend_handles(data: pd.DataFrame, show_2sigma: bool) -> list[Any]:
                 label="Target",
             )
         )
+    if data["in_baseline"].any():
+        handles.append(Patch(facecolor=SPC_COLOURS["baseline"], label=_BASELINE_TEXT))
+    handles += [_IconKey(state) for state in dict.fromkeys(icon_states)]
     return handles
+
+
+def _legend_options(handles: list[Any], fontsize: float) -> dict[str, Any]:
+    """Legend keyword arguments that draw the icons' key at a readable size."""
+    if not any(isinstance(h, _IconKey) for h in handles):
+        return {}
+    # matplotlib's handle box is fontsize * (0.65 * handleheight + 0.245) points tall
+    height = (_KEY_ICON_PT / fontsize - 0.245) / 0.65
+    return {
+        "handler_map": {_IconKey: _icon_key_handler()},
+        "handleheight": height,
+        "handlelength": max(2.2, _KEY_ICON_PT / fontsize),
+    }
+
+
+def _ylabel(result: pd.DataFrame, ylabel: str | None) -> str:
+    """The y label: the caller's or the measure's, saying so when values are adjusted."""
+    if not _is_adjusted(result):
+        return ylabel if ylabel is not None else _default_ylabel(result)
+    if ylabel is None:
+        return "Seasonally adjusted values"
+    return ylabel if "adjusted" in ylabel.lower() else f"{ylabel} (seasonally adjusted)"
+
+
+def _is_adjusted(result: pd.DataFrame) -> bool:
+    """Whether ``result`` charts the ``adjusted`` column of ``seasonally_adjust``.
+
+    ``spc`` records the charted column in ``measure`` (``"adjusted per <denominator>"``
+    for a u chart), so the result says so itself, whatever the title.
+    """
+    if "measure" not in result or result.empty:
+        return False
+    measures = result["measure"].astype(str)
+    return bool(((measures == "adjusted") | measures.str.startswith("adjusted per ")).all())
 
 
 def _default_ylabel(result: pd.DataFrame) -> str:
@@ -507,18 +680,25 @@ def plot_spc(
     blue for improvement, purple when no direction is better; the mean solid and the
     process limits dashed, stepping at rebases (a dotted vertical line marks each);
     2-sigma lines dotted when ``show_2sigma``; the target red dashed when the result
-    has one. With ``show_icons`` the MDC variation icon (and assurance icon, with a
-    target) of the latest point sit above the top-right corner of the Axes. The
-    title (default: the group's name) is left-aligned; the legend lists the point
-    types present. Raises ValueError naming the groups when ``result`` holds more
-    than one: filter it first or use :func:`plot_spc_small_multiples`.
+    has one; each segment's baseline shaded and labelled above the Axes. With
+    ``show_icons`` the MDC variation icon (and assurance icon, with a target) of the
+    latest point sit above the top-right corner of the Axes. The title (default: the
+    group's name) is left-aligned; the legend lists the point types present, the
+    lines, the baseline and the key to the icons shown. The y label is ``ylabel``
+    (default: the measure), marked "(seasonally adjusted)" when the result charts
+    seasonally adjusted values. A new figure is 16 cm wide, as a report places it.
+    Raises ValueError naming the groups when ``result`` holds more than one: filter it
+    first or use :func:`plot_spc_small_multiples`.
 
     Returns
     -------
     Axes
         Points are one PathCollection with gid ``"spc-points"``; lines have gids
         ``"spc-centre"``, ``"spc-limits"``, ``"spc-2sigma"``, ``"spc-target"``,
-        ``"spc-rebase"``; icons ``"spc-variation-icon"`` / ``"spc-assurance-icon"``.
+        ``"spc-rebase"``; baseline spans ``"spc-baseline"`` and their labels
+        ``"spc-baseline-label"``; icons ``"spc-variation-icon"`` /
+        ``"spc-assurance-icon"``, and their key's entries in the legend
+        ``"spc-icon-key"``.
     """
     data = spc_chart_data(result)
     by = _result_by(result)
@@ -531,27 +711,32 @@ def plot_spc(
         )
     if len(data) == 0:
         raise ValueError("the result has no periods to draw")
-    ax = get_ax(ax, figsize=(9.5, 5.0))
+    ax = get_ax(ax, figsize=(REPORT_WIDTH_CM / CM_PER_INCH, 5.2))
     _draw_series(ax, data, compact=False, show_2sigma=show_2sigma)
     _format_x(ax, data["period"], compact=False)
     _style_axes(ax, compact=False)
-    ax.set_ylabel(ylabel if ylabel is not None else _default_ylabel(result), fontsize=LABEL_SIZE)
+    ax.set_ylabel(_ylabel(result, ylabel), fontsize=LABEL_SIZE)
     if title is None and by:
         title = _key_text(keys[0])
     if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, loc="left", pad=12, color=TEXT_COLOUR)
+        # above the baseline labels, which sit just above the Axes
+        ax.set_title(title, fontsize=TITLE_SIZE, loc="left", pad=SMALL_SIZE + 10, color=TEXT_COLOUR)
+    states = _icon_states(data.iloc[-1]) if show_icons else []
     if show_icons:
-        _add_icons(ax, data.iloc[-1], size=30)
-    handles = _legend_handles(data, show_2sigma)
+        _add_icons(ax, data.iloc[-1], size=26)
+    handles = _legend_handles(data, show_2sigma, states)
+    fontsize = TICK_SIZE - 1
+    below_ticks = offset_copy(ax.transAxes, fig=ax.figure, y=-2.2 * TICK_SIZE - 8, units="points")
     ax.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
-        ncol=min(len(handles), 4),
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below_ticks,
+        ncol=2,
         frameon=False,
-        fontsize=TICK_SIZE - 0.5,
-        handlelength=2.2,
-        columnspacing=1.6,
+        fontsize=fontsize,
+        columnspacing=1.4,
+        **{"handlelength": 2.2, **_legend_options(handles, fontsize)},
     )
     return ax
 
@@ -563,7 +748,7 @@ def plot_spc_small_multiples(
     result: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
-    ncols: int = 5,
+    ncols: int = 3,
     sharey: bool = False,
     fig: Figure | None = None,
     title: str | None = None,
@@ -573,12 +758,16 @@ def plot_spc_small_multiples(
 
     ``by`` names the group column(s) (default: the columns before ``period`` of the
     result); each group is one panel titled with its name, in order of first
-    appearance, ``ncols`` per row. Panels share the x axis (tick labels on the bottom
-    panel of each column); ``sharey`` shares the y axis too. Each panel has the
-    variation icon (and assurance icon, with a target) of its latest point; one
-    legend for the whole figure sits at the bottom. ``fig`` is drawn into when
-    given (it should be empty), else a new figure sized for the grid. ``ylabel`` names
-    the measure on the shared y label (default: from the result's value column).
+    appearance, ``ncols`` per row (three by default; at most four, since narrower
+    panels cannot hold their labels: more groups make more rows). Panels share the x
+    axis (tick labels on the bottom panel of each column); ``sharey`` shares the y axis
+    too. Each panel shades its baseline and has the variation icon (and assurance
+    icon, with a target) of its latest point; one legend for the whole figure sits at
+    the bottom, with the key to every icon drawn. ``fig`` is drawn into when given (it
+    should be empty), else a new figure 16 cm wide, the width a report places it, on
+    which every text is at least 8 pt. ``ylabel`` names the measure on the shared y
+    label (default: from the result's value column), marked "(seasonally adjusted)"
+    when the values are.
 
     Returns
     -------
@@ -587,6 +776,13 @@ def plot_spc_small_multiples(
     """
     if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, not {ncols!r}")
+    panel_cm = _PANELS_WIDTH_CM / ncols
+    if panel_cm < _MIN_PANEL_CM:
+        raise ValueError(
+            f"ncols={ncols} leaves panels {panel_cm:.1f} cm wide at {_PANELS_WIDTH_CM:g} cm: "
+            f"too narrow to read; use at most {int(_PANELS_WIDTH_CM // _MIN_PANEL_CM)} "
+            "(more groups make more rows)"
+        )
     by_cols = _result_by(result, by)
     if not by_cols:
         raise ValueError("small multiples need group columns: pass by= (e.g. by='service')")
@@ -604,7 +800,11 @@ def plot_spc_small_multiples(
     if fig is None:
         import matplotlib.pyplot as plt
 
-        fig = plt.figure(figsize=(3.1 * ncols + 0.4, 2.15 * nrows + 1.1), layout="constrained")
+        height_cm = _PANEL_HEIGHT_CM * nrows + 5.0  # title, shared labels and the legend
+        fig = plt.figure(
+            figsize=(_PANELS_WIDTH_CM / CM_PER_INCH, height_cm / CM_PER_INCH),
+            layout="constrained",
+        )
     elif fig.get_layout_engine() is None:
         fig.set_layout_engine("constrained")
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=sharey, squeeze=False)
@@ -612,7 +812,12 @@ def plot_spc_small_multiples(
     for extra in flat[n:]:
         fig.delaxes(extra)
     grouped = {k: g for k, g in zip(keys, _split(data, by_cols, keys), strict=True)}
-    title_chars = max(12, int(3.1 * 72 / (SMALL_SIZE * 0.58)) - 8)
+    title_size = max(MIN_TEXT_PT + 1, SMALL_SIZE)
+    # the title shares the panel's width with the icons at its right
+    icons_pt = _KEY_ICON_PT * (2.3 if "assurance" in data else 1.1)
+    title_pt = _PANELS_WIDTH_CM / ncols / CM_PER_INCH * 72 - icons_pt - 24
+    title_chars = max(10, int(title_pt / (0.55 * title_size)))
+    states: list[str] = []
     for i, key in enumerate(keys):
         ax = flat[i]
         part = grouped[key]
@@ -620,29 +825,33 @@ def plot_spc_small_multiples(
         _style_axes(ax, compact=True)
         ax.set_title(
             wrap(_key_text(key), title_chars),
-            fontsize=SMALL_SIZE + 0.5,
+            fontsize=title_size,
             loc="left",
             pad=4,
             color=TEXT_COLOUR,
         )
-        _add_icons(ax, part.iloc[-1], size=18)
+        _add_icons(ax, part.iloc[-1], size=_KEY_ICON_PT)
+        states += _icon_states(part.iloc[-1])
         row, col = divmod(i, ncols)
         below = (row + 1) * ncols + col
         if below >= n:  # no panel underneath: this one shows the x tick labels
             ax.xaxis.set_tick_params(labelbottom=True)
     _format_x(flat[0], data["period"], compact=True)
-    handles = _legend_handles(data, show_2sigma=False)
+    handles = _legend_handles(data, False, states)
+    fontsize = max(MIN_TEXT_PT + 0.5, TICK_SIZE - 1.5)
     fig.legend(
         handles=handles,
         loc="outside lower center",
-        ncol=min(len(handles), 6),
+        ncol=2,
         frameon=False,
-        fontsize=TICK_SIZE - 0.5,
+        fontsize=fontsize,
+        columnspacing=1.2,
+        **_legend_options(handles, fontsize),
     )
     if title:
         fig.suptitle(title, fontsize=TITLE_SIZE, x=0.01, ha="left", color=TEXT_COLOUR)
     if ylabel or "measure" in result:
-        fig.supylabel(ylabel or _default_ylabel(result), fontsize=LABEL_SIZE - 1, color=TEXT_COLOUR)
+        fig.supylabel(_ylabel(result, ylabel), fontsize=LABEL_SIZE - 1, color=TEXT_COLOUR)
     return fig
 
 
