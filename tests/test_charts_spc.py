@@ -378,3 +378,14 @@ def test_small_multiples_refuse_columns_too_narrow_to_read():
         match=r"^ncols=6 leaves panels 2\.7 cm wide at 16 cm: too narrow to read; use at most 4",
     ):
         plot_spc_small_multiples(r, by="service", ncols=6)
+
+
+def test_a_long_title_stays_clear_of_the_icons(one):
+    ax = plot_spc(one, title="Housing repairs: complaints per 1,000 contacts (u chart), by month")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (icons,) = by_gid(ax, "spc-icons")
+    title = ax._left_title.get_window_extent(renderer)
+    assert not title.overlaps(icons.get_window_extent(renderer))
+    assert title.x1 <= fig.bbox.x1

@@ -718,12 +718,22 @@ def plot_spc(
     ax.set_ylabel(_ylabel(result, ylabel), fontsize=LABEL_SIZE)
     if title is None and by:
         title = _key_text(keys[0])
-    if title:
-        # above the baseline labels, which sit just above the Axes
-        ax.set_title(title, fontsize=TITLE_SIZE, loc="left", pad=SMALL_SIZE + 10, color=TEXT_COLOUR)
     states = _icon_states(data.iloc[-1]) if show_icons else []
+    icon_size = 26
     if show_icons:
-        _add_icons(ax, data.iloc[-1], size=26)
+        _add_icons(ax, data.iloc[-1], size=icon_size)
+    if title:
+        # wrapped to the width the icons leave (the Axes' width before layout is near enough)
+        axes_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+        free_pt = axes_pt - 1.3 * icon_size * len(states) - 12
+        # above the baseline labels, which sit just above the Axes
+        ax.set_title(
+            wrap(title, max(16, int(free_pt / (0.6 * TITLE_SIZE)))),
+            fontsize=TITLE_SIZE,
+            loc="left",
+            pad=SMALL_SIZE + 10,
+            color=TEXT_COLOUR,
+        )
     handles = _legend_handles(data, show_2sigma, states)
     fontsize = TICK_SIZE - 1
     below_ticks = offset_copy(ax.transAxes, fig=ax.figure, y=-2.2 * TICK_SIZE - 8, units="points")
