@@ -7,36 +7,81 @@ package. ``use()`` applies it for the session; ``context()`` for a ``with`` bloc
 
 from __future__ import annotations
 
-__all__ = ["MIN_TEXT_PT", "REPORT_WIDTH_CM", "context", "text_sizes", "too_small", "use"]
+__all__ = [
+    "MIN_TEXT_PT",
+    "REPORT_WIDTH_CM",
+    "context",
+    "drawn_texts",
+    "report_rc",
+    "text_sizes",
+    "too_small",
+    "use",
+]
 
 #: A4 text width: the width a report chart is placed at.
 REPORT_WIDTH_CM = 16.0
 #: No text smaller than this when placed at :data:`REPORT_WIDTH_CM`.
 MIN_TEXT_PT = 8.0
-
-
-def use() -> None:
-    """Apply the report style to every chart drawn from now on (placeholder: issue 9)."""
-    raise NotImplementedError
-
-
-def context():
-    """The report style for a ``with`` block (placeholder: issue 9)."""
-    raise NotImplementedError
-
-
 CM_PER_INCH = 2.54
 
 
-def text_sizes(figure, *, width_cm: float = REPORT_WIDTH_CM):
-    """Every text ``figure`` draws, its size and its size when the figure is placed ``width_cm`` wide.
+#: The Analysis Function's Matplotlib style, shipped in the ``afcharts`` package.
+AFCHARTS_STYLE = "afcharts.afcharts"
 
-    ``figure`` is a Figure or an Axes (its figure is measured). The figure is drawn and each
-    text is recorded as Matplotlib draws it, so tick labels outside the view, texts of hidden
-    parents and empty strings are left out. Returns a DataFrame with ``text``, ``fontsize``
-    (points as drawn), ``printed_pt`` (points at ``width_cm``) and ``width_cm``, smallest first.
+
+def report_rc() -> dict[str, object]:
+    """coprod's settings on top of the ``afcharts`` style, for charts placed 16 cm wide.
+
+    ``afcharts`` sizes text for charts on screen (14 pt); placed at A4 text width that is
+    too big next to body text, so every size here is the one the chart modules draw at
+    (:mod:`coprod.charts._style`), none under :data:`MIN_TEXT_PT`. Figures default to
+    16 cm wide so a size here is the size it prints at, and are saved at 300 dpi.
     """
-    import pandas as pd
+    from coprod.charts import _style as sizes
+
+    return {
+        "figure.figsize": (sizes.FIGURE_WIDTH, sizes.FIGURE_HEIGHT),
+        "savefig.dpi": 300,
+        "font.size": sizes.TICK_SIZE,
+        "axes.titlesize": sizes.TITLE_SIZE,
+        "axes.titlelocation": "left",  # the title states the finding, read first
+        "axes.labelsize": sizes.LABEL_SIZE,
+        "xtick.labelsize": sizes.TICK_SIZE,
+        "ytick.labelsize": sizes.TICK_SIZE,
+        "legend.fontsize": sizes.ANNOT_SIZE,
+        "legend.title_fontsize": sizes.ANNOT_SIZE,
+        "figure.titlesize": sizes.TITLE_SIZE,
+        "figure.labelsize": sizes.LABEL_SIZE,
+    }
+
+
+def use() -> None:
+    """Apply the report style to every chart drawn from now on.
+
+    The UK Government Analysis Function's chart style (``afcharts``: its accessible
+    categorical palette, no top or right spines, light horizontal grid lines, left-aligned
+    titles, no legend frames) with :func:`report_rc`'s sizes for printing at 16 cm.
+    ``matplotlib.rcdefaults()`` undoes it.
+    """
+    import matplotlib as mpl
+
+    mpl.style.use([AFCHARTS_STYLE, report_rc()])
+
+
+def context():
+    """The report style of :func:`use` for a ``with`` block; settings are restored after it."""
+    import matplotlib as mpl
+
+    return mpl.style.context([AFCHARTS_STYLE, report_rc()])
+
+
+def drawn_texts(figure) -> list:
+    """Every text artist ``figure`` (a Figure or an Axes' figure) draws, once each, in order.
+
+    The figure is drawn and each text is recorded as Matplotlib draws it, so tick labels
+    outside the view, texts of hidden parents and empty strings are left out. After the
+    call each text's ``get_window_extent()`` is where it was drawn.
+    """
     from matplotlib.text import Text
 
     fig = getattr(figure, "figure", figure)
@@ -53,6 +98,19 @@ def text_sizes(figure, *, width_cm: float = REPORT_WIDTH_CM):
         fig.canvas.draw()
     finally:
         Text.draw = draw
+    return list(dict.fromkeys(drawn))  # a text drawn twice (layout passes) counts once
+
+
+def text_sizes(figure, *, width_cm: float = REPORT_WIDTH_CM):
+    """Every text ``figure`` draws, its size and its size when the figure is placed ``width_cm`` wide.
+
+    ``figure`` is a Figure or an Axes (its figure is measured); the texts are
+    :func:`drawn_texts`. Returns a DataFrame with ``text``, ``fontsize`` (points as drawn),
+    ``printed_pt`` (points at ``width_cm``) and ``width_cm``, smallest first.
+    """
+    import pandas as pd
+
+    fig = getattr(figure, "figure", figure)
     scale = width_cm / (fig.get_figwidth() * CM_PER_INCH)
     rows = [
         {
@@ -60,7 +118,7 @@ def text_sizes(figure, *, width_cm: float = REPORT_WIDTH_CM):
             "fontsize": float(t.get_fontsize()),
             "printed_pt": t.get_fontsize() * scale,
         }
-        for t in dict.fromkeys(drawn)  # a text drawn twice (layout passes) counts once
+        for t in drawn_texts(fig)
     ]
     table = pd.DataFrame(rows, columns=["text", "fontsize", "printed_pt"])
     table["width_cm"] = width_cm

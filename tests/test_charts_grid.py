@@ -197,7 +197,7 @@ def test_plot_grid_structure(placements):
 
 def test_plot_grid_user_names_and_schemes(placements):
     ax = plot_grid(placements, names={("co-planning", "professionals"): "Joint planning"})
-    names = texts_with_gid(ax, GID_CELL_NAME)
+    names = [n.replace("\n", " ") for n in texts_with_gid(ax, GID_CELL_NAME)]  # wrapped to fit
     assert names.count("(unnamed)") == 3
     assert "Joint planning" in names
     ax = plot_grid(placements, scheme="descriptive", show_ladder=False)

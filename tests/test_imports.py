@@ -21,6 +21,7 @@ HEAVY = [
     "jupytext",
     "nbclient",
     "matplotlib.pyplot",
+    "afcharts",
 ]
 
 
@@ -31,7 +32,7 @@ HEAVY = [
         "import coprod.grid, coprod.io.survey, coprod.io, coprod.datasets, coprod.synth",
         "import coprod.charts.grid, coprod.charts.likert, coprod.charts.ladder, coprod.charts.spc",
         "import coprod.timeseries.spc, coprod.complaints, coprod.io.complaint_log, coprod.io.counts",
-        "import coprod.engagement, coprod.export, coprod.widgets, coprod.run, coprod.cli",
+        "import coprod.engagement, coprod.export, coprod.widgets, coprod.run, coprod.cli, coprod.style",
         "import coprod.politics.control, coprod.politics.pfi, coprod.politics.effects, "
         "coprod.politics.scenarios, coprod.io.councils, coprod.io.control_history, coprod.io.pfi",
         "import coprod.timeseries.its, coprod.timeseries.event_study, coprod.charts.politics, "

@@ -1,4 +1,4 @@
-"""Shared look of coprod charts: palettes, font sizes and the ``get_ax`` helper.
+"""Shared look of coprod charts: palettes, figure and font sizes, the ``get_ax`` helper.
 
 Only numpy and matplotlib (not pyplot) are imported at module level.
 """
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
+
+from coprod.style import CM_PER_INCH, MIN_TEXT_PT, REPORT_WIDTH_CM
 
 __all__ = ["diverging_colours", "get_ax", "qualitative_colours", "text_colour_for", "wrap"]
 
@@ -43,15 +45,28 @@ TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#6E6E6E"
 GRID_LINE_COLOUR = "#9E9E9E"
 
-TITLE_SIZE = 14
-LABEL_SIZE = 12
-TICK_SIZE = 10.5
-ANNOT_SIZE = 9.5
-SMALL_SIZE = 8.5
+#: Default figure width, inches: the width a report places a chart at (A4 text width),
+#: so every size below is the size it prints at.
+FIGURE_WIDTH = REPORT_WIDTH_CM / CM_PER_INCH
+#: Default figure height, inches (10 cm).
+FIGURE_HEIGHT = 10.0 / CM_PER_INCH
+
+# Point sizes at FIGURE_WIDTH: none under MIN_TEXT_PT, the smallest size a report prints.
+TITLE_SIZE = 11.0
+LABEL_SIZE = 9.5
+TICK_SIZE = 9.0
+ANNOT_SIZE = 8.5
+SMALL_SIZE = MIN_TEXT_PT
 
 
-def get_ax(ax: Axes | None = None, *, figsize: tuple[float, float] = (8.0, 6.0)) -> Axes:
-    """Return ``ax``; when it is None, a new figure (constrained layout) sized ``figsize``."""
+def get_ax(
+    ax: Axes | None = None, *, figsize: tuple[float, float] = (FIGURE_WIDTH, FIGURE_HEIGHT)
+) -> Axes:
+    """Return ``ax``; when it is None, a new figure (constrained layout) sized ``figsize``.
+
+    Charts keep the default width (16 cm) and choose a height, so their text prints at the
+    size it is drawn.
+    """
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt

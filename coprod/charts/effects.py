@@ -27,6 +27,7 @@ import pandas as pd
 from coprod._core.columns import require_columns
 from coprod._core.text import plural
 from coprod.charts._style import (
+    FIGURE_WIDTH,
     LABEL_SIZE,
     MUTED_COLOUR,
     OKABE_ITO,
@@ -129,7 +130,7 @@ def plot_interrupted_time_series(
         ``"its-counterfactual-band"``.
     """
     frame = its_chart_data(data)
-    ax = get_ax(ax, figsize=(9.0, 5.0))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 3.9))
     dates = pd.DatetimeIndex(frame["date"])
     after = frame["after"].to_numpy(dtype=bool)
     change = pd.Timestamp(frame["change_date"].iloc[0])
@@ -257,7 +258,7 @@ def plot_placebo_check(
         line at 1 ``"placebo-null"``.
     """
     frame = placebo_chart_data(data)
-    ax = get_ax(ax, figsize=(9.0, 4.8))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 3.7))
     placebo = frame[frame["kind"] == "placebo"]
     actual = frame[frame["kind"] == "actual"].iloc[0]
     ax.axhline(1.0, color=MUTED_COLOUR, linewidth=1.2, zorder=0, gid=GID_PLACEBO_NULL)
@@ -443,7 +444,7 @@ def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
         what="plot_event_study's data",
         hint="pass event_study_data(result)",
     )
-    ax = get_ax(ax, figsize=(8.0, 5.0))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.2))
     series = list(dict.fromkeys(data["label"]))
     colours = qualitative_colours(len(series))
     offsets = np.linspace(-0.12, 0.12, len(series)) if len(series) > 1 else np.zeros(1)

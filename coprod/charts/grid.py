@@ -31,6 +31,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from coprod._core.columns import group_columns, require_columns
 from coprod.charts._style import (
+    FIGURE_WIDTH,
     GRID_LINE_COLOUR,
     LABEL_SIZE,
     MUTED_COLOUR,
@@ -166,6 +167,7 @@ def _draw_grid_background(ax: Axes, names: Names, scheme: str, show_ladder: bool
         ax.axhline(cut, color=GRID_LINE_COLOUR, linewidth=1.0, zorder=0.5)
     for spine in ax.spines.values():
         spine.set_color(GRID_LINE_COLOUR)
+    ax.grid(False)  # the cell lines are the grid; a style's tick grid would cut through cells
 
     ax.set_xticks(range(3), list(PLANNING_LEVELS), fontsize=TICK_SIZE + 0.5)
     ax.set_yticks(range(3), list(DELIVERY_LEVELS), fontsize=TICK_SIZE + 0.5)
@@ -348,7 +350,7 @@ def _darker(colour: str, factor: float = 0.72) -> str:
 
 
 #: Default figure size of the grid charts (room for the legend on the right).
-GRID_FIGSIZE = (10.5, 8.2)
+GRID_FIGSIZE = (FIGURE_WIDTH, 5.9)
 
 
 # --------------------------------------------------------------------------- plot_grid
@@ -835,7 +837,7 @@ def plot_cell_shares(
     _check_scheme(scheme)
     wide = cell_shares_chart_data(shares)
     n_rows = len(wide)
-    ax = get_ax(ax, figsize=(13.0, 2.6 + 0.48 * max(n_rows, 1)))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 2.6 + 0.3 * max(n_rows, 1)))
 
     row_labels = list(wide.index.astype(str))
     if "n" in shares.columns:
@@ -876,7 +878,8 @@ def plot_cell_shares(
         yticklabels=row_labels,
         cbar_kws={"label": "Share of respondents", "format": PercentFormatter(1.0), "pad": 0.02},
     )
-    ax.tick_params(axis="x", labelsize=SMALL_SIZE + 0.5, rotation=0, length=0)
+    # nine columns in 16 cm leave no room for labels side by side: they stand upright
+    ax.tick_params(axis="x", labelsize=SMALL_SIZE + 0.5, rotation=90, length=0)
     ax.tick_params(axis="y", labelsize=TICK_SIZE, rotation=0, length=0)
     for k in unnamed_cols:
         ax.get_xticklabels()[k].set_color(MUTED_COLOUR)
@@ -887,7 +890,7 @@ def plot_cell_shares(
     transform = blended_transform_factory(ax.transData, ax.transAxes)
     for p, level in enumerate(PLANNING_LEVELS):
         ax.annotate(
-            describe_cell(level, DELIVERY_LEVELS[0]).split(", ")[0],
+            wrap(describe_cell(level, DELIVERY_LEVELS[0]).split(", ")[0], 14),
             xy=(3 * p + 1.5, 1.0),
             xycoords=transform,
             xytext=(0, 6),
@@ -907,7 +910,8 @@ def plot_cell_shares(
     )
     ax.set_ylabel("")
     if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, pad=30)
+        # wrapped: long row labels leave the heat map and its title less than 16 cm
+        ax.set_title(wrap(title, 40), fontsize=TITLE_SIZE, pad=38)  # above two-line headers
     cbar = ax.collections[0].colorbar
     if cbar is not None:
         cbar.ax.yaxis.label.set_size(TICK_SIZE)

@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 
 from coprod.charts._style import (
     ANNOT_SIZE,
+    FIGURE_WIDTH,
     LABEL_SIZE,
     MUTED_COLOUR,
     TEXT_COLOUR,
@@ -61,7 +62,7 @@ def ladder_chart_data(highest: pd.DataFrame) -> pd.DataFrame:
 def plot_ladder(highest: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Horizontal bars up the ladder: the share of respondents whose highest rung is each."""
     bars = ladder_chart_data(highest)
-    ax = get_ax(ax, figsize=(8.5, 5.5))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.4))
     ax.barh(bars["y"], bars["share"] * 100, color=bars["colour"], height=0.7, gid="ladder-bar")
     for y, share, n in zip(bars["y"], bars["share"], bars["n"], strict=True):
         ax.text(
@@ -81,6 +82,7 @@ def plot_ladder(highest: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     )
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
+    ax.grid(False)  # each bar says its value; a style's grid would run through the labels
     handles = [
         Patch(color=GROUP_COLOURS[g], label=g if g != "none" else "no City-led activity")
         for g in ("Citizen power", "Tokenism", "Non-participation", "none")

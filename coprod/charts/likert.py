@@ -42,6 +42,7 @@ from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from coprod._core.columns import require_columns
 from coprod.charts._style import (
+    FIGURE_WIDTH,
     GRID_LINE_COLOUR,
     LABEL_SIZE,
     MUTED_COLOUR,
@@ -364,9 +365,9 @@ def plot_likert(
     ax: Axes | None = None,
     palette=None,
     show_values: bool = True,
-    min_label_share: float = 0.05,
+    min_label_share: float = 0.08,
     title: str | None = None,
-    label_width: int = 40,
+    label_width: int = 30,
 ) -> Axes:
     """Diverging horizontal stacked bars from a :func:`likert_table` result.
 
@@ -439,8 +440,8 @@ def plot_likert(
             text += "\n(no answers)"
         ticklabels.append(text)
     max_lines = max((t.count("\n") + 1 for t in ticklabels), default=1)
-    per_item = max(0.62, 0.17 * max_lines + 0.2)
-    ax = get_ax(ax, figsize=(11.0 if separate else 10.0, 1.9 + per_item * len(items)))
+    per_item = max(0.5, 0.14 * max_lines + 0.14)
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 1.9 + per_item * len(items)))
     fig = ax.figure
     ypos = {item: k for k, item in enumerate(items)}
 
@@ -516,6 +517,7 @@ def plot_likert(
     ax.set_xticks(ticks, tick_labels)
     ax.axvline(0, color=TEXT_COLOUR, linewidth=1.1, zorder=4)
     ax.xaxis.grid(True, color=GRID_LINE_COLOUR, alpha=0.35, linewidth=0.7)
+    ax.yaxis.grid(False)  # a style's grid along the items would cross their labels
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -547,7 +549,10 @@ def plot_likert(
         labels=[h.get_label() for h in handles],
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-44, units="points"),
+        # centred on the figure: long item labels push the Axes right of centre
+        bbox_transform=offset_copy(
+            blended_transform_factory(fig.transFigure, ax.transAxes), fig=fig, y=-44, units="points"
+        ),
         ncol=max(1, ncol),
         frameon=False,
         fontsize=TICK_SIZE - 0.5,

@@ -25,6 +25,7 @@ from coprod._core.columns import require_columns
 from coprod._core.text import label_key
 from coprod.charts._style import (
     ANNOT_SIZE,
+    FIGURE_WIDTH,
     LABEL_SIZE,
     MUTED_COLOUR,
     SMALL_SIZE,
@@ -242,7 +243,7 @@ def plot_contracts_timeline(
     if bars.empty:
         raise ValueError("plot_contracts_timeline: the data has no contract to draw")
     n = len(bars)
-    ax = get_ax(ax, figsize=(8.0, 1.9 + 0.55 * n))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 1.7 + 0.45 * n))
     lo = float(np.floor(bars["start"].min())) - 4
     if len(bands):
         lo = max(lo, float(bands["start"].min()))

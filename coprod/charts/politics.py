@@ -30,6 +30,7 @@ import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
 from coprod.charts._style import (
+    FIGURE_WIDTH,
     LABEL_SIZE,
     MUTED_COLOUR,
     NEUTRAL_COLOUR,
@@ -274,7 +275,7 @@ def plot_control_bands(
     parties in a legend below. ``data`` is :func:`control_bands_data`'s frame."""
     require_columns(data, ["label", "row", "start", "end", "control"], what="plot_control_bands")
     n = int(data["row"].max()) + 1 if len(data) else 0
-    ax = get_ax(ax, figsize=(8.0, 1.9 + 0.42 * max(n, 1)))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 1.7 + 0.36 * max(n, 1)))
     height = 0.7
     for row, one in data.groupby("row", sort=True):
         _draw_control_bands(ax, one, y=row - height / 2, height=height)
@@ -370,7 +371,7 @@ def plot_control_strip(
     from matplotlib.colors import ListedColormap
 
     require_columns(data, ["row", "year", "control", "group"], what="plot_control_strip")
-    ax = get_ax(ax, figsize=(8.0, 7.5))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 6.2))
     present = [c for c in (*CONTROL_CODES, _MISSING) if c in set(data["control"])]
     codes = {c: i for i, c in enumerate(present)}
     n_rows = int(data["row"].max()) + 1
@@ -417,7 +418,7 @@ def plot_control_strip(
         names,
         loc="upper center",
         bbox_to_anchor=(0.45, -0.08),
-        ncol=4,
+        ncol=3,  # four columns of party names are wider than 16 cm
         fontsize=SMALL_SIZE,
         frameon=False,
     )
@@ -480,7 +481,7 @@ def plot_changes_distribution(
         ["changes_per_decade", "changes", "council_years"],
         what="plot_changes_distribution",
     )
-    ax = get_ax(ax, figsize=(8.0, 5.0))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.0))
     rates = data["changes_per_decade"].to_numpy(dtype=float)
     top = max(float(np.nanmax(rates)) if len(rates) else 1.0, bin_width)
     bins = np.arange(0, top + 2 * bin_width, bin_width)

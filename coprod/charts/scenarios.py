@@ -27,6 +27,7 @@ from coprod._core.columns import require_columns
 from coprod._core.text import plural
 from coprod.charts._style import (
     ANNOT_SIZE,
+    FIGURE_WIDTH,
     GRID_LINE_COLOUR,
     LABEL_SIZE,
     MUTED_COLOUR,
@@ -291,7 +292,7 @@ def plot_scenarios(
     still locked into their PFI contract, year by year, each with the band 95% of runs
     fall in. ``data``: a :func:`simulate` result or its :func:`scenarios_data`."""
     frame = _as_frame(data, scenarios_data, "the scenario data")
-    ax = get_ax(ax, figsize=(7.2, 4.6))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.2))
     ends = []
     for curve, rows in frame.groupby("curve", sort=False):
         kind = _curve_kind(curve)
@@ -322,7 +323,7 @@ def plot_scenario_comparison(
     ``data``: a dict of name -> :func:`simulate` result, or its :func:`comparison_data`."""
     frame = _as_frame(data, comparison_data, "the comparison data")
     require_columns(frame, ["scenario"], what="the comparison data")
-    ax = get_ax(ax, figsize=(7.2, 4.6))
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.2))
     kinds = frame["curve"].map(_curve_kind)
     pfi = frame[kinds == "pfi"]
     pfi_curves = [
