@@ -169,7 +169,7 @@ def test_small_multiples_one_axes_per_group():
     fig = plot_spc_small_multiples(r, by="service", title="Thirty services")
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 30
-    titles = [ax.get_title(loc="left").replace("\n", " ") for ax in fig.axes]  # wrapped to fit
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == [f"Service {i:02d}" for i in range(1, 31)]
     for ax in fig.axes:
         assert len(points_of(ax).get_offsets()) == 24

@@ -178,19 +178,20 @@ def toronto_ladder():
 
 def toronto_likert():
     from coprod.charts.likert import likert_table, plot_likert
-    from coprod.io.survey import align_reverse_worded, item_labels
+    from coprod.io.survey import item_labels
 
-    aligned = align_reverse_worded(_toronto())
+    answers = _toronto()
     items = [
         item
-        for item in aligned.attrs["likert_items"]
+        for item in answers.attrs["likert_items"]
         if item.startswith("q3_") and item != "q3_other_rating"
     ]
     table = likert_table(
-        aligned,
+        answers,
         items=items,
-        scale=aligned.attrs["likert_scale"],
-        labels=item_labels(aligned, items),
+        scale=answers.attrs["likert_scale"],
+        labels=item_labels(answers, items),
+        reverse=answers.attrs["reverse_worded"],
     )
     return plot_likert(table, title="How the City of Toronto engages residents (2023)")
 
@@ -201,7 +202,6 @@ def complaints_small_multiples():
     return plot_spc_small_multiples(
         _counts_spc(),
         by="service",
-        ncols=4,
         title="Northbridge: complaints a month, by service",
         ylabel="Complaints",
     )
@@ -266,7 +266,6 @@ def complaints_fixmystreet():
     return plot_spc_small_multiples(
         area_spc,
         by="area",
-        ncols=4,
         title="FixMyStreet reports a month, eight cities",
         ylabel="Reports",
     )
