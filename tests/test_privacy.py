@@ -328,14 +328,71 @@ def test_without_totals_a_lone_suppressed_cell_is_bounded_by_the_rule():
     assert found["high"].isna().all() and found["low"].tolist() == [1, 1]
 
 
+def test_rounded_shares_give_the_total_only_as_an_interval():
+    # 47 / 59 and 9 / 59 published as 0.797 and 0.153: read as exact, 47 / 0.797 = 58.97
+    # and 9 / 0.153 = 58.82 would contradict each other; read as 0.7965 to 0.7975 and
+    # 0.1525 to 0.1535 they agree on 59, so the withheld count is 59 - 47 - 9 = 3
+    published = pd.DataFrame(
+        {"area": ["A"] * 3, "count": [47, 9, C], "share": ["0.797", "0.153", C]}
+    )
+    found = attack_suppression(
+        published, count_columns=["count"], by=["area"], suppress_below=K, shares=["share"]
+    )
+    assert found[["low", "high", "recovered"]].values.tolist() == [[3, 3, True]]
+
+
+def test_a_group_withheld_for_a_primary_has_one_below_k():
+    # the shares of withheld counts left in (a table made without the rules): of 40, the
+    # shares put the counts at 22-26, 10-14 and 2-6; the first two are at least 5, so the
+    # third is the group's primary: 2 to 4
+    published = pd.DataFrame({"area": ["A"] * 3, "count": [C, C, C], "share": [0.6, 0.3, 0.1]})
+    found = attack_suppression(
+        published,
+        count_columns=["count"],
+        by=["area"],
+        suppress_below=K,
+        shares=["share"],
+        known_totals=pd.DataFrame({"area": ["A"], "total": [40]}),
+    )
+    assert found[["low", "high"]].values.tolist() == [[22, 26], [10, 14], [2, 4]]
+
+
+def test_the_attacker_narrows_until_nothing_changes():
+    # counts 19, 5, 19, 5 of 48: the last cell's share (0.05 to 0.15 of 48) caps it at 7,
+    # which only on a second pass lifts the first cell from 15 to 18
+    published = pd.DataFrame(
+        {"area": ["A"] * 4, "count": [C, 5, C, C], "share": [C, 0.1, 0.4, 0.1]}
+    )
+    found = attack_suppression(
+        published,
+        count_columns=["count"],
+        by=["area"],
+        suppress_below=K,
+        shares=["share"],
+        known_totals=pd.DataFrame({"area": ["A"], "total": [48]}),
+    )
+    assert found[["low", "high"]].values.tolist() == [[18, 23], [17, 21], [3, 4]]
+
+
 # ------------------------------------------------------------------ formulas, personal data
 
 
 def test_formula_like_cells_are_neutralised_also_after_leading_spaces():
     table = pd.DataFrame(
         {
-            "service": [" =1+2", "  @SUM(A1)", "\t=1", "\rx", " +1", "-2", " Parks", "a=b", "\n=1"],
-            " =name": range(9),
+            "service": [
+                " =1+2",
+                "  @SUM(A1)",
+                "\t=1",
+                "\tx",
+                "\rx",
+                " +1",
+                "-2",
+                " Parks",
+                "a=b",
+                "\n=1",
+            ],
+            " =name": range(10),
         }
     )
     out = prepare_table(table)
@@ -343,6 +400,7 @@ def test_formula_like_cells_are_neutralised_also_after_leading_spaces():
         "' =1+2",
         "'  @SUM(A1)",
         "'\t=1",
+        "'\tx",
         "'\rx",
         "' +1",
         "'-2",
@@ -351,7 +409,7 @@ def test_formula_like_cells_are_neutralised_also_after_leading_spaces():
         "'\n=1",
     ]
     assert out.columns.tolist() == ["service", "' =name"]
-    assert out["' =name"].tolist() == list(range(9))  # numbers stay numbers
+    assert out["' =name"].tolist() == list(range(10))  # numbers stay numbers
 
 
 def test_personal_data_columns_are_not_written_by_default():
