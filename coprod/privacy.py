@@ -121,7 +121,9 @@ def prepare_table(
       below its full range 1 to k-1. With two or more withheld cells adding up to R, each
       can be anything from 1 to R minus one for each other cell; a complement (at least
       k) always widens that enough, so one is enough. The complement is the group's
-      smallest count of at least k (the first of equals), never a zero. Without ``by`` no
+      smallest count of at least k, never a zero; where several counts equal it, all of
+      them, so that the cells withheld do not depend on the order of the rows (two
+      exports of one table in different orders would otherwise show every count). Without ``by`` no
       total is assumed and only primary cells are withheld.
     * ``also_suppress``: columns computed from a row's counts (rates per contact, whose
       denominator is published), withheld in every row with a withheld count.
@@ -268,7 +270,7 @@ def _group_ids(table: pd.DataFrame, by: list[str]) -> np.ndarray:
 
 
 def _complements(counts: np.ndarray, primary: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:
-    """The secondary cells: at most one per group, the smallest count of at least k."""
+    """The secondary cells: per group, the smallest count of at least k (all that equal it)."""
     n_rows, n_columns = counts.shape
     flat, flat_primary = counts.reshape(-1), primary.reshape(-1)
     cell_group = np.repeat(group, n_columns)  # cells in row order, then column order
@@ -284,7 +286,8 @@ def _complements(counts: np.ndarray, primary: np.ndarray, group: np.ndarray, k: 
         with np.errstate(invalid="ignore"):
             candidates = members[flat[members] >= k]
         if len(candidates):
-            chosen[candidates[np.argmin(flat[candidates])]] = True
+            # every one of equal counts, so the choice does not depend on the rows' order
+            chosen[candidates[flat[candidates] == flat[candidates].min()]] = True
     return chosen.reshape(n_rows, n_columns)
 
 

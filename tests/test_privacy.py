@@ -39,7 +39,7 @@ GROUPS = {
     "D": (7, 0, 2),  # L z s: the complement is never the zero
     "E": (10, 4, 3),  # L s s: 4 + 3 = 7 leaves each of them 1 to 6: no complement needed
     "F": (30, 0, 0),  # no small cell: published as it is
-    "G": (6, 6, 2),  # a tie between complements: the first is taken
+    "G": (6, 6, 2),  # a tie between complements: both are taken
 }
 
 
@@ -110,7 +110,7 @@ def test_primary_and_secondary_cells_are_suppressed_with_their_derived_columns()
         "D": [C, 0, C],
         "E": [10, C, C],
         "F": [30, 0, 0],
-        "G": [C, 6, C],
+        "G": [C, C, C],
     }
     suppressed_row = published["count"].eq(C)
     # a rate per contact gives its count back: withheld in every suppressed row, kept elsewhere
@@ -203,7 +203,7 @@ def test_the_attacker_recovers_nothing_and_every_primary_keeps_its_full_range():
     published = prepare_table(table, **RULES)
     found = attack(published, known_totals=known_totals(GROUPS))
     suppressed = published["count"].eq(C)
-    assert len(found) == int(suppressed.sum()) == 13
+    assert len(found) == int(suppressed.sum()) == 14
     assert not found["recovered"].any()
     truth = table.loc[suppressed, "count"].to_numpy()
     assert (found["low"] <= truth).all() and (truth <= found["high"]).all()
@@ -224,6 +224,22 @@ def test_the_attacker_recovers_nothing_and_every_primary_keeps_its_full_range():
         ["stage 1", 1, 22],
         ["stage 2", 1, 22],
     ]
+
+
+def test_the_cells_withheld_do_not_depend_on_the_order_of_the_rows():
+    # (6, 6, 1): with the first of two equal complements taken, the rows in another order
+    # withhold the other 6; two exports in different orders (a table and a chart's data)
+    # then show both 6s, and the 1 follows from the total (13 - 6 - 6)
+    groups = {"K": (6, 6, 1)}
+    table = stage_table(groups)
+    forward = prepare_table(table, **RULES)
+    backward = prepare_table(table.iloc[::-1], **RULES).sort_index()
+    assert backward["count"].tolist() == forward["count"].tolist() == [C, C, C]
+    combined = forward.assign(
+        count=forward["count"].where(forward["count"].ne(C), backward["count"])
+    )
+    found = attack(combined, known_totals=known_totals(groups))
+    assert found[["low", "high", "recovered"]].values.tolist() == [[1, 11, False]] * 3
 
 
 def _brute_force(table: pd.DataFrame, published: pd.DataFrame, rules: dict) -> dict:
@@ -256,7 +272,7 @@ def test_brute_force_finds_more_than_one_value_for_every_suppressed_cell():
     table = stage_table(GROUPS)
     published = prepare_table(table, **RULES)
     feasible = _brute_force(table, published, RULES)
-    assert len(feasible) == 13
+    assert len(feasible) == 14
     assert {i: len(v) > 1 for i, v in feasible.items()} == {i: True for i in feasible}
     assert all(table.loc[i, "count"] in v for i, v in feasible.items())
     # the library's attacker is sound: its interval holds every value the brute force found
@@ -264,8 +280,9 @@ def test_brute_force_finds_more_than_one_value_for_every_suppressed_cell():
     found.index = published.index[published["count"].eq(C)]
     for i, values in feasible.items():
         assert found.loc[i, "low"] <= min(values) and max(values) <= found.loc[i, "high"]
-    # B (12, 2, 1): two primaries adding up to at most 4 with the rest as their complement
-    assert feasible[4] == {1, 2, 3, 11, 12, 13}
+    # B (12, 2, 1): two primaries adding up to at most 4 with the rest as their complement,
+    # or one primary and two equal complements (1 + 7 + 7, 3 + 6 + 6)
+    assert feasible[4] == {1, 2, 3, 6, 7, 11, 12, 13}
 
 
 def test_the_old_rule_is_attacked_successfully():
