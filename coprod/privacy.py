@@ -114,17 +114,20 @@ def prepare_table(
       (``["service", "period"]`` for a long table of stage counts; a wide table with one
       row per service-month and a count column per stage passes its key columns). The
       counts of a group, in every count column, are taken to add up to a total that is
-      published elsewhere or can be derived, so in each group with a primary cell one
-      *secondary* cell is withheld too, unless the primaries already leave each other
-      room: someone who knows the total and the rule (withheld cells are 1 to k-1 or a
-      complement, published cells 0 or at least k) must not be able to narrow any primary
-      below its full range 1 to k-1. With two or more withheld cells adding up to R, each
-      can be anything from 1 to R minus one for each other cell; a complement (at least
-      k) always widens that enough, so one is enough. The complement is the group's
-      smallest count of at least k, never a zero; where several counts equal it, all of
-      them, so that the cells withheld do not depend on the order of the rows (two
-      exports of one table in different orders would otherwise show every count). Without ``by`` no
-      total is assumed and only primary cells are withheld.
+      published elsewhere or can be derived, so in each group with a primary cell
+      *secondary* cells (complements) are withheld too, until someone who knows the total
+      and the rule cannot narrow any primary below its full range 1 to k-1: withheld cells
+      are primaries (1 to k-1) or complements, and published cells are 0 or at least k.
+      The complements are the group's smallest counts of at least k, never a zero, so each
+      is below the smallest count published; counts of equal size are taken together, so
+      the cells withheld do not depend on the order of the rows (two exports of one table
+      in different orders would otherwise show every count). With two or more withheld
+      cells adding up to R, each can be anything from 1 to R minus one for each other
+      cell, and no more than the smallest published count less one; one complement is
+      usually enough, a second when the next count is close above it (6, 5, 4 with the
+      6 published would give the 4 away). The check is the bounds
+      :func:`attack_suppression` works out. Without ``by`` no total is assumed and only
+      primary cells are withheld.
     * ``also_suppress``: columns computed from a row's counts (rates per contact, whose
       denominator is published), withheld in every row with a withheld count.
     * ``shares``: shares of the group's total, withheld in *every* row of a group with a
@@ -270,7 +273,8 @@ def _group_ids(table: pd.DataFrame, by: list[str]) -> np.ndarray:
 
 
 def _complements(counts: np.ndarray, primary: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:
-    """The secondary cells: per group, the smallest count of at least k (all that equal it)."""
+    """The secondary cells: in each group with a primary, its smallest counts of at least k
+    (equal ones together), as many as it takes for every primary to keep 1 to k-1."""
     n_rows, n_columns = counts.shape
     flat, flat_primary = counts.reshape(-1), primary.reshape(-1)
     cell_group = np.repeat(group, n_columns)  # cells in row order, then column order
@@ -280,15 +284,39 @@ def _complements(counts: np.ndarray, primary: np.ndarray, group: np.ndarray, k: 
     cells = cells[np.argsort(cell_group[cells], kind="stable")]
     starts = np.flatnonzero(np.diff(cell_group[cells])) + 1
     for members in np.split(cells, starts):
-        small = flat[members[flat_primary[members]]]
-        if len(small) >= 2 and small.sum() - (len(small) - 1) >= k - 1:
-            continue  # the primaries alone leave each of them 1 to k-1
+        values, is_primary = flat[members], flat_primary[members]
+        hidden = is_primary.copy()
         with np.errstate(invalid="ignore"):
-            candidates = members[flat[members] >= k]
-        if len(candidates):
-            # every one of equal counts, so the choice does not depend on the rows' order
-            chosen[candidates[flat[candidates] == flat[candidates].min()]] = True
+            left = values >= k
+        while left.any() and not _keeps_full_range(values, hidden, is_primary, k):
+            # equal counts together, so the choice does not depend on the rows' order
+            smallest = left & (values == values[left].min())
+            hidden |= smallest
+            left &= ~smallest
+        chosen[members[hidden & ~is_primary]] = True
     return chosen.reshape(n_rows, n_columns)
+
+
+def _keeps_full_range(values: np.ndarray, hidden: np.ndarray, is_primary: np.ndarray, k: int):
+    """Whether someone who knows the group's total and the rule still finds every withheld
+    primary anything from 1 to k-1 (the bounds :func:`attack_suppression` works out)."""
+    n = int(hidden.sum())
+    cap = _complement_cap(np.where(hidden, np.nan, values), k)
+    total = float(values[hidden].sum())
+    low, high = _narrow([1.0] * n, [cap] * n, (total, total), k)
+    return all(
+        lo <= 1 and hi >= k - 1
+        for lo, hi, p in zip(low, high, is_primary[hidden], strict=True)
+        if p
+    )
+
+
+def _complement_cap(published: np.ndarray, k: int) -> float:
+    """The most any withheld count of a group can be: the complements are its smallest counts
+    of at least k, equal ones together, so each is below the smallest published one."""
+    with np.errstate(invalid="ignore"):
+        large = published[published >= k]
+    return float(large.min()) - 1 if large.size else np.inf
 
 
 def _withhold(values: pd.Series, mask: np.ndarray) -> pd.Series:
@@ -337,9 +365,10 @@ def attack_suppression(
     The attacker has the published table (as :func:`prepare_table` returns it, or read
     back from its CSV), the rule and, optionally, ``known_totals`` (one row per group: the
     ``by`` columns and ``total``, e.g. the monthly counts another table publishes). It
-    knows that a withheld count is at least 1 (zeros are never withheld), that a group
-    with one withheld count withheld a primary (1 to ``suppress_below - 1``), and that a
-    withheld total was 1 to ``suppress_below - 1``. Each group's total comes from
+    knows that a withheld count is at least 1 (zeros are never withheld) and below the
+    group's smallest published count of at least ``suppress_below`` (complements are the
+    smallest), that a group with one withheld count withheld a primary (1 to
+    ``suppress_below - 1``), and that a withheld total was 1 to ``suppress_below - 1``. Each group's total comes from
     ``known_totals``, ``total_columns``, or the published shares (count / share, allowing
     for the rounding the shares show); the withheld counts then add up to the total less
     the published counts, and a published share of a withheld count bounds it too. The
@@ -425,7 +454,8 @@ def attack_suppression(
     for g in np.unique(group[withheld.any(axis=1)]):
         cells = np.argwhere(withheld & (group == g)[:, None])
         low = [cell_low[r, j] for r, j in cells]
-        high = [cell_high[r, j] for r, j in cells]
+        cap = _complement_cap(shown[group == g], k)
+        high = [min(cell_high[r, j], cap) for r, j in cells]
         rest = (total_low[g] - published_sum[g], total_high[g] - published_sum[g])
         low, high = _narrow(low, high, rest, k)
         if any(lo > hi for lo, hi in zip(low, high, strict=True)):

@@ -15,6 +15,7 @@ import itertools
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -242,47 +243,86 @@ def test_the_cells_withheld_do_not_depend_on_the_order_of_the_rows():
     assert found[["low", "high", "recovered"]].values.tolist() == [[1, 11, False]] * 3
 
 
-def _brute_force(table: pd.DataFrame, published: pd.DataFrame, rules: dict) -> dict:
-    """Every value each suppressed count can take: candidate tables (suppressed counts >= 1,
-    adding up to the known total) that prepare_table would publish exactly as published.
-    Groups are independent, so each group is tried alone."""
-    feasible = {}
-    for area, rows in table.groupby("area", sort=False):
-        shown = published.loc[rows.index]
-        hidden = shown.index[shown["count"].eq(C)]
+def test_the_attacker_knows_a_complement_is_below_every_published_count_of_at_least_k():
+    # (6, 5, 4) with one complement: 6, [c], [c]. The complement is the smallest count of
+    # at least 5 and the 6 was not taken, so it is 5, and the primary 15 - 6 - 5 = 4
+    published = pd.DataFrame({"area": ["A"] * 3, "count": [6, C, C]})
+    found = attack_suppression(
+        published,
+        count_columns=["count"],
+        by=["area"],
+        suppress_below=K,
+        known_totals=pd.DataFrame({"area": ["A"], "total": [15]}),
+    )
+    assert found[["low", "high"]].values.tolist() == [[4, 5], [4, 5]]
+
+
+def test_a_complement_close_to_a_published_count_takes_that_count_too():
+    # one complement would leave a published count just above it: (6, 5, 4) would give
+    # 4 away, (9, 8, 2) would say the 2 is at least 2 (10 - 8)
+    groups = {"J": (6, 5, 4), "M": (9, 8, 2), "N": (30, 8, 2)}
+    table = stage_table(groups)
+    published = prepare_table(table, **RULES)
+    assert counts_by_area(published) == {"J": [C, C, C], "M": [C, C, C], "N": [30, C, C]}
+    found = attack(published, known_totals=known_totals(groups))
+    primary = table.loc[published["count"].eq(C), "count"].lt(K).to_numpy()
+    assert (found.loc[primary, "low"] == 1).all() and (found.loc[primary, "high"] >= K - 1).all()
+    feasible = _brute_force(table, published)
+    primaries = [i for i in feasible if table.loc[i, "count"] < K]
+    assert all(set(range(1, K)) <= feasible[i] for i in primaries)
+
+
+def _brute_force(table: pd.DataFrame, published: pd.DataFrame, *, by=BY) -> dict:
+    """Every value each suppressed count can take: candidate tables (suppressed counts at
+    least 1, adding up to the group's known total) of which prepare_table withholds exactly
+    the cells it withheld. Groups are independent: every candidate of every group goes
+    through one call, as a group of its own."""
+    withheld = published["count"].eq(C).to_numpy()
+    counts = table["count"].to_numpy()
+    candidates, cells = [], []
+    for rows in table.groupby(by, sort=False, observed=True).indices.values():
+        hidden = rows[withheld[rows]]
         if not len(hidden):
             continue
-        total = int(rows["count"].sum())
-        rest = total - int(pd.to_numeric(shown["count"], errors="coerce").fillna(0).sum())
-        values = {i: set() for i in hidden}
-        for candidate in itertools.product(range(1, rest + 1), repeat=len(hidden)):
-            if sum(candidate) != rest:
-                continue
-            counts = rows["count"].copy()
-            counts[hidden] = candidate
-            trial = stage_table({area: tuple(counts)}).set_index(rows.index)
-            if prepare_table(trial, **rules).values.tolist() == shown.values.tolist():
-                for i, v in zip(hidden, candidate, strict=True):
-                    values[i].add(v)
-        feasible.update(values)
+        rest = int(counts[hidden].sum())
+        for values in itertools.product(range(1, rest + 1), repeat=len(hidden) - 1):
+            if rest - sum(values) >= 1:
+                trial = counts[rows].copy()
+                trial[withheld[rows]] = (*values, rest - sum(values))
+                candidates.append(trial)
+                cells.append(rows)
+    trials = pd.DataFrame(
+        {
+            "candidate": np.repeat(np.arange(len(candidates)), [len(c) for c in candidates]),
+            "count": np.concatenate(candidates),
+        }
+    )
+    shown = prepare_table(trials, suppress_below=K, count_columns=["count"], by=["candidate"])
+    trial_withheld = np.split(shown["count"].eq(C).to_numpy(), np.cumsum([len(r) for r in cells]))
+    feasible = {}
+    for trial, rows, pattern in zip(candidates, cells, trial_withheld, strict=False):
+        if (pattern == withheld[rows]).all():
+            for i, value in zip(rows[withheld[rows]], trial[withheld[rows]], strict=True):
+                feasible.setdefault(table.index[i], set()).add(int(value))
     return feasible
 
 
-def test_brute_force_finds_more_than_one_value_for_every_suppressed_cell():
+def test_brute_force_leaves_every_primary_its_full_range():
     table = stage_table(GROUPS)
     published = prepare_table(table, **RULES)
-    feasible = _brute_force(table, published, RULES)
+    feasible = _brute_force(table, published)
     assert len(feasible) == 14
-    assert {i: len(v) > 1 for i, v in feasible.items()} == {i: True for i in feasible}
     assert all(table.loc[i, "count"] in v for i, v in feasible.items())
+    primaries = [i for i in feasible if table.loc[i, "count"] < K]
+    assert {i: set(range(1, K)) <= feasible[i] for i in primaries} == dict.fromkeys(primaries, True)
     # the library's attacker is sound: its interval holds every value the brute force found
     found = attack(published, known_totals=known_totals(GROUPS))
     found.index = published.index[published["count"].eq(C)]
     for i, values in feasible.items():
         assert found.loc[i, "low"] <= min(values) and max(values) <= found.loc[i, "high"]
-    # B (12, 2, 1): two primaries adding up to at most 4 with the rest as their complement,
-    # or one primary and two equal complements (1 + 7 + 7, 3 + 6 + 6)
-    assert feasible[4] == {1, 2, 3, 6, 7, 11, 12, 13}
+    # B (12, 2, 1): two primaries adding up to at most 4 and the 12, or a primary and two
+    # complements close in size (6, 5, 4: the 5 alone would leave the 4 at least 9 - 5)
+    assert feasible[4] == {1, 2, 3, 4, 5, 6, 7, 11, 12, 13}
 
 
 def test_the_old_rule_is_attacked_successfully():
@@ -375,20 +415,19 @@ def test_a_group_withheld_for_a_primary_has_one_below_k():
 
 
 def test_the_attacker_narrows_until_nothing_changes():
-    # counts 19, 5, 19, 5 of 48: the last cell's share (0.05 to 0.15 of 48) caps it at 7,
-    # which only on a second pass lifts the first cell from 15 to 18
-    published = pd.DataFrame(
-        {"area": ["A"] * 4, "count": [C, 5, C, C], "share": [C, 0.1, 0.4, 0.1]}
-    )
+    # 25, [c], [c] of 47, the second cell's share (0.1) left in: it is 3 to 7, so the third
+    # is 22 - 7 to 22 - 3 = 15 to 19, at least 5, which makes the second the primary (at
+    # most 4), which on a second pass lifts the third to 18
+    published = pd.DataFrame({"area": ["A"] * 3, "count": [25, C, C], "share": [C, 0.1, C]})
     found = attack_suppression(
         published,
         count_columns=["count"],
         by=["area"],
         suppress_below=K,
         shares=["share"],
-        known_totals=pd.DataFrame({"area": ["A"], "total": [48]}),
+        known_totals=pd.DataFrame({"area": ["A"], "total": [47]}),
     )
-    assert found[["low", "high"]].values.tolist() == [[18, 23], [17, 21], [3, 4]]
+    assert found[["low", "high"]].values.tolist() == [[3, 4], [18, 19]]
 
 
 # ------------------------------------------------------------------ formulas, personal data
@@ -598,6 +637,11 @@ def test_notebook_stage_mix_export_recovers_nothing(stage_mix):
     assert (primary, suppressed - primary, len(groups)) == (482, 281, 342)
     assert len(found) == suppressed and int(found["recovered"].sum()) == 0
     assert (found["low"] == 1).all() and (found["high"] >= 4).all()
+    # replaying prepare_table on every candidate, each small count could still be 1 to 4
+    feasible = _brute_force(stages, published, by=rules["by"])
+    assert len(feasible) == suppressed
+    small = [i for i in feasible if stages.loc[i, "count"] < rules["suppress_below"]]
+    assert len(small) == primary and all(set(range(1, 5)) <= feasible[i] for i in small)
     prose = _notebook_prose()
     for sentence in (
         f"{primary} counts of 1 to 4 are suppressed",
