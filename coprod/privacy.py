@@ -138,8 +138,10 @@ def prepare_table(
       with no complement to choose, so that total must be withheld wherever else it is
       published too (:func:`attack_suppression` shows what follows if it is not).
 
-    Only one way of adding up is protected: if the counts also add up along another
-    dimension to a published total (over months to a year), suppress that table apart.
+    Only one way of adding up is protected. A total along another dimension (a quarter's
+    count, the sum of its months' cells) gives withheld cells back whatever either table
+    withholds, so suppressing that table apart does not help: do not publish it beside
+    this one (notebook 02 leaves the quarterly ombudsman counts out).
     ``shares`` are rounded to ``share_decimals`` (3: a tenth of a percentage point of a
     fraction; ``None`` keeps every digit), with or without suppression. Blank counts are
     left blank and are not parts of a total.
