@@ -258,7 +258,9 @@ def _counts(values: pd.Series, column: str) -> np.ndarray:
     """A count column as floats (NaN where blank), refusing what is not a count."""
     counts = _numbers(values, column, "count").to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(invalid="ignore"):
-        wrong = np.flatnonzero(~np.isnan(counts) & ((counts < 0) | (counts != np.round(counts))))
+        wrong = np.flatnonzero(
+            ~np.isnan(counts) & ((counts < 0) | np.isinf(counts) | (counts != np.round(counts)))
+        )
     if len(wrong):
         (row,), _ = row_numbers(values.index, wrong[:1])
         raise ValueError(

@@ -534,6 +534,10 @@ def test_bad_arguments_are_refused_with_what_to_pass(arguments, message):
         ("three", "count column 'count' holds 'three' (row 2), not a count"),
         (-1, "count column 'count' holds -1 (row 2); counts are whole numbers from 0 up"),
         (2.5, "count column 'count' holds 2.5 (row 2); counts are whole numbers from 0 up"),
+        (
+            float("inf"),
+            "count column 'count' holds inf (row 2); counts are whole numbers from 0 up",
+        ),
     ],
 )
 def test_counts_must_be_whole_numbers(value, message):
