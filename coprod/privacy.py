@@ -416,16 +416,7 @@ def attack_suppression(
         np.minimum.at(total_high, group, np.nan_to_num(rows_high, nan=np.inf))
 
     if known_totals is not None:
-        require_columns(
-            known_totals,
-            [*by, "total"],
-            what="known_totals",
-            hint="give one row per group: the by= columns and the group's total as 'total'",
-        )
-        known = frame[by].merge(
-            known_totals[[*by, "total"]].drop_duplicates(by), on=by, how="left"
-        )["total"]
-        known = pd.to_numeric(known, errors="coerce").to_numpy(dtype=float)
+        known = _known_totals(frame, known_totals, by)
         narrow_total(known, known)
     for column in totals:
         hidden = _is_withheld(frame[column])
@@ -484,6 +475,47 @@ def attack_suppression(
     result["recovered"] = low == high
     result["suppress_below"] = k
     return result
+
+
+def _known_totals(frame: pd.DataFrame, known_totals: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Each row's group total from ``known_totals`` (NaN where it has none)."""
+    require_columns(
+        known_totals,
+        [*by, "total"],
+        what="known_totals",
+        hint="give one row per group: the by= columns and the group's total as 'total'",
+    )
+    for column in by:
+        given, published = _kind(known_totals[column]), _kind(frame[column])
+        if given != published:
+            raise ValueError(
+                f"known_totals' {column!r} holds {given} and the published table's holds "
+                f"{published}{' (read back from a CSV?)' if published == 'text' else ''}: "
+                "give both the same kind"
+            )
+    totals = known_totals[[*by, "total"]].drop_duplicates()
+    twice = totals[totals.duplicated(by, keep=False)]
+    if len(twice):
+        first = twice.iloc[0]
+        same = (twice[by] == first[by]).all(axis=1)
+        keys = ", ".join(f"{c}={first[c]!r}" for c in by)
+        values = ", ".join(str(_shown(v)) for v in twice.loc[same, "total"])
+        raise ValueError(
+            f"known_totals gives the group {keys} more than one total ({values}): give one "
+            "row per group"
+        )
+    known = frame[by].merge(totals, on=by, how="left")["total"]
+    return pd.to_numeric(known, errors="coerce").to_numpy(dtype=float)
+
+
+def _kind(values: pd.Series) -> str:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.cat.categories.to_series()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "dates"
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return "numbers"
+    return "text"
 
 
 def _is_withheld(values: pd.Series) -> np.ndarray:

@@ -591,6 +591,40 @@ def test_attacker_arguments_are_checked():
     assert str(info.value).startswith("shares= needs by=[...]")
 
 
+def test_known_totals_give_one_total_per_group():
+    published = pd.DataFrame({"area": ["A", "A", "B"], "count": [C, C, 7]})
+    twice = pd.DataFrame({"area": ["A", "A", "B", "B"], "total": [2, 30, 7, 7]})
+    with pytest.raises(ValueError) as info:
+        attack_suppression(
+            published, count_columns=["count"], by=["area"], suppress_below=K, known_totals=twice
+        )
+    assert str(info.value) == (
+        "known_totals gives the group area='A' more than one total (2, 30): give one row per group"
+    )
+
+
+def test_known_totals_keys_must_be_of_the_published_kind():
+    # a CSV read back holds its months as text; the library's monthly counts hold dates
+    published = pd.DataFrame({"period": ["2021-01-01"] * 2, "count": [C, 20]})
+    totals = pd.DataFrame({"period": pd.to_datetime(["2021-01-01"]), "total": [23]})
+    with pytest.raises(ValueError) as info:
+        attack_suppression(
+            published, count_columns=["count"], by=["period"], suppress_below=K, known_totals=totals
+        )
+    assert str(info.value) == (
+        "known_totals' 'period' holds dates and the published table's holds text (read back "
+        "from a CSV?): give both the same kind"
+    )
+    found = attack_suppression(
+        published.assign(period=pd.to_datetime(published["period"])),
+        count_columns=["count"],
+        by=["period"],
+        suppress_below=K,
+        known_totals=totals,
+    )
+    assert found[["low", "high", "recovered"]].values.tolist() == [[3, 3, True]]
+
+
 # ------------------------------------------------------------------ the real export (notebook 02)
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_complaints.py"
