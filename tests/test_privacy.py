@@ -564,6 +564,20 @@ def test_blank_counts_are_left_blank_and_are_not_parts():
     assert pd.isna(out["count"].iloc[1])
 
 
+def test_rows_with_a_blank_key_are_a_group_of_their_own():
+    table = pd.DataFrame({"area": ["A", "A", None, None, "B"], "count": [20, 3, 15, 2, 6]})
+    out = prepare_table(table, suppress_below=K, count_columns=["count"], by=["area"])
+    assert out["count"].tolist() == [C, C, C, C, 6]
+    found = attack_suppression(
+        out,
+        count_columns=["count"],
+        by=["area"],
+        suppress_below=K,
+        known_totals=pd.DataFrame({"area": ["A", None, "B"], "total": [23, 17, 6]}),
+    )
+    assert found[["low", "high"]].values.tolist() == [[1, 22], [1, 22], [1, 16], [1, 16]]
+
+
 def test_attacker_arguments_are_checked():
     published = pd.DataFrame({"area": ["A"], "n": [C], "m": [C], "share": [C]})
     with pytest.raises(ValueError) as info:
