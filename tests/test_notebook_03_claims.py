@@ -7,11 +7,10 @@ names the paragraph to rewrite.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from notebook_prose import prose, source
+from notebook_prose import says as notebook_says
 
 from coprod.complaints import complaint_counts
 from coprod.datasets import load_dataset
@@ -25,22 +24,12 @@ from coprod.politics import (
 from coprod.politics.effects import change_study, pfi_contrast, report_panel
 from coprod.politics.pfi import charges_by_sector, contract_terms
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-TEXT = (NOTEBOOKS / "03_political_change.py").read_text(encoding="utf-8")
-ANSWERS = (NOTEBOOKS / "answers" / "03_political_change.py").read_text(encoding="utf-8")
-
-
-def prose(text: str) -> str:
-    """The markdown of a notebook as one line of words (comment marks and wrapping removed)."""
-    lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in text.splitlines()]
-    return re.sub(r"\s+", " ", " ".join(lines))
-
-
-NOTEBOOK, ANSWERED = prose(TEXT), prose(ANSWERS)
+NOTEBOOK = prose(source("03_political_change.py"))
+ANSWERED = prose(source("answers/03_political_change.py"))
 
 
 def says(sentence: str, where: str = NOTEBOOK) -> None:
-    assert sentence in where, f"the notebook no longer says {sentence!r}"
+    notebook_says(sentence, where)
 
 
 def ratio(rate_ratio) -> str:

@@ -50,9 +50,12 @@ ax = plot_spc(
     ylabel="Complaints per 1,000 contacts",
 )
 save_figure(ax, "answers_02_housing_repairs_u_chart")
-u_chart.loc[u_chart["special_cause"], ["period", "value", "rule"]].head()
+u_chart.loc[u_chart["special_cause"], ["period", "value", "rule"]]
 
 # %% [markdown]
+# The u chart flags every month from July 2023, all 18 of them, as the count chart did: the
+# signal survives dividing by demand.
+#
 # ## 2. Runs of 6 instead of 7
 
 # %%
@@ -66,7 +69,8 @@ for run_length in (7, 6):
 pd.DataFrame({"run of 7": flagged[7], "run of 6": flagged[6]})
 
 # %% [markdown]
-# A shorter run flags more points, in stable services too: a run of 6 on one side happens
+# One more service shows a signal (Refuse collection: 6 points, none before), and in the
+# five stable services the flagged points go from 3 to 19. A run of 6 on one side happens
 # by chance with probability 2 × 0.5⁶ ≈ 3% at any point, against ≈ 1.6% for 7. More
 # sensitivity costs more false alarms.
 #
@@ -83,9 +87,14 @@ with_target = spc(
 with_target.groupby("segment")["assurance"].first()
 
 # %% [markdown]
-# Before July 2023 the limits straddle 40: the target is hit and missed by chance
-# ("hit_and_miss"). After the step the whole range sits above 40: the process as it stands
-# will consistently fail the target until something changes.
+# Both segments say "hit_and_miss": the process limits straddle 40 before the step (21.2
+# to 60.6 around a centre of 40.9) and after it (33.0 to 111.0 around 72.0), so in either
+# the target is met in some months and missed in others by chance alone. The label hides
+# how different the two are. Before July 2023, 14 of 30 months had more than 40
+# complaints; after it, all 18 did. The new process's lower limit, 33.0, is below the
+# target, so a rare quiet month can still meet it; only a change to the process will make
+# meeting it usual. Assurance says whether the target lies inside the limits, not how often
+# it is met.
 #
 # ## 4. The ombudsman share as the seriousness measure
 
@@ -112,6 +121,18 @@ consider_co_planning(counts_spc, ombudsman_spc, placements=placements)[
 ]
 
 # %% [markdown]
+# Yes. Only Street lighting is still flagged, for the number of its complaints. Social care
+# drops out although its planted rise in seriousness did send more complaints to the
+# ombudsman (an expected 3.0% rising to 5.7%): at about 25 complaints a month, that is one
+# or two a month, too few for SPC to see the rise. The latest months are lower still,
+# because a complaint takes months to reach the ombudsman: Social care's last quarter
+# shows 1.6%, against 3.2% to 7.2% in the three before (`outcomes(log, freq="quarter")`).
+# Refuse collection drops out too. Road maintenance, where nothing was planted, now shows
+# concern in seriousness, but it has no survey placement to say who plans it. A measure
+# built on a handful of cases a month, and one that is still filling up at the end, is a
+# weak signal.
+
+# %% [markdown]
 # ## 5. FixMyStreet areas in 2020
 
 # %%
@@ -131,7 +152,9 @@ in_2020 = areas[areas["period"].dt.year == 2020]
 in_2020["variation"].eq("special_cause_concern").groupby(in_2020["area"]).sum()
 
 # %% [markdown]
-# Report counts depend on how many residents use FixMyStreet, which grew as councils
+# Every city but Leeds shows special-cause concern in 2020: six in all twelve months,
+# Brighton and Hove in ten. Leeds's reports fell instead (special-cause improvement in 11
+# months). Report counts depend on how many residents use FixMyStreet, which grew as councils
 # adopted it, and 2020's lockdowns changed both what people noticed on their streets and
 # what councils could fix. A signal says *something changed*; only local knowledge says
 # whether streets got worse.

@@ -1,0 +1,428 @@
+"""Every number notebook 02 (and its worked answers) states, against what the library computes.
+
+Each test makes the notebook's own calls on the shipped data and checks the claim as the
+prose writes it (rounded the same way). When a rule or a data set changes a number, the
+failing test names the paragraph to rewrite.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from notebook_prose import prose, source
+from notebook_prose import says as notebook_says
+
+from coprod.co_planning import consider_co_planning
+from coprod.complaints import (
+    DEFAULT_SEVERITY_WEIGHTS,
+    complaint_counts,
+    measure_series,
+    outcomes,
+    timeliness,
+)
+from coprod.datasets import load_dataset
+from coprod.grid import place_services
+from coprod.io.complaint_log import read_complaints
+from coprod.io.counts import LAD_NAMES
+from coprod.synth import COMPLAINTS_SEED, make_complaint_log, write_complaint_export
+from coprod.timeseries.periods import fill_zero_counts
+from coprod.timeseries.seasonal import seasonally_adjust
+from coprod.timeseries.spc import spc, suggest_rebase
+
+NOTEBOOK = prose(source("02_complaints.py"))
+ANSWERED = prose(source("answers/02_complaints.py"))
+
+
+def says(sentence: str, where: str = NOTEBOOK) -> None:
+    notebook_says(sentence, where)
+
+
+def month(period) -> str:
+    return pd.Timestamp(period).strftime("%B %Y")
+
+
+@pytest.fixture(scope="module")
+def log() -> pd.DataFrame:
+    return load_dataset("complaints_log").data
+
+
+@pytest.fixture(scope="module")
+def counts_spc(log) -> pd.DataFrame:
+    return spc(
+        measure_series(log, measure="count"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+
+
+@pytest.fixture(scope="module")
+def placements() -> pd.DataFrame:
+    survey = load_dataset("services_survey").data
+    return place_services(
+        survey.query("council == 'Northbridge' and wave == 2023"),
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+    )
+
+
+@pytest.fixture(scope="module")
+def cities() -> pd.DataFrame:
+    reports = load_dataset("fixmystreet_extract")
+    filled = fill_zero_counts(
+        reports.data, by="lad", period="period", value=["reports", "unique_users"]
+    )
+    filled["area"] = filled["lad"].map(LAD_NAMES)
+    return filled
+
+
+# ------------------------------------------------------------------ the data
+
+
+def test_the_log_and_its_planted_changes(log):
+    says("one row per complaint, 2021 to 2024, for eight services")
+    assert log["service"].nunique() == 8
+    assert sorted(log["received"].dt.year.unique()) == [2021, 2022, 2023, 2024]
+    says("The log hides three planted changes")
+    truth = make_complaint_log(seed=COMPLAINTS_SEED).truth
+    planted = truth[truth["change"] != "none"].drop_duplicates("service")
+    assert planted.set_index("service")["change"].to_dict() == {
+        "Housing repairs": "step",
+        "Social care": "seriousness",
+        "Street lighting": "seasonal",
+    }
+
+
+def test_month_first_export_loads_every_row_with_no_wrong_date():
+    export = write_complaint_export(Path(tempfile.mkdtemp()) / "requests_311.csv")
+    us_log = read_complaints(export.path, as_of="2024-01-01")
+    says("Every row loads and no date is wrong: the notes say the columns were read month first")
+    assert us_log.n_loaded == us_log.n_read and us_log.n_quarantined == 0
+    truth = export.truth.loc[us_log.data.index]
+    for column in ("received", "closed"):
+        got, want = us_log.data[column], truth[column]
+        assert (got.isna() == want.isna()).all() and (got.dropna() == want.dropna()).all()
+    notes = " ".join(us_log.notes)
+    assert "'received': read month first" in notes and "'closed': read month first" in notes
+
+
+# ------------------------------------------------------------------ SPC by hand
+
+
+def test_the_library_gives_the_by_hand_numbers(log):
+    monthly = complaint_counts(log, freq="month", by="service")
+    refuse = monthly.query("service == 'Refuse collection'").head(12)
+    centre = refuse["count"].mean()
+    mr_bar = refuse["count"].diff().abs().mean()
+    says("(2.66 = 3 / 1.128 turns the mean moving range into three standard deviations)")
+    assert round(3 / 1.128, 2) == 2.66
+    says("The library gives the same numbers")
+    check = spc(refuse, value="count", period="period")
+    assert check["centre"].iloc[0] == pytest.approx(centre)
+    assert check["lower"].iloc[0] == pytest.approx(centre - 2.66 * mr_bar, abs=0.02)
+    assert check["upper"].iloc[0] == pytest.approx(centre + 2.66 * mr_bar, abs=0.02)
+    says("**run**: 7 points in a row on one side of the centre")
+    says("**trend**: 6 points in a row each higher (or lower)")
+    assert (check["run_length"].iloc[0], check["trend_length"].iloc[0]) == (7, 6)
+
+
+# ------------------------------------------------------------------ the planted changes
+
+
+def test_which_services_stand_out(counts_spc):
+    flagged = counts_spc[counts_spc["special_cause"]]
+    per_service = flagged.groupby("service").size()
+    repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
+    rise = repairs[repairs["period"] >= "2023-07-01"]
+    says(
+        "Housing repairs is above the centre in every one of the last 18 months, from July "
+        "2023, 16 of them beyond the upper limit."
+    )
+    assert len(rise) == 18 and (rise["value"] > rise["centre"]).all()
+    assert rise["special_cause"].all() and not repairs["special_cause"].iloc[:-18].any()
+    assert (rise["value"] > rise["upper"]).sum() == 16
+    lights = counts_spc[counts_spc["service"] == "Street lighting"]
+    says("Street lighting is flagged in 32 of the 48 months")
+    assert (per_service["Street lighting"], len(lights)) == (32, 48)
+    says(
+        "(Social care's nine months below the centre from July 2023, two months of "
+        "Libraries, one of Parks and green spaces)"
+    )
+    care = flagged[flagged["service"] == "Social care"]
+    assert len(care) == 9 and care["period"].min() == pd.Timestamp("2023-07-01")
+    assert (care["direction"] == -1).all()
+    assert (per_service["Libraries"], per_service["Parks and green spaces"]) == (2, 1)
+    others = set(per_service.index) - {"Housing repairs", "Street lighting"}
+    assert others == {"Social care", "Libraries", "Parks and green spaces"}
+    says("none is in the last six months")
+    last_six = counts_spc.groupby("service").tail(6)
+    assert not last_six.loc[last_six["service"].isin(others), "special_cause"].any()
+
+
+def test_rebasing_where_the_change_points_say(log, counts_spc):
+    suggestion = suggest_rebase(counts_spc).query("service == 'Housing repairs'")
+    assert suggestion["period"].tolist() == [pd.Timestamp("2023-07-01")]
+    says("we rebase there")
+    rebased = spc(
+        measure_series(log, measure="count").query("service == 'Housing repairs'"),
+        value="value",
+        period="period",
+        rebase=["2023-07-01"],
+    )
+    before, after = (rebased[rebased["segment"] == s].iloc[0] for s in (1, 2))
+    says(
+        f"a centre of {after['centre']:.0f} complaints a month (limits {after['lower']:.0f} to "
+        f"{after['upper']:.0f}) against {before['centre']:.1f} ({before['lower']:.1f} to "
+        f"{before['upper']:.1f}) before"
+    )
+
+
+def test_severity_weights():
+    says("low 1, medium 2, high 3")
+    assert dict(DEFAULT_SEVERITY_WEIGHTS) == {"low": 1, "medium": 2, "high": 3}
+
+
+# ------------------------------------------------------------------ the season
+
+
+def test_seasonal_adjustment_leaves_chance_flags(log):
+    lights = measure_series(log, measure="count").query("service == 'Street lighting'")
+    raw = spc(lights, value="value", period="period", baseline=24)
+    adjusted = spc(seasonally_adjust(lights), value="adjusted", period="period", baseline=24)
+    says(
+        f"Seasonally adjusted, {int(adjusted['special_cause'].sum())} of the {len(adjusted)} "
+        f"months are still flagged ({int(raw['special_cause'].sum())} before)"
+    )
+    assert int(adjusted["special_cause"].sum()) < int(raw["special_cause"].sum())
+    flagged = adjusted[adjusted["special_cause"]]
+    months = flagged.groupby("rule")["period"].agg(lambda p: [month(x) for x in p])
+
+    def flagged_by(rule: str) -> list[str]:
+        return sorted({m for r, ms in months.items() if rule in r for m in ms}, key=pd.Timestamp)
+
+    says("a run of 7 above the centre from June to December 2021")
+    assert flagged_by("run of 7 above") == [month(f"2021-{m:02d}") for m in range(6, 13)]
+    says("a run of 7 below it from April to October 2022")
+    assert flagged_by("run of 7 below") == [month(f"2022-{m:02d}") for m in range(4, 11)]
+    says("January 2023 beyond the upper limit, and November 2023 and January 2024 low")
+    rest = flagged[~flagged["rule"].str.contains("run of 7")]
+    assert [(month(p), d) for p, d in zip(rest["period"], rest["direction"], strict=True)] == [
+        ("January 2023", 1),
+        ("November 2023", -1),
+        ("January 2024", -1),
+    ]
+    assert (rest.iloc[0]["value"] > rest.iloc[0]["upper"]) and rest.iloc[0]["rule"] == (
+        "outside limits"
+    )
+    says("Nothing was planted in street lighting, so these are chance")
+    truth = make_complaint_log(seed=COMPLAINTS_SEED).truth.set_index("service")
+    assert truth.loc["Street lighting", "change"] == "seasonal"
+    says("each month's seasonal effect is estimated from the same four years of data")
+    assert len(lights) == 48
+    says("None of the last six months is flagged")
+    assert not adjusted["special_cause"].tail(6).any()
+    # and the old sentence, which 17 flagged months contradict, is gone
+    assert "removes the winter signals" not in NOTEBOOK
+
+
+# ------------------------------------------------------------------ timeliness
+
+
+def test_timeliness_as_the_log_stood(log):
+    open_complaints = log[log["closed"].isna()]
+    says(
+        f"The log was extracted on 31 December 2024, when {len(open_complaints)} complaints "
+        f"were still open, {int((open_complaints['received'] >= '2024-10-01').sum())} of them "
+        "received since October"
+    )
+    assert log["received"].max() <= pd.Timestamp("2024-12-31")
+    says('(`as_of="2024-12-31"`)')
+    on_time = timeliness(log, freq="quarter", by="service", target_days=20, as_of="2024-12-31")
+    left_out = timeliness(log, freq="quarter", by="service", target_days=20)
+    on_time = on_time.query("service == 'Housing repairs'").set_index("period")
+    left_out = left_out.query("service == 'Housing repairs'").set_index("period")
+    latest, earlier = left_out.iloc[-1], left_out.iloc[:-1]
+    assert len(left_out) == 16
+    says(
+        "October to December 2024 would look the best of all sixteen, "
+        f"{latest['share_within_target']:.0%} closed within target against "
+        f"{earlier['share_within_target'].min():.0%} to {earlier['share_within_target'].max():.0%} before"
+    )
+    assert latest["share_within_target"] > earlier["share_within_target"].max()
+    stood = on_time.iloc[-1]
+    says(
+        f"its {stood['n_open_overdue']} overdue complaints are misses and the share is "
+        f"{stood['share_within_target']:.0%}, level with the best earlier quarter"
+    )
+    assert f"{stood['share_within_target']:.0%}" == f"{earlier['share_within_target'].max():.0%}"
+    not_yet = stood["n_open"] - stood["n_open_overdue"]
+    says(f"Its other {not_yet} open complaints are younger than 20 days")
+    says("this figure is provisional until 20 January 2025")
+    assert pd.Timestamp("2024-12-31") + pd.Timedelta(days=20) == pd.Timestamp("2025-01-20")
+    says(f"The median of {stood['median_days_to_close']:.0f} days is flattered the same way")
+    assert stood["median_days_to_close"] < on_time["median_days_to_close"].iloc[:-1].min()
+    # the earlier quarters are settled: as_of changes only the latest two
+    assert (
+        on_time["share_within_target"].iloc[:-2] == earlier["share_within_target"].iloc[:-1]
+    ).all()
+
+
+# ------------------------------------------------------------------ FixMyStreet
+
+
+def test_fixmystreet_extract(cities):
+    says("ten areas, eight cities and two island areas with few reports")
+    assert cities["lad"].nunique() == 10
+    islands = cities[cities["lad"].str.startswith("S")]
+    assert sorted(islands["area"].unique()) == ["Na h-Eileanan Siar", "Orkney Islands"]
+    says("leaving them out would make the islands look as if they had a report most months")
+    months = cities["period"].nunique()
+    zeros = islands.groupby("area")["zero_filled"].sum()
+    assert (zeros > months / 2).all()
+    says("Report counts are large and over-dispersed (they vary more than a Poisson count would)")
+    eight = cities[~cities["lad"].str.startswith("S")]
+    spread = eight.groupby("area")["reports"].agg(["mean", "var"])
+    assert len(spread) == 8 and (spread["var"] > 5 * spread["mean"]).all()
+
+
+# ------------------------------------------------------------------ worked answers
+
+
+def test_answer_u_chart(log):
+    contacts = load_dataset("complaints_contacts").data
+    rates = measure_series(log, measure="rate", denominators=contacts).query(
+        "service == 'Housing repairs'"
+    )
+    u_chart = spc(
+        rates, value="count", denominator="exposure", period="period", chart="u", baseline=24
+    )
+    flagged = u_chart.loc[u_chart["special_cause"], "period"]
+    says("The u chart flags every month from July 2023, all 18 of them", ANSWERED)
+    assert flagged.tolist() == list(pd.date_range("2023-07-01", "2024-12-01", freq="MS"))
+
+
+def test_answer_runs_of_six(log):
+    series = measure_series(log, measure="count")
+    flagged = {
+        run: spc(series, value="value", period="period", by="service", baseline=24, run_length=run)
+        .groupby("service")["special_cause"]
+        .sum()
+        for run in (7, 6)
+    }
+    shows = {run: set(counts[counts > 0].index) for run, counts in flagged.items()}
+    says("One more service shows a signal (Refuse collection: 6 points, none before)", ANSWERED)
+    assert shows[6] - shows[7] == {"Refuse collection"} and shows[7] <= shows[6]
+    assert (flagged[7]["Refuse collection"], flagged[6]["Refuse collection"]) == (0, 6)
+    truth = make_complaint_log(seed=COMPLAINTS_SEED).truth
+    stable = truth.loc[truth["change"] == "none", "service"].tolist()
+    assert len(stable) == 5
+    says(
+        f"in the five stable services the flagged points go from {flagged[7][stable].sum()} "
+        f"to {flagged[6][stable].sum()}",
+        ANSWERED,
+    )
+    says("2 × 0.5⁶ ≈ 3% at any point, against ≈ 1.6% for 7", ANSWERED)
+    assert (f"{2 * 0.5**6:.0%}", f"{2 * 0.5**7:.1%}") == ("3%", "1.6%")
+
+
+def test_answer_assurance_against_a_target(log):
+    with_target = spc(
+        measure_series(log, measure="count").query("service == 'Housing repairs'"),
+        value="value",
+        period="period",
+        rebase=["2023-07-01"],
+        target=40,
+    )
+    segments = with_target.groupby("segment")
+    assert segments["assurance"].unique().map(list).to_dict() == {
+        1: ["hit_and_miss"],
+        2: ["hit_and_miss"],
+    }
+    before, after = segments.first().loc[1], segments.first().loc[2]
+    says('Both segments say "hit_and_miss"', ANSWERED)
+    says(
+        f"the process limits straddle 40 before the step ({before['lower']:.1f} to "
+        f"{before['upper']:.1f} around a centre of {before['centre']:.1f}) and after it "
+        f"({after['lower']:.1f} to {after['upper']:.1f} around {after['centre']:.1f})",
+        ANSWERED,
+    )
+    above = segments["value"].agg(lambda v: (v > 40).sum())
+    sizes = segments.size()
+    says(
+        f"Before July 2023, {above[1]} of {sizes[1]} months had more than 40 complaints; after "
+        f"it, all {sizes[2]} did.",
+        ANSWERED,
+    )
+    assert above[2] == sizes[2]
+    says(f"The new process's lower limit, {after['lower']:.1f}, is below the target", ANSWERED)
+    assert "whole range sits above 40" not in ANSWERED
+
+
+def test_answer_ombudsman_share(log, counts_spc, placements):
+    ombudsman_spc = spc(
+        measure_series(log, measure="ombudsman_rate"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    result = consider_co_planning(counts_spc, ombudsman_spc, placements=placements).set_index(
+        "service"
+    )
+    says("Only Street lighting is still flagged, for the number of its complaints", ANSWERED)
+    assert result.index[result["consider_co_planning"]].tolist() == ["Street lighting"]
+    assert result.loc["Street lighting", "count_concern"]
+    says("Social care drops out", ANSWERED)
+    says("Refuse collection drops out too", ANSWERED)
+    main = consider_co_planning(
+        counts_spc,
+        spc(
+            measure_series(log, measure="mean_severity"),
+            value="value",
+            period="period",
+            by="service",
+            baseline=24,
+        ),
+        placements=placements,
+    ).set_index("service")
+    assert main.loc[["Social care", "Refuse collection"], "consider_co_planning"].all()
+    truth = make_complaint_log(seed=COMPLAINTS_SEED).truth
+    ombudsman = truth.query("measure == 'ombudsman_rate'").iloc[0]
+    a_month = truth.query("measure == 'count' and service == 'Social care'")["after"].iloc[0]
+    says(
+        f"(an expected {ombudsman['before']:.1%} rising to {ombudsman['after']:.1%}): at about "
+        f"{a_month:.0f} complaints a month, that is one or two a month",
+        ANSWERED,
+    )
+    assert 1 < a_month * ombudsman["after"] < 2
+    quarters = outcomes(log, freq="quarter", by="service").query("service == 'Social care'")
+    last, before = quarters["ombudsman_rate"].iloc[-1], quarters["ombudsman_rate"].iloc[-4:-1]
+    says(
+        f"Social care's last quarter shows {last:.1%}, against {before.min():.1%} to "
+        f"{before.max():.1%} in the three before",
+        ANSWERED,
+    )
+    says("Road maintenance, where nothing was planted, now shows concern in seriousness", ANSWERED)
+    road = result.loc["Road maintenance"]
+    assert road["seriousness_concern"] and pd.isna(road["planning"])
+    assert truth.set_index("service").loc["Road maintenance", "change"] == "none"
+
+
+def test_answer_fixmystreet_in_2020(cities):
+    eight = cities[~cities["lad"].str.startswith("S")]
+    areas = spc(eight, value="reports", period="period", by="area", baseline=24)
+    in_2020 = areas[areas["period"].dt.year == 2020]
+    concern = in_2020["variation"].eq("special_cause_concern").groupby(in_2020["area"]).sum()
+    better = in_2020["variation"].eq("special_cause_improvement").groupby(in_2020["area"]).sum()
+    says("Every city but Leeds shows special-cause concern in 2020", ANSWERED)
+    assert concern[concern == 0].index.tolist() == ["Leeds"]
+    says("six in all twelve months, Brighton and Hove in ten", ANSWERED)
+    assert (concern == 12).sum() == 6 and concern["Brighton and Hove"] == 10
+    says(f"(special-cause improvement in {better['Leeds']} months)", ANSWERED)
