@@ -1,0 +1,296 @@
+"""Every number notebook 01 (and its worked answers) states, against what the library computes.
+
+Each test makes the notebook's own calls on the shipped data and checks the claim as the
+prose writes it (rounded the same way). When a rule or a data set changes a number, the
+failing test names the paragraph to rewrite.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+from notebook_prose import prose, source
+from notebook_prose import says as notebook_says
+
+from coprod.charts.likert import likert_table
+from coprod.datasets import load_dataset
+from coprod.engagement import highest_rungs
+from coprod.grid import movement, place_services
+from coprod.io.survey import (
+    TORONTO_ACTIVITY_RUNGS,
+    TORONTO_ENGAGEMENT_MAPPING,
+    align_reverse_worded,
+)
+from coprod.synth import SERVICES_SURVEY_SEED, make_services_survey
+from coprod.vocab import PLANNING_LEVELS
+
+NOTEBOOK = prose(source("01_grid.py"))
+ANSWERED = prose(source("answers/01_grid.py"))
+COLUMNS = {"service": "service", "planning": "planning", "delivery": "delivery"}
+
+
+def says(sentence: str, where: str = NOTEBOOK) -> None:
+    notebook_says(sentence, where)
+
+
+def names(services) -> str:
+    """ "A, B and C", the way the prose lists services."""
+    services = list(services)
+    return ", ".join(services[:-1]) + " and " + services[-1]
+
+
+@pytest.fixture(scope="module")
+def responses() -> pd.DataFrame:
+    return load_dataset("services_survey").data
+
+
+@pytest.fixture(scope="module")
+def northbridge_2025(responses) -> pd.DataFrame:
+    return responses.query("council == 'Northbridge' and wave == 2025")
+
+
+@pytest.fixture(scope="module")
+def placements(northbridge_2025) -> pd.DataFrame:
+    return place_services(northbridge_2025, **COLUMNS, weight="weight", seed=1)
+
+
+@pytest.fixture(scope="module")
+def toronto():
+    return load_dataset("toronto_engagement")
+
+
+# ------------------------------------------------------------------ the synthetic survey
+
+
+def test_the_survey_and_its_weights(responses):
+    says("three councils, twenty services, two waves (2023 and 2025)")
+    assert responses["council"].nunique() == 3 and responses["service"].nunique() == 20
+    assert sorted(responses["wave"].unique()) == [2023, 2025]
+    says("(a quarter of each service's respondents, though they are half the population)")
+    young = responses["age_group"] == "under 35"
+    per_service = young.groupby([responses["council"], responses["wave"], responses["service"]])
+    assert per_service.mean().round(2).unique().tolist() == [0.25]
+    weighted_share = responses.loc[young, "weight"].sum() / responses["weight"].sum()
+    assert weighted_share == pytest.approx(0.5)
+    says("they see services as more community-led")
+    codes = responses["planning"].astype(str).map({lv: i for i, lv in enumerate(PLANNING_LEVELS)})
+    assert codes[young].mean() > codes[~young].mean()
+    says("each under-35 answer counts for more")
+    assert responses.loc[young, "weight"].min() > responses.loc[~young, "weight"].max()
+
+
+def test_the_method_as_described(placements):
+    says("resample the respondents with replacement a thousand times")
+    assert inspect.signature(place_services).parameters["n_boot"].default == 1000
+    says(
+        'a position below 0.5 is "professionals", 0.5 to 1.5 the middle level, above 1.5 "community"'
+    )
+    refuse = placements.set_index("service").loc["Refuse collection"]
+    assert refuse["planning"] < 0.5 and refuse["cell"] == "Traditional services"
+    food = placements.set_index("service").loc["Food banks"]
+    assert food["planning"] > 1.5 and food["delivery"] > 1.5
+    assert food["cell"] == "Self-help groups"
+
+
+def test_the_intervals_hold_the_truth(placements):
+    truth = make_services_survey(seed=SERVICES_SURVEY_SEED).truth
+    check = placements.merge(
+        truth.query("council == 'Northbridge' and wave == 2025"),
+        on="service",
+        suffixes=("", "_true"),
+    )
+    covered = {
+        axis: int(check[f"{axis}_true"].between(check[f"{axis}_low"], check[f"{axis}_high"]).sum())
+        for axis in ("planning", "delivery")
+    }
+    says(
+        f"All {covered['planning']} planning intervals and {covered['delivery']} of the 20 "
+        "delivery intervals hold the true position"
+    )
+    assert len(check) == 20 == covered["planning"]
+
+
+def test_the_weights_pull_every_position(northbridge_2025, placements):
+    unweighted = place_services(northbridge_2025, **COLUMNS, seed=1)
+    shift = (
+        placements.set_index("service")[["planning", "delivery"]]
+        - unweighted.set_index("service")[["planning", "delivery"]]
+    )
+    says(
+        "all 20 services sit lower (more professional-led) on both axes, on planning by "
+        f"{shift['planning'].min():.2f} to {shift['planning'].max():.2f}"
+    )
+    assert len(shift) == 20 and (shift > 0).all().all()
+
+
+def test_movement_between_waves(responses):
+    moves = movement(
+        responses.query("council == 'Northbridge'"), **COLUMNS, wave="wave", weight="weight", seed=2
+    )
+    truth = make_services_survey(seed=SERVICES_SURVEY_SEED).truth.query("council == 'Northbridge'")
+    planted = truth.pivot(index="service", columns="wave", values="planning")
+    planted_shift = (planted[2025] - planted[2023]).round(2)
+    movers = planted_shift[planted_shift != 0]
+    says(
+        "The planted movers in this survey are Libraries, Parks and green spaces, Youth clubs "
+        "and Social care, each planned 0.60 further towards the community in 2025."
+    )
+    assert sorted(movers.index) == [
+        "Libraries",
+        "Parks and green spaces",
+        "Social care",
+        "Youth clubs",
+    ]
+    assert (movers == 0.60).all()
+    delivery = truth.pivot(index="service", columns="wave", values="delivery")
+    assert np.allclose(delivery[2025], delivery[2023])
+    moved = moves[moves["moved"]].set_index("service")
+    says("Five services move: the four planted ones (by 0.46 to 0.67 on planning)")
+    assert len(moved) == 5 and set(movers.index) < set(moved.index)
+    shifts = moved.loc[movers.index, "planning_shift"]
+    assert (f"{shifts.min():.2f}", f"{shifts.max():.2f}") == ("0.46", "0.67")
+    chance = moved.drop(movers.index).iloc[0]
+    says(
+        f"and Leisure centres, by {chance['planning_shift']:.2f} ({chance['planning_shift_low']:.2f} "
+        f"to {chance['planning_shift_high']:.2f}), the chance mover"
+    )
+    assert chance.name == "Leisure centres"
+    says("one or two may appear to move by chance alone at the 95% level")
+    # each of 16 unmoved services has two 95% intervals: 16 x (1 - 0.95**2) = 1.6 expected
+    assert round(16 * (1 - 0.95**2), 1) == 1.6
+
+
+# ------------------------------------------------------------------ Toronto
+
+
+def test_the_toronto_file(toronto):
+    says("asked 962 residents which engagement activities they had taken part in")
+    assert toronto.n_read == toronto.n_loaded == 962
+    says("(five-point scale)")
+    assert len(toronto.data.attrs["likert_scale"]) == 5
+    says("The file is Windows-1252")
+    assert toronto.encoding == "cp1252"
+    says('two "Other" columns have swapped labels and three statements are worded negatively')
+    likert = TORONTO_ENGAGEMENT_MAPPING["likert"]
+    assert likert["q3_other_rating"] == "3.12. Other, please specify"
+    assert likert["q7_other_rating"] == "7.11. Other, please specify"
+    assert len(toronto.data.attrs["reverse_worded"]) == 3
+
+
+def test_the_crosswalk_as_described():
+    says(
+        "an open house informs (rung 3), a survey consults (4), an advisory committee placates "
+        "(5), co-designing a space is a partnership (6), participatory budgeting delegates power (7)"
+    )
+    rungs = TORONTO_ACTIVITY_RUNGS
+    assert (rungs["q1_open_house"], rungs["q1_city_survey"], rungs["q1_advisory_committee"]) == (
+        3,
+        4,
+        5,
+    )
+    assert (rungs["q1_helped_design_space"], rungs["q1_participatory_budgeting"]) == (6, 7)
+    says("Petitions, protests, 311 reports and contacting a councillor are started by residents")
+    for activity in ("q1_petition", "q1_protest", "q1_complaint_311", "q1_contacted_councillor"):
+        assert rungs[activity] is None, activity
+
+
+def test_reading_the_two_charts_together(toronto):
+    highest = highest_rungs(toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS).set_index("rung")
+    says("for most residents engagement stops at consultation")
+    assert highest["share"].idxmax() == 4 and highest.loc[4, "share"] > 0.5
+    says(
+        f"(the highest rung of {highest.loc[4, 'share']:.0%}; "
+        f"{highest.loc[highest['group'] == 'Citizen power', 'share'].sum():.0%} reached a rung of "
+        "citizen power)"
+    )
+    # what residents answered to the statement as it was worded
+    answers = toronto.data["q3_no_difference"]
+    agree = answers.isin(["Agree", "Strongly agree"]).sum()
+    disagree = answers.isin(["Disagree", "Strongly disagree"]).sum()
+    says(
+        "more than twice as many agree as disagree that they can't see how their participation "
+        f"made a difference ({agree} against {disagree} of the {answers.notna().sum()} who answered)"
+    )
+    assert agree > 2 * disagree
+
+
+# ------------------------------------------------------------------ worked answers
+
+
+def test_answer_uncertain_placements(responses):
+    eastmoor = place_services(
+        responses.query("council == 'Eastmoor' and wave == 2023"),
+        **COLUMNS,
+        weight="weight",
+        seed=3,
+    )
+    crosses = np.zeros(len(eastmoor), dtype=bool)
+    for axis in ("planning", "delivery"):
+        for boundary in (0.5, 1.5):
+            crosses |= (eastmoor[f"{axis}_low"] < boundary) & (eastmoor[f"{axis}_high"] > boundary)
+    uncertain = eastmoor.loc[crosses, "service"]
+    says(f"five of the twenty, {names(uncertain)}", ANSWERED)
+    assert len(uncertain) == 5
+
+
+def test_answer_cells_without_weights(responses):
+    westfield = responses.query("council == 'Westfield' and wave == 2025")
+    weighted = place_services(westfield, **COLUMNS, weight="weight", seed=4)
+    unweighted = place_services(westfield, **COLUMNS, seed=4)
+    changed = weighted.loc[weighted["cell"].to_numpy() != unweighted["cell"].to_numpy(), "service"]
+    says(f"Two services change cell, {names(changed)}", ANSWERED)
+    assert len(changed) == 2
+
+
+def test_answer_most_negative_statement(toronto):
+    aligned = align_reverse_worded(toronto.data)
+    items = [
+        i for i in aligned.attrs["likert_items"] if i.startswith("q3_") and i != "q3_other_rating"
+    ]
+    scale = aligned.attrs["likert_scale"]
+    split = likert_table(aligned, items=items, scale=scale).drop_duplicates("item")
+    excluded = likert_table(aligned, items=items, scale=scale, neutral="exclude").drop_duplicates(
+        "item"
+    )
+    split = split.set_index("item")["net"].sort_values()
+    excluded = excluded.set_index("item")["net"].sort_values()
+    assert split.index[0] == excluded.index[0] == "q3_unequal_influence"
+    says(
+        f"a net score of {split.iloc[0]:.1f} with neutral answers split, {excluded.iloc[0]:.1f} "
+        "with them excluded",
+        ANSWERED,
+    )
+    says("the ranking does not move at all", ANSWERED)
+    assert split.index.tolist() == excluded.index.tolist()
+    says(
+        f"the second and third items ({excluded.iloc[1]:.2f} and {excluded.iloc[2]:.2f}) are then "
+        "all but tied",
+        ANSWERED,
+    )
+    assert "barely moves" not in ANSWERED
+
+
+def test_answer_leadership_programme(toronto):
+    data = toronto.data
+    as_given = highest_rungs(data, crosswalk=TORONTO_ACTIVITY_RUNGS)
+    moved = highest_rungs(data, crosswalk={**TORONTO_ACTIVITY_RUNGS, "q1_leadership_program": 6})
+    before = as_given.query("group == 'Citizen power'")
+    after = moved.query("group == 'Citizen power'")
+    more = after["n"].sum() - before["n"].sum()
+    says(
+        f"The share reaching citizen power rises from {before['share'].sum():.1%} to "
+        f"{after['share'].sum():.1%}: {more} more respondents",
+        ANSWERED,
+    )
+    took_part = data["q1_leadership_program"].fillna(0).astype(bool)
+    others = {a: r for a, r in TORONTO_ACTIVITY_RUNGS.items() if r and a != "q1_leadership_program"}
+    already = data.loc[took_part, [a for a, r in others.items() if r >= 6]].fillna(0).any(axis=1)
+    says(
+        f"Of the {int(took_part.sum())} who took part in the programme, the other "
+        f"{int(already.sum())} had already ticked an activity on rung 6 or higher",
+        ANSWERED,
+    )
+    assert int(took_part.sum()) - int(already.sum()) == more
