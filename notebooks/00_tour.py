@@ -73,9 +73,10 @@ cell_name("professionals", "community"), cell_name(1, 0), describe_cell(1, 0)
 # ## Arnstein's ladder, and where planning sits on it
 #
 # Arnstein (1969) ranked citizen participation on eight rungs in three groups. Planning that
-# professionals control, with at most consultation, sits on the lower two groups
-# (non-participation and tokenism). Co-planning belongs on *partnership*, the first rung of
-# citizen power; community planning reaches delegated power and citizen control.
+# professionals control sits on the lower two groups, non-participation and tokenism
+# (rungs 1 to 5: at most consultation or placation). Co-planning belongs on
+# *partnership*, the first rung of citizen power; community planning reaches delegated
+# power and citizen control.
 
 # %%
 arnstein_ladder()
@@ -91,8 +92,21 @@ planning_rungs()
 
 # %%
 no_services = pd.DataFrame(columns=PLACEMENT_COLUMNS)
-ax = plot_grid(no_services, title="Bovaird's planning × delivery grid")
-save_figure(ax, "00_tour_empty_grid")
+ax = plot_grid(
+    no_services, title="Bovaird's grid: five cells named, full co-production at the centre"
+)
+save_figure(
+    ax,
+    "00_tour_empty_grid",
+    data=grid,
+    alt_text=(
+        "An empty three-by-three grid, planning across (professionals, co-planning, community) "
+        "and delivery down (professionals, co-delivery, community), with Arnstein's groups under "
+        "the planning axis. Five cells carry names: Traditional services, Outsourcing, Full "
+        "co-production at the centre, Community planning and Self-help groups; four are marked "
+        "unnamed. No services are plotted."
+    ),
+)
 
 # %% [markdown]
 # ## Three claims, and where each is tested
@@ -101,7 +115,7 @@ save_figure(ax, "00_tour_empty_grid")
 # |---|---|---|
 # | Services sit somewhere on the grid, and move | place services from survey answers, with intervals; movement between waves | `01_grid` |
 # | Where professionals lead planning, complaints matter; rising number or seriousness suggests co-planning | complaint counts, rates and seriousness with statistical process control; a co-planning signal | `02_complaints` |
-# | A change of political control can wreck co-production, while PFI contracts persist | council-control histories, change events, models and scenarios | later notebooks |
+# | A change of political control can wreck co-production, while PFI contracts persist | council-control histories, change events, models and scenarios | `03_political_change` |
 #
 # ## Data sets
 #
@@ -120,4 +134,5 @@ list_datasets()[["name", "kind", "rows", "licence"]]
 # 3. Which rungs of Arnstein's ladder does `planning_rungs()` give community planning, and
 #    why might the blog post prefer partnership for co-planning?
 #
-# Notebook 01 works through the grid in detail, with worked answers in `answers/01_grid.py`.
+# Worked answers are in `answers/00_tour.py`. Notebook 01 works through the grid in
+# detail, with worked answers in `answers/01_grid.py`.

@@ -57,6 +57,5 @@ def test_notebook_teaches(path):
     assert re.search(r"^## Exercises", text, re.M), "end with exercises"
     last_heading = re.findall(r"^## (.+)$", text, re.M)[-1]
     assert last_heading.startswith("Exercises")
-    if path.name != "00_tour.py":
-        answers = NOTEBOOK_DIR / "answers" / path.name
-        assert answers.exists(), f"worked answers for {path.name} belong in notebooks/answers/"
+    answers = NOTEBOOK_DIR / "answers" / path.name
+    assert answers.exists(), f"worked answers for {path.name} belong in notebooks/answers/"
