@@ -23,8 +23,15 @@
 # how the City engages residents and lets us place that engagement on Arnstein's ladder.
 
 # %%
-from coprod.charts.grid import plot_cell_shares, plot_grid, plot_movement
-from coprod.charts.ladder import plot_ladder
+from coprod.charts.grid import (
+    cell_shares_chart_data,
+    grid_chart_data,
+    movement_chart_data,
+    plot_cell_shares,
+    plot_grid,
+    plot_movement,
+)
+from coprod.charts.ladder import ladder_chart_data, plot_ladder
 from coprod.charts.likert import likert_table, plot_likert
 from coprod.datasets import load_dataset
 from coprod.engagement import activity_rungs, highest_rungs, ladder_summary
@@ -100,8 +107,21 @@ placements.round(2)
 print(placement_summary(placements))
 
 # %%
-ax = plot_grid(placements, title="Northbridge, 2025: services on the grid (weighted)")
-save_figure(ax, "01_grid_northbridge_2025")
+ax = plot_grid(
+    placements, title="Northbridge, 2025 (weighted): five of 20 services in full co-production"
+)
+save_figure(
+    ax,
+    "01_grid_northbridge_2025",
+    data=grid_chart_data(placements),
+    alt_text=(
+        "Grid chart of Northbridge's 20 services in 2025, each a point at its weighted mean "
+        "position with 95% interval bars, planning across (professionals to community) and "
+        "delivery down. Five services sit in Full co-production, three in Self-help groups and "
+        "three co-planned and professionally delivered; Refuse collection and Street lighting "
+        "are the two Traditional services."
+    ),
+)
 
 # %% [markdown]
 # ### Did the method find the truth?
@@ -161,8 +181,21 @@ comparison.sort_values("planning_difference", ascending=False).round(2).head(8)
 shares = cell_shares(
     northbridge_2025, service="service", planning="planning", delivery="delivery", weight="weight"
 )
-ax = plot_cell_shares(shares, title="Northbridge, 2025: where respondents put each service")
-save_figure(ax, "01_grid_cell_shares")
+ax = plot_cell_shares(
+    shares, title="Northbridge, 2025: a majority agree on one cell for only 8 of 20 services"
+)
+save_figure(
+    ax,
+    "01_grid_cell_shares",
+    data=cell_shares_chart_data(shares),
+    alt_text=(
+        "Heat map of the share of Northbridge's 2025 respondents (150 a service) who put each "
+        "of 20 services in each of the nine cells of the grid. A majority chose one cell for 8 "
+        "services, most clearly Food banks (73% self-help groups) and Refuse collection (71% "
+        "traditional services); for the other 12 the answers are spread, down to Youth clubs, "
+        "whose largest share is 18%."
+    ),
+)
 
 # %% [markdown]
 # ## Movement between waves
@@ -190,8 +223,21 @@ moves = movement(
 print(movement_summary(moves))
 
 # %%
-ax = plot_movement(moves, title="Northbridge: movement from 2023 to 2025")
-save_figure(ax, "01_grid_movement")
+ax = plot_movement(
+    moves, title="Northbridge, 2023 to 2025: five services moved, four towards co-planning"
+)
+save_figure(
+    ax,
+    "01_grid_movement",
+    data=movement_chart_data(moves),
+    alt_text=(
+        "Grid chart with an arrow for each of Northbridge's 20 services from its 2023 to its "
+        "2025 position. Five arrows are marked as moved (a 95% interval of the shift excludes "
+        "zero): Libraries, Parks and green spaces, Social care and Youth clubs moved 0.46 to "
+        "0.67 towards community planning, into the co-planning column; Leisure centres moved "
+        "0.20 towards professionals, by chance. The other 15 show no clear shift."
+    ),
+)
 
 # %% [markdown]
 # ## Naming a blank cell
@@ -214,8 +260,21 @@ named = place_services(
 named.loc[named["cell"] == "Consultative services", ["service", "planning", "delivery"]].round(2)
 
 # %%
-ax = plot_grid(named, names=our_names, title="Northbridge, 2025, with a named blank cell")
-save_figure(ax, "01_grid_named_cell")
+ax = plot_grid(
+    named,
+    names=our_names,
+    title="Northbridge, 2025: naming a blank cell finds three consultative services",
+)
+save_figure(
+    ax,
+    "01_grid_named_cell",
+    data=grid_chart_data(named, names=our_names),
+    alt_text=(
+        "Grid chart of Northbridge's 20 services in 2025 with the co-planned, professionally "
+        "delivered cell named Consultative services. Three services sit in it: Libraries, "
+        "Parks and green spaces and Social care."
+    ),
+)
 
 # %% [markdown]
 # ## Explore it yourself
@@ -257,8 +316,21 @@ activity_rungs(toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS).round(3)
 # %%
 highest = highest_rungs(toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS)
 print(ladder_summary(highest))
-ax = plot_ladder(highest, title="Toronto residents: highest rung of City-led engagement")
-save_figure(ax, "01_grid_toronto_ladder")
+ax = plot_ladder(
+    highest, title="Toronto, 2023: consultation is the highest rung reached by 54% of residents"
+)
+save_figure(
+    ax,
+    "01_grid_toronto_ladder",
+    data=ladder_chart_data(highest),
+    alt_text=(
+        "Horizontal bar chart of the 962 Toronto respondents by the highest rung of Arnstein's "
+        "ladder among the City-led engagement activities they ticked. Consultation (rung 4) "
+        "is the highest for 54% (522 people), informing for 9% and placation for 1%; 15% "
+        "reached citizen power (partnership 10%, delegated power 5%); 20% (196) ticked no "
+        "City-led activity."
+    ),
+)
 
 # %% [markdown]
 # ### What residents think of the engagement
@@ -286,8 +358,20 @@ table = likert_table(
     labels=item_labels(toronto_answers, q3_items),
     reverse=toronto_answers.attrs["reverse_worded"],
 )
-ax = plot_likert(table, title="How the City of Toronto engages residents (2023)")
-save_figure(ax, "01_grid_toronto_likert")
+ax = plot_likert(table, title="Toronto, 2023: 75% agree that some participants have less influence")
+save_figure(
+    ax,
+    "01_grid_toronto_likert",
+    data=table,
+    alt_text=(
+        "Diverging bar chart of answers to 11 statements about how the City of Toronto engages "
+        "residents, 700 to 717 answers each: disagreement left of zero, agreement right, "
+        "neutral answers split across it. 75% agree that some participants have less "
+        "influence than others on decisions, and 52% that they can't see how their "
+        "participation made a difference; the statement most agreed with otherwise is that "
+        "the City's engagement activities are relevant to them (55%)."
+    ),
+)
 
 # %% [markdown]
 # Reading the two charts together: most residents' engagement stops at consultation;

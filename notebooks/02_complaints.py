@@ -30,8 +30,8 @@
 # %%
 import pandas as pd
 
-from coprod.charts.grid import plot_grid
-from coprod.charts.spc import plot_spc, plot_spc_small_multiples
+from coprod.charts.grid import grid_chart_data, plot_grid
+from coprod.charts.spc import plot_spc, plot_spc_small_multiples, spc_chart_data
 from coprod.co_planning import co_planning_summary, consider_co_planning
 from coprod.complaints import (
     complaint_counts,
@@ -232,10 +232,21 @@ overview
 fig = plot_spc_small_multiples(
     counts_spc,
     by="service",
-    title="Northbridge: complaints a month, by service",
+    title="Northbridge: housing repairs complaints rose from July 2023; street lighting peaks each winter",
     ylabel="Complaints",
 )
-save_figure(fig, "02_complaints_small_multiples")
+save_figure(
+    fig,
+    "02_complaints_small_multiples",
+    data=spc_chart_data(counts_spc),
+    alt_text=(
+        "Eight SPC (XmR) charts, one a service, of Northbridge's complaints a month, "
+        "2021-2024, with the mean and process limits of 2021-2022. Housing repairs is above "
+        "its upper limit in 16 of the 18 months from July 2023 (special-cause concern); "
+        "Street lighting is flagged in 32 of 48 months as it rises into each winter and falls "
+        "out of it; the other six services show common-cause variation in their latest month."
+    ),
+)
 
 # %% [markdown]
 # Two services stand out. Housing repairs is above the centre in every one of the last 18
@@ -254,8 +265,21 @@ suggestions[suggestions["service"] == "Housing repairs"]
 
 # %%
 repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
-ax = plot_spc(repairs, title="Housing repairs: complaints a month", ylabel="Complaints")
-save_figure(ax, "02_complaints_housing_repairs")
+ax = plot_spc(
+    repairs,
+    title="Housing repairs complaints rose from July 2023: 18 months above the mean",
+    ylabel="Complaints",
+)
+save_figure(
+    ax,
+    "02_complaints_housing_repairs",
+    data=spc_chart_data(repairs),
+    alt_text=(
+        "SPC (XmR) chart of Housing repairs complaints a month, 2021-2024, with the mean (40.6) "
+        "and process limits (19.2 to 62.0) of 2021-2022. Every month from July 2023 is above "
+        "the mean and flagged as special-cause concern, 16 of the 18 above the upper limit."
+    ),
+)
 
 # %% [markdown]
 # If we learn that a new repairs contractor started in July 2023, we rebase there: the
@@ -269,8 +293,22 @@ rebased = spc(
     period="period",
     rebase=["2023-07-01"],
 )
-ax = plot_spc(rebased, title="Housing repairs, rebased at July 2023", ylabel="Complaints")
-save_figure(ax, "02_complaints_housing_repairs_rebased")
+ax = plot_spc(
+    rebased,
+    title="Housing repairs, rebased at July 2023: 72 complaints a month, up from 41",
+    ylabel="Complaints",
+)
+save_figure(
+    ax,
+    "02_complaints_housing_repairs_rebased",
+    data=spc_chart_data(rebased),
+    alt_text=(
+        "SPC (XmR) chart of Housing repairs complaints a month, 2021-2024, with separate limits "
+        "before and after July 2023: mean 40.9 (limits 21.2 to 60.6) before, 72.0 (33.0 to "
+        "111.0) after. No point is flagged in either period: each is a stable process, the "
+        "second at a higher level."
+    ),
+)
 
 # %% [markdown]
 # ### Seriousness, not just numbers
@@ -290,10 +328,20 @@ severity_spc = spc(
 print(spc_summary(severity_spc[severity_spc["service"] == "Social care"]))
 ax = plot_spc(
     severity_spc[severity_spc["service"] == "Social care"],
-    title="Social care: mean severity of complaints",
+    title="Social care complaints have been more serious since January 2023",
     ylabel="Mean severity weight",
 )
-save_figure(ax, "02_complaints_social_care_severity")
+save_figure(
+    ax,
+    "02_complaints_social_care_severity",
+    data=spc_chart_data(severity_spc[severity_spc["service"] == "Social care"]),
+    alt_text=(
+        "SPC (XmR) chart of the mean severity weight (low 1, medium 2, high 3) of Social care "
+        "complaints a month, 2021-2024, with the mean (1.58) and process limits (1.11 to "
+        "2.05) of 2021-2022. Every month from January 2023 is above the mean and flagged as "
+        "special-cause concern, 16 of the 24 above the upper limit."
+    ),
+)
 
 # %%
 seriousness(log, by="service").query("service == 'Social care'").tail(4)
@@ -327,8 +375,23 @@ pd.Series(
 # asks for sustained concern at the end of the series, lets the adjusted series go.
 
 # %%
-ax = plot_spc(lights_adjusted, title="Street lighting, seasonally adjusted", ylabel="Complaints")
-save_figure(ax, "02_complaints_street_lighting_adjusted")
+ax = plot_spc(
+    lights_adjusted,
+    title="Street lighting, seasonally adjusted: no signal in the last six months",
+    ylabel="Complaints",
+)
+save_figure(
+    ax,
+    "02_complaints_street_lighting_adjusted",
+    data=spc_chart_data(lights_adjusted),
+    alt_text=(
+        "SPC (XmR) chart of Street lighting complaints a month after removing the seasonal "
+        "pattern, 2021-2024, with the mean (25.8) and process limits (15.1 to 36.5) of "
+        "2021-2022. 17 of the 48 months are still flagged (32 before adjustment): runs of 7 "
+        "above the mean in 2021 and below it in 2022, January 2023 above the upper limit, "
+        "November 2023 and January 2024 low; none of the last six months."
+    ),
+)
 
 # %% [markdown]
 # ### Did we find what was planted?
@@ -446,10 +509,21 @@ area_spc = spc(
 fig = plot_spc_small_multiples(
     area_spc,
     by="area",
-    title="FixMyStreet reports a month, eight cities",
+    title="FixMyStreet reports in 2020: above their 2012-13 limits in seven cities, below in Leeds",
     ylabel="Reports",
 )
-save_figure(fig, "02_complaints_fixmystreet")
+save_figure(
+    fig,
+    "02_complaints_fixmystreet",
+    data=spc_chart_data(area_spc),
+    alt_text=(
+        "Eight SPC (XmR) charts of FixMyStreet problem reports a month, 2012-2020, one a city, "
+        "with the mean and process limits of 2012-2013. In 2020 reports averaged above the "
+        "upper limit in Birmingham, Brighton and Hove, Bristol, Cardiff, Manchester, Sheffield "
+        "and Southwark, and below the lower limit in Leeds, whose reports fell from 2016. "
+        "Uptake of the platform explains much of the rise."
+    ),
+)
 
 # %%
 spc_overview(area_spc, by="area")
@@ -520,7 +594,17 @@ ax = plot_grid(
     highlight_label="Consider co-planning",
     title="Northbridge services with complaint data, 2023 survey positions",
 )
-save_figure(ax, "02_complaints_co_planning_grid")
+save_figure(
+    ax,
+    "02_complaints_co_planning_grid",
+    data=grid_chart_data(complained_about, highlight=flagged),
+    alt_text=(
+        "Grid chart of the 7 Northbridge services with complaint data and a 2023 survey "
+        "position, each a point at its position with 95% interval bars. Two are highlighted "
+        "as 'consider co-planning' on seasonally adjusted counts and on mean severity: "
+        "Refuse collection and Social care, both with professional-led planning."
+    ),
+)
 
 # %% [markdown]
 # ## Explore it yourself

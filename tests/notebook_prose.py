@@ -26,6 +26,12 @@ def prose(text: str) -> str:
     return re.sub(r"\s+", " ", " ".join(lines))
 
 
+def listed(items) -> str:
+    """A list of names the way the prose writes it: "A, B and C"."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def says(sentence: str, where: str) -> None:
     assert sentence in where, f"the notebook no longer says {sentence!r}"
 

@@ -524,6 +524,7 @@ def test_event_study_chart_structure(iw, naive, staggered):
     assert ax.get_ylabel() == "Rate ratio (log scale)"
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "1" in labels and ax.get_legend() is None
+    assert ax.get_title(loc="left") == ""  # no title unless one is given
 
     both = plot_event_study(
         event_study_data({"robust": iw, "naive": naive}), truth=staggered.truth_by_event_time
@@ -536,6 +537,9 @@ def test_event_study_chart_structure(iw, naive, staggered):
     low, high = both.get_ylim()
     assert low < naive.effects["low"].min() and high > iw.effects["high"].max()
     assert re.match(r"Quarters since the event", both.get_xlabel())
+
+    titled = plot_event_study(event_study_data(iw), title="Reports rose after the change")
+    assert titled.get_title(loc="left") == "Reports rose after the change"
 
 
 def test_event_panel_is_determined_by_its_seed_and_keeps_its_truth():

@@ -12,7 +12,8 @@ import inspect
 import numpy as np
 import pandas as pd
 import pytest
-from notebook_prose import prose, source
+from notebook_prose import charts, prose, source
+from notebook_prose import listed as names
 from notebook_prose import says as notebook_says
 
 from coprod.charts.likert import likert_table
@@ -34,12 +35,6 @@ COLUMNS = {"service": "service", "planning": "planning", "delivery": "delivery"}
 
 def says(sentence: str, where: str = NOTEBOOK) -> None:
     notebook_says(sentence, where)
-
-
-def names(services) -> str:
-    """ "A, B and C", the way the prose lists services."""
-    services = list(services)
-    return ", ".join(services[:-1]) + " and " + services[-1]
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +289,160 @@ def test_answer_leadership_programme(toronto):
         ANSWERED,
     )
     assert int(took_part.sum()) - int(already.sum()) == more
+
+
+# ------------------------------------------------------------------ chart titles and alt text
+
+CHARTS = charts(source("01_grid.py"))
+
+
+def test_placement_chart_title_and_alt_text(placements):
+    chart = CHARTS["01_grid_northbridge_2025"]
+    cells = placements["cell"].value_counts()
+    assert chart.title == "Northbridge, 2025 (weighted): five of 20 services in full co-production"
+    assert (cells["Full co-production"], len(placements)) == (5, 20)
+    assert (cells["Self-help groups"], cells["co-planned, professionally delivered"]) == (3, 3)
+    says(
+        "Five services sit in Full co-production, three in Self-help groups and three co-planned",
+        chart.alt_text,
+    )
+    traditional = placements.loc[placements["cell"] == "Traditional services", "service"]
+    says(f"{names(traditional)} are the two Traditional services", chart.alt_text)
+    assert len(traditional) == 2
+
+
+def test_cell_shares_title_and_alt_text(northbridge_2025):
+    from coprod.charts.grid import cell_shares_chart_data
+    from coprod.grid import cell_shares
+
+    shares = cell_shares(northbridge_2025, **COLUMNS, weight="weight")
+    wide = cell_shares_chart_data(shares)
+    largest = wide.max(axis=1)
+    majority = largest[largest > 0.5]
+    chart = CHARTS["01_grid_cell_shares"]
+    assert chart.title.endswith(
+        f"a majority agree on one cell for only {len(majority)} of 20 services"
+    )
+    says(f"A majority chose one cell for {len(majority)} services", chart.alt_text)
+    says(
+        f"Food banks ({largest['Food banks']:.0%} self-help groups) and Refuse collection "
+        f"({largest['Refuse collection']:.0%} traditional services)",
+        chart.alt_text,
+    )
+    assert wide.loc["Food banks"].idxmax() == ("community", "community")
+    assert wide.loc["Refuse collection"].idxmax() == ("professionals", "professionals")
+    assert majority.sort_values().index[-2:].tolist() == ["Refuse collection", "Food banks"]
+    says(
+        f"for the other {20 - len(majority)} the answers are spread, down to "
+        f"{largest.idxmin()}, whose largest share is {largest.min():.0%}",
+        chart.alt_text,
+    )
+
+
+def test_movement_title_and_alt_text(responses):
+    moves = movement(
+        responses.query("council == 'Northbridge'"), **COLUMNS, wave="wave", weight="weight", seed=2
+    )
+    moved = moves[moves["moved"]].set_index("service")
+    towards = moved[moved["planning_shift"] > 0]
+    chart = CHARTS["01_grid_movement"]
+    assert chart.title.endswith("five services moved, four towards co-planning")
+    assert (len(moved), len(towards)) == (5, 4)
+    assert (
+        towards["cell_to"]
+        .isin(["co-planned, professionally delivered", "Full co-production"])
+        .all()
+    )
+    says(
+        f"{names(towards.index)} moved {towards['planning_shift'].min():.2f} to "
+        f"{towards['planning_shift'].max():.2f} towards community planning, into the co-planning "
+        "column",
+        chart.alt_text,
+    )
+    says(
+        f"Leisure centres moved {-moved.loc['Leisure centres', 'planning_shift']:.2f} towards "
+        "professionals, by chance. The other 15 show no clear shift.",
+        chart.alt_text,
+    )
+
+
+def test_named_cell_title_and_alt_text(northbridge_2025):
+    named = place_services(
+        northbridge_2025,
+        **COLUMNS,
+        weight="weight",
+        seed=1,
+        names={("co-planning", "professionals"): "Consultative services"},
+    )
+    inside = named.loc[named["cell"] == "Consultative services", "service"]
+    chart = CHARTS["01_grid_named_cell"]
+    assert chart.title.endswith("naming a blank cell finds three consultative services")
+    says(f"Three services sit in it: {names(inside)}.", chart.alt_text)
+    assert len(inside) == 3
+
+
+def test_ladder_title_and_alt_text(toronto):
+    highest = highest_rungs(toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS).set_index("rung")
+    share, n = highest["share"], highest["n"]
+    chart = CHARTS["01_grid_toronto_ladder"]
+    assert chart.title.endswith(
+        f"consultation is the highest rung reached by {share[4]:.0%} of residents"
+    )
+    says(f"Consultation (rung 4) is the highest for {share[4]:.0%} ({n[4]} people)", chart.alt_text)
+    says(f"informing for {share[3]:.0%} and placation for {share[5]:.0%}", chart.alt_text)
+    says(
+        f"{share[6] + share[7] + share[8]:.0%} reached citizen power (partnership "
+        f"{share[6]:.0%}, delegated power {share[7]:.0%}); {share[0]:.0%} ({n[0]}) ticked no "
+        "City-led activity",
+        chart.alt_text,
+    )
+    assert n[8] == 0 and n.sum() == 962
+
+
+def test_likert_title_and_alt_text(toronto):
+    """What respondents answered to the statements as worded (never reverse-coded)."""
+    data = toronto.data
+    items = [
+        i for i in data.attrs["likert_items"] if i.startswith("q3_") and i != "q3_other_rating"
+    ]
+    answered = data[items].notna().sum()
+    agree = data[items].isin(["Agree", "Strongly agree"]).sum() / answered
+    chart = CHARTS["01_grid_toronto_likert"]
+    unequal = f"{agree['q3_unequal_influence']:.0%}"
+    assert chart.title.endswith(f"{unequal} agree that some participants have less influence")
+    says(
+        f"answers to {len(items)} statements about how the City of Toronto engages residents, "
+        f"{answered.min()} to {answered.max()} answers each",
+        chart.alt_text,
+    )
+    says(
+        f"{unequal} agree that some participants have less influence than others on decisions, "
+        f"and {agree['q3_no_difference']:.0%} that they can't see how their participation made "
+        "a difference",
+        chart.alt_text,
+    )
+    positive = agree.drop(list(data.attrs["reverse_worded"]))
+    assert positive.idxmax() == "q3_relevant"
+    says(f"relevant to them ({positive.max():.0%})", chart.alt_text)
+    assert agree.drop("q3_unequal_influence").max() < agree["q3_unequal_influence"]
+
+
+def test_answer_two_named_cells_chart(responses):
+    names_ = {
+        ("co-planning", "professionals"): "Consultative services",
+        ("community", "co-delivery"): "Community-led partnerships",
+    }
+    northbridge = place_services(
+        responses.query("council == 'Northbridge' and wave == 2025"),
+        **COLUMNS,
+        weight="weight",
+        seed=1,
+        names=names_,
+    )
+    chart = charts(source("answers/01_grid.py"))["answers_01_two_named_cells"]
+    partnerships = northbridge.loc[northbridge["cell"] == "Community-led partnerships", "service"]
+    consultative = northbridge.loc[northbridge["cell"] == "Consultative services", "service"]
+    assert partnerships.tolist() == ["Community festivals"]
+    assert chart.title.endswith("Community festivals is the one community-led partnership")
+    says(f"holding {names(consultative)}", chart.alt_text)
+    says("holding Community festivals alone", chart.alt_text)

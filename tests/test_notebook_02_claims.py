@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from notebook_prose import prose, source
+from notebook_prose import charts, prose, source
+from notebook_prose import listed as names
 from notebook_prose import says as notebook_says
 
 from coprod.co_planning import consider_co_planning
@@ -426,3 +427,168 @@ def test_answer_fixmystreet_in_2020(cities):
     says("six in all twelve months, Brighton and Hove in ten", ANSWERED)
     assert (concern == 12).sum() == 6 and concern["Brighton and Hove"] == 10
     says(f"(special-cause improvement in {better['Leeds']} months)", ANSWERED)
+
+
+# ------------------------------------------------------------------ chart titles and alt text
+
+CHARTS = charts(source("02_complaints.py"))
+
+
+def limits(row) -> str:
+    return f"({row['lower']:.1f} to {row['upper']:.1f})"
+
+
+def test_small_multiples_title_and_alt_text(counts_spc):
+    chart = CHARTS["02_complaints_small_multiples"]
+    assert chart.title == (
+        "Northbridge: housing repairs complaints rose from July 2023; street lighting peaks "
+        "each winter"
+    )
+    repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
+    rise = repairs[repairs["period"] >= "2023-07-01"]
+    says(
+        f"Housing repairs is above its upper limit in {(rise['value'] > rise['upper']).sum()} of "
+        f"the {len(rise)} months from July 2023",
+        chart.alt_text,
+    )
+    lights = counts_spc[counts_spc["service"] == "Street lighting"]
+    says(
+        f"Street lighting is flagged in {lights['special_cause'].sum()} of 48 months",
+        chart.alt_text,
+    )
+    winters = lights.loc[lights["period"].dt.month.isin([12, 1]), "value"].mean()
+    summers = lights.loc[lights["period"].dt.month.isin([6, 7]), "value"].mean()
+    assert winters > 2 * summers  # peaks each winter
+    latest = counts_spc.groupby("service").tail(1).set_index("service")["variation"]
+    says("the other six services show common-cause variation in their latest month", chart.alt_text)
+    assert (latest.drop(["Housing repairs", "Street lighting"]) == "common_cause").all()
+
+
+def test_housing_repairs_titles_and_alt_text(log, counts_spc):
+    repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
+    chart = CHARTS["02_complaints_housing_repairs"]
+    rise = repairs[repairs["period"] >= "2023-07-01"]
+    assert chart.title.endswith(f"from July 2023: {len(rise)} months above the mean")
+    assert (rise["value"] > rise["centre"]).all()
+    first = repairs.iloc[0]
+    says(
+        f"with the mean ({first['centre']:.1f}) and process limits ({first['lower']:.1f} to "
+        f"{first['upper']:.1f}) of 2021-2022",
+        chart.alt_text,
+    )
+    says(f"{(rise['value'] > rise['upper']).sum()} of the 18 above the upper limit", chart.alt_text)
+    rebased = spc(
+        measure_series(log, measure="count").query("service == 'Housing repairs'"),
+        value="value",
+        period="period",
+        rebase=["2023-07-01"],
+    )
+    before, after = (rebased[rebased["segment"] == s].iloc[0] for s in (1, 2))
+    chart = CHARTS["02_complaints_housing_repairs_rebased"]
+    assert chart.title.endswith(
+        f"{after['centre']:.0f} complaints a month, up from {before['centre']:.0f}"
+    )
+    says(
+        f"mean {before['centre']:.1f} (limits {before['lower']:.1f} to {before['upper']:.1f}) "
+        f"before, {after['centre']:.1f} {limits(after)} after. No point is flagged",
+        chart.alt_text,
+    )
+    assert not rebased["special_cause"].any()
+
+
+def test_social_care_severity_title_and_alt_text(log):
+    severity = spc(
+        measure_series(log, measure="mean_severity"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    care = severity[severity["service"] == "Social care"]
+    since = care[care["period"] >= "2023-01-01"]
+    chart = CHARTS["02_complaints_social_care_severity"]
+    assert chart.title == "Social care complaints have been more serious since January 2023"
+    assert since["special_cause"].all() and not care["special_cause"].iloc[:24].any()
+    assert (since["value"] > since["centre"]).all()
+    first = care.iloc[0]
+    says(
+        f"with the mean ({first['centre']:.2f}) and process limits ({first['lower']:.2f} to "
+        f"{first['upper']:.2f}) of 2021-2022",
+        chart.alt_text,
+    )
+    says(
+        f"{(since['value'] > since['upper']).sum()} of the {len(since)} above the upper limit",
+        chart.alt_text,
+    )
+
+
+def test_street_lighting_adjusted_title_and_alt_text(log):
+    lights = measure_series(log, measure="count").query("service == 'Street lighting'")
+    raw = spc(lights, value="value", period="period", baseline=24)
+    adjusted = spc(seasonally_adjust(lights), value="adjusted", period="period", baseline=24)
+    chart = CHARTS["02_complaints_street_lighting_adjusted"]
+    assert chart.title.endswith("no signal in the last six months")
+    assert not adjusted["special_cause"].tail(6).any()
+    first = adjusted.iloc[0]
+    says(
+        f"with the mean ({first['centre']:.1f}) and process limits {limits(first)} of 2021-2022",
+        chart.alt_text,
+    )
+    says(
+        f"{adjusted['special_cause'].sum()} of the 48 months are still flagged "
+        f"({raw['special_cause'].sum()} before adjustment)",
+        chart.alt_text,
+    )
+    says("January 2023 above the upper limit, November 2023 and January 2024 low", chart.alt_text)
+
+
+def test_fixmystreet_title_and_alt_text(cities):
+    eight = cities[~cities["lad"].str.startswith("S")]
+    areas = spc(eight, value="reports", period="period", by="area", baseline=24)
+    in_2020 = areas[areas["period"].dt.year == 2020].groupby("area")
+    mean, first = in_2020["value"].mean(), areas.groupby("area").first()
+    above = mean[mean > first["upper"]].index.tolist()
+    below = mean[mean < first["lower"]].index.tolist()
+    chart = CHARTS["02_complaints_fixmystreet"]
+    assert (len(above), below) == (7, ["Leeds"])
+    assert chart.title.endswith("above their 2012-13 limits in seven cities, below in Leeds")
+    assert first["period"].dt.year.eq(2012).all()  # baseline 24 months: 2012-2013
+    says(
+        f"In 2020 reports averaged above the upper limit in {names(above).replace('Bristol, City of', 'Bristol')}",
+        chart.alt_text,
+    )
+    leeds = areas[areas["area"] == "Leeds"]
+    says("Leeds, whose reports fell from 2016", chart.alt_text)
+    assert (leeds["period"] >= "2016-01-01").eq(leeds["direction"] == -1).mean() > 0.8
+
+
+def test_co_planning_grid_alt_text(log, placements):
+    adjusted_counts = spc(
+        seasonally_adjust(measure_series(log, measure="count")),
+        value="adjusted",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    severity = spc(
+        measure_series(log, measure="mean_severity"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    signal = consider_co_planning(adjusted_counts, severity, placements=placements)
+    flagged = signal.loc[signal["consider_co_planning"], "service"].tolist()
+    shown = placements[placements["service"].isin(signal["service"])]
+    chart = CHARTS["02_complaints_co_planning_grid"]
+    says(f"Grid chart of the {len(shown)} Northbridge services with complaint data", chart.alt_text)
+    says(f"{names(sorted(flagged))}, both with professional-led planning", chart.alt_text)
+    assert len(flagged) == 2
+    assert signal.set_index("service").loc[flagged, "professional_led"].all()
+
+
+def test_answer_u_chart_title_and_alt_text():
+    chart = charts(source("answers/02_complaints.py"))["answers_02_housing_repairs_u_chart"]
+    assert chart.title.endswith("flagged in every month from July 2023")
+    says("All 18 months from July 2023 are flagged as special-cause concern", chart.alt_text)
+    # the months themselves: test_answer_u_chart

@@ -59,3 +59,15 @@ def test_notebook_teaches(path):
     assert last_heading.startswith("Exercises")
     answers = NOTEBOOK_DIR / "answers" / path.name
     assert answers.exists(), f"worked answers for {path.name} belong in notebooks/answers/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_every_saved_chart_has_alt_text_and_its_data(path):
+    """A chart written for a report carries what a screen-reader user needs, and its data."""
+    from notebook_prose import charts
+
+    saved = charts(path.read_text(encoding="utf-8"))
+    for chart in saved.values():
+        assert chart.alt_text and len(chart.alt_text) > 80, f"{chart.name}: alt_text= missing"
+        assert chart.has_data, f"{chart.name}: pass data= (the chart's *_data() table)"
+        assert chart.title, f"{chart.name}: give the chart a title that states the finding"

@@ -414,7 +414,7 @@ def _ratio_ticks(low: float, high: float) -> list[float]:
     return [v for v in _RATIO_TICKS[-1] if low <= v <= high] or [1.0]
 
 
-def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
+def plot_event_study(data, *, truth=None, event_label="the event", title=None, ax=None):
     """Effects by event time with their 95% intervals, on a log scale of rate ratios.
 
     ``data``: :func:`event_study_data`. One series per ``label`` (side by side when there
@@ -422,7 +422,8 @@ def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
     horizontal line marks no effect (1) and a dashed vertical line the event (between
     bins -1 and 0). ``truth``: optional frame with ``event_time`` and ``rate_ratio`` (e.g.
     ``coprod.synth.event_panel(...).truth_by_event_time``) drawn as a black line.
-    ``event_label`` finishes the x axis label: "Quarters since <event_label>".
+    ``event_label`` finishes the x axis label: "Quarters since <event_label>". ``title``
+    (none by default) is drawn at the top left, as the other charts draw theirs.
     Returns the Axes; nothing is shown or saved.
     """
     import numpy as np
@@ -434,6 +435,7 @@ def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
         MUTED_COLOUR,
         TEXT_COLOUR,
         TICK_SIZE,
+        TITLE_SIZE,
         get_ax,
         qualitative_colours,
     )
@@ -524,4 +526,6 @@ def plot_event_study(data, *, truth=None, event_label="the event", ax=None):
     if entries:
         legend = ax.legend(loc="upper left", fontsize=TICK_SIZE, framealpha=1.0)
         legend.get_frame().set_linewidth(0)  # white box: the event line passes behind it
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, loc="left", color=TEXT_COLOUR)
     return ax

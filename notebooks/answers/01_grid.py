@@ -17,7 +17,7 @@
 # Answers to the exercises at the end of `01_grid.py`. Try them first.
 
 # %%
-from coprod.charts.grid import plot_grid
+from coprod.charts.grid import grid_chart_data, plot_grid
 from coprod.charts.likert import likert_table
 from coprod.datasets import load_dataset
 from coprod.engagement import highest_rungs
@@ -101,8 +101,22 @@ northbridge = place_services(
     seed=1,
     names=names,
 )
-ax = plot_grid(northbridge, names=names, title="Northbridge, 2025, two blank cells named")
-save_figure(ax, "answers_01_two_named_cells")
+ax = plot_grid(
+    northbridge,
+    names=names,
+    title="Northbridge, 2025: Community festivals is the one community-led partnership",
+)
+save_figure(
+    ax,
+    "answers_01_two_named_cells",
+    data=grid_chart_data(northbridge, names=names),
+    alt_text=(
+        "Grid chart of Northbridge's 20 services in 2025 with two blank cells named: "
+        "Consultative services (co-planned, professionally delivered), holding Libraries, "
+        "Parks and green spaces and Social care, and Community-led partnerships (community "
+        "planned, co-delivered), holding Community festivals alone."
+    ),
+)
 
 # %% [markdown]
 # ## 4. The least favourable Toronto statement, and the effect of excluding neutral answers

@@ -19,7 +19,7 @@
 # %%
 import pandas as pd
 
-from coprod.charts.spc import plot_spc
+from coprod.charts.spc import plot_spc, spc_chart_data
 from coprod.co_planning import consider_co_planning
 from coprod.complaints import measure_series
 from coprod.datasets import load_dataset
@@ -46,10 +46,19 @@ rates = measure_series(log, measure="rate", denominators=contacts).query(
 u_chart = spc(rates, value="count", denominator="exposure", period="period", chart="u", baseline=24)
 ax = plot_spc(
     u_chart,
-    title="Housing repairs: complaints per 1,000 contacts (u chart)",
+    title="Per 1,000 contacts, housing repairs complaints are flagged in every month from July 2023",
     ylabel="Complaints per 1,000 contacts",
 )
-save_figure(ax, "answers_02_housing_repairs_u_chart")
+save_figure(
+    ax,
+    "answers_02_housing_repairs_u_chart",
+    data=spc_chart_data(u_chart),
+    alt_text=(
+        "SPC u chart of Housing repairs complaints per 1,000 contacts a month, 2021-2024, with "
+        "limits from 2021-2022 that widen in months with fewer contacts. All 18 months from "
+        "July 2023 are flagged as special-cause concern: the rise survives dividing by demand."
+    ),
+)
 u_chart.loc[u_chart["special_cause"], ["period", "value", "rule"]]
 
 # %% [markdown]

@@ -17,7 +17,7 @@
 # Answers to the exercises at the end of `03_political_change.py`. Try them first.
 
 # %%
-from coprod.charts.effects import plot_interrupted_time_series
+from coprod.charts.effects import its_chart_data, plot_interrupted_time_series
 from coprod.complaints import complaint_counts
 from coprod.datasets import load_dataset
 from coprod.export import save_figure
@@ -69,8 +69,21 @@ print(early.summary())
 early.effects
 
 # %%
-ax = plot_interrupted_time_series(early.get_plot_data())
-save_figure(ax, "03_answer_its_early")
+early_plot = its_chart_data(early)
+ax = plot_interrupted_time_series(
+    early_plot, title="Dated a year too early, the model finds no clear change: level 1.10"
+)
+save_figure(
+    ax,
+    "03_answer_its_early",
+    data=early_plot,
+    alt_text=(
+        "Interrupted time series of Housing repairs complaints a month, 2021-2024, with the "
+        "change wrongly dated July 2022: observed counts, the fitted model and the "
+        "counterfactual with its 95% band. The level ratio is 1.10 (0.47 to 2.60), no clear "
+        "change; the real jump, in July 2023, falls a year into the after period."
+    ),
+)
 
 # %% [markdown]
 # At the wrong date the model finds no clear change: level 1.10 (0.47 to 2.60), trend
