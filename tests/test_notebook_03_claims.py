@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from notebook_prose import prose, source
+from notebook_prose import charts, prose, source
 from notebook_prose import says as notebook_says
 
 from coprod.complaints import complaint_counts
@@ -265,3 +265,203 @@ def test_the_planted_step_and_the_platform_growth(panel):
     says("repairs were planted to run **1.8 times** higher from July 2023")
     by_year = panel.groupby(panel["month"].dt.year)["reports"].sum()
     says(f"from {by_year[2010]:,} reports in 2010 to {by_year[2019]:,} in 2019")
+
+
+# ------------------------------------------------------------------ chart titles and alt text
+
+CHARTS = charts(source("03_political_change.py"))
+
+
+def in_alt(name: str, *sentences: str) -> None:
+    for sentence in sentences:
+        says(sentence, CHARTS[name].alt_text)
+
+
+def test_changes_per_decade_chart(history):
+    from coprod.charts.politics import changes_distribution_data
+
+    per_council = changes_distribution_data(history)
+    never = int((per_council["changes"] == 0).sum())
+    assert CHARTS["03_changes_per_decade"].title == (
+        f"Councils change control about once a decade; {never} of {len(per_council)} never did"
+    )
+    most = per_council[per_council["changes_per_decade"] == per_council["changes_per_decade"].max()]
+    overall = per_council["changes"].sum() / per_council["council_years"].sum() * 10
+    in_alt(
+        "03_changes_per_decade",
+        f"for the {len(per_council)} councils seen for at least 10 years, 1973-2026",
+        f"The median council changed {per_council['changes_per_decade'].median():.2f} times a "
+        f"decade, all council-years together {overall:.2f} times; {never} councils never changed",
+        f"the most volatile, {' and '.join(sorted(most['council']))}, changed "
+        f"{most['changes_per_decade'].iloc[0]:.2f} times a decade",
+    )
+
+
+def test_control_strip_chart(history):
+    from coprod.charts.politics import control_strip_data
+
+    strip = control_strip_data(history, years=(1995, 2026))
+    scotland = strip[strip["group"] == "Scotland"]
+    since, before = (scotland["year"] >= 2007), (scotland["year"] < 2007)
+    noc_since = (scotland.loc[since, "control"] == "NOC").mean()
+    assert CHARTS["03_control_strip"].title == (
+        f"Since 2007, {noc_since:.0%} of Scottish council-years have had no overall control"
+    )
+    in_alt(
+        "03_control_strip",
+        f"each of {strip['council_key'].nunique()} councils (rows, grouped by nation) in each "
+        "year from 1995 to 2026",
+        f"The {scotland['council_key'].nunique()} Scottish councils turn almost wholly grey",
+        f"{noc_since:.0%} of their council-years since then have had no overall control, against "
+        f"{(scotland.loc[before, 'control'] == 'NOC').mean():.0%} in 1995-2006",
+    )
+
+
+def test_control_bands_chart(history):
+    changes = control_changes(history)
+    assert CHARTS["03_control_bands"].title == (
+        "Redbridge (2014), Waltham Forest, Southwark and Oxford (2010) turned Labour"
+    )
+    for council, year in {
+        "Redbridge": 2014,
+        "Waltham Forest": 2010,
+        "Southwark": 2010,
+        "Oxford": 2010,
+    }.items():
+        row = changes[(changes["council"] == council) & (changes["year"] == year)]
+        assert row[["from_control", "to_control"]].values.tolist() == [["NOC", "Lab"]], council
+    sheffield = changes[(changes["council"] == "Sheffield") & changes["year"].between(1991, 2026)]
+    in_alt(
+        "03_control_bands",
+        "Redbridge went from no overall control to Labour in 2014; Waltham Forest, Southwark "
+        "and Oxford from no overall control to Labour in 2010",
+        f"Sheffield changed control {len(sheffield)} times in these years",
+    )
+
+
+def test_sheffield_contracts_chart(pfi, history):
+    from coprod.charts.pfi import contracts_timeline_data
+
+    timeline = contracts_timeline_data(pfi, history, "Sheffield")
+    contracts = timeline[timeline["element"] == "contract"]
+    changes = control_changes(history).query("council == 'Sheffield' and year >= 1999")
+    assert CHARTS["03_sheffield_contracts"].title == (
+        "Sheffield's seven PFI contracts run through eight changes of control"
+    )
+    assert (len(contracts), len(changes)) == (7, 8)
+    in_alt(
+        "03_sheffield_contracts",
+        f"financial close ({int(contracts['start'].min())} to {int(contracts['start'].max())}) "
+        f"to its expected end ({int(contracts['end'].min())} to {int(contracts['end'].max())})",
+        "Control changed eight times from 1999 on, and every contract runs straight through",
+    )
+    # every contract spans at least one change
+    for start, end in zip(contracts["start"], contracts["end"], strict=True):
+        assert ((changes["year"] > start) & (changes["year"] < end)).any()
+
+
+def test_its_and_placebo_charts(repairs):
+    its = interrupted_time_series(repairs, date="period", value="count", change_date="2023-07-01")
+    level, slope = its.effects.loc["level"], its.effects.loc["slope"]
+    assert CHARTS["03_its"].title == (
+        f"Housing repairs complaints ran {level['estimate']:.2f} times the expected level from "
+        "July 2023"
+    )
+    in_alt(
+        "03_its",
+        f"complaints ran at {level['estimate']:.2f} times ({level['low']:.2f} to "
+        f"{level['high']:.2f}) the counterfactual, against a planted 1.8",
+        f"the trend did not change ({slope['estimate']:.2f} a year, {slope['low']:.2f} to "
+        f"{slope['high']:.2f})",
+    )
+    placebo = placebo_check(repairs, date="period", value="count", change_date="2023-07-01")
+    dates = pd.DatetimeIndex(placebo.table["placebo_date"])
+    assert CHARTS["03_placebo"].title == (
+        f"None of {len(dates)} placebo dates shows an effect, against "
+        f"{level['estimate']:.2f} at the real change"
+    )
+    in_alt(
+        "03_placebo",
+        f"at {len(dates)} placebo dates, {dates.min():%B} to {dates.max():%B %Y}",
+        f"the real change is {level['estimate']:.2f} ({level['low']:.2f} to {level['high']:.2f})",
+    )
+    assert placebo.n_excluding == 0
+
+
+def test_event_study_charts(roads, panel, history, pfi):
+    average = roads.result.average_post
+    assert CHARTS["03_event_study_roads"].title == (
+        f"After a change of control, road-defect reports were {average.estimate:.2f} times "
+        "their share"
+    )
+    in_alt(
+        "03_event_study_roads",
+        f"for {roads.result.n_events} single-tier councils that changed control against "
+        f"{roads.result.n_never_treated} that did not",
+        f"the share was {average.estimate:.2f} times ({average.low:.2f} to {average.high:.2f})",
+    )
+    contrast = pfi_contrast(panel, history, pfi.data, value="road_defects", exposure="reports")
+    with_pfi, without = contrast.with_pfi.result, contrast.without_pfi.result
+    assert CHARTS["03_event_study_pfi"].title == (
+        f"A roads PFI contract did not damp the change: {with_pfi.average_post.estimate:.2f} "
+        f"with one, {without.average_post.estimate:.2f} without"
+    )
+    assert contrast.difference.low < 1 < contrast.difference.high  # "no difference"
+    in_alt(
+        "03_event_study_pfi",
+        f"for the {with_pfi.n_units} councils with a roads or street-lighting PFI contract and "
+        f"the {without.n_units} without",
+        f"{ratio(with_pfi.average_post)} with a contract, {ratio(without.average_post)} without; "
+        f"their ratio, {ratio(contrast.difference)}, is consistent with no difference",
+    )
+
+
+def test_scenario_charts(history):
+    scenario = simulate()
+    survival = scenario.survival.set_index("year")["share_surviving"]
+    locked = scenario.pfi_share.set_index("year")["share_locked"]
+    half_arrangements = int(survival[survival <= 0.5].index.min())
+    half_contracts = int(locked[locked <= 0.5].index.min())
+    assert CHARTS["03_scenarios"].title == (
+        f"Half the arrangements end by year {half_arrangements}, half the PFI contracts by "
+        f"year {half_contracts}"
+    )
+    in_alt(
+        "03_scenarios",
+        f"Arrangements fall to half by year {half_arrangements} and to {survival[30]:.0%} by "
+        f"year 30; contracts stay above 90% until year {int(locked[locked > 0.9].index.max())} "
+        f"and fall to half by year {half_contracts}",
+    )
+    real_years = change_rates(history, by="year", years=(1996, 2026))
+    at_ten = {
+        name: world.survival.set_index("year").loc[10, "share_surviving"]
+        for name, world in {
+            "never": simulate(p_change=0.0),
+            "real": scenario,
+            "years": simulate(change_schedule=real_years["p_change"].to_numpy()),
+            "twice": simulate(p_change=2 * scenario.p_change),
+        }.items()
+    }
+    assert CHARTS["03_scenario_comparison"].title == (
+        f"More changes of control, fewer arrangements: {at_ten['never']:.0%} to "
+        f"{at_ten['twice']:.0%} left at 10 years"
+    )
+    in_alt(
+        "03_scenario_comparison",
+        f"After 10 years: {at_ten['never']:.0%} if control never changes, {at_ten['real']:.0%} "
+        f"at the real rate, {at_ten['years']:.0%} with the real years 1997-2026, "
+        f"{at_ten['twice']:.0%} at twice the real rate",
+    )
+
+
+def test_answer_early_change_chart(repairs):
+    early = interrupted_time_series(repairs, date="period", value="count", change_date="2022-07-01")
+    level = early.effects.loc["level"]
+    chart = charts(source("answers/03_political_change.py"))["03_answer_its_early"]
+    assert chart.title.endswith(f"the model finds no clear change: level {level['estimate']:.2f}")
+    assert level["low"] < 1 < level["high"]
+    says(
+        f"The level ratio is {level['estimate']:.2f} ({level['low']:.2f} to {level['high']:.2f}), "
+        "no clear change",
+        chart.alt_text,
+    )
