@@ -283,7 +283,7 @@ def test_changes_per_decade_chart(history):
     per_council = changes_distribution_data(history)
     never = int((per_council["changes"] == 0).sum())
     assert CHARTS["03_changes_per_decade"].title == (
-        f"Councils change control about once a decade; {never} of {len(per_council)} never did"
+        f"Councils change control about once a decade; {never} never did"
     )
     most = per_council[per_council["changes_per_decade"] == per_council["changes_per_decade"].max()]
     overall = per_council["changes"].sum() / per_council["council_years"].sum() * 10
@@ -320,7 +320,7 @@ def test_control_strip_chart(history):
 def test_control_bands_chart(history):
     changes = control_changes(history)
     assert CHARTS["03_control_bands"].title == (
-        "Redbridge (2014), Waltham Forest, Southwark and Oxford (2010) turned Labour"
+        "Redbridge turned Labour in 2014, the other cited cases in 2010"
     )
     for council, year in {
         "Redbridge": 2014,
@@ -403,9 +403,10 @@ def test_event_study_charts(roads, panel, history, pfi):
     contrast = pfi_contrast(panel, history, pfi.data, value="road_defects", exposure="reports")
     with_pfi, without = contrast.with_pfi.result, contrast.without_pfi.result
     assert CHARTS["03_event_study_pfi"].title == (
-        f"A roads PFI contract did not damp the change: {with_pfi.average_post.estimate:.2f} "
-        f"with one, {without.average_post.estimate:.2f} without"
+        "With a roads PFI contract the share rose no less: "
+        f"{with_pfi.average_post.estimate:.2f} against {without.average_post.estimate:.2f}"
     )
+    assert with_pfi.average_post.estimate >= without.average_post.estimate  # "no less"
     assert contrast.difference.low < 1 < contrast.difference.high  # "no difference"
     in_alt(
         "03_event_study_pfi",

@@ -46,7 +46,7 @@ rates = measure_series(log, measure="rate", denominators=contacts).query(
 u_chart = spc(rates, value="count", denominator="exposure", period="period", chart="u", baseline=24)
 ax = plot_spc(
     u_chart,
-    title="Per 1,000 contacts, housing repairs complaints are flagged in every month from July 2023",
+    title="Per 1,000 contacts too, repairs complaints rose from July 2023",
     ylabel="Complaints per 1,000 contacts",
 )
 save_figure(
