@@ -232,7 +232,7 @@ overview
 fig = plot_spc_small_multiples(
     counts_spc,
     by="service",
-    title="Northbridge: housing repairs complaints rose from July 2023; street lighting peaks each winter",
+    title="Northbridge: housing repairs complaints rose from July 2023;\nstreet lighting peaks each winter",
     ylabel="Complaints",
 )
 save_figure(
@@ -509,7 +509,7 @@ area_spc = spc(
 fig = plot_spc_small_multiples(
     area_spc,
     by="area",
-    title="FixMyStreet reports in 2020: above their 2012-13 limits in seven cities, below in Leeds",
+    title="FixMyStreet reports in 2020: above their 2012-13 limits\nin seven cities, below in Leeds",
     ylabel="Reports",
 )
 save_figure(

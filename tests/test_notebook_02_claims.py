@@ -441,7 +441,7 @@ def limits(row) -> str:
 def test_small_multiples_title_and_alt_text(counts_spc):
     chart = CHARTS["02_complaints_small_multiples"]
     assert chart.title == (
-        "Northbridge: housing repairs complaints rose from July 2023; street lighting peaks "
+        "Northbridge: housing repairs complaints rose from July 2023;\nstreet lighting peaks "
         "each winter"
     )
     repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
@@ -551,7 +551,7 @@ def test_fixmystreet_title_and_alt_text(cities):
     below = mean[mean < first["lower"]].index.tolist()
     chart = CHARTS["02_complaints_fixmystreet"]
     assert (len(above), below) == (7, ["Leeds"])
-    assert chart.title.endswith("above their 2012-13 limits in seven cities, below in Leeds")
+    assert chart.title.endswith("above their 2012-13 limits\nin seven cities, below in Leeds")
     assert first["period"].dt.year.eq(2012).all()  # baseline 24 months: 2012-2013
     says(
         f"In 2020 reports averaged above the upper limit in {names(above).replace('Bristol, City of', 'Bristol')}",
