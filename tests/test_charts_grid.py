@@ -107,7 +107,8 @@ def shares() -> pd.DataFrame:
 
 
 def texts_with_gid(ax, gid: str) -> list[str]:
-    return [t.get_text() for t in ax.texts if t.get_gid() == gid]
+    """The texts of ``ax`` with ``gid``, each on one line (labels may wrap to fit)."""
+    return [t.get_text().replace("\n", " ") for t in ax.texts if t.get_gid() == gid]
 
 
 # ------------------------------------------------------------------------ grid data
@@ -394,7 +395,336 @@ def test_with_coprod_grid_outputs():
 def test_import_is_light():
     code = (
         "import sys, coprod.charts.grid, coprod.charts.likert; "
-        "print([m for m in ('matplotlib.pyplot', 'seaborn', 'adjustText') if m in sys.modules])"
+        "print([m for m in ('matplotlib.pyplot', 'seaborn') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ label placement
+#
+# Every label's nearest mark is its own, measured in display coordinates from the
+# drawn artists (label texts as drawn, marker positions as drawn), with distances
+# computed here by sampling (independently of the chart's own geometry code).
+
+LEADER_GID = "grid-label-leader"
+
+
+def _rect_point_distance(box, points: np.ndarray) -> np.ndarray:
+    dx = np.maximum.reduce([box.x0 - points[:, 0], np.zeros(len(points)), points[:, 0] - box.x1])
+    dy = np.maximum.reduce([box.y0 - points[:, 1], np.zeros(len(points)), points[:, 1] - box.y1])
+    return np.hypot(dx, dy)
+
+
+def _rect_mark_distance(box, start: np.ndarray, end: np.ndarray) -> float:
+    t = np.linspace(0.0, 1.0, 801)[:, None]
+    return float(_rect_point_distance(box, start + t * (end - start)).min())
+
+
+def _drawn(ax):
+    fig = ax.figure
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def _label_boxes(ax, renderer) -> dict[str, list]:
+    boxes: dict[str, list] = {}
+    for t in ax.texts:
+        if t.get_gid() == GID_POINT_LABEL and t.get_visible() and t.get_text():
+            text = t.get_text().replace("\n", " ")
+            boxes.setdefault(text, []).append(t.get_window_extent(renderer))
+    return boxes
+
+
+def _movement_marks(ax, data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each label's arrow as drawn: from the hollow start marker to the filled end marker."""
+    _drawn(ax)  # the layout as drawn, so display coordinates are current
+    starts, ends = (c for c in ax.collections if len(c.get_offsets()) == len(data))
+    np.testing.assert_allclose(starts.get_offsets(), data[["x_from", "y_from"]].to_numpy())
+    np.testing.assert_allclose(ends.get_offsets(), data[["x_to", "y_to"]].to_numpy())
+    tail = ax.transData.transform(np.asarray(starts.get_offsets()))
+    head = ax.transData.transform(np.asarray(ends.get_offsets()))
+    return {label: (tail[k], head[k]) for k, label in enumerate(data["label"])}
+
+
+def _grid_marks(ax, data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each label's point as drawn (the marker of its errorbar container)."""
+    _drawn(ax)
+    points = np.array(
+        [[c.lines[0].get_xdata()[0], c.lines[0].get_ydata()[0]] for c in ax.containers]
+    )
+    np.testing.assert_allclose(points, data[["x", "y"]].to_numpy())
+    shown = ax.transData.transform(points)
+    return {label: (shown[k], shown[k]) for k, label in enumerate(data["label"])}
+
+
+def _label_problems(ax, marks: dict[str, tuple[np.ndarray, np.ndarray]]) -> list[str]:
+    """Every way the labels of ``ax`` break the rule, in words (empty when none)."""
+    renderer = _drawn(ax)
+    boxes = _label_boxes(ax, renderer)
+    problems = []
+    for label in marks:
+        if len(boxes.get(label, [])) != 1:
+            problems.append(f"{label!r} has {len(boxes.get(label, []))} labels")
+    points_per_pt = renderer.points_to_pixels(1.0)
+    leaders = [
+        ax.transData.transform(np.column_stack(line.get_data()))
+        for line in ax.lines
+        if line.get_gid() == LEADER_GID and len(line.get_xdata())
+    ]
+    for label, found in boxes.items():
+        if label not in marks or len(found) != 1:
+            continue
+        box = found[0]
+        distance = {other: _rect_mark_distance(box, *mark) for other, mark in marks.items()}
+        nearest = min(distance, key=distance.get)
+        if nearest != label:
+            problems.append(
+                f"{label!r} is nearer {nearest!r} ({distance[nearest]:.1f} px) than its own mark "
+                f"({distance[label]:.1f} px)"
+            )
+        if distance[label] > 12 * points_per_pt:  # moved away: a leader joins it to its mark
+            joined = any(
+                _rect_point_distance(box, line[-1:])[0] < 2 * points_per_pt
+                and _rect_mark_distance(box, line[0], line[0]) > 0
+                and min(
+                    np.hypot(*(line[0] - p))
+                    for p in np.linspace(marks[label][0], marks[label][1], 801)
+                )
+                < 8 * points_per_pt
+                for line in leaders
+            )
+            if not joined:
+                problems.append(
+                    f"{label!r} sits {distance[label]:.0f} px from its mark without a leader"
+                )
+    return problems
+
+
+def _overlaps(ax) -> list[str]:
+    """Labels overlapping each other or a cell name; texts outside the axes or figure."""
+    renderer = _drawn(ax)
+    labels = [t for t in ax.texts if t.get_gid() == GID_POINT_LABEL and t.get_text()]
+    cells = [t for t in ax.texts if t.get_gid() == GID_CELL_NAME]
+    found = []
+    for k, a in enumerate(labels):
+        box = a.get_window_extent(renderer)
+        for b in labels[k + 1 :] + cells:
+            if box.overlaps(b.get_window_extent(renderer)):
+                found.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
+    axes_box = ax.get_window_extent(renderer)
+    for t in labels + cells:
+        box = t.get_window_extent(renderer)
+        if (
+            box.x0 < axes_box.x0
+            or box.x1 > axes_box.x1
+            or box.y0 < axes_box.y0
+            or box.y1 > axes_box.y1
+        ):
+            found.append(f"{t.get_text()!r} is clipped by the axes")
+    fig_box = ax.figure.bbox
+    for t in ax.figure.findobj(
+        lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")
+    ):
+        if not t.get_visible() or not t.get_text().strip():
+            continue
+        box = t.get_window_extent(renderer)
+        if (
+            box.x0 < fig_box.x0 - 1
+            or box.x1 > fig_box.x1 + 1
+            or box.y0 < fig_box.y0 - 1
+            or box.y1 > fig_box.y1 + 1
+        ):
+            found.append(f"{t.get_text()!r} is clipped by the figure")
+    return found
+
+
+def _moves_frame(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "service",
+            "planning_from",
+            "delivery_from",
+            "planning_to",
+            "delivery_to",
+            "moved",
+        ],
+    )
+    return frame.assign(wave_from=2023, wave_to=2025)
+
+
+#: Ten services in or through one cell, arrows crossing, starts and ends a few points apart.
+CROWDED_MOVES = _moves_frame(
+    [
+        ("Refuse collection", 0.13, 0.20, 0.15, 0.19, False),
+        ("Street lighting", 0.10, 0.24, 0.12, 0.26, False),
+        ("Parks and green spaces", 0.26, 0.16, 0.92, 0.12, True),
+        ("Libraries", 0.16, 0.40, 0.83, 0.25, True),
+        ("Social care", 0.26, 0.51, 0.91, 0.46, True),
+        ("Housing repairs", 0.60, 0.62, 0.64, 0.66, False),
+        ("Youth clubs", 0.41, 0.79, 0.88, 0.80, True),
+        ("Road maintenance", 0.20, 0.03, 0.22, 0.01, False),
+        ("Adult learning", 0.15, 0.96, 0.28, 1.08, True),
+        ("Leisure centres", 0.45, 0.08, 0.30, 0.42, True),
+    ]
+)
+
+
+def test_movement_labels_are_nearest_their_own_arrow_in_a_crowded_cell():
+    ax = plot_movement(CROWDED_MOVES)
+    marks = _movement_marks(ax, movement_chart_data(CROWDED_MOVES))
+    assert _label_problems(ax, marks) == []
+    assert _overlaps(ax) == []
+
+
+def test_movement_labels_on_crossing_arrows():
+    crossing = _moves_frame(
+        [
+            ("Parks", 0.1, 0.1, 1.9, 1.9, True),
+            ("Libraries", 1.9, 0.1, 0.1, 1.9, True),
+            ("Youth clubs", 1.0, 0.2, 1.0, 1.8, True),
+            ("Allotments", 0.2, 1.0, 1.8, 1.0, True),
+            ("Food banks", 1.25, 1.05, 1.27, 1.02, False),
+            ("Litter picking", 0.75, 0.93, 0.77, 0.97, False),
+        ]
+    )
+    ax = plot_movement(crossing)
+    marks = _movement_marks(ax, movement_chart_data(crossing))
+    assert _label_problems(ax, marks) == []
+    assert _overlaps(ax) == []
+
+
+def test_grid_labels_are_nearest_their_own_point_in_a_crowded_cell():
+    cluster = pd.DataFrame(
+        {
+            "service": [
+                "Allotments",
+                "Food banks",
+                "Litter picking",
+                "Community festivals",
+                "Neighbourhood plans",
+                "Traffic calming",
+                "Play areas",
+            ],
+            "planning": [1.76, 1.83, 1.80, 1.70, 1.90, 1.62, 1.88],
+            "delivery": [1.83, 1.83, 1.74, 1.62, 1.66, 1.92, 1.95],
+        }
+    )
+    cluster = cluster.assign(
+        planning_low=cluster["planning"] - 0.06,
+        planning_high=cluster["planning"] + 0.06,
+        delivery_low=cluster["delivery"] - 0.05,
+        delivery_high=cluster["delivery"] + 0.05,
+        n=30,
+    )
+    ax = plot_grid(cluster)
+    assert _label_problems(ax, _grid_marks(ax, grid_chart_data(cluster))) == []
+    assert _overlaps(ax) == []
+
+
+@pytest.fixture(scope="module")
+def northbridge_survey() -> pd.DataFrame:
+    from coprod.datasets import load_dataset
+
+    return load_dataset("services_survey").data.query("council == 'Northbridge'")
+
+
+def test_notebook_movement_chart_labels_its_own_services(northbridge_survey):
+    """01_grid_movement: Refuse collection, Housing repairs and Youth clubs were mislabelled."""
+    from coprod.grid import movement
+
+    moves = movement(
+        northbridge_survey,
+        service="service",
+        wave="wave",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=2,
+        n_boot=200,
+    )
+    ax = plot_movement(moves, title="Northbridge: movement from 2023 to 2025")
+    marks = _movement_marks(ax, movement_chart_data(moves))
+    assert _label_problems(ax, marks) == []
+    assert _overlaps(ax) == []
+
+
+@pytest.mark.parametrize("scheme", ["named", "descriptive"])
+def test_notebook_grid_labels_clear_of_cell_names(northbridge_survey, scheme):
+    """01_grid_northbridge_2025: "Self-help groups" was under "Litter picking"."""
+    from coprod.grid import place_services
+
+    placements = place_services(
+        northbridge_survey.query("wave == 2025"),
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+        n_boot=200,
+    )
+    ax = plot_grid(placements, scheme=scheme, title="Northbridge, 2025: services on the grid")
+    assert _label_problems(ax, _grid_marks(ax, grid_chart_data(placements))) == []
+    assert _overlaps(ax) == []
+
+
+def test_empty_grid_has_no_legend_for_marks_not_drawn():
+    from coprod.grid import PLACEMENT_COLUMNS
+
+    ax = plot_grid(pd.DataFrame(columns=PLACEMENT_COLUMNS))
+    assert ax.get_legend() is None
+    assert texts_with_gid(ax, GID_POINT_LABEL) == []
+    assert _overlaps(ax) == []
+
+
+def test_movement_legend_lists_only_what_is_drawn(moves):
+    still = plot_movement(moves.assign(moved=False))
+    legend = [t.get_text() for t in still.get_legend().get_texts()]
+    assert legend == ["no clear shift", "2022", "2024"]
+    moved_only = plot_movement(moves, only_moved=True)
+    legend = [t.get_text().replace("\n", " ") for t in moved_only.get_legend().get_texts()]
+    assert legend == ["moved (95% interval of the shift excludes 0)", "2022", "2024"]
+    empty = plot_movement(moves.assign(moved=False), only_moved=True)
+    assert empty.get_legend() is None
+
+
+def test_labels_keep_their_places_when_saved_and_follow_a_new_size():
+    import io
+
+    ax = plot_movement(CROWDED_MOVES)
+    fig = ax.figure
+
+    def places():
+        return [t.get_position() for t in ax.texts if t.get_gid() == GID_POINT_LABEL]
+
+    before = places()
+    for fmt, dpi in (("png", 300), ("svg", 72), ("pdf", 72)):
+        fig.savefig(io.BytesIO(), format=fmt, dpi=dpi, bbox_inches="tight")
+        assert places() == before, fmt
+    fig.set_size_inches(7.0, 6.0)  # e.g. a report's width: the labels are placed again
+    marks = _movement_marks(ax, movement_chart_data(CROWDED_MOVES))
+    assert _label_problems(ax, marks) == []
+    assert places() != before
+
+
+def test_coincident_points_still_get_one_label_each():
+    same = pd.DataFrame(
+        {
+            "service": ["Parks", "Libraries", "Youth clubs"],
+            "planning": [0.3, 0.3, 0.3],
+            "delivery": [0.3, 0.3, 0.3],
+            "planning_low": 0.2,
+            "planning_high": 0.4,
+            "delivery_low": 0.2,
+            "delivery_high": 0.4,
+        }
+    )
+    ax = plot_grid(same)
+    boxes = _label_boxes(ax, _drawn(ax))
+    assert {label: len(found) for label, found in boxes.items()} == {
+        "Parks": 1,
+        "Libraries": 1,
+        "Youth clubs": 1,
+    }
+    assert _overlaps(ax) == []

@@ -17,7 +17,6 @@ HEAVY = [
     "pandera",
     "pyreadstat",
     "openpyxl",
-    "adjustText",
     "jupytext",
     "nbclient",
     "matplotlib.pyplot",

@@ -12,7 +12,7 @@ seaborn-style into
   call ``show()`` or ``savefig()`` and never write files.
 
 Importing this package is cheap: submodules load numpy, pandas and matplotlib only;
-``matplotlib.pyplot``, seaborn and adjustText are imported inside the functions.
+``matplotlib.pyplot`` and seaborn are imported inside the functions.
 """
 
 from __future__ import annotations

@@ -30,7 +30,10 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
 from coprod._core.columns import group_columns, require_columns
+from coprod.charts._labels import GID_LABEL_LEADER as GID_LABEL_LEADER  # re-exported for tests
+from coprod.charts._labels import LabelPlacer, PlacedLabel
 from coprod.charts._style import (
+    ANNOT_SIZE,
     FIGURE_WIDTH,
     GRID_LINE_COLOUR,
     LABEL_SIZE,
@@ -152,6 +155,21 @@ def _rung_text(rungs: Sequence[int]) -> str:
     return f"rungs {rungs[0]}\u2013{rungs[-1]}"
 
 
+def _cell_name_place(planning: int, delivery: int) -> tuple[float, float, str, str]:
+    """Where a cell's name goes (x, y, ha, va): towards the grid's outer edge.
+
+    Positions run from 0 to 2 while the cells span -0.5 to 2.5, so the outer half of
+    every edge cell is a strip no service can reach: the top row's names sit at the
+    top, the bottom row's at the bottom, the middle row's in its outer corners (the
+    centre cell, which has no such strip, keeps its name at the top)."""
+    if delivery == 0:
+        return planning, -0.45, "center", "top"
+    if delivery == 2:
+        return planning, 2.45, "center", "bottom"
+    x, ha = {0: (-0.45, "left"), 1: (1.0, "center"), 2: (2.45, "right")}[planning]
+    return x, 0.55, ha, "top"
+
+
 def _draw_grid_background(ax: Axes, names: Names, scheme: str, show_ladder: bool) -> None:
     """Grid, axes, cell names and (optionally) Arnstein's ladder under the planning axis."""
     _check_scheme(scheme)
@@ -181,12 +199,13 @@ def _draw_grid_background(ax: Axes, names: Names, scheme: str, show_ladder: bool
             (TICK_SIZE, True, 16) if scheme == "named" else (SMALL_SIZE + 0.5, False, 26)
         )
         text, unnamed = _cell_text(row, scheme, min(cap, _column_chars(ax, size, bold)))
+        x, y, ha, va = _cell_name_place(row["planning_code"], row["delivery_code"])
         artist = ax.text(
-            row["planning_code"],
-            row["delivery_code"] - 0.45,
+            x,
+            y,
             text,
-            ha="center",
-            va="top",
+            ha=ha,
+            va=va,
             fontsize=TICK_SIZE if scheme == "named" else SMALL_SIZE + 0.5,
             color="#9A9A9A" if unnamed else "#7A7A7A",
             style="italic" if unnamed else "normal",
@@ -281,65 +300,86 @@ def _fit_background(ax: Axes) -> None:
             ax.xaxis.labelpad = _ladder_labelpad(n_lines)
 
 
-def _adjust_labels(ax: Axes, texts: list[Text], xs: np.ndarray, ys: np.ndarray) -> None:
-    """Move point labels apart (adjustText, deterministic); leader lines when moved far."""
-    if not texts:
-        return
-    from adjustText import adjust_text
+#: The grid's cell borders (data coordinates): a label had better not straddle one.
+_CELL_BORDERS = np.array(
+    [(c, -0.5, c, 2.5) for c in (0.5, 1.5)] + [(-0.5, c, 2.5, c) for c in (0.5, 1.5)]
+)
 
-    obstacles = [t for t in ax.texts if t.get_gid() == GID_CELL_NAME]
-    adjust_text(
-        texts,
-        x=np.asarray(xs, dtype=float),
-        y=np.asarray(ys, dtype=float),
-        objects=obstacles,
-        ax=ax,
-        iter_lim=400,
-        time_lim=None,
-        expand=(1.15, 1.4),
-        force_text=(0.2, 0.35),
-        force_static=(0.4, 0.6),
-        min_arrow_len=14,
-        arrowprops={"arrowstyle": "-", "color": MUTED_COLOUR, "lw": 0.7, "shrinkA": 2},
+
+def _label_text(ax: Axes, text: str, x: float, y: float, *, colour: str, bold: bool) -> Text:
+    return ax.text(
+        x,
+        y,
+        text,
+        fontsize=TICK_SIZE - 0.5,
+        color=colour,
+        fontweight="bold" if bold else "normal",
+        ha="center",
+        va="center",
+        zorder=3.5,  # under the points, so labels never hide a point
+        gid=GID_POINT_LABEL,
+        parse_math=False,  # a "$" in a service name is not mathtext
+        bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
     )
-    # adjustText adds its leader lines as FancyArrowPatches; tag them.
-    for patch in ax.patches:
-        if isinstance(patch, FancyArrowPatch) and patch.get_gid() is None:
-            patch.set_gid("grid-label-leader")
-            patch.set_zorder(2.5)
 
 
-def _add_label_texts(
+def _shorter_forms(text: str) -> list[str]:
+    """The label on two lines, broken at the space nearest its middle (none for one word)."""
+    if "\n" in text or " " not in text:
+        return []
+    spaces = [k for k, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda k: abs(k - len(text) / 2))
+    return [text[:cut] + "\n" + text[cut + 1 :]]
+
+
+def _place_labels(
     ax: Axes,
     data: pd.DataFrame,
-    x: str,
-    y: str,
-    emphasis: pd.Series | None = None,
+    *,
+    anchors: Sequence[Sequence[tuple[float, float, float]]],
+    marks: np.ndarray,
+    marker_radius: float,
+    soft: np.ndarray | None = None,
+    soft_rows: np.ndarray | None = None,
+    emphasis: Sequence[bool] | None = None,
     colours: Sequence[str] | None = None,
-) -> list[Text]:
-    texts = []
-    for k, row in enumerate(data.itertuples(index=False)):
-        text = row.label
+) -> LabelPlacer:
+    """One label per row of ``data`` with a non-empty ``label``, placed by
+    :class:`~coprod.charts._labels.LabelPlacer` beside the row's own mark (``marks[k]``,
+    a segment in data coordinates) and clear of the cell names."""
+    labels: list[PlacedLabel] = []
+    owner_of_row = np.full(len(data), -1)
+    for k, text in enumerate(data["label"].tolist()):
         if not text:
             continue
-        bold = emphasis is not None and bool(emphasis.iloc[k])
-        texts.append(
-            ax.text(
-                getattr(row, x) + 0.05,
-                getattr(row, y) - 0.05,
-                text,
-                fontsize=TICK_SIZE - 0.5,
-                color=TEXT_COLOUR if colours is None else colours[k],
-                fontweight="bold" if bold else "normal",
-                ha="left",
-                va="bottom",
-                zorder=3.5,  # under the points, so labels never hide a point
-                gid=GID_POINT_LABEL,
-                parse_math=False,  # a "$" in a service name is not mathtext
-                bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
-            )
+        owner_of_row[k] = len(labels)
+        x, y, _ = anchors[k][0]
+        artist = _label_text(
+            ax,
+            text,
+            x,
+            y,
+            colour=TEXT_COLOUR if colours is None else colours[k],
+            bold=emphasis is not None and bool(emphasis[k]),
         )
-    return texts
+        labels.append(PlacedLabel(artist, anchors[k], forms=_shorter_forms(text)))
+    soft_owners = None if soft_rows is None else owner_of_row[np.asarray(soft_rows, dtype=int)]
+    placer = LabelPlacer(
+        ax,
+        labels,
+        marks=marks,
+        owners=owner_of_row,
+        marker_radius=marker_radius,
+        soft=soft,
+        soft_owners=soft_owners,
+        avoid=[t for t in ax.texts if t.get_gid() == GID_CELL_NAME],
+        cuts=_CELL_BORDERS,
+        leader_colour=MUTED_COLOUR,
+    )
+    ax.add_artist(placer)
+    if labels:
+        ax.figure.draw_without_rendering()  # place now, so ax.texts hold their places
+    return placer
 
 
 def _darker(colour: str, factor: float = 0.72) -> str:
@@ -349,7 +389,41 @@ def _darker(colour: str, factor: float = 0.72) -> str:
     return to_hex(tuple(c * factor for c in to_rgb(colour)))
 
 
-#: Default figure size of the grid charts (room for the legend on the right).
+def _grid_legend(ax: Axes, handles: list[Any], ncols: int = 3):
+    """The key, in a row between the title and the grid: at a report's width (16 cm) a
+    key beside the grid would take a fifth of the room the services' labels need."""
+    import matplotlib as mpl
+
+    where = mpl.rcParams["axes.titlelocation"]  # aligned with the title
+    anchor = {"left": 0.0, "center": 0.5, "right": 1.0}[where]
+    return ax.legend(
+        handles=handles,
+        loc=f"lower {where}",
+        bbox_to_anchor=(anchor, 1.0),
+        ncols=ncols,
+        frameon=False,
+        fontsize=ANNOT_SIZE,
+        borderaxespad=0.4,
+        columnspacing=1.4,
+        handletextpad=0.5,
+    )
+
+
+def _title_over_legend(ax: Axes, title: str | None) -> None:
+    """The title above the key (whose height is known once the figure is laid out)."""
+    if not title:
+        return
+    legend = ax.get_legend()
+    pad = 8.0
+    if legend is not None:
+        fig = ax.figure
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        pad += legend.get_window_extent(renderer).height / renderer.points_to_pixels(1.0)
+    ax.set_title(title, fontsize=TITLE_SIZE, pad=pad)
+
+
+#: Default figure size of the grid charts (the key sits in a row above the grid).
 GRID_FIGSIZE = (FIGURE_WIDTH, 5.9)
 
 
@@ -531,19 +605,21 @@ def plot_grid(
             label="_nolegend_",
         )
 
-    # Legend: whisker meaning, hue groups, highlighted services.
-    handles: list[Any] = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            color=OKABE_ITO[0] if hue is None else MUTED_COLOUR,
-            markeredgecolor="white",
-            markersize=7.5,
-            linewidth=1.4,
-            label="mean position,\n95% interval",
+    # Legend: whisker meaning, hue groups, highlighted services (only for marks drawn).
+    handles: list[Any] = []
+    if len(data):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color=OKABE_ITO[0] if hue is None else MUTED_COLOUR,
+                markeredgecolor="white",
+                markersize=7.5,
+                linewidth=1.4,
+                label="mean position, 95% interval",
+            )
         )
-    ]
     if hue is not None:
         shown = [v for v in colour_of if v is not None and (keys == v).any()]
         header_index = len(handles)
@@ -579,28 +655,49 @@ def plot_grid(
                 label=wrap(highlight_label, 22) + ":\n" + "\n".join(wrap(s, 22) for s in listed),
             )
         )
-    legend = ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        fontsize=TICK_SIZE - 0.5,
-        borderaxespad=0.0,
-        labelspacing=0.9,
-        handletextpad=0.6,
-    )
-    if hue is not None:
-        legend.get_texts()[header_index].set_fontweight("bold")
-    if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, pad=12)
+    if handles:
+        legend = _grid_legend(ax, handles)
+        if hue is not None:
+            legend.get_texts()[header_index].set_fontweight("bold")
+    _title_over_legend(ax, title)
 
     _fit_background(ax)
     label_colours = None if hue is None else [_darker(colour_of[key]) for key in keys]
-    texts = _add_label_texts(
-        ax, data, "x", "y", emphasis=data["highlighted"], colours=label_colours
-    )
-    _adjust_labels(ax, texts, data["x"].to_numpy(), data["y"].to_numpy())
+    _place_grid_labels(ax, data, emphasis=data["highlighted"], colours=label_colours)
     return ax
+
+
+def _place_grid_labels(
+    ax: Axes,
+    data: pd.DataFrame,
+    *,
+    emphasis: Sequence[bool] | None = None,
+    colours: Sequence[str] | None = None,
+    marker_pt: float = 9.5,
+) -> LabelPlacer:
+    """Labels of the points of ``data`` (``x, y`` with interval columns), clear of the
+    whiskers where they can be; ``marker_pt`` is the largest marker's size."""
+    x, y = data["x"].to_numpy(float), data["y"].to_numpy(float)
+    points = np.column_stack([x, y, x, y])
+    x_low = np.nan_to_num(x - data["xerr_minus"].to_numpy(float), nan=0.0)
+    x_high = np.nan_to_num(x + data["xerr_plus"].to_numpy(float), nan=0.0)
+    y_low = np.nan_to_num(y - data["yerr_minus"].to_numpy(float), nan=0.0)
+    y_high = np.nan_to_num(y + data["yerr_plus"].to_numpy(float), nan=0.0)
+    whiskers = np.concatenate(
+        [np.column_stack([x_low, y, x_high, y]), np.column_stack([x, y_low, x, y_high])]
+    )
+    rows = np.concatenate([np.arange(len(data)), np.arange(len(data))])
+    return _place_labels(
+        ax,
+        data,
+        anchors=[[(a, b, 0.0)] for a, b in zip(x, y, strict=True)],
+        marks=points,
+        marker_radius=marker_pt / 2,
+        soft=whiskers,
+        soft_rows=rows,
+        emphasis=emphasis,
+        colours=colours,
+    )
 
 
 # ----------------------------------------------------------------------- plot_movement
@@ -716,51 +813,71 @@ def plot_movement(
         start_text, end_text = f"{waves.iloc[0, 0]}", f"{waves.iloc[0, 1]}"
     else:
         start_text, end_text = "earlier wave", "later wave"
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=moved_colour,
-            linewidth=2.0,
-            label="moved\n(95% interval of a\nshift excludes 0)",
-        ),
-        Line2D(
-            [], [], color=still_colour, linewidth=1.2, linestyle=(0, (4, 3)), label="no clear shift"
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markerfacecolor="white",
-            markeredgecolor=MUTED_COLOUR,
-            markersize=7,
-            label=wrap(start_text, 22),
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            color=MUTED_COLOUR,
-            markersize=7,
-            label=wrap(end_text, 22),
-        ),
-    ]
-    ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        fontsize=TICK_SIZE - 0.5,
-        borderaxespad=0.0,
-        labelspacing=0.9,
-    )
-    if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, pad=12)
+    handles = []
+    if data["moved"].any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=moved_colour,
+                linewidth=2.0,
+                label="moved (95% interval of the shift excludes 0)",
+            )
+        )
+    if (~data["moved"]).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=still_colour,
+                linewidth=1.2,
+                linestyle=(0, (4, 3)),
+                label="no clear shift",
+            )
+        )
+    if len(data):
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor=MUTED_COLOUR,
+                markersize=7,
+                label=wrap(start_text, 22),
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                color=MUTED_COLOUR,
+                markersize=7,
+                label=wrap(end_text, 22),
+            ),
+        ]
+    if handles:
+        _grid_legend(ax, handles, ncols=2)  # what the arrows mean, then the waves
+    _title_over_legend(ax, title)
     _fit_background(ax)
-    texts = _add_label_texts(ax, data, "x_to", "y_to")
-    _adjust_labels(ax, texts, data["x_to"].to_numpy(), data["y_to"].to_numpy())
+    tails = data[["x_from", "y_from"]].to_numpy(float)
+    heads = data[["x_to", "y_to"]].to_numpy(float)
+    anchors = []
+    for tail, head in zip(tails, heads, strict=True):
+        # the later wave first, then along the arrow (a label beside it reads as its own)
+        spots = [(*head, 0.0)]
+        if np.hypot(*(head - tail)) > 0.04:
+            spots += [(*(tail + (head - tail) * t), cost) for t, cost in ((0.5, 3.0), (0.25, 5.0))]
+            spots += [(*tail, 8.0)]
+        anchors.append(spots)
+    _place_labels(
+        ax,
+        data,
+        anchors=anchors,
+        marks=np.column_stack([tails, heads]),
+        marker_radius=np.sqrt(40) / 2,
+    )
     return ax
 
 
