@@ -30,7 +30,7 @@
 # %%
 import pandas as pd
 
-from coprod.charts.grid import grid_chart_data, plot_grid
+from coprod.charts.grid import co_planning_chart_data, plot_co_planning
 from coprod.charts.spc import plot_spc, plot_spc_small_multiples, spc_chart_data
 from coprod.co_planning import co_planning_summary, consider_co_planning
 from coprod.complaints import (
@@ -532,15 +532,21 @@ spc_overview(area_spc, by="area")
 # ## The co-planning signal
 #
 # Now the claim itself. A service should **consider co-planning** when its complaints
-# show *sustained* special-cause concern (in number or seriousness, at least 2 of the last
-# 6 months: one flagged month is too often chance) **and** its planning is
-# professional-led, according to the residents' survey of notebook 01 (Northbridge, 2023).
-# Every input to the decision is a column of the result, and the rule is stated with it.
+# show *sustained* special-cause concern (in number or seriousness: at least 2 of the last
+# 6 months flagged, as part of a signal at least 12 months long) **and** its planning is
+# professional-led. Who plans comes from the newest residents' survey of notebook 01
+# (Northbridge, the 2025 wave): a decision taken now needs to know who plans the service
+# now. A shorter signal is one to **watch**: about one stable series in thirty shows one at
+# any time (the tests measure it), so with eight services, each measured two ways, a short
+# signal somewhere is often chance. Every input to the decision is a column of the result,
+# the survey's wave among them, and the rule is stated with it.
 
 # %%
 survey = load_dataset("services_survey").data
+newest_wave = survey["wave"].max()
 placements = place_services(
-    survey.query("council == 'Northbridge' and wave == 2023"),
+    survey.query("council == 'Northbridge' and wave == @newest_wave"),
+    by=["council", "wave"],
     service="service",
     planning="planning",
     delivery="delivery",
@@ -552,24 +558,27 @@ print(co_planning_summary(signal))
 signal[
     [
         "service",
-        "consider_co_planning",
-        "count_concern",
-        "seriousness_concern",
+        "decision",
+        "count_points",
+        "seriousness_points",
         "planning",
         "reason",
     ]
 ]
 
 # %% [markdown]
-# Read the flags as prompts, not verdicts. **Social care** is the planted change: its
-# complaints became more serious from January 2023 while their number stayed flat, and its
-# planning is professional-led. **Housing repairs** has the planted rise in numbers, but
-# its planning is already partly shared, so the signal says "look at delivery" rather than
-# "co-plan". **Street lighting** is flagged for its winter peak, the pattern SPC mistakes
-# for a change; and **Refuse collection** rests on the last two months of one measure: no
-# change was planted there, and about one stable series in thirty is flagged like this by
-# chance (the tests measure it). Counting on seasonally adjusted numbers removes the
-# seasonal flag:
+# Read the decisions as prompts, not verdicts. **Housing repairs** has the planted rise in
+# numbers (18 points since July 2023), but residents place its planning as partly shared
+# (0.67), so the signal says "look at delivery" rather than "co-plan". **Social care** is
+# the other planted change: its complaints became more serious from January 2023 (24
+# points) while their number stayed flat. When that began, residents placed its planning
+# with professionals (0.26 in the 2023 wave, when it would have been flagged); by 2025 they
+# place it in the co-planning column (0.91), one of the movers of notebook 01, so it too
+# now points at delivery and at how complaints are handled. **Street lighting**'s rising
+# trend (7 points since June 2024) is its winter peak, the pattern SPC mistakes for a
+# change, and **Refuse collection** rests on 2 flagged months of one measure (September and
+# November 2024) where no change was planted: both are short signals, to watch rather than
+# act on. Counting on seasonally adjusted numbers removes the seasonal one:
 
 # %%
 adjusted_counts_spc = spc(
@@ -580,29 +589,32 @@ adjusted_counts_spc = spc(
     baseline=24,
 )
 adjusted_signal = consider_co_planning(adjusted_counts_spc, severity_spc, placements=placements)
-adjusted_signal[["service", "consider_co_planning", "count_concern", "seriousness_concern"]]
+adjusted_signal[["service", "decision", "count_points", "seriousness_points"]]
 
 # %% [markdown]
-# On the grid, the flagged services stand out against where residents place them.
+# On the grid, each service sits where the 2025 survey places it, marked by what its
+# complaints say, and each signal carries its rule and its number of points. No service has
+# both a sustained rise and professional-led planning, so nothing is drawn as a
+# recommendation: Refuse collection's short signal is a hollow diamond, one to watch.
 
 # %%
-flagged = adjusted_signal.loc[adjusted_signal["consider_co_planning"], "service"].tolist()
-complained_about = placements[placements["service"].isin(adjusted_signal["service"])]
-ax = plot_grid(
-    complained_about,
-    highlight=flagged,
-    highlight_label="Consider co-planning",
-    title="Northbridge services with complaint data, 2023 survey positions",
+ax = plot_co_planning(
+    adjusted_signal,
+    title="No Northbridge service is flagged for co-planning on the 2025 survey",
 )
 save_figure(
     ax,
     "02_complaints_co_planning_grid",
-    data=grid_chart_data(complained_about, highlight=flagged),
+    data=co_planning_chart_data(adjusted_signal),
     alt_text=(
-        "Grid chart of the 7 Northbridge services with complaint data and a 2023 survey "
-        "position, each a point at its position with 95% interval bars. Two are highlighted "
-        "as 'consider co-planning' on seasonally adjusted counts and on mean severity: "
-        "Refuse collection and Social care, both with professional-led planning."
+        "Grid chart of the 7 Northbridge services with complaint data and a 2025 survey "
+        "position (Road maintenance has none), each a point at its position with 95% "
+        "interval bars, marked by what seasonally adjusted counts and mean severity say. "
+        "None is flagged for co-planning. Housing repairs (number: run of 7 above centre, "
+        "20 points) and Social care (seriousness: run of 7 above centre, 24 points) rose "
+        "for a year or more, but residents place their planning as shared. Refuse "
+        "collection, whose planning is professional-led, has a short signal to watch "
+        "(seriousness: two of three beyond 2 sigma, 2 points)."
     ),
 )
 

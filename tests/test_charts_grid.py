@@ -728,3 +728,143 @@ def test_coincident_points_still_get_one_label_each():
         "Youth clubs": 1,
     }
     assert _overlaps(ax) == []
+
+
+# ------------------------------------------------------------------- co-planning grid
+
+
+def _spc_like(service: str, concern_points: int, n: int = 24) -> pd.DataFrame:
+    """An spc-shaped result whose last ``concern_points`` points are a run above centre."""
+    concern = [False] * (n - concern_points) + [True] * concern_points
+    return pd.DataFrame(
+        {
+            "service": service,
+            "period": pd.date_range("2023-01-01", periods=n, freq="MS"),
+            "side": [1 if c else 0 for c in concern],
+            "rule_outside": False,
+            "rule_run": concern,
+            "rule_trend_rising": False,
+            "rule_trend_falling": False,
+            "rule_two_of_three": False,
+            "later_trend": 0,
+            "variation": ["special_cause_concern" if c else "common_cause" for c in concern],
+            "run_length": 7,
+            "trend_length": 6,
+        }
+    )
+
+
+@pytest.fixture
+def co_planning_table() -> pd.DataFrame:
+    from coprod.co_planning import consider_co_planning
+
+    counts = pd.concat(
+        [
+            _spc_like("Refuse collection", 2),
+            _spc_like("Social care", 14),
+            _spc_like("Housing repairs", 13),
+            _spc_like("Parks", 0),
+            _spc_like("Road maintenance", 0),
+        ]
+    )
+    placements = pd.DataFrame(
+        {
+            "council": "Northbridge",
+            "wave": 2025,
+            "service": ["Refuse collection", "Social care", "Housing repairs", "Parks"],
+            "n": 40,
+            "planning": [0.14, 0.26, 0.67, 0.92],
+            "delivery": [0.19, 0.46, 0.54, 0.12],
+            "planning_low": [0.07, 0.16, 0.53, 0.78],
+            "planning_high": [0.23, 0.38, 0.81, 1.05],
+            "delivery_low": [0.10, 0.35, 0.44, 0.05],
+            "delivery_high": [0.28, 0.57, 0.64, 0.20],
+        }
+    )
+    return consider_co_planning(counts, placements=placements)
+
+
+def test_co_planning_chart_data(co_planning_table):
+    from coprod.charts.grid import co_planning_chart_data
+
+    data = co_planning_chart_data(co_planning_table).set_index("service")
+    assert sorted(data.index) == ["Housing repairs", "Parks", "Refuse collection", "Social care"]
+    assert data["decision"].to_dict() == {
+        "Social care": "consider co-planning",
+        "Housing repairs": "look at delivery",
+        "Parks": "no concern",
+        "Refuse collection": "watch",
+    }
+    assert data.loc["Refuse collection", "strength"] == "number: run of 7 above centre, 2 points"
+    assert data.loc["Social care", "strength"] == "number: run of 7 above centre, 14 points"
+    assert data.loc["Parks", "strength"] == ""
+    assert data.loc["Social care", ["x", "y"]].tolist() == [0.26, 0.46]
+    # the survey and the settings travel with the chart's rows
+    assert set(data["wave"]) == {2025} and set(data["council"]) == {"Northbridge"}
+    assert data[["recent", "min_points", "sustained_points"]].drop_duplicates().values.tolist() == [
+        [6, 2, 12]
+    ]
+    with pytest.raises(KeyError, match="decision"):
+        co_planning_chart_data(co_planning_table.drop(columns="decision"))
+
+
+def test_plot_co_planning_names_the_wave_and_never_recommends_a_short_signal(co_planning_table):
+    from coprod.charts.grid import co_planning_chart_data, plot_co_planning
+
+    ax = plot_co_planning(co_planning_table)
+    data = co_planning_chart_data(co_planning_table)
+    markers = {
+        service: (c.lines[0].get_marker(), c.lines[0].get_markerfacecolor())
+        for service, c in zip(data["service"], ax.containers, strict=True)
+    }
+    assert markers == {
+        "Social care": ("D", "#D55E00"),  # the recommendation: filled
+        "Housing repairs": ("s", "#0072B2"),
+        "Parks": ("o", "#A6A6A6"),
+        "Refuse collection": ("D", "white"),  # a short signal: hollow, never filled
+    }
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == (
+        "Positions from the survey: council Northbridge, wave 2025; not placed: Road maintenance"
+    )
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "Consider co-planning: a rise of 12+ points, planning professional-led",
+        "A rise of 12+ points, but planning is already shared: look at delivery",
+        "Watch: a signal of under 12 points, as stable services show by chance",
+        "No special-cause concern in the last 6 periods",
+    ]
+    labels = {t.split(" number:")[0]: t for t in texts_with_gid(ax, GID_POINT_LABEL)}
+    assert labels["Refuse collection"].endswith("run of 7 above centre, 2 points")
+    assert labels["Social care"].endswith("run of 7 above centre, 14 points")
+    assert labels["Parks"] == "Parks"
+    bold = [
+        t.get_text()
+        for t in ax.texts
+        if t.get_gid() == GID_POINT_LABEL and t.get_fontweight() == "bold"
+    ]
+    assert [b.split("\n")[0] for b in bold] == ["Social care"]
+    marks = _grid_marks(ax, data.assign(label=data["service"]))
+    renderer = _drawn(ax)
+    boxes = {
+        t.get_text().split("\n")[0]: t.get_window_extent(renderer)
+        for t in ax.texts
+        if t.get_gid() == GID_POINT_LABEL
+    }
+    for service, box in boxes.items():
+        distance = {other: _rect_mark_distance(box, *mark) for other, mark in marks.items()}
+        assert min(distance, key=distance.get) == service
+    assert _overlaps(ax) == []
+
+
+def test_plot_co_planning_without_a_recommendation_has_no_entry_for_one(co_planning_table):
+    from coprod.charts.grid import plot_co_planning
+
+    table = co_planning_table[co_planning_table["service"] != "Social care"]
+    ax = plot_co_planning(table.assign(wave=pd.NA, council=pd.NA))
+    legend = ax.get_legend()
+    assert not any(t.get_text().startswith("Consider") for t in legend.get_texts())
+    assert (
+        legend.get_title()
+        .get_text()
+        .startswith("Positions from a survey the table does not name (no wave column)")
+    )

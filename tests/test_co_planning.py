@@ -3,6 +3,8 @@ the co-planning signal combines SPC concern with who plans the service."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from coprod.synth import make_complaint_log
 from coprod.timeseries.seasonal import seasonally_adjust
 from coprod.timeseries.spc import first_signal, spc, suggest_rebase
 
+REPO = Path(__file__).resolve().parents[1]
 BASELINE = 24  # months of limits fixed before the planted changes (which start in 2023)
 
 
@@ -177,7 +180,9 @@ def test_consider_co_planning_combines_concern_and_planning():
             "planning_high": [0.3, 1.3, 0.2, 0.4],
         }
     )
-    table = consider_co_planning(counts, severity, placements=placements).set_index("service")
+    table = consider_co_planning(
+        counts, severity, placements=placements, sustained_points=6
+    ).set_index("service")
     assert table["consider_co_planning"].to_dict() == {
         "Refuse": True,
         "Repairs": False,
@@ -217,7 +222,7 @@ def test_a_rise_is_not_explained_by_signals_below_the_centre():
 
 
 def test_consider_co_planning_without_placements_says_so():
-    counts = _result("Refuse", ["common_cause"] * 4 + ["special_cause_concern"] * 2)
+    counts = _result("Refuse", ["common_cause"] * 4 + ["special_cause_concern"] * 12)
     table = consider_co_planning(counts)
     assert bool(table.loc[0, "consider_co_planning"])
     assert "was not checked" in table.loc[0, "reason"]
@@ -268,3 +273,203 @@ def test_consider_co_planning_with_another_service_column_name():
     # exactly 0.5 is the co-planning column, not professional-led
     assert not bool(table.loc[0, "consider_co_planning"])
     assert table.loc[0, "dept"] == "Refuse"
+
+
+# ------------------------------------------------------------- strength of the signal
+
+
+def test_a_short_signal_is_watched_not_recommended():
+    """Two concern points (as Refuse collection's in notebook 02) are too often chance to
+    recommend co-planning: the table says 'watch', with the signal's rule and length."""
+    common, concern = "common_cause", "special_cause_concern"
+    counts = pd.concat(
+        [
+            _result("Refuse", [common] * 22 + [concern] * 2),
+            _result("Repairs", [common] * 10 + [concern] * 14),
+            _result("Parks", [common] * 24),
+        ]
+    )
+    placements = pd.DataFrame(
+        {
+            "council": "Northbridge",
+            "wave": 2025,
+            "service": ["Refuse", "Repairs", "Parks"],
+            "n": 40,
+            "planning": [0.2, 0.3, 0.1],
+            "delivery": [0.1, 0.4, 0.2],
+            "planning_low": [0.1, 0.2, 0.0],
+            "planning_high": [0.3, 0.4, 0.2],
+            "delivery_low": [0.0, 0.3, 0.1],
+            "delivery_high": [0.2, 0.5, 0.3],
+        }
+    )
+    table = consider_co_planning(counts, placements=placements).set_index("service")
+    assert table["decision"].to_dict() == {
+        "Refuse": "watch",
+        "Repairs": "consider co-planning",
+        "Parks": "no concern",
+    }
+    assert table["consider_co_planning"].to_dict() == {
+        "Refuse": False,
+        "Repairs": True,
+        "Parks": False,
+    }
+    assert table.loc["Refuse", "count_points"] == 2
+    assert table.loc["Repairs", "count_points"] == 14
+    assert table.loc["Parks", "count_points"] == 0
+    assert table.loc["Repairs", "count_main_rule"] == "run of 7 above centre"
+    assert table.loc["Parks", "count_main_rule"] == ""
+    assert (table["sustained_points"] == 12).all()
+    assert table.loc["Refuse", "reason"] == (
+        "Watch: the number of complaints shows special-cause concern (run of 7 above centre) "
+        "since Nov 2025, but only for 2 periods, fewer than the 12 that rarely happen by "
+        "chance; look again as more periods come in. Planning is professional-led "
+        "(planning position 0.20 (95% interval 0.10 to 0.30))."
+    )
+    # the survey the positions come from travels with the table, with its delivery axis
+    assert table.loc["Refuse", ["council", "wave"]].tolist() == ["Northbridge", 2025]
+    assert table.loc["Repairs", "delivery"] == pytest.approx(0.4)
+    summary = co_planning_summary(table.reset_index())
+    assert "Consider co-planning: Repairs." in summary
+    assert "Watch (short signals, which stable services also show): Refuse." in summary
+    assert "at least 12 periods long" in decision_rule(table)
+
+
+def test_long_signals_are_rare_in_stable_logs():
+    """What 'sustained' buys: on stable logs, current signals of 2 or more points are
+    common across 8 services x 2 measures, signals of 12 or more almost never happen."""
+    short, sustained, series, flagged = 0, 0, 0, 0
+    for seed in range(20):
+        log = make_complaint_log(seed=seed, plant=False, seasonal_amplitude=0).log
+        table = consider_co_planning(_spc(log, "count"), _spc(log, "mean_severity"))
+        for measure in ("count", "seriousness"):
+            points = table[f"{measure}_points"]
+            short += int(((points > 0) & (points < 12)).sum())
+            sustained += int((points >= 12).sum())
+            series += len(points)
+        flagged += int(table["consider_co_planning"].sum())
+    # about one series in thirty has a short signal (so a council watching 16 series
+    # often has one); none had a signal of a year, so nothing is recommended
+    assert (series, short, sustained, flagged) == (320, 10, 0, 0)
+
+
+# ------------------------------------------------- notebook 02's co-planning section
+#
+# Every number the section states, against the notebook's own calls on the shipped data.
+
+
+@pytest.fixture(scope="module")
+def notebook_signals():
+    from coprod.datasets import load_dataset
+    from coprod.grid import place_services
+
+    log = load_dataset("complaints_log").data
+    counts = spc(
+        measure_series(log, measure="count"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    severity = spc(
+        measure_series(log, measure="mean_severity"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    adjusted = spc(
+        seasonally_adjust(measure_series(log, measure="count")),
+        value="adjusted",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    survey = load_dataset("services_survey").data
+
+    def placed(wave):
+        return place_services(
+            survey.query("council == 'Northbridge' and wave == @wave"),
+            by=["council", "wave"],
+            service="service",
+            planning="planning",
+            delivery="delivery",
+            weight="weight",
+            seed=1,
+        )
+
+    newest = int(survey["wave"].max())
+    return {
+        "newest": newest,
+        "severity": severity,
+        "signal": consider_co_planning(counts, severity, placements=placed(newest)),
+        "adjusted": consider_co_planning(adjusted, severity, placements=placed(newest)),
+        "older": consider_co_planning(counts, severity, placements=placed(2023)),
+    }
+
+
+def test_notebook_02_co_planning_section_says_what_it_computes(notebook_signals):
+    from test_notebook_03_claims import prose
+
+    from coprod.charts.grid import plot_co_planning
+
+    text = (REPO / "notebooks" / "02_complaints.py").read_text(encoding="utf-8")
+    words = prose(text)
+
+    def says(sentence):
+        assert sentence in words, f"notebook 02 no longer says {sentence!r}"
+
+    signal = notebook_signals["signal"].set_index("service")
+    adjusted = notebook_signals["adjusted"].set_index("service")
+    older = notebook_signals["older"].set_index("service")
+    month = "%B %Y"
+
+    rule = decision_rule(signal)
+    assert "at least 2 of the last 6 periods" in rule and "at least 12 periods long" in rule
+    says("at least 2 of the last 6 months flagged, as part of a signal at least 12 months long")
+    # the newest wave, and the chart's data says so
+    assert notebook_signals["newest"] == 2025 and set(signal["wave"]) == {2025}
+    says("(Northbridge, the 2025 wave)")
+    assert "wave == @newest_wave" in text and 'by=["council", "wave"]' in text
+
+    repairs = signal.loc["Housing repairs"]
+    assert (repairs["decision"], repairs["count_points"]) == ("look at delivery", 18)
+    says(
+        f"(18 points since {repairs['count_since']:{month}}), but residents place its "
+        f"planning as partly shared ({repairs['planning']:.2f})"
+    )
+    care = signal.loc["Social care"]
+    assert (care["decision"], care["seriousness_points"]) == ("look at delivery", 24)
+    says(f"more serious from {care['seriousness_since']:{month}} (24 points)")
+    assert older.loc["Social care", "decision"] == "consider co-planning"
+    says(
+        f"({older.loc['Social care', 'planning']:.2f} in the 2023 wave, when it would have been "
+        f"flagged); by 2025 they place it in the co-planning column ({care['planning']:.2f})"
+    )
+    lights = signal.loc["Street lighting"]
+    assert (lights["decision"], lights["count_main_rule"]) == ("watch", "trend of 6 rising")
+    says(f"rising trend ({lights['count_points']} points since {lights['count_since']:{month}})")
+    refuse = signal.loc["Refuse collection"]
+    assert refuse["decision"] == "watch" and not refuse["count_concern"]
+    severity = notebook_signals["severity"]
+    flagged = severity[
+        (severity["service"] == "Refuse collection")
+        & severity["variation"].eq("special_cause_concern")
+        & (severity["period"] >= refuse["seriousness_since"])
+    ]["period"]
+    assert len(flagged) == refuse["seriousness_points"] == 2
+    says(
+        f"rests on 2 flagged months of one measure ({flagged.iloc[0]:%B} and "
+        f"{flagged.iloc[1]:{month}})"
+    )
+    # seasonal adjustment removes the winter trend; nothing is left to recommend
+    assert adjusted.loc["Street lighting", "decision"] == "no concern"
+    says("Counting on seasonally adjusted numbers removes the seasonal one")
+    assert not adjusted["consider_co_planning"].any()
+    assert adjusted.loc["Refuse collection", "decision"] == "watch"
+    says("No service has both a sustained rise and professional-led planning")
+    says("Refuse collection's short signal is a hollow diamond, one to watch")
+    title = "No Northbridge service is flagged for co-planning on the 2025 survey"
+    assert f'title="{title}"' in text
+    ax = plot_co_planning(notebook_signals["adjusted"], title=title)
+    assert "wave 2025" in ax.get_legend().get_title().get_text()

@@ -377,23 +377,51 @@ def test_answer_ombudsman_share(log, counts_spc, placements):
     result = consider_co_planning(counts_spc, ombudsman_spc, placements=placements).set_index(
         "service"
     )
-    says("Only Street lighting is still flagged, for the number of its complaints", ANSWERED)
-    assert result.index[result["consider_co_planning"]].tolist() == ["Street lighting"]
-    assert result.loc["Street lighting", "count_concern"]
+    says("Yes. No service is flagged any more", ANSWERED)
+    assert not result["consider_co_planning"].any()
     says("Social care drops out", ANSWERED)
-    says("Refuse collection drops out too", ANSWERED)
-    main = consider_co_planning(
-        counts_spc,
-        spc(
-            measure_series(log, measure="mean_severity"),
-            value="value",
-            period="period",
-            by="service",
-            baseline=24,
-        ),
-        placements=placements,
-    ).set_index("service")
-    assert main.loc[["Social care", "Refuse collection"], "consider_co_planning"].all()
+    says("Refuse collection's short signal drops out too", ANSWERED)
+    assert result.loc[["Social care", "Refuse collection"], "decision"].eq("no concern").all()
+    says(
+        "Two short signals are left to watch: Street lighting, for the number of its "
+        "complaints, and Road maintenance",
+        ANSWERED,
+    )
+    assert result.index[result["decision"] == "watch"].tolist() == [
+        "Road maintenance",
+        "Street lighting",
+    ]
+    assert result.loc["Street lighting", "count_concern"]
+    main_severity = spc(
+        measure_series(log, measure="mean_severity"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    main = consider_co_planning(counts_spc, main_severity, placements=placements).set_index(
+        "service"
+    )
+    assert main.index[main["consider_co_planning"]].tolist() == ["Social care"]
+    assert main.loc["Refuse collection", "decision"] == "watch"
+    says(
+        "when Social care's planning was professional-led, so that there is a flag to lose",
+        ANSWERED,
+    )
+    says("on the 2025 survey neither measure flags any service", ANSWERED)
+    survey = load_dataset("services_survey").data
+    newest = place_services(
+        survey.query("council == 'Northbridge' and wave == 2025"),
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+    )
+    for seriousness in (ombudsman_spc, main_severity):
+        assert not consider_co_planning(counts_spc, seriousness, placements=newest)[
+            "consider_co_planning"
+        ].any()
     truth = make_complaint_log(seed=COMPLAINTS_SEED).truth
     ombudsman = truth.query("measure == 'ombudsman_rate'").iloc[0]
     a_month = truth.query("measure == 'count' and service == 'Social care'")["after"].iloc[0]
@@ -410,7 +438,11 @@ def test_answer_ombudsman_share(log, counts_spc, placements):
         f"{before.max():.1%} in the three before",
         ANSWERED,
     )
-    says("Road maintenance, where nothing was planted, now shows concern in seriousness", ANSWERED)
+    says(
+        "Road maintenance, where nothing was planted, which now shows concern in seriousness "
+        f"for {result.loc['Road maintenance', 'seriousness_points']} months",
+        ANSWERED,
+    )
     road = result.loc["Road maintenance"]
     assert road["seriousness_concern"] and pd.isna(road["planning"])
     assert truth.set_index("service").loc["Road maintenance", "change"] == "none"
@@ -562,7 +594,7 @@ def test_fixmystreet_title_and_alt_text(cities):
     assert (leeds["period"] >= "2016-01-01").eq(leeds["direction"] == -1).mean() > 0.8
 
 
-def test_co_planning_grid_alt_text(log, placements):
+def test_co_planning_grid_alt_text(log):
     adjusted_counts = spc(
         seasonally_adjust(measure_series(log, measure="count")),
         value="adjusted",
@@ -577,14 +609,42 @@ def test_co_planning_grid_alt_text(log, placements):
         by="service",
         baseline=24,
     )
-    signal = consider_co_planning(adjusted_counts, severity, placements=placements)
-    flagged = signal.loc[signal["consider_co_planning"], "service"].tolist()
-    shown = placements[placements["service"].isin(signal["service"])]
+    survey = load_dataset("services_survey").data
+    newest = place_services(
+        survey.query("council == 'Northbridge' and wave == 2025"),
+        by=["council", "wave"],
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+    )
+    signal = consider_co_planning(adjusted_counts, severity, placements=newest).set_index("service")
+    placed = signal[signal["planning"].notna()]
     chart = CHARTS["02_complaints_co_planning_grid"]
-    says(f"Grid chart of the {len(shown)} Northbridge services with complaint data", chart.alt_text)
-    says(f"{names(sorted(flagged))}, both with professional-led planning", chart.alt_text)
-    assert len(flagged) == 2
-    assert signal.set_index("service").loc[flagged, "professional_led"].all()
+    says(
+        f"Grid chart of the {len(placed)} Northbridge services with complaint data and a 2025 "
+        "survey position (Road maintenance has none)",
+        chart.alt_text,
+    )
+    assert signal.index[signal["planning"].isna()].tolist() == ["Road maintenance"]
+    says("None is flagged for co-planning.", chart.alt_text)
+    assert not signal["consider_co_planning"].any()
+    for service, measure in (("Housing repairs", "count"), ("Social care", "seriousness")):
+        row = signal.loc[service]
+        words = "number" if measure == "count" else "seriousness"
+        says(
+            f"{service} ({words}: {row[f'{measure}_main_rule']}, {row[f'{measure}_points']} points)",
+            chart.alt_text,
+        )
+        assert row["decision"] == "look at delivery" and row[f"{measure}_points"] >= 12
+    refuse = signal.loc["Refuse collection"]
+    assert refuse["decision"] == "watch" and refuse["professional_led"]
+    says(
+        f"short signal to watch (seriousness: {refuse['seriousness_main_rule']}, "
+        f"{refuse['seriousness_points']} points)",
+        chart.alt_text,
+    )
 
 
 def test_answer_u_chart_title_and_alt_text():

@@ -30,6 +30,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
 from coprod._core.columns import group_columns, require_columns
+from coprod._core.text import join_words, plural
 from coprod.charts._labels import GID_LABEL_LEADER as GID_LABEL_LEADER  # re-exported for tests
 from coprod.charts._labels import LabelPlacer, PlacedLabel
 from coprod.charts._style import (
@@ -64,10 +65,12 @@ if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
 
 __all__ = [
     "cell_shares_chart_data",
+    "co_planning_chart_data",
     "grid_chart_data",
     "movement_chart_data",
     "plot_cell_shares",
     "plot_grid",
+    "plot_co_planning",
     "plot_movement",
 ]
 
@@ -343,10 +346,12 @@ def _place_labels(
     soft_rows: np.ndarray | None = None,
     emphasis: Sequence[bool] | None = None,
     colours: Sequence[str] | None = None,
+    forms: Sequence[Sequence[str]] | None = None,
 ) -> LabelPlacer:
     """One label per row of ``data`` with a non-empty ``label``, placed by
     :class:`~coprod.charts._labels.LabelPlacer` beside the row's own mark (``marks[k]``,
-    a segment in data coordinates) and clear of the cell names."""
+    a segment in data coordinates) and clear of the cell names; ``forms`` other ways to
+    write each label (default: on two lines)."""
     labels: list[PlacedLabel] = []
     owner_of_row = np.full(len(data), -1)
     for k, text in enumerate(data["label"].tolist()):
@@ -362,7 +367,8 @@ def _place_labels(
             colour=TEXT_COLOUR if colours is None else colours[k],
             bold=emphasis is not None and bool(emphasis[k]),
         )
-        labels.append(PlacedLabel(artist, anchors[k], forms=_shorter_forms(text)))
+        other = _shorter_forms(text) if forms is None else forms[k]
+        labels.append(PlacedLabel(artist, anchors[k], forms=other))
     soft_owners = None if soft_rows is None else owner_of_row[np.asarray(soft_rows, dtype=int)]
     placer = LabelPlacer(
         ax,
@@ -418,8 +424,7 @@ def _title_over_legend(ax: Axes, title: str | None) -> None:
     if legend is not None:
         fig = ax.figure
         fig.draw_without_rendering()
-        renderer = fig.canvas.get_renderer()
-        pad += legend.get_window_extent(renderer).height / renderer.points_to_pixels(1.0)
+        pad += legend.get_window_extent().height * 72 / fig.dpi
     ax.set_title(title, fontsize=TITLE_SIZE, pad=pad)
 
 
@@ -673,6 +678,7 @@ def _place_grid_labels(
     *,
     emphasis: Sequence[bool] | None = None,
     colours: Sequence[str] | None = None,
+    forms: Sequence[Sequence[str]] | None = None,
     marker_pt: float = 9.5,
 ) -> LabelPlacer:
     """Labels of the points of ``data`` (``x, y`` with interval columns), clear of the
@@ -697,7 +703,190 @@ def _place_grid_labels(
         soft_rows=rows,
         emphasis=emphasis,
         colours=colours,
+        forms=forms,
     )
+
+
+# --------------------------------------------------------------- plot_co_planning
+
+#: How the co-planning grid draws each decision of :func:`coprod.co_planning.consider_co_planning`:
+#: marker, face colour, edge colour, marker size and the key's text (filled in from the
+#: table's settings). A short signal ("watch") is drawn hollow: never as a recommendation.
+_DECISION_STYLE = {
+    "consider co-planning": (
+        "D",
+        OKABE_ITO[5],
+        "black",
+        9.5,
+        "Consider co-planning: a rise of {sustained}+ points, planning professional-led",
+    ),
+    "look at delivery": (
+        "s",
+        OKABE_ITO[0],
+        "white",
+        8.5,
+        "A rise of {sustained}+ points, but planning is already shared: look at delivery",
+    ),
+    "watch": (
+        "D",
+        "white",
+        OKABE_ITO[5],
+        8.5,
+        "Watch: a signal of under {sustained} points, as stable services show by chance",
+    ),
+    "no concern": (
+        "o",
+        "#A6A6A6",
+        "white",
+        7.0,
+        "No special-cause concern in the last {recent} periods",
+    ),
+}
+_MEASURE_WORDS = {"count": "number", "seriousness": "seriousness"}
+
+
+def co_planning_chart_data(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per service :func:`plot_co_planning` draws: the services of a
+    :func:`coprod.co_planning.consider_co_planning` table that have a survey placement.
+
+    Returns the columns of :func:`grid_chart_data` (``label`` is the service), then
+    ``strength``: each rising measure's main rule and signal length ("seriousness: run
+    of 7 above centre, 24 points"), and every column of ``table`` (its ``decision``,
+    the survey's columns such as ``wave``, the settings ``recent, min_points,
+    sustained_points, professional_led_below``).
+    """
+    from coprod.co_planning import DECISIONS
+
+    require_columns(
+        table,
+        ["service", "decision", *_PLACEMENT_COLUMNS[1:]],
+        what="the co-planning table",
+        hint="pass the result of coprod.co_planning.consider_co_planning(..., placements=...)",
+    )
+    unknown = set(table["decision"]) - set(DECISIONS)
+    if unknown:
+        raise ValueError(f"the co-planning table has unknown decisions: {sorted(unknown)}")
+    placed = table[table["planning"].notna() & table["delivery"].notna()].reset_index(drop=True)
+    data = grid_chart_data(placed)
+    strength = []
+    for row in placed.to_dict("records"):
+        parts = [
+            f"{words}: {row[f'{measure}_main_rule']}, {plural(int(row[f'{measure}_points']), 'point')}"
+            for measure, words in _MEASURE_WORDS.items()
+            if row[f"{measure}_concern"]
+        ]
+        strength.append("\n".join(parts))
+    data.insert(data.columns.get_loc("label") + 1, "strength", strength)
+    return data
+
+
+def _survey_text(data: pd.DataFrame, table: pd.DataFrame) -> str:
+    """Which survey the positions are from, and the services it did not place."""
+    from coprod.co_planning import survey_columns
+
+    columns = survey_columns(table)
+    named = table[columns].dropna(how="all").head(1)
+    if len(named):
+        said = ", ".join(f"{c} {v}" for c, v in named.iloc[0].items() if pd.notna(v))
+        text = f"Positions from the survey: {said}"
+    else:
+        text = "Positions from a survey the table does not name (no wave column)"
+    missing = sorted(set(table["service"]) - set(data["service"]))
+    if missing:
+        text += f"; not placed: {join_words(missing)}"
+    return text
+
+
+def plot_co_planning(
+    table: pd.DataFrame,
+    *,
+    names: Names = None,
+    scheme: Scheme = "named",
+    show_ladder: bool = True,
+    ax: Axes | None = None,
+    title: str | None = "Complaints and who plans: where to consider co-planning",
+) -> Axes:
+    """The services of a co-planning table on the grid, each marked by its decision.
+
+    Data from :func:`co_planning_chart_data`. A filled vermillion diamond is a
+    recommendation (sustained concern, planning professional-led); a hollow diamond a
+    short signal to watch (stable services show such signals by chance, so it is never
+    drawn as a recommendation); a blue square a sustained concern where planning is
+    already shared; grey circles no concern. Every service with a concern carries its
+    strength in its label: the rule behind the signal and its length in points. The
+    key's title names the survey the positions come from (the table's ``wave`` and
+    other survey columns) and lists services without a placement.
+
+    Returns
+    -------
+    Axes
+        One errorbar container per placed service, one label per service (gid
+        ``"grid-point-label"``), the key (legend) with one entry per decision drawn.
+    """
+    data = co_planning_chart_data(table)
+    ax = get_ax(ax, figsize=GRID_FIGSIZE)
+    _draw_grid_background(ax, names, scheme, show_ladder)
+    for row in data.itertuples(index=False):
+        marker, face, edge, size, _ = _DECISION_STYLE[row.decision]
+        line = face if face != "white" else edge
+        ax.errorbar(
+            [row.x],
+            [row.y],
+            xerr=np.nan_to_num(np.array([[row.xerr_minus], [row.xerr_plus]])),
+            yerr=np.nan_to_num(np.array([[row.yerr_minus], [row.yerr_plus]])),
+            fmt=marker,
+            markersize=size,
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            markeredgewidth=1.6 if row.decision != "no concern" else 0.9,
+            ecolor=line,
+            elinewidth=1.2,
+            capsize=3.0,
+            alpha=0.95,
+            zorder=5 if row.decision != "no concern" else 4,
+            label="_nolegend_",
+        )
+    settings = {
+        "sustained": int(table["sustained_points"].iloc[0]) if len(table) else 0,
+        "recent": int(table["recent"].iloc[0]) if len(table) else 0,
+    }
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=marker,
+            linestyle="none",
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            markeredgewidth=1.6,
+            markersize=size,
+            label=text.format(**settings),
+        )
+        for decision, (marker, face, edge, size, text) in _DECISION_STYLE.items()
+        if (data["decision"] == decision).any()
+    ]
+    if handles:
+        legend = _grid_legend(ax, handles, ncols=1)
+        legend.set_title(_survey_text(data, table), prop={"size": ANNOT_SIZE})
+    _title_over_legend(ax, title)
+    _fit_background(ax)
+    texts, forms = [], []
+    for service, strength in zip(data["service"], data["strength"], strict=True):
+        if not strength:
+            texts.append(service)
+            forms.append(_shorter_forms(service))
+            continue
+        texts.append(f"{service}\n{strength}")
+        narrow = "\n".join(wrap(line, 26) for line in strength.split("\n"))
+        forms.append([f"{service}\n{narrow}"] if narrow != strength else [])
+    _place_grid_labels(
+        ax,
+        data.assign(label=texts),
+        emphasis=(data["decision"] == "consider co-planning").to_numpy(),
+        colours=[MUTED_COLOUR if d == "no concern" else TEXT_COLOUR for d in data["decision"]],
+        forms=forms,
+    )
+    return ax
 
 
 # ----------------------------------------------------------------------- plot_movement

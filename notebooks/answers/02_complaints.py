@@ -130,16 +130,19 @@ consider_co_planning(counts_spc, ombudsman_spc, placements=placements)[
 ]
 
 # %% [markdown]
-# Yes. Only Street lighting is still flagged, for the number of its complaints. Social care
+# Yes. No service is flagged any more. Social care
 # drops out although its planted rise in seriousness did send more complaints to the
 # ombudsman (an expected 3.0% rising to 5.7%): at about 25 complaints a month, that is one
 # or two a month, too few for SPC to see the rise. The latest months are lower still,
 # because a complaint takes months to reach the ombudsman: Social care's last quarter
 # shows 1.6%, against 3.2% to 7.2% in the three before (`outcomes(log, freq="quarter")`).
-# Refuse collection drops out too. Road maintenance, where nothing was planted, now shows
-# concern in seriousness, but it has no survey placement to say who plans it. A measure
-# built on a handful of cases a month, and one that is still filling up at the end, is a
-# weak signal.
+# Refuse collection's short signal drops out too. Two short signals are left to watch:
+# Street lighting, for the number of its complaints, and Road maintenance, where nothing
+# was planted, which now shows concern in seriousness for 3 months, but it has no survey
+# placement to say who plans it. A measure built on a handful of cases a month, and one
+# that is still filling up at the end, is a weak signal. (This uses the 2023 survey, when
+# Social care's planning was professional-led, so that there is a flag to lose; on the 2025
+# survey neither measure flags any service.)
 
 # %% [markdown]
 # ## 5. FixMyStreet areas in 2020
