@@ -416,16 +416,25 @@ def _grid_legend(ax: Axes, handles: list[Any], ncols: int = 3):
 
 
 def _title_over_legend(ax: Axes, title: str | None) -> None:
-    """The title above the key (whose height is known once the figure is laid out)."""
+    """The title above the key (whose height is known once the figure is laid out),
+    wrapped where it would run past the figure's edge."""
     if not title:
         return
+    fig = ax.figure
     legend = ax.get_legend()
     pad = 8.0
     if legend is not None:
-        fig = ax.figure
         fig.draw_without_rendering()
         pad += legend.get_window_extent().height * 72 / fig.dpi
-    ax.set_title(title, fontsize=TITLE_SIZE, pad=pad)
+    artist = ax.set_title(title, fontsize=TITLE_SIZE, pad=pad)
+    for _ in range(3):
+        fig.draw_without_rendering()
+        box, edge = artist.get_window_extent(), fig.bbox
+        room = min(box.x1, edge.x1 - 2) - max(box.x0, edge.x0 + 2)
+        if room >= box.width - 0.5:
+            break
+        longest = max(len(line) for line in artist.get_text().split("\n"))
+        artist.set_text(wrap(title, max(12, int(longest * room / box.width) - 1)))
 
 
 #: Default figure size of the grid charts (the key sits in a row above the grid).
@@ -725,14 +734,14 @@ _DECISION_STYLE = {
         OKABE_ITO[0],
         "white",
         8.5,
-        "A rise of {sustained}+ points, but planning is already shared: look at delivery",
+        "A rise of {sustained}+ points, planning already shared: look at delivery",
     ),
     "watch": (
         "D",
         "white",
         OKABE_ITO[5],
         8.5,
-        "Watch: a signal of under {sustained} points, as stable services show by chance",
+        "Watch: a signal of under {sustained} points, often chance",
     ),
     "no concern": (
         "o",
@@ -743,6 +752,8 @@ _DECISION_STYLE = {
     ),
 }
 _MEASURE_WORDS = {"count": "number", "seriousness": "seriousness"}
+#: Default figure size of the co-planning grid: taller than the grid, for its key.
+CO_PLANNING_FIGSIZE = (GRID_FIGSIZE[0], GRID_FIGSIZE[1] + 1.2)
 
 
 def co_planning_chart_data(table: pd.DataFrame) -> pd.DataFrame:
@@ -793,7 +804,7 @@ def _survey_text(data: pd.DataFrame, table: pd.DataFrame) -> str:
         text = "Positions from a survey the table does not name (no wave column)"
     missing = sorted(set(table["service"]) - set(data["service"]))
     if missing:
-        text += f"; not placed: {join_words(missing)}"
+        text += "\n" + wrap(f"Not placed (no survey position): {join_words(missing)}", 60)
     return text
 
 
@@ -824,7 +835,7 @@ def plot_co_planning(
         ``"grid-point-label"``), the key (legend) with one entry per decision drawn.
     """
     data = co_planning_chart_data(table)
-    ax = get_ax(ax, figsize=GRID_FIGSIZE)
+    ax = get_ax(ax, figsize=CO_PLANNING_FIGSIZE)
     _draw_grid_background(ax, names, scheme, show_ladder)
     for row in data.itertuples(index=False):
         marker, face, edge, size, _ = _DECISION_STYLE[row.decision]
@@ -860,7 +871,7 @@ def plot_co_planning(
             markeredgecolor=edge,
             markeredgewidth=1.6,
             markersize=size,
-            label=text.format(**settings),
+            label=wrap(text.format(**settings), 60),
         )
         for decision, (marker, face, edge, size, text) in _DECISION_STYLE.items()
         if (data["decision"] == decision).any()
@@ -877,8 +888,11 @@ def plot_co_planning(
             forms.append(_shorter_forms(service))
             continue
         texts.append(f"{service}\n{strength}")
-        narrow = "\n".join(wrap(line, 26) for line in strength.split("\n"))
-        forms.append([f"{service}\n{narrow}"] if narrow != strength else [])
+        narrower = [
+            f"{service}\n" + "\n".join(wrap(line, width) for line in strength.split("\n"))
+            for width in (26, 18)
+        ]
+        forms.append([f for f in dict.fromkeys(narrower) if f != texts[-1]])
     _place_grid_labels(
         ax,
         data.assign(label=texts),
