@@ -11,6 +11,7 @@ import pandas as pd
 
 from coprod._core.columns import group_columns, require_columns
 from coprod._core.text import plural
+from coprod.provenance import keep_source
 from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
 
 __all__ = [
@@ -272,7 +273,7 @@ def consider_co_planning(
         "seriousness_main_rule",
         "reason",
     )
-    return out
+    return keep_source(out, count_spc, seriousness_spc, placements)
 
 
 def survey_columns(table: pd.DataFrame, *, service: str = "service") -> list[str]:

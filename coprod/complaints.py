@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
+from coprod.provenance import keep_source
 from coprod.timeseries.periods import (
     FREQUENCIES,
     NAT_TICKS,
@@ -163,7 +164,7 @@ def complaint_counts(
     table["count"] = grid.table(counts)
     if denominators is not None:
         table = _attach_denominators(table, denominators, grid, per=per)
-    return table
+    return keep_source(table, log)
 
 
 def _attach_denominators(
@@ -280,7 +281,7 @@ def seriousness(
     table["seriousness_index"] = index
     table["mean_severity_weight"] = _ratio(index, rated)
     table["share_high"] = _ratio(grid.table(n_top), rated)
-    return table
+    return keep_source(table, log)
 
 
 def severity_shares(
@@ -325,7 +326,7 @@ def severity_shares(
     )
     table["count"] = level_counts.reshape(-1)
     table["share"] = shares.reshape(-1)
-    return table
+    return keep_source(table, log)
 
 
 # ------------------------------------------------------------------ outcomes
@@ -394,7 +395,7 @@ def outcomes(
     table["partly_upheld_rate"] = _ratio(partly, decided)
     table["ombudsman"] = omb
     table["ombudsman_rate"] = _ratio(omb, count)
-    return table
+    return keep_source(table, log)
 
 
 # ------------------------------------------------------------------ timeliness
@@ -480,7 +481,7 @@ def timeliness(
     table["mean_days_to_close"] = _ratio(grid.table(sum_days), n_closed)
     table["n_within_target"] = n_within
     table["share_within_target"] = _ratio(n_within, misses_base)
-    return table
+    return keep_source(table, log)
 
 
 def _cell_medians(grid: PeriodGrid, values: np.ndarray, n_out: int) -> np.ndarray:

@@ -20,6 +20,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from coprod.io.result import LoadResult
+from coprod.provenance import SYNTHETIC, Source, combine_sources, with_source
 
 __all__ = ["Dataset", "data_dir", "list_datasets", "load_dataset", "registry", "shared_data_dir"]
 
@@ -53,10 +54,30 @@ class Dataset:
     source: str
     licence: str
     loader: Callable[[Path], LoadResult]
+    #: what a chart of it prints and an export records, as its SOURCE.txt states it
+    source_note: Source = Source(SYNTHETIC)
+    #: other registered data sets whose information the loader adds (the council lookup's
+    #: codes and nations), so their attribution is owed too
+    uses: tuple[str, ...] = ()
 
     @property
     def file(self) -> Path:
         return data_dir() / self.path
+
+    @property
+    def attribution(self) -> Source:
+        """This data set's :class:`~coprod.provenance.Source`, with those of the data sets
+        it ``uses``."""
+        return combine_sources(self.source_note, *(_REGISTRY[u].source_note for u in self.uses))
+
+
+# Attributions as each data set's SOURCE.txt words them (tests/test_provenance.py checks).
+_SYNTHETIC = Source(SYNTHETIC, licence="CC0 1.0 (public domain)", synthetic=True)
+_FIXMYSTREET = Source(
+    "Contains FixMyStreet data from mySociety, ODC-By 1.0",
+    licence="Open Data Commons Attribution License (ODC-By) 1.0",
+    url="https://github.com/mysociety/fms_geographic_data",
+)
 
 
 def _read_services_survey(path: Path) -> LoadResult:
@@ -128,6 +149,7 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/services_survey.SOURCE.txt)",
                 licence="CC0 1.0 (public domain)",
                 loader=_read_services_survey,
+                source_note=_SYNTHETIC,
             ),
             Dataset(
                 name="toronto_engagement",
@@ -140,6 +162,12 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/toronto_engagement/SOURCE.txt)",
                 licence="Open Government Licence - Toronto (attribution required)",
                 loader=_read_toronto_extract,
+                source_note=Source(
+                    "Contains information licensed under the Open Government Licence \u2013 "
+                    "Toronto",
+                    licence="Open Government Licence \u2013 Toronto",
+                    url="https://open.toronto.ca/dataset/public-engagement-review-survey/",
+                ),
             ),
             Dataset(
                 name="complaints_log",
@@ -152,6 +180,7 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/complaints_log.SOURCE.txt)",
                 licence="CC0 1.0 (public domain)",
                 loader=_read_complaints_log,
+                source_note=_SYNTHETIC,
             ),
             Dataset(
                 name="complaints_contacts",
@@ -164,6 +193,7 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/complaints_log.SOURCE.txt)",
                 licence="CC0 1.0 (public domain)",
                 loader=_read_contacts,
+                source_note=_SYNTHETIC,
             ),
             Dataset(
                 name="fixmystreet_extract",
@@ -176,6 +206,7 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/fixmystreet_extract/SOURCE.txt)",
                 licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
                 loader=_read_fixmystreet_extract,
+                source_note=_FIXMYSTREET,
             ),
             Dataset(
                 name="fixmystreet_all",
@@ -188,6 +219,7 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/fixmystreet_panel/SOURCE.txt)",
                 licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
                 loader=_read_fixmystreet_extract,
+                source_note=_FIXMYSTREET,
             ),
             Dataset(
                 name="fixmystreet_road_defects",
@@ -201,6 +233,7 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/fixmystreet_panel/SOURCE.txt)",
                 licence="ODC-By 1.0: Contains FixMyStreet data from mySociety, ODC-By 1.0",
                 loader=_read_fixmystreet_road_defects,
+                source_note=_FIXMYSTREET,
             ),
             Dataset(
                 name="council_control",
@@ -213,6 +246,13 @@ _REGISTRY = MappingProxyType(
                 "(see coprod/data/council_control/SOURCE.txt)",
                 licence="Public domain (Open Council Data UK's CSV downloads)",
                 loader=_read_council_control,
+                source_note=Source(
+                    "Contains council composition data from Open Council Data UK "
+                    "(opencouncildata.co.uk), public domain",
+                    licence="Public domain (Open Council Data UK's CSV downloads)",
+                    url="https://opencouncildata.co.uk/",
+                ),
+                uses=("council_lookup",),
             ),
             Dataset(
                 name="council_lookup",
@@ -226,6 +266,11 @@ _REGISTRY = MappingProxyType(
                 licence="CC BY 4.0: Contains UK local authority names and codes from mySociety, "
                 "CC BY 4.0",
                 loader=_read_council_lookup,
+                source_note=Source(
+                    "Contains UK local authority names and codes from mySociety, CC BY 4.0",
+                    licence="Creative Commons Attribution 4.0 International (CC BY 4.0)",
+                    url="https://github.com/mysociety/uk_local_authority_names_and_codes",
+                ),
             ),
             Dataset(
                 name="pfi_projects",
@@ -239,6 +284,14 @@ _REGISTRY = MappingProxyType(
                 licence="Open Government Licence v3.0: Contains public sector information "
                 "licensed under the Open Government Licence v3.0",
                 loader=_read_pfi_projects,
+                source_note=Source(
+                    "Contains public sector information licensed under the Open Government "
+                    "Licence v3.0",
+                    licence="Open Government Licence v3.0",
+                    url="https://www.nationalarchives.gov.uk/doc/open-government-licence/"
+                    "version/3/",
+                ),
+                uses=("council_lookup",),
             ),
         )
     }
@@ -285,4 +338,18 @@ def load_dataset(name: str) -> LoadResult:
             f"data set {name!r} should be at {dataset.file} but is not; "
             "run from a full clone of the repository or set COPROD_DATA_DIR"
         )
-    return dataset.loader(dataset.file)
+    result = dataset.loader(dataset.file)
+    return _marked(result, dataset.attribution)
+
+
+def _marked(result: LoadResult, source: Source) -> LoadResult:
+    """``result`` with every table it holds (``data``, a PFI list's ``charges``) marked as
+    coming from ``source``, so charts and exports of it carry the attribution."""
+    import dataclasses
+
+    tables = {
+        field.name: with_source(getattr(result, field.name), source)
+        for field in dataclasses.fields(result)
+        if field.name != "quarantine" and isinstance(getattr(result, field.name), pd.DataFrame)
+    }
+    return dataclasses.replace(result, **tables)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from coprod.grid import arnstein_ladder
+from coprod.provenance import keep_source
 
 __all__ = ["activity_rungs", "highest_rungs", "ladder_summary"]
 
@@ -79,12 +80,13 @@ def activity_rungs(
     table = pd.DataFrame(rows)
     table["rung"] = table["rung"].astype("Int64")
     order = table["rung"].fillna(0).astype(int)
-    return (
+    table = (
         table.assign(_order=order)
         .sort_values(["_order", "share"], ascending=[False, False], kind="stable")
         .drop(columns="_order")
         .reset_index(drop=True)
     )
+    return keep_source(table, data)
 
 
 def highest_rungs(
@@ -109,7 +111,7 @@ def highest_rungs(
     )
     table["n"] = [int((highest == r).sum()) for r in table["rung"]]
     table["share"] = [float(w[highest == r].sum() / w.sum()) for r in table["rung"]]
-    return table
+    return keep_source(table, data)
 
 
 def ladder_summary(highest: pd.DataFrame) -> str:

@@ -15,11 +15,23 @@ from matplotlib.colors import to_hex, to_rgb
 
 from coprod.style import CM_PER_INCH, MIN_TEXT_PT, REPORT_WIDTH_CM
 
-__all__ = ["diverging_colours", "get_ax", "qualitative_colours", "text_colour_for", "wrap"]
+__all__ = [
+    "GID_SOURCE",
+    "diverging_colours",
+    "draw_source_note",
+    "get_ax",
+    "qualitative_colours",
+    "text_colour_for",
+    "wrap",
+]
 
 
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from coprod.provenance import Source
 
 #: Okabe & Ito (2008) qualitative palette, safe for the common colour-vision
 #: deficiencies. Black is left out: it is reserved for highlight edges and text.
@@ -117,3 +129,87 @@ def wrap(text: object, width: int) -> str:
     return "\n".join(
         textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
     ) or str(text)
+
+
+#: The gid of a chart's source note (one per figure).
+GID_SOURCE = "coprod-source"
+
+
+def draw_source_note(
+    target: Axes | Figure, source: Source | str | None, data: object = None
+) -> Text | None:
+    """Print a chart's source note small at the bottom left, below everything else it draws.
+
+    ``target`` is the Axes a plot function drew (or the Figure of small multiples);
+    ``source`` its ``source=`` argument: None takes the source ``data`` carries
+    (:func:`coprod.provenance.chart_source`), text is printed as written, "" prints none.
+    One note per figure: a second chart drawn into the same figure adds its source to the
+    note. The note prints at :data:`coprod.style.MIN_TEXT_PT` or more when the figure is
+    placed :data:`coprod.style.REPORT_WIDTH_CM` wide, wraps to the figure's width, and sits
+    below the lowest text, legend or axis at every draw, so it overlaps none of them; a
+    figure with constrained layout keeps a strip at its foot for it. Returns the note
+    (an Annotation with gid :data:`GID_SOURCE` and the :class:`~coprod.provenance.Source`
+    as its ``source``), or None when there is no source to print.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
+
+    from coprod.provenance import chart_source, combine_sources
+
+    fig = target.get_figure(root=True)
+    resolved = chart_source(source, data)
+    previous = [a for a in fig.artists if a.get_gid() == GID_SOURCE]
+    for old in previous:
+        resolved = combine_sources(getattr(old, "source", None), resolved)
+        old.remove()
+    if resolved is None:
+        return None
+    width_in, height_in = fig.get_size_inches()
+    size = max(SMALL_SIZE, MIN_TEXT_PT * width_in * CM_PER_INCH / REPORT_WIDTH_CM)
+    # DejaVu Sans averages about 0.55 em a character; keep a margin at the right
+    chars = max(20, int(0.94 * width_in * 72 / (0.55 * size)))
+    text = wrap(f"Source: {resolved.note}", chars)
+    pad = 4.0  # points between the lowest artist and the note
+
+    def above_the_note(renderer):
+        """Everything the figure draws but the note, in display units."""
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        boxes += [
+            a.get_tightbbox(renderer)
+            for a in fig.get_children()
+            if a is not note
+            and a is not fig.patch
+            and a not in fig.axes
+            and a.get_visible()
+            and a.get_in_layout()
+        ]
+        boxes = [b for b in boxes if b is not None and b.width > 0 and b.height > 0]
+        return Bbox.union(boxes) if boxes else fig.bbox
+
+    note = Annotation(
+        text,
+        xy=(0, 0),
+        xycoords=above_the_note,
+        xytext=(0, -pad),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=size,
+        color=MUTED_COLOUR,
+        gid=GID_SOURCE,
+        annotation_clip=False,
+    )
+    note.source = resolved
+    fig.add_artist(note)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        strip_pt = (text.count("\n") + 1) * size * 1.25 + 2 * pad
+        engine.set(rect=(0, strip_pt / 72 / height_in, 1, 1 - strip_pt / 72 / height_in))
+        for legend in fig.legends:
+            # A legend "outside lower" sits at the figure's foot whatever the layout's rect:
+            # lift it by the strip so the note goes below it (the layout still keeps room
+            # for the legend above the strip, as it measures the legend itself).
+            if getattr(legend, "_outside_loc", None) == "lower":
+                legend.borderaxespad += strip_pt / legend._fontsize
+    return note

@@ -34,11 +34,15 @@ from coprod.charts._style import (
     TEXT_COLOUR,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
 )
+from coprod.provenance import keep_source
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
+
+    from coprod.provenance import Source
 
 __all__ = [
     "GID_ITS_CHANGE",
@@ -112,6 +116,7 @@ def plot_interrupted_time_series(
     title: str | None = None,
     ylabel: str | None = None,
     ax: Axes | None = None,
+    source: Source | str | None = None,
 ) -> Axes:
     """Observed months, the fitted model and the counterfactual after the change.
 
@@ -121,6 +126,9 @@ def plot_interrupted_time_series(
     change: the trend before carried on) a dashed orange line with its 95% interval
     shaded; a dotted vertical line at the change (its month in the legend). ``ylabel``
     defaults to the value column's name "per month".
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -207,6 +215,7 @@ def plot_interrupted_time_series(
         frameon=False,
         fontsize=TICK_SIZE - 0.5,
     )
+    draw_source_note(ax, source, data)
     return ax
 
 
@@ -239,6 +248,7 @@ def plot_placebo_check(
     *,
     title: str | None = None,
     ax: Axes | None = None,
+    source: Source | str | None = None,
 ) -> Axes:
     """Estimates at placebo dates (no change there) beside the estimate at the real change.
 
@@ -249,6 +259,9 @@ def plot_placebo_check(
     estimate in the legend). A line marks 1 (no effect); the y axis is logarithmic, so a
     ratio and its inverse are equally far from 1. The default title counts the placebo
     "effects".
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -331,6 +344,7 @@ def plot_placebo_check(
         frameon=False,
         fontsize=TICK_SIZE - 0.5,
     )
+    draw_source_note(ax, source, data)
     return ax
 
 
@@ -397,7 +411,7 @@ def event_study_data(results, *, labels=None):
     frames = [
         r.get_plot_data().assign(label=label) for r, label in zip(results, labels, strict=True)
     ]
-    data = pd.concat(frames, ignore_index=True)
+    data = keep_source(pd.concat(frames, ignore_index=True), results)
     if data["bin_label"].nunique() > 1:
         raise ValueError(
             "the results bin event time differently "
@@ -414,7 +428,9 @@ def _ratio_ticks(low: float, high: float) -> list[float]:
     return [v for v in _RATIO_TICKS[-1] if low <= v <= high] or [1.0]
 
 
-def plot_event_study(data, *, truth=None, event_label="the event", title=None, ax=None):
+def plot_event_study(
+    data, *, truth=None, event_label="the event", title=None, ax=None, source=None
+):
     """Effects by event time with their 95% intervals, on a log scale of rate ratios.
 
     ``data``: :func:`event_study_data`. One series per ``label`` (side by side when there
@@ -425,6 +441,9 @@ def plot_event_study(data, *, truth=None, event_label="the event", title=None, a
     ``event_label`` finishes the x axis label: "Quarters since <event_label>". ``title``
     (none by default) is drawn at the top left, as the other charts draw theirs.
     Returns the Axes; nothing is shown or saved.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
     """
     import numpy as np
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
@@ -528,4 +547,5 @@ def plot_event_study(data, *, truth=None, event_label="the event", title=None, a
         legend.get_frame().set_linewidth(0)  # white box: the event line passes behind it
     if title:
         ax.set_title(title, fontsize=TITLE_SIZE, loc="left", color=TEXT_COLOUR)
+    draw_source_note(ax, source, data)
     return ax

@@ -45,6 +45,7 @@ from coprod.charts._style import (
     TEXT_COLOUR,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
     qualitative_colours,
     wrap,
@@ -62,6 +63,8 @@ from coprod.grid import (
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
     from matplotlib.text import Text
+
+    from coprod.provenance import Source
 
 __all__ = [
     "cell_shares_chart_data",
@@ -540,6 +543,7 @@ def plot_grid(
     ax: Axes | None = None,
     title: str | None = "Services on the planning \u00d7 delivery grid",
     highlight_label: str = "Highlighted",
+    source: Source | str | None = None,
 ) -> Axes:
     """Services on Bovaird's planning x delivery grid, with 95% interval whiskers.
 
@@ -567,6 +571,9 @@ def plot_grid(
         Axes title (None or "" for none).
     highlight_label
         Legend text for highlighted services (e.g. "Flagged for co-planning").
+    source
+        The note printed under the chart; None (default) prints the source the data
+        carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -678,6 +685,7 @@ def plot_grid(
     _fit_background(ax)
     label_colours = None if hue is None else [_darker(colour_of[key]) for key in keys]
     _place_grid_labels(ax, data, emphasis=data["highlighted"], colours=label_colours)
+    draw_source_note(ax, source, placements)
     return ax
 
 
@@ -816,6 +824,7 @@ def plot_co_planning(
     show_ladder: bool = True,
     ax: Axes | None = None,
     title: str | None = "Complaints and who plans: where to consider co-planning",
+    source: Source | str | None = None,
 ) -> Axes:
     """The services of a co-planning table on the grid, each marked by its decision.
 
@@ -900,6 +909,7 @@ def plot_co_planning(
         colours=[MUTED_COLOUR if d == "no concern" else TEXT_COLOUR for d in data["decision"]],
         forms=forms,
     )
+    draw_source_note(ax, source, table)
     return ax
 
 
@@ -952,6 +962,7 @@ def plot_movement(
     label: str | Sequence[str] | None = "service",
     ax: Axes | None = None,
     title: str | None = "Movement on the planning \u00d7 delivery grid between waves",
+    source: Source | str | None = None,
 ) -> Axes:
     """Arrows from each service's position in one wave to its position in the next.
 
@@ -959,6 +970,9 @@ def plot_movement(
     excludes zero), faint dashed grey arrows otherwise; a hollow circle marks the
     earlier wave and a filled one the later wave; labels sit at the arrow heads.
     The background is the one of :func:`plot_grid`.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -1081,6 +1095,7 @@ def plot_movement(
         marks=np.column_stack([tails, heads]),
         marker_radius=np.sqrt(40) / 2,
     )
+    draw_source_note(ax, source, moves)
     return ax
 
 
@@ -1135,6 +1150,7 @@ def plot_cell_shares(
     ax: Axes | None = None,
     title: str | None = "Where respondents place each service",
     cmap: str = SEQUENTIAL_CMAP,
+    source: Source | str | None = None,
 ) -> Axes:
     """Heat map of the share of each service's respondents in each of the nine cells.
 
@@ -1145,6 +1161,9 @@ def plot_cell_shares(
     "co-delivered"), or the cell name (scheme "named"; blank cells show
     "(unnamed)" and who delivers, in grey italics). Values use a sequential colour-blind-safe
     colour map on 0..100%; ``annot`` writes percentages ("\u2013" for exactly 0).
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -1236,4 +1255,5 @@ def plot_cell_shares(
     if cbar is not None:
         cbar.ax.yaxis.label.set_size(TICK_SIZE)
         cbar.ax.tick_params(labelsize=TICK_SIZE - 1)
+    draw_source_note(ax, source, shares)
     return ax

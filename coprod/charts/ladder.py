@@ -20,6 +20,7 @@ from coprod.charts._style import (
     TEXT_COLOUR,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
 )
 
@@ -28,6 +29,8 @@ __all__ = ["ladder_chart_data", "plot_ladder"]
 
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
+
+    from coprod.provenance import Source
 
 GROUP_COLOURS = {
     "none": "#D9D9D9",
@@ -59,8 +62,18 @@ def ladder_chart_data(highest: pd.DataFrame) -> pd.DataFrame:
     return out[["rung", "label", "group", "share", "n", "y", "colour"]].reset_index(drop=True)
 
 
-def plot_ladder(highest: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
-    """Horizontal bars up the ladder: the share of respondents whose highest rung is each."""
+def plot_ladder(
+    highest: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    source: Source | str | None = None,
+) -> Axes:
+    """Horizontal bars up the ladder: the share of respondents whose highest rung is each.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
+    """
     bars = ladder_chart_data(highest)
     ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.4))
     ax.barh(bars["y"], bars["share"] * 100, color=bars["colour"], height=0.7, gid="ladder-bar")
@@ -100,4 +113,5 @@ def plot_ladder(highest: pd.DataFrame, *, ax: Axes | None = None, title: str | N
     ax.set_title(
         title or "How far up Arnstein's ladder does engagement reach?", fontsize=TITLE_SIZE
     )
+    draw_source_note(ax, source, highest)
     return ax

@@ -51,13 +51,17 @@ from coprod.charts._style import (
     TICK_SIZE,
     TITLE_SIZE,
     diverging_colours,
+    draw_source_note,
     get_ax,
     text_colour_for,
     wrap,
 )
+from coprod.provenance import keep_source
 
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
+
+    from coprod.provenance import Source
 
 __all__ = ["NEUTRAL_MODES", "likert_table", "plot_likert"]
 
@@ -325,7 +329,7 @@ def likert_table(
         .drop(columns="_rank")
         .reset_index(drop=True)
     )
-    return table
+    return keep_source(table, responses)
 
 
 def _resolve_palette(palette, levels: list[tuple[int, Hashable]], n_scale: int) -> dict[int, str]:
@@ -368,6 +372,7 @@ def plot_likert(
     min_label_share: float = 0.08,
     title: str | None = None,
     label_width: int = 30,
+    source: Source | str | None = None,
 ) -> Axes:
     """Diverging horizontal stacked bars from a :func:`likert_table` result.
 
@@ -392,6 +397,9 @@ def plot_likert(
         Axes title (none by default).
     label_width
         Wrap item labels at this many characters.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -561,4 +569,5 @@ def plot_likert(
     )
     if title:
         ax.set_title(title, fontsize=TITLE_SIZE, loc="left", pad=26 if separate else 10)
+    draw_source_note(ax, source, table)
     return ax

@@ -32,13 +32,17 @@ from coprod.charts._style import (
     TEXT_COLOUR,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
     text_colour_for,
 )
 from coprod.charts.politics import PARTY_COLOURS
+from coprod.provenance import keep_source
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
+
+    from coprod.provenance import Source
 
 __all__ = [
     "GID_CONTRACT",
@@ -216,11 +220,15 @@ def contracts_timeline_data(
     out["changed"] = out["changed"].astype("boolean")
     out["first_year"] = out["first_year"].astype("Int64")
     out["last_year"] = out["last_year"].astype("Int64")
-    return out[list(_COLUMNS)]
+    return keep_source(out[list(_COLUMNS)], frame, control_history)
 
 
 def plot_contracts_timeline(
-    data: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    source: Source | str | None = None,
 ) -> Axes:
     """Draw :func:`contracts_timeline_data`: contracts as bars over the control bands.
 
@@ -232,6 +240,9 @@ def plot_contracts_timeline(
     enough; behind the bars, the same bands lighter and a thin line at each change, so the
     contracts are seen running through the changes. The parties are in the legend. Years
     after the control history ends are left white ("control not yet known").
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
     """
     from coprod.charts.politics import GID_CHANGE, _draw_control_bands, _legend_entries
 
@@ -350,4 +361,5 @@ def plot_contracts_timeline(
         color=TEXT_COLOUR,
     )
     _fit_labels(ax, drawn)
+    draw_source_note(ax, source, data)
     return ax

@@ -38,12 +38,16 @@ from coprod.charts._style import (
     TEXT_COLOUR,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
 )
+from coprod.provenance import keep_source
 from coprod.vocab import CONTROL_CODES, NO_OVERALL_CONTROL, PARTY_NAMES
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
+
+    from coprod.provenance import Source
 
 __all__ = [
     "GID_BAND",
@@ -201,7 +205,8 @@ def control_bands_data(
             "changed",
         ],
     )
-    return out.astype({"row": "int64", "start": "int64", "end": "int64", "changed": "bool"})
+    out = out.astype({"row": "int64", "start": "int64", "end": "int64", "changed": "bool"})
+    return keep_source(out, history)
 
 
 def _draw_control_bands(
@@ -269,9 +274,13 @@ def plot_control_bands(
     ax: Axes | None = None,
     title: str | None = "Who controlled the council",
     legend: bool = True,
+    source: Source | str | None = None,
 ) -> Axes:
     """Control over time for a few councils: a row of coloured bands per council (NOC grey),
     each change of control marked with a black tick; council names on the y axis, the
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
     parties in a legend below. ``data`` is :func:`control_bands_data`'s frame."""
     require_columns(data, ["label", "row", "start", "end", "control"], what="plot_control_bands")
     n = int(data["row"].max()) + 1 if len(data) else 0
@@ -303,6 +312,7 @@ def plot_control_bands(
             fontsize=SMALL_SIZE,
             frameon=False,
         )
+    draw_source_note(ax, source, data)
     return ax
 
 
@@ -355,7 +365,9 @@ def control_strip_data(
     cells = cells.rename(columns={"name": "council"})
     cells["control"] = cells["control"].astype(object).where(cells["control"].notna(), _MISSING)
     cells = cells.sort_values(["row", "year"]).reset_index(drop=True)
-    return cells[["row", "council", "council_key", "group", "subgroup", "year", "control"]]
+    return keep_source(
+        cells[["row", "council", "council_key", "group", "subgroup", "year", "control"]], history
+    )
 
 
 def plot_control_strip(
@@ -363,10 +375,14 @@ def plot_control_strip(
     *,
     ax: Axes | None = None,
     title: str | None = "Control of every council, year by year",
+    source: Source | str | None = None,
 ) -> Axes:
     """A heat strip: one thin row per council, one column per year, coloured by control;
     groups (nations) labelled on the y axis and separated by lines, council types within a
     group by thin lines; the parties in a legend below. ``data`` is
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
     :func:`control_strip_data`'s frame."""
     from matplotlib.colors import ListedColormap
 
@@ -422,6 +438,7 @@ def plot_control_strip(
         fontsize=SMALL_SIZE,
         frameon=False,
     )
+    draw_source_note(ax, source, data)
     return ax
 
 
@@ -463,7 +480,7 @@ def changes_distribution_data(
         "first_year",
         "last_year",
     ]
-    return per[columns].reset_index(drop=True)
+    return keep_source(per[columns].reset_index(drop=True), history)
 
 
 def plot_changes_distribution(
@@ -472,9 +489,13 @@ def plot_changes_distribution(
     ax: Axes | None = None,
     title: str | None = "How often councils change hands",
     bin_width: float = 0.25,
+    source: Source | str | None = None,
 ) -> Axes:
     """A histogram of changes of control per council per decade, with the median council
     and the rate over all council-years marked (named in the legend). ``data`` is
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
     :func:`changes_distribution_data`'s frame."""
     require_columns(
         data,
@@ -518,4 +539,5 @@ def plot_changes_distribution(
         )
         ax.set_title(f"{title} ({n} councils{years})", fontsize=TITLE_SIZE, loc="left")
     ax.legend(fontsize=SMALL_SIZE, frameon=False, loc="upper right")
+    draw_source_note(ax, source, data)
     return ax

@@ -35,15 +35,18 @@ from coprod.charts._style import (
     SMALL_SIZE,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
     wrap,
 )
+from coprod.provenance import keep_source
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
     from matplotlib.text import Text
 
     from coprod.politics.scenarios import ScenarioResult
+    from coprod.provenance import Source
 
 __all__ = [
     "GID_BAND",
@@ -113,7 +116,7 @@ def comparison_data(results: Mapping[str, ScenarioResult]) -> pd.DataFrame:
         part = result.get_plot_data()
         part.insert(0, "scenario", str(name))
         parts.append(part.assign(label=wrap(name, _LABEL_CHARS), colour=colour))
-    return pd.concat(parts, ignore_index=True)
+    return keep_source(pd.concat(parts, ignore_index=True), *results.values())
 
 
 # ------------------------------------------------------------------------ drawing
@@ -286,11 +289,19 @@ def _as_frame(data: Any, make, what: str) -> pd.DataFrame:
 
 
 def plot_scenarios(
-    data: ScenarioResult | pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+    data: ScenarioResult | pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    source: Source | str | None = None,
 ) -> Axes:
     """The share of co-production arrangements still in place and the share of councils
     still locked into their PFI contract, year by year, each with the band 95% of runs
-    fall in. ``data``: a :func:`simulate` result or its :func:`scenarios_data`."""
+    fall in. ``data``: a :func:`simulate` result or its :func:`scenarios_data`.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
+    """
     frame = _as_frame(data, scenarios_data, "the scenario data")
     ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.2))
     ends = []
@@ -309,6 +320,7 @@ def plot_scenarios(
         _settings_text(first) if "schedule" in frame.columns else None,
     )
     _label_ends(ax, ends)
+    draw_source_note(ax, source, data)
     return ax
 
 
@@ -317,10 +329,15 @@ def plot_scenario_comparison(
     *,
     ax: Axes | None = None,
     title: str | None = None,
+    source: Source | str | None = None,
 ) -> Axes:
     """One survival curve per scenario (with its band), and the PFI curve: drawn once,
     grey, when every scenario has the same, else one per scenario, dashed.
-    ``data``: a dict of name -> :func:`simulate` result, or its :func:`comparison_data`."""
+    ``data``: a dict of name -> :func:`simulate` result, or its :func:`comparison_data`.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
+    """
     frame = _as_frame(data, comparison_data, "the comparison data")
     require_columns(frame, ["scenario"], what="the comparison data")
     ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.2))
@@ -366,4 +383,5 @@ def plot_scenario_comparison(
         "into their PFI contract. Bands: the range 95% of runs fall in.",
     )
     _label_ends(ax, ends)
+    draw_source_note(ax, source, data)
     return ax

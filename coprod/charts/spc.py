@@ -52,6 +52,7 @@ from coprod.charts._style import (
     TEXT_COLOUR,
     TICK_SIZE,
     TITLE_SIZE,
+    draw_source_note,
     get_ax,
     wrap,
 )
@@ -62,6 +63,8 @@ if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.offsetbox import DrawingArea
+
+    from coprod.provenance import Source
 
 __all__ = [
     "GID_ASSURANCE_ICON",
@@ -673,6 +676,7 @@ def plot_spc(
     show_icons: bool = True,
     show_2sigma: bool = False,
     ax: Axes | None = None,
+    source: Source | str | None = None,
 ) -> Axes:
     """An MDC-style SPC chart of ONE series (one group) of an :func:`coprod.timeseries.spc.spc` result.
 
@@ -689,6 +693,9 @@ def plot_spc(
     seasonally adjusted values. A new figure is 16 cm wide, as a report places it.
     Raises ValueError naming the groups when ``result`` holds more than one: filter it
     first or use :func:`plot_spc_small_multiples`.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -748,6 +755,7 @@ def plot_spc(
         columnspacing=1.4,
         **{"handlelength": 2.2, **_legend_options(handles, fontsize)},
     )
+    draw_source_note(ax, source, result)
     return ax
 
 
@@ -763,6 +771,7 @@ def plot_spc_small_multiples(
     fig: Figure | None = None,
     title: str | None = None,
     ylabel: str | None = None,
+    source: Source | str | None = None,
 ) -> Figure:
     """One compact MDC-style SPC panel per group (e.g. 30 services), like seaborn's relplot.
 
@@ -778,6 +787,9 @@ def plot_spc_small_multiples(
     which every text is at least 8 pt. ``ylabel`` names the measure on the shared y
     label (default: from the result's value column), marked "(seasonally adjusted)"
     when the values are.
+
+    ``source``: the note printed under the chart; None (default) prints the source the data
+    carries (``coprod.provenance``), text is printed as written, "" prints none.
 
     Returns
     -------
@@ -862,6 +874,7 @@ def plot_spc_small_multiples(
         fig.suptitle(title, fontsize=TITLE_SIZE, x=0.01, ha="left", color=TEXT_COLOUR)
     if ylabel or "measure" in result:
         fig.supylabel(_ylabel(result, ylabel), fontsize=LABEL_SIZE - 1, color=TEXT_COLOUR)
+    draw_source_note(fig, source, result)
     return fig
 
 

@@ -428,6 +428,15 @@ class LoadResult:
             )
 
     @property
+    def attribution(self):
+        """The :class:`~coprod.provenance.Source` the data carries (set by
+        :func:`coprod.datasets.load_dataset`; None for a user's own file). ``source`` is the
+        file read."""
+        from coprod.provenance import source_of
+
+        return source_of(self.data)
+
+    @property
     def n_loaded(self) -> int:
         """Rows of the file in ``data`` (``len(data)`` unless ``rows_loaded`` says)."""
         return len(self.data) if self.rows_loaded is None else int(self.rows_loaded)

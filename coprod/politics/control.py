@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
+from coprod.provenance import keep_source
 from coprod.vocab import CONTROL_CODES, NO_OVERALL_CONTROL
 
 __all__ = [
@@ -152,7 +153,7 @@ def control_changes(history: pd.DataFrame, *, years: tuple[int, int] | None = No
     for col in ("nation", "council_type"):
         if col in changed.columns:
             out[col] = changed[col]
-    return out.reset_index(drop=True)
+    return keep_source(out.reset_index(drop=True), history)
 
 
 def change_summary(history: pd.DataFrame) -> pd.DataFrame:
@@ -280,7 +281,7 @@ def change_rates(
         "last_year",
         "level",
     ]
-    return out[columns]
+    return keep_source(out[columns], history)
 
 
 def yearly_change_probability(

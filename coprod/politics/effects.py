@@ -42,6 +42,7 @@ import pandas as pd
 
 from coprod._core.columns import require_columns
 from coprod._core.text import plural
+from coprod.provenance import keep_source
 
 __all__ = [
     "ELECTION_MONTH",
@@ -116,7 +117,7 @@ def report_panel(
     filled["council_code"] = filled["lad"].map(to_council)
     filled["month"] = pd.PeriodIndex(filled["period"], freq="M")
     panel = filled.groupby(["council_code", "month"], as_index=False)[values].sum()
-    return panel[["council_code", "month", *values]]
+    return keep_source(panel[["council_code", "month", *values]], reports, category_reports)
 
 
 def control_events(history: pd.DataFrame, *, councils: Sequence[str] | None = None) -> pd.DataFrame:
@@ -254,7 +255,7 @@ def change_study(
     )
     joined = join_events(rows, clean, unit="council_code", time="month")
     result = event_study(
-        joined.data,
+        keep_source(joined.data, panel, history),  # the result credits both
         unit="council_code",
         time="month",
         value=value,
@@ -367,6 +368,7 @@ def pfi_contrast(
         for code, years in years_in_force.items()
         if (event_year[code] in years if code in event_year else bool(years))
     }
+    panel = keep_source(panel, panel, projects)  # the groups come from the PFI list too
     with_pfi = change_study(
         panel,
         history,

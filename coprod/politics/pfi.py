@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
+from coprod.provenance import keep_source
 
 __all__ = ["charges_by_sector", "contract_terms", "contracts_in_force", "last_contract_end"]
 
@@ -151,7 +152,7 @@ def contracts_in_force(
         out = out.join(yearly, on=[*keys, "year"])
         out["charges_m"] = out["charges_m"].fillna(0.0)
         out["charges_estimated"] = out["charges_estimated"].fillna(False).astype(bool)
-    return out[columns]
+    return keep_source(out[columns], projects)
 
 
 def charges_by_sector(
@@ -205,7 +206,7 @@ def charges_by_sector(
     table = table.sort_values(
         [*keys, "share", "sector"], ascending=[True] * len(keys) + [False, True], kind="stable"
     )
-    return table[columns].reset_index(drop=True)
+    return keep_source(table[columns].reset_index(drop=True), projects)
 
 
 def last_contract_end(projects: Any, *, by: str | Sequence[str] = COUNCIL) -> pd.DataFrame:
@@ -239,11 +240,12 @@ def last_contract_end(projects: Any, *, by: str | Sequence[str] = COUNCIL) -> pd
     out["last_end_year"] = out["last_end"].dt.year.astype("int64")
     columns = [*keys, "contracts", "first_close", "last_end", "last_end_year", "last_project_id"]
     columns += [c for c in ("last_project", "last_sector") if c in out]
-    return (
+    out = (
         out[columns]
         .sort_values(["last_end", *keys], ascending=[False] + [True] * len(keys), kind="stable")
         .reset_index(drop=True)
     )
+    return keep_source(out, projects)
 
 
 def contract_terms(projects: Any, *, councils_only: bool = False) -> pd.Series:

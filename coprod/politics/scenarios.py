@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.text import plural
+from coprod.provenance import Source, combine_sources, keep_source, source_of
 
 __all__ = [
     "BASE_HAZARD",
@@ -153,6 +154,8 @@ class ScenarioResult:
     seed: int
     schedule: str
     expected_changes: float
+    #: simulated, with the data sets the default rate and terms come from (a chart's note)
+    source: Source | None = None
 
     def _at(self, year: int) -> tuple[pd.Series, pd.Series]:
         return self.survival.iloc[year], self.pfi_share.iloc[year]  # row t is year t
@@ -231,7 +234,7 @@ class ScenarioResult:
             "n_runs": self.n_runs,
         }
         out = out.assign(**settings)
-        return out[["curve", "year", "share", "low", "high", *settings]]
+        return keep_source(out[["curve", "year", "share", "low", "high", *settings]], self)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -475,4 +478,21 @@ def simulate(
         seed=int(seed),
         schedule=kind,
         expected_changes=expected,
+        source=_simulation_source(
+            from_rate=schedule is None and p_change == P_CHANGE_FROM_DATA,
+            schedule=change_schedule,
+            from_terms=pfi_terms is PFI_TERMS_FROM_DATA or pfi_terms is PFI_TERM_COUNTS,
+        ),
+    )
+
+
+def _simulation_source(*, from_rate: bool, schedule: object, from_terms: bool) -> Source:
+    """Simulated data, crediting the data sets behind the real rate and terms it used."""
+    from coprod.datasets import registry
+
+    real = registry()
+    return combine_sources(
+        Source("Simulated data (assumed hazards)", synthetic=True),
+        real["council_control"].source_note if from_rate else source_of(schedule),
+        real["pfi_projects"].source_note if from_terms else None,
     )

@@ -95,6 +95,7 @@ import pandas as pd
 
 from coprod._core.columns import require_columns
 from coprod._core.text import join_words, plural, row_numbers, rows_text
+from coprod.provenance import Source, keep_source, source_of
 
 __all__ = [
     "ENDPOINTS",
@@ -591,6 +592,8 @@ class EventStudyResult:
     control: str
     notes: tuple[str, ...] = ()
     bin_singular: str = field(default="period", repr=False)
+    #: where the panel came from (:mod:`coprod.provenance`), for the chart's note
+    source: Source | None = None
 
     def average(self, first: int = 0, last: int | None = None) -> RateRatio:
         """The average effect over bins ``first`` to ``last`` (default: the window's last),
@@ -725,7 +728,7 @@ class EventStudyResult:
         data["bin"] = self.bin
         data["bin_label"] = self.bin_label
         data["bin_singular"] = self.bin_singular
-        return data
+        return keep_source(data, self)
 
 
 def _bin_weights(cells: pd.DataFrame, first: int, last: int) -> np.ndarray:
@@ -1099,6 +1102,7 @@ def event_study(
         control=control,
         notes=tuple(notes),
         bin_singular=singular,
+        source=source_of(panel),
     )
 
 

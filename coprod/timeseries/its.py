@@ -76,6 +76,7 @@ import pandas as pd
 
 from coprod._core.columns import require_columns
 from coprod._core.text import plural, row_numbers, rows_text
+from coprod.provenance import Source, keep_source, source_of
 
 __all__ = [
     "ERRORS",
@@ -696,13 +697,15 @@ class ITSResult:
     overdispersion: float | None
     autocorrelation: float | None
     slope_per: str = "year"
+    #: where the series came from (:mod:`coprod.provenance`), for the chart's note
+    source: Source | None = None
 
     def get_plot_data(self) -> pd.DataFrame:
         """One row per month: ``date, observed, fitted, counterfactual,
         counterfactual_low, counterfactual_high, after`` (counts; the counterfactual is
         the fit without the level and slope change, its interval the 95% interval of
         that mean), and the settings ``value`` and ``change_date``."""
-        return self.series.copy()
+        return keep_source(self.series.copy(), self)
 
     def summary(self) -> str:
         """The effects in plain words, with the settings that produced them."""
@@ -855,6 +858,7 @@ def interrupted_time_series(
         df_resid=fit.df_resid,
         df_level=fit.df[_COEFS.index("level")],
         df_slope=fit.df[_COEFS.index("slope")],
+        source=source_of(data),
     )
 
 
@@ -884,6 +888,8 @@ class PlaceboResult:
     family: str
     errors: str
     seasonality: int
+    #: where the series came from (:mod:`coprod.provenance`), for the chart's note
+    source: Source | None = None
 
     def get_plot_data(self) -> pd.DataFrame:
         """The placebo rows and the actual change: ``date, estimate, low, high,
@@ -891,7 +897,7 @@ class PlaceboResult:
         placebo = self.table.rename(columns={"placebo_date": "date"}).assign(kind="placebo")
         actual = self.actual.assign(date=self.change_date, kind="actual")
         out = pd.concat([placebo, actual[placebo.columns]], ignore_index=True)
-        return out.assign(effect=self.effect, value=self.value)
+        return keep_source(out.assign(effect=self.effect, value=self.value), self)
 
     def summary(self) -> str:
         n = len(self.table)
@@ -985,4 +991,5 @@ def placebo_check(
         family=family,
         errors=errors,
         seasonality=harmonics,
+        source=source_of(data),
     )

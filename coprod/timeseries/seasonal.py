@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
+from coprod.provenance import keep_source
 
 __all__ = [
     "seasonally_adjust",
@@ -64,4 +65,5 @@ def seasonally_adjust(
         seasonal = seasonal_decompose(values, model="additive", period=seasonal_period).seasonal
         parts.append(group.assign(seasonal=seasonal, adjusted=values - seasonal))
     out = pd.concat(parts)
-    return out.loc[series.index] if series.index.is_unique else out.reset_index(drop=True)
+    out = out.loc[series.index] if series.index.is_unique else out.reset_index(drop=True)
+    return keep_source(out, series)

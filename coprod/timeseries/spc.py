@@ -93,6 +93,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, group_columns, require_columns
+from coprod.provenance import keep_source
 
 __all__ = [
     "ASSURANCE_TYPES",
@@ -960,7 +961,7 @@ def spc(
     result["run_length"] = run_length
     result["trend_length"] = trend_length
     result["higher_is_better"] = pd.Series([higher_is_better] * len(result), dtype=object)
-    return result
+    return keep_source(result, data)
 
 
 # ------------------------------------------------------------------- post-processing
