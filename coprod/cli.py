@@ -167,7 +167,7 @@ def _cmd_run(args) -> int:
     print(
         f"\n{len(runs)} notebooks, {len(runs) - len(failed)} ok, {len(failed)} failed; "
         f"{figures} figure files in {output / 'figures'}; HTML in {output / 'notebooks'}; "
-        f"total {total:.1f}s"
+        f"every chart and notebook in {output / 'index.html'}; total {total:.1f}s"
     )
     for run in failed:
         print(f"\n{run.notebook}: {run.error}", file=sys.stderr)

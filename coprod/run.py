@@ -5,7 +5,9 @@ calls :func:`execute_notebook` on each notebook, so the notebooks are executed t
 in both places. Notebooks are jupytext "percent" ``.py`` files; each is executed with its
 own folder as the working directory and ``COPROD_OUTPUT_DIR`` pointing at the output folder,
 so :func:`coprod.export.save_figure` writes charts to ``<output>/figures``. Executed
-notebooks are written as HTML to ``<output>/notebooks``.
+notebooks are written as HTML to ``<output>/notebooks``; after the last one,
+:func:`coprod.export.write_index` lists every chart and notebook in ``<output>/index.html``
+(naming the notebooks that failed).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from coprod._core.text import plural
 
 __all__ = ["CELL_TIMEOUT", "NotebookRun", "execute_notebook", "find_notebooks", "run_notebooks"]
 
@@ -38,10 +42,10 @@ class NotebookRun:
         return self.error is None
 
     def line(self) -> str:
-        """One progress line in plain words."""
+        """One progress line in plain words: status, notebook, time, charts saved."""
         status = "ok" if self.ok else "FAILED"
-        figures = f"{len(self.figures)} figure{'s' if len(self.figures) != 1 else ''}"
-        return f"{status:6} {self.notebook.as_posix():40} {self.seconds:6.1f}s  {figures}"
+        charts = plural(len({f.stem for f in self.figures}), "chart")
+        return f"{status:6} {self.notebook.as_posix():40} {self.seconds:6.1f}s  {charts}"
 
 
 def find_notebooks(directory: str | os.PathLike = "notebooks") -> list[Path]:
@@ -132,9 +136,17 @@ def _timeout_message(notebook, path: Path, cell_timeout: float) -> str:
 
 
 def _snapshot(folder: Path) -> dict[Path, float]:
+    """The chart files (images, not their data or sidecars) in ``folder``, with their times."""
     if not folder.is_dir():
         return {}
-    return {p: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+    return {
+        p: p.stat().st_mtime_ns
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in _CHART_SUFFIXES
+    }
+
+
+_CHART_SUFFIXES = frozenset({".png", ".svg", ".pdf"})
 
 
 def run_notebooks(
@@ -145,7 +157,9 @@ def run_notebooks(
     cell_timeout: float = CELL_TIMEOUT,
     on_done: Callable[[NotebookRun], None] | None = None,
 ) -> list[NotebookRun]:
-    """Execute every notebook in order; call ``on_done`` after each (the CLI prints there)."""
+    """Execute every notebook in order; call ``on_done`` after each (the CLI prints there);
+    then write ``<output_dir>/index.html`` (:func:`coprod.export.write_index`)."""
+    from coprod.export import write_index
     notebook_dir = Path(notebook_dir)
     runs = []
     for path in find_notebooks(notebook_dir):
@@ -160,4 +174,5 @@ def run_notebooks(
         runs.append(run)
         if on_done is not None:
             on_done(run)
+    write_index(output_dir, failed=[r.notebook.as_posix() for r in runs if not r.ok])
     return runs

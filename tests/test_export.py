@@ -3,48 +3,192 @@
 from __future__ import annotations
 
 import csv
+import json
+from datetime import UTC, date, datetime
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+import coprod
+from coprod.charts._style import GID_SOURCE, draw_source_note
 from coprod.export import (
     SUPPRESSED,
+    MissingAltTextWarning,
     PersonalDataError,
+    SavedFigure,
     export_table,
     personal_columns,
     prepare_table,
+    run_date,
     save_figure,
 )
+from coprod.provenance import Source, dataset_source
+from coprod.style import text_sizes
 
 
-def test_save_figure_writes_each_format_under_figures(tmp_path):
-    fig, ax = plt.subplots()
-    ax.plot([0, 1], [0, 1])
-    paths = save_figure(ax, "demo_chart", directory=tmp_path, formats=("png", "svg"))
-    assert [p.name for p in paths] == ["demo_chart.png", "demo_chart.svg"]
-    assert all(p.parent == tmp_path / "figures" and p.stat().st_size > 0 for p in paths)
+def _chart(title="Complaints rose in 2023"):
+    fig, ax = plt.subplots(figsize=(6.3, 4), layout="constrained")
+    ax.plot([0, 1, 2], [3, 1, 2])
+    ax.set_title(title)
+    ax.set_xlabel("Year")
+    return fig, ax
 
 
-def test_save_figure_is_reproducible_svg(tmp_path):
-    fig, ax = plt.subplots()
-    ax.plot([0, 1], [1, 0])
-    first = save_figure(fig, "same", directory=tmp_path, formats=("svg",))[0].read_bytes()
-    second = save_figure(fig, "same", directory=tmp_path, formats=("svg",))[0].read_bytes()
-    assert first == second
+def test_save_figure_writes_each_format_its_data_and_sidecar(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    fig, ax = _chart()
+    draw_source_note(ax, dataset_source("fixmystreet_extract"))
+    data = pd.DataFrame({"service": ["Parks", "Libraries"], "count": [12, 30]})
+    saved = save_figure(ax, "demo_chart", directory=tmp_path, data=data, alt_text="Rose.")
+    folder = tmp_path / "figures"
+    assert saved == SavedFigure(
+        name="demo_chart",
+        files={fmt: folder / f"demo_chart.{fmt}" for fmt in ("png", "svg", "pdf")},
+        data=folder / "demo_chart.csv",
+        sidecar=folder / "demo_chart.json",
+    )
+    assert all(p.stat().st_size > 0 for p in saved.paths) and len(saved.paths) == 5
+    assert saved.files["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert saved.files["svg"].read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert saved.files["pdf"].read_bytes().startswith(b"%PDF")
+    from PIL import Image
+
+    with Image.open(saved.files["png"]) as png:
+        assert [round(d) for d in png.info["dpi"]] == [300, 300]
+    pd.testing.assert_frame_equal(pd.read_csv(saved.data, encoding="utf-8-sig"), data)
+    meta = json.loads(saved.sidecar.read_text(encoding="utf-8"))
+    sizes = text_sizes(fig)
+    assert meta == {
+        "name": "demo_chart",
+        "title": "Complaints rose in 2023",
+        "alt_text": "Rose.",
+        "source": "Contains FixMyStreet data from mySociety, ODC-By 1.0",
+        "licence": "Open Data Commons Attribution License (ODC-By) 1.0",
+        "url": "https://github.com/mysociety/fms_geographic_data",
+        "synthetic": False,
+        "date": "2023-11-14",
+        "coprod_version": coprod.__version__,
+        "files": {f: f"demo_chart.{f}" for f in ("png", "svg", "pdf", "csv")},
+        "smallest_text_pt": round(float(sizes["printed_pt"].min()), 2),
+        "width_cm": 16.0,
+    }
+    plt.close(fig)
+
+
+def test_the_csv_keeps_the_privacy_rules_of_tables(tmp_path):
+    fig, ax = _chart()
+    data = pd.DataFrame({"service": ["A", "B", "C"], "count": [3, 12, 40]})
+    saved = save_figure(
+        ax,
+        "small",
+        directory=tmp_path,
+        data=data,
+        alt_text="x",
+        suppress_below=5,
+        count_columns=["count"],
+    )
+    assert pd.read_csv(saved.data, encoding="utf-8-sig")["count"].tolist() == ["[c]", "12", "40"]
+    personal = data.assign(complainant_name=["P", "Q", "R"])
+    with pytest.raises(PersonalDataError, match="complainant_name"):
+        save_figure(ax, "named", directory=tmp_path, data=personal, alt_text="x")
+    assert not list((tmp_path / "figures").glob("named.*"))  # refused before writing anything
+    plt.close(fig)
+
+
+def test_a_chart_data_table_with_an_index_and_column_levels_is_flattened(tmp_path):
+    fig, ax = _chart()
+    columns = pd.MultiIndex.from_tuples([("co-planning", "community"), ("community", "community")])
+    wide = pd.DataFrame([[0.25, 0.75]], index=pd.Index(["Parks"], name="service"), columns=columns)
+    saved = save_figure(ax, "wide", directory=tmp_path, data=wide, alt_text="x")
+    assert saved.data.read_text(encoding="utf-8-sig").splitlines() == [
+        "service,co-planning / community,community / community",
+        "Parks,0.25,0.75",
+    ]
+    plt.close(fig)
+
+
+def test_the_title_comes_from_the_chart_or_its_suptitle_and_can_be_given(tmp_path):
+    fig, ax = _chart(title="")
+    ax.set_title("Left-aligned finding", loc="left")
+    meta = json.loads(save_figure(fig, "a", directory=tmp_path, alt_text="x").sidecar.read_text())
+    assert meta["title"] == "Left-aligned finding"
+    fig.suptitle("Whole figure")
+    meta = json.loads(save_figure(fig, "b", directory=tmp_path, alt_text="x").sidecar.read_text())
+    assert meta["title"] == "Whole figure"
+    saved = save_figure(fig, "c", directory=tmp_path, alt_text="x", title="Given")
+    assert json.loads(saved.sidecar.read_text())["title"] == "Given"
+    plt.close(fig)
+
+
+def test_source_defaults_to_the_chart_note_and_a_given_one_replaces_it(tmp_path):
+    fig, ax = _chart()
+    saved = save_figure(ax, "none", directory=tmp_path, formats=("svg",), alt_text="x")
+    meta = json.loads(saved.sidecar.read_text())
+    assert (meta["source"], meta["licence"], meta["url"]) == (None, None, None)
+    draw_source_note(ax, "Synthetic data")
+    saved = save_figure(ax, "own", directory=tmp_path, formats=("svg",), alt_text="x")
+    assert json.loads(saved.sidecar.read_text())["source"] == "Synthetic data"
+    given = Source("Council survey 2025", licence="OGL v3.0")
+    saved = save_figure(
+        ax, "given", directory=tmp_path, formats=("svg",), source=given, alt_text="x"
+    )
+    meta = json.loads(saved.sidecar.read_text())
+    assert (meta["source"], meta["licence"]) == ("Council survey 2025", "OGL v3.0")
+    notes = [a.get_text() for a in fig.artists if a.get_gid() == GID_SOURCE]
+    assert notes == ["Source: Council survey 2025"]  # the chart says what the sidecar says
+    assert "Council survey 2025" in saved.files["svg"].read_text(encoding="utf-8")
+    plt.close(fig)
+
+
+def test_missing_alt_text_warns_naming_the_chart(tmp_path):
+    fig, ax = _chart()
+    with pytest.warns(MissingAltTextWarning, match="chart 'no_alt' is saved without alt text"):
+        saved = save_figure(ax, "no_alt", directory=tmp_path, formats=("png",))
+    assert json.loads(saved.sidecar.read_text())["alt_text"] is None
+    plt.close(fig)
+
+
+def test_svg_and_pdf_are_byte_reproducible(tmp_path):
+    fig, ax = _chart()
+    draw_source_note(ax, "Synthetic data")
+    first = save_figure(fig, "same", directory=tmp_path / "1", formats=("svg", "pdf"), alt_text="x")
+    second = save_figure(
+        fig, "same", directory=tmp_path / "2", formats=("svg", "pdf"), alt_text="x"
+    )
+    for fmt in ("svg", "pdf"):
+        assert first.files[fmt].read_bytes() == second.files[fmt].read_bytes(), fmt
+    assert b"CreationDate" not in first.files["pdf"].read_bytes()
+    plt.close(fig)
+
+
+def test_the_run_date_honours_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert run_date() == date(1970, 1, 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be whole seconds since"):
+        run_date()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert run_date() == datetime.now(tz=UTC).date()
 
 
 def test_save_figure_uses_env_output_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("COPROD_OUTPUT_DIR", str(tmp_path / "out"))
     fig, _ = plt.subplots()
-    (path,) = save_figure(fig, "env_chart", formats=("png",))
-    assert path == tmp_path / "out" / "figures" / "env_chart.png"
+    saved = save_figure(fig, "env_chart", formats=("png",), alt_text="x")
+    assert saved.files == {"png": tmp_path / "out" / "figures" / "env_chart.png"}
+    plt.close(fig)
 
 
-def test_save_figure_rejects_path_like_names(tmp_path):
+def test_save_figure_rejects_path_like_names_and_unknown_formats(tmp_path):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="plain file stem"):
         save_figure(fig, "../escape", directory=tmp_path)
+    with pytest.raises(ValueError, match=r"formats must be some of \['png', 'svg', 'pdf'\]"):
+        save_figure(fig, "x", directory=tmp_path, formats=("jpg",))
+    with pytest.raises(TypeError, match="save_figure needs a Matplotlib Figure or Axes, got str"):
+        save_figure("chart", "x", directory=tmp_path)
+    plt.close(fig)
 
 
 def test_formula_cells_are_defused_in_csv(tmp_path):

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 from coprod.export import save_figure
 fig, ax = plt.subplots()
 ax.plot([0, 1], [0, 1])
-save_figure(ax, "good_line", formats=("png",))
+save_figure(ax, "good_line", formats=("png",), alt_text="A rising line.")
 """
 
 BAD = """# %%
@@ -45,6 +45,12 @@ def test_run_reports_each_notebook_and_failure(tmp_path):
     assert not bad.ok and "planted failure" in bad.error
     assert bad.html.exists()  # the partial notebook is still written, for reading the error
     assert lines[0].startswith("ok") and lines[1].startswith("FAILED")
+    assert lines[0].endswith("1 chart")  # its PNG, not its sidecar, counted once
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<img src="figures/good_line.png" alt="A rising line."' in index
+    assert '<a href="notebooks/01_good.html">' in index
+    assert '<a href="notebooks/02_bad.html">' in index  # the partial notebook, to read
+    assert "1 notebook did not run to the end" in index and "<li>02_bad.py</li>" in index
 
 
 def test_a_stuck_cell_is_stopped_with_a_clear_message(tmp_path):

@@ -136,7 +136,11 @@ GID_SOURCE = "coprod-source"
 
 
 def draw_source_note(
-    target: Axes | Figure, source: Source | str | None, data: object = None
+    target: Axes | Figure,
+    source: Source | str | None,
+    data: object = None,
+    *,
+    replace: bool = False,
 ) -> Text | None:
     """Print a chart's source note small at the bottom left, below everything else it draws.
 
@@ -144,14 +148,14 @@ def draw_source_note(
     ``source`` its ``source=`` argument: None takes the source ``data`` carries
     (:func:`coprod.provenance.chart_source`), text is printed as written, "" prints none.
     One note per figure: a second chart drawn into the same figure adds its source to the
-    note. The note prints at :data:`coprod.style.MIN_TEXT_PT` or more when the figure is
-    placed :data:`coprod.style.REPORT_WIDTH_CM` wide, wraps to the figure's width, and sits
-    below the lowest text, legend or axis at every draw, so it overlaps none of them; a
-    figure with constrained layout keeps a strip at its foot for it. Returns the note
-    (an Annotation with gid :data:`GID_SOURCE` and the :class:`~coprod.provenance.Source`
-    as its ``source``), or None when there is no source to print.
+    note (``replace=True``: takes its place). The note prints at
+    :data:`coprod.style.MIN_TEXT_PT` or more when the figure is placed
+    :data:`coprod.style.REPORT_WIDTH_CM` wide, wraps to the figure's width, and sits below
+    the lowest text, legend or axis at every draw, so it overlaps none of them; a figure
+    with constrained layout keeps a strip at its foot for it. Returns the note (an
+    Annotation with gid :data:`GID_SOURCE` and the :class:`~coprod.provenance.Source` as
+    its ``source``), or None when there is no source to print.
     """
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
     from matplotlib.text import Annotation
     from matplotlib.transforms import Bbox
 
@@ -159,14 +163,16 @@ def draw_source_note(
 
     fig = target.get_figure(root=True)
     resolved = chart_source(source, data)
-    previous = [a for a in fig.artists if a.get_gid() == GID_SOURCE]
-    for old in previous:
-        resolved = combine_sources(getattr(old, "source", None), resolved)
+    for old in [a for a in fig.artists if a.get_gid() == GID_SOURCE]:
+        if not replace:
+            resolved = combine_sources(getattr(old, "source", None), resolved)
         old.remove()
     if resolved is None:
+        _keep_strip(fig, 0.0)
         return None
-    width_in, height_in = fig.get_size_inches()
-    size = max(SMALL_SIZE, MIN_TEXT_PT * width_in * CM_PER_INCH / REPORT_WIDTH_CM)
+    width_in = fig.get_figwidth()
+    # a hair above the minimum, so rounding never prints it under
+    size = max(SMALL_SIZE, 1.001 * MIN_TEXT_PT * width_in * CM_PER_INCH / REPORT_WIDTH_CM)
     # DejaVu Sans averages about 0.55 em a character; keep a margin at the right
     chars = max(20, int(0.94 * width_in * 72 / (0.55 * size)))
     text = wrap(f"Source: {resolved.note}", chars)
@@ -202,14 +208,24 @@ def draw_source_note(
     )
     note.source = resolved
     fig.add_artist(note)
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        strip_pt = (text.count("\n") + 1) * size * 1.25 + 2 * pad
-        engine.set(rect=(0, strip_pt / 72 / height_in, 1, 1 - strip_pt / 72 / height_in))
-        for legend in fig.legends:
-            # A legend "outside lower" sits at the figure's foot whatever the layout's rect:
-            # lift it by the strip so the note goes below it (the layout still keeps room
-            # for the legend above the strip, as it measures the legend itself).
-            if getattr(legend, "_outside_loc", None) == "lower":
-                legend.borderaxespad += strip_pt / legend._fontsize
+    _keep_strip(fig, (text.count("\n") + 1) * size * 1.25 + 2 * pad)
     return note
+
+
+def _keep_strip(fig: Figure, points: float) -> None:
+    """Under constrained layout, keep ``points`` at the figure's foot free for the note."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):
+        return  # the note hangs below the lowest artist; bbox_inches="tight" keeps it
+    strip = points / 72 / fig.get_figheight()
+    engine.set(rect=(0, strip, 1, 1 - strip))
+    for legend in fig.legends:
+        # A legend "outside lower" sits at the figure's foot whatever the layout's rect:
+        # lift it by the strip so the note goes below it (the layout still keeps room for
+        # the legend above the strip, as it measures the legend itself).
+        if getattr(legend, "_outside_loc", None) == "lower":
+            lift = points / legend._fontsize
+            legend.borderaxespad += lift - getattr(legend, "_coprod_note_lift", 0.0)
+            legend._coprod_note_lift = lift  # drawn again, the note lifts it once
