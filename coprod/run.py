@@ -160,6 +160,7 @@ def run_notebooks(
     """Execute every notebook in order; call ``on_done`` after each (the CLI prints there);
     then write ``<output_dir>/index.html`` (:func:`coprod.export.write_index`)."""
     from coprod.export import write_index
+
     notebook_dir = Path(notebook_dir)
     runs = []
     for path in find_notebooks(notebook_dir):
