@@ -191,17 +191,22 @@ def _check_note(chart, expected_parts):
 
 def test_two_charts_in_one_figure_share_one_note_and_replace_takes_its_place():
     fig, (a, b) = plt.subplots(1, 2, layout="constrained")
+    height = fig.get_figheight()
     a.plot([0, 1])
     b.plot([1, 0])
     draw_source_note(a, None, with_source(pd.DataFrame(), Source("A")))
     draw_source_note(b, "B")
     fig.canvas.draw()
     assert _note(fig).get_text() == "Source: A; B"
+    one_line = _note(fig).get_fontsize() * 1.25 + 2 * 4  # the figure grew by a strip
+    assert fig.get_figheight() == pytest.approx(height + one_line / 72)
     draw_source_note(fig, "C", replace=True)
+    assert fig.get_figheight() == pytest.approx(height + one_line / 72)
     assert _note(fig).get_text() == "Source: C" and figure_source(fig) == Source("C")
     assert draw_source_note(fig, "", replace=True) is None
     assert figure_source(fig) is None and not fig.artists
     assert fig.get_layout_engine().get()["rect"] == (0, 0.0, 1, 1.0)  # strip given back
+    assert fig.get_figheight() == pytest.approx(height)
     plt.close(fig)
 
 

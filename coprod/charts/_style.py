@@ -152,7 +152,7 @@ def draw_source_note(
     :data:`coprod.style.MIN_TEXT_PT` or more when the figure is placed
     :data:`coprod.style.REPORT_WIDTH_CM` wide, wraps to the figure's width, and sits below
     the lowest text, legend or axis at every draw, so it overlaps none of them; a figure
-    with constrained layout keeps a strip at its foot for it. Returns the note (an
+    with constrained layout grows by a strip at its foot for it. Returns the note (an
     Annotation with gid :data:`GID_SOURCE` and the :class:`~coprod.provenance.Source` as
     its ``source``), or None when there is no source to print.
     """
@@ -213,12 +213,19 @@ def draw_source_note(
 
 
 def _keep_strip(fig: Figure, points: float) -> None:
-    """Under constrained layout, keep ``points`` at the figure's foot free for the note."""
+    """Under constrained layout, add ``points`` at the figure's foot for the note.
+
+    The figure grows by the strip rather than squeezing what is drawn, so labels a chart
+    has already placed (moved apart at its size) keep their layout.
+    """
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     engine = fig.get_layout_engine()
     if not isinstance(engine, ConstrainedLayoutEngine):
         return  # the note hangs below the lowest artist; bbox_inches="tight" keeps it
+    before = getattr(fig, "_coprod_note_strip", 0.0)
+    fig.set_figheight(fig.get_figheight() + (points - before) / 72)
+    fig._coprod_note_strip = points
     strip = points / 72 / fig.get_figheight()
     engine.set(rect=(0, strip, 1, 1 - strip))
     for legend in fig.legends:
