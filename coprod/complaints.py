@@ -164,7 +164,7 @@ def complaint_counts(
     table["count"] = grid.table(counts)
     if denominators is not None:
         table = _attach_denominators(table, denominators, grid, per=per)
-    return keep_source(table, log)
+    return keep_source(table, log, denominators)
 
 
 def _attach_denominators(
