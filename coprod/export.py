@@ -100,6 +100,8 @@ def save_figure(
     also_suppress: Iterable[str] = (),
     by: Iterable[str] = (),
     shares: Iterable[str] = (),
+    share_decimals: int | None = 3,
+    total_columns: Iterable[str] = (),
     allow_personal: Iterable[str] = (),
 ) -> SavedFigure:
     """Save a chart for a report: ``<dir>/figures/<name>.<fmt>`` plus its data and a sidecar.
@@ -158,6 +160,8 @@ def save_figure(
             also_suppress=also_suppress,
             by=by,
             shares=shares,
+            share_decimals=share_decimals,
+            total_columns=total_columns,
             allow_personal=allow_personal,
         )
     folder = output_dir(directory) / "figures"

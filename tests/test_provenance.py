@@ -21,7 +21,7 @@ from coprod.provenance import (
     source_of,
     with_source,
 )
-from coprod.style import text_sizes
+from coprod.style import drawn_texts, text_sizes
 
 TORONTO = "Contains information licensed under the Open Government Licence \u2013 Toronto"
 FIXMYSTREET = "Contains FixMyStreet data from mySociety, ODC-By 1.0"
@@ -144,25 +144,6 @@ def _note(fig):
     return notes[0]
 
 
-def _drawn_texts(fig):
-    """The texts Matplotlib really draws (not tick labels outside the view)."""
-    from matplotlib.text import Text
-
-    drawn, draw = [], Text.draw
-
-    def recording(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            drawn.append(self)
-        return draw(self, renderer)
-
-    Text.draw = recording
-    try:
-        fig.canvas.draw()
-    finally:
-        Text.draw = draw
-    return list(dict.fromkeys(drawn))
-
-
 def _check_note(chart, expected_parts):
     """One note, saying exactly the expected sources, >= 8 pt at 16 cm, below and clear of
     every other text and legend, its left edge at the chart's left."""
@@ -178,7 +159,7 @@ def _check_note(chart, expected_parts):
     renderer = fig.canvas.get_renderer()
     box = note.get_window_extent(renderer)
     assert box.x1 <= fig.bbox.x1 + 1 and box.y0 >= fig.bbox.y0 - 1  # on the canvas
-    others = [t for t in _drawn_texts(fig) if t is not note]
+    others = [t for t in drawn_texts(fig) if t is not note]
     others += [leg for ax in fig.axes if (leg := ax.get_legend()) is not None] + fig.legends
     lowest = min(o.get_window_extent(renderer).y0 for o in others)
     assert box.y1 <= lowest + 0.5, "the note is not below every other text"
