@@ -340,15 +340,16 @@ def chart_01_toronto_ladder(f):
 
 def chart_01_toronto_likert(f):
     from coprod.charts.likert import likert_table, plot_likert
-    from coprod.io.survey import align_reverse_worded, item_labels
+    from coprod.io.survey import item_labels
 
-    aligned = align_reverse_worded(f["toronto"])
-    items = [i for i in aligned.attrs["likert_items"] if i.startswith("q3_")][:4]
+    answers = f["toronto"]
+    items = [i for i in answers.attrs["likert_items"] if i.startswith("q3_")][:4]
     table = likert_table(
-        aligned,
+        answers,
         items=items,
-        scale=aligned.attrs["likert_scale"],
-        labels=item_labels(aligned, items),
+        scale=answers.attrs["likert_scale"],
+        labels=item_labels(answers, items),
+        reverse=[i for i in answers.attrs["reverse_worded"] if i in items],
     )
     return plot_likert(table), [TORONTO]
 
