@@ -99,6 +99,7 @@ save_figure(
     ax,
     "00_tour_empty_grid",
     data=grid,
+    allow_personal=["name", "description"],  # the cells' names, not people's
     alt_text=(
         "An empty three-by-three grid, planning across (professionals, co-planning, community) "
         "and delivery down (professionals, co-delivery, community), with Arnstein's groups under "

@@ -60,6 +60,7 @@ save_figure(
     ax,
     "answers_00_named_cell",
     data=named_grid,
+    allow_personal=["name", "description"],  # the cells' names, not people's
     alt_text=(
         "An empty three-by-three grid, planning across (professionals, co-planning, community) "
         "and delivery down (professionals, co-delivery, community). Six cells carry names: the "
