@@ -63,16 +63,16 @@ def use() -> None:
     titles, no legend frames) with :func:`report_rc`'s sizes for printing at 16 cm.
     ``matplotlib.rcdefaults()`` undoes it.
     """
-    import matplotlib as mpl
+    import matplotlib.style  # not loaded by ``import matplotlib`` until pyplot is
 
-    mpl.style.use([AFCHARTS_STYLE, report_rc()])
+    matplotlib.style.use([AFCHARTS_STYLE, report_rc()])
 
 
 def context():
     """The report style of :func:`use` for a ``with`` block; settings are restored after it."""
-    import matplotlib as mpl
+    import matplotlib.style  # not loaded by ``import matplotlib`` until pyplot is
 
-    return mpl.style.context([AFCHARTS_STYLE, report_rc()])
+    return matplotlib.style.context([AFCHARTS_STYLE, report_rc()])
 
 
 def drawn_texts(figure) -> list:

@@ -646,3 +646,23 @@ def test_a_default_text_under_the_style_prints_at_8_pt_or_more():
             _style.TICK_SIZE,
             _style.ANNOT_SIZE,
         }
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "style.use(); print(mpl.rcParams['axes.titlelocation'])",
+        "with style.context(): print(mpl.rcParams['axes.titlelocation'])",
+    ],
+    ids=["use", "context"],
+)
+def test_the_style_applies_in_a_fresh_session_before_any_chart(code):
+    """A report notebook opens ``with context():`` before pyplot is imported: matplotlib's
+    ``style`` submodule is not loaded by ``import matplotlib`` alone."""
+    import subprocess
+    import sys
+
+    setup = "import matplotlib as mpl\nfrom coprod import style\n"
+    out = subprocess.run([sys.executable, "-c", setup + code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr.strip().splitlines()[-1]
+    assert out.stdout.strip() == "left"
