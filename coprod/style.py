@@ -7,6 +7,8 @@ package. ``use()`` applies it for the session; ``context()`` for a ``with`` bloc
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 __all__ = [
     "MIN_TEXT_PT",
     "REPORT_WIDTH_CM",
@@ -68,11 +70,26 @@ def use() -> None:
     matplotlib.style.use([AFCHARTS_STYLE, report_rc()])
 
 
+@contextmanager
 def context():
-    """The report style of :func:`use` for a ``with`` block; settings are restored after it."""
+    """The report style of :func:`use` for a ``with`` block; settings are restored after it.
+
+    All but interactive mode: the first chart of a Jupyter session switches it on (its
+    backend is set up then), and undoing that on leaving the block would stop every later
+    chart from showing in the notebook.
+    """
+    import matplotlib
     import matplotlib.style  # not loaded by ``import matplotlib`` until pyplot is
 
-    return matplotlib.style.context([AFCHARTS_STYLE, report_rc()])
+    interactive = matplotlib.is_interactive()
+    try:
+        with matplotlib.style.context([AFCHARTS_STYLE, report_rc()]):
+            try:
+                yield
+            finally:
+                interactive = matplotlib.is_interactive()
+    finally:
+        matplotlib.interactive(interactive)
 
 
 def drawn_texts(figure) -> list:

@@ -666,3 +666,29 @@ def test_the_style_applies_in_a_fresh_session_before_any_chart(code):
     out = subprocess.run([sys.executable, "-c", setup + code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr.strip().splitlines()[-1]
     assert out.stdout.strip() == "left"
+
+
+@pytest.mark.notebook
+def test_charts_drawn_in_the_style_still_show_in_a_notebook(tmp_path):
+    """pyplot's first import in Jupyter turns interactive mode on; if that import happens
+    inside ``context()``, leaving the block turned it off again, and no chart drawn after
+    the first one showed in the notebook (nor in its HTML)."""
+    import re
+
+    from coprod.run import execute_notebook
+
+    cells = [
+        "import matplotlib as mpl\nfrom coprod.charts.spc import plot_spc\n"
+        "from coprod.style import context\n"
+        "import pandas as pd\nfrom coprod.timeseries.spc import spc\n"
+        "series = pd.DataFrame({'period': pd.date_range('2024-01-01', periods=12, freq='MS'), "
+        "'value': [5, 7, 6, 8, 5, 6, 7, 9, 6, 5, 7, 6]})\n"
+        "chart = spc(series, value='value', period='period')",
+        *["with context():\n    plot_spc(chart, title='A chart')"] * 3,
+    ]
+    notebook = tmp_path / "styled.py"
+    notebook.write_text("".join(f"# %%\n{cell}\n\n" for cell in cells), encoding="utf-8")
+    run = execute_notebook(notebook, output_dir=tmp_path / "out")
+    assert run.ok, run.error
+    images = re.findall(r"<img[^>]+src=\"data:image/png", run.html.read_text(encoding="utf-8"))
+    assert len(images) == 3
