@@ -118,6 +118,9 @@ save_figure(
 # | Where professionals lead planning, complaints matter; rising number or seriousness suggests co-planning | complaint counts, rates and seriousness with statistical process control; a co-planning signal | `02_complaints` |
 # | A change of political control can wreck co-production, while PFI contracts persist | council-control histories, change events, models and scenarios | `03_political_change` |
 #
+# `04_reports` then takes the key charts of the three into a report, and publishes a table
+# of small complaint counts so that no hidden count can be worked out.
+#
 # ## Data sets
 #
 # Shipped data sets load with `load_dataset(name)`; the same loaders read your own files.
