@@ -411,14 +411,22 @@ def chart_02_fixmystreet(f):
 
 
 def chart_02_co_planning_grid(f):
-    from coprod.charts.grid import plot_grid
+    from coprod.charts.grid import plot_co_planning
     from coprod.co_planning import consider_co_planning
+    from coprod.grid import place_services
 
-    placements = _placements(f["survey"].query("council == 'Northbridge' and wave == 2023"))
+    placements = place_services(
+        f["survey"].query("council == 'Northbridge' and wave == 2025"),
+        by=["council", "wave"],
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+        n_boot=40,
+    )
     signal = consider_co_planning(f["counts_spc"], f["severity_spc"], placements=placements)
-    flagged = signal.loc[signal["consider_co_planning"], "service"].tolist()
-    shown = placements[placements["service"].isin(signal["service"])]
-    return plot_grid(shown, highlight=flagged), ["Synthetic data"]
+    return plot_co_planning(signal), ["Synthetic data"]
 
 
 def chart_03_changes_per_decade(f):
