@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, require_columns
+from coprod._core.text import plural
 from coprod.provenance import keep_source
 from coprod.timeseries.periods import (
     FREQUENCIES,
@@ -181,8 +182,6 @@ def _attach_denominators(
     )
     keys = [*grid.by, *(["period"] if "period" in denominators.columns else [])]
     den = denominators[[*keys, "denominator"]].copy()
-    if "period" in keys:
-        den["period"] = to_period_start(den["period"], grid.period, grid.unit, "denominators")
     den["denominator"] = pd.to_numeric(den["denominator"], errors="raise").astype(float)
     bad = den["denominator"].isna() | (den["denominator"] < 0)
     if bad.any():
@@ -196,6 +195,9 @@ def _attach_denominators(
     elif den.duplicated(keys).any():
         dupes = den[den.duplicated(keys, keep=False)].head(10)
         raise ValueError(f"denominators has duplicated {keys}:\n{dupes.to_string()}")
+    partial = None
+    if "period" in keys:
+        den, partial = _denominators_per_period(den, grid)
 
     if grid.by:  # groups with a denominator but no complaints: real zeros
         known = pd.MultiIndex.from_frame(table[grid.by].drop_duplicates().astype(object))
@@ -219,11 +221,80 @@ def _attach_denominators(
     if lacking.any():
         gaps = table.loc[lacking, keys].drop_duplicates()
         shown = gaps.head(10).to_string(index=False)
-        raise ValueError(f"no denominator for {len(gaps)} of the {keys} counted, e.g.\n{shown}")
+        why = f"\n{partial}" if partial else ""
+        raise ValueError(
+            f"no denominator for {len(gaps)} of the {keys} counted, e.g.\n{shown}{why}"
+        )
     values = den["denominator"].to_numpy()[position] if len(table) else np.zeros(0)
     table["denominator"] = values
     table["rate"] = _ratio(table["count"].to_numpy(), values) * per
     return table
+
+
+def _denominators_per_period(den: pd.DataFrame, grid: PeriodGrid) -> tuple[pd.DataFrame, str]:
+    """Denominators on the counts' periods, and a note on why a period may lack one.
+
+    Denominators given per period of ``freq`` (or once for a longer one) are used as they
+    are. Denominators given for shorter periods (monthly contacts for quarterly counts)
+    are added up: they are flows, like contacts or visits. A period whose shorter
+    periods are not all given gets no denominator, so no rate comes from part of it.
+    A longer period is never split between shorter ones (that needs an assumption).
+    Stocks such as residents: give them without ``period``.
+    """
+    by, target = grid.by, grid.period
+    lengths = ("day", *FREQUENCIES)
+    # the denominators' own period: the longest at which their dates stay distinct
+    native = "day"
+    for freq in reversed(FREQUENCIES):
+        starts = to_period_start(den["period"], freq, grid.unit, "denominators")
+        if not pd.concat([den[by], starts], axis=1).duplicated().any():
+            native = freq
+            break
+    out = den.assign(period=to_period_start(den["period"], target, grid.unit, "denominators"))
+    if lengths.index(native) >= lengths.index(target):
+        note = ""
+        if native != target:
+            note = (
+                f"the denominators are given per {native}; a rate per {target} would need each "
+                f"{native}'s denominator split between its {target}s: count per {native} or "
+                f"longer, or give denominators per {target}"
+            )
+        return out, note
+    summed = out.groupby([*by, "period"], sort=False, dropna=False, observed=True)
+    out = summed["denominator"].sum().reset_index()
+    given = summed["denominator"].size().to_numpy()
+    days = out["period"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    expected = _shorter_periods_in(days, native, target)
+    whole = given == expected
+    note = ""
+    if not whole.all():
+        n_part = int((~whole).sum())
+        first = np.flatnonzero(~whole)[0]
+        where = ", ".join(f"{out[c].iloc[first]}" for c in by)
+        note = (
+            f"the denominators are given per {native}: {plural(n_part, target)} "
+            f"{'has only some of its' if n_part == 1 else 'have only some of their'} {native}s (e.g. "
+            f"{given[first]} of {expected[first]} in the {target} starting "
+            f"{pd.Timestamp(out['period'].iloc[first]):%d %B %Y}"
+            + (f" for {where})" if by else ")")
+        )
+    return out[whole].reset_index(drop=True), note
+
+
+def _shorter_periods_in(days: np.ndarray, shorter: str, period: str) -> np.ndarray:
+    """How many ``shorter`` periods start within each ``period`` starting on ``days``
+    (e.g. 3 months in a quarter, 4 or 5 weeks in a month)."""
+    from coprod.timeseries.periods import _period_numbers, _period_starts
+
+    def first_starting_on_or_after(day_numbers):
+        if shorter == "day":
+            return day_numbers
+        numbers = _period_numbers(day_numbers, shorter)
+        starts = _period_starts(numbers, shorter).astype(np.int64)
+        return numbers + (starts < day_numbers)
+
+    ends = _period_starts(_period_numbers(days, period) + 1, period).astype(np.int64)
+    return first_starting_on_or_after(ends) - first_starting_on_or_after(days)
 
 
 # ------------------------------------------------------------------ seriousness

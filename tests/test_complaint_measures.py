@@ -383,3 +383,57 @@ def test_fast_path_agrees_with_pandas(monkeypatch, period, path):
     assert (
         out.groupby(["council", "service"], observed=True, dropna=False).size() == n_periods
     ).all()
+
+
+def test_monthly_denominators_add_up_to_quarters(log):
+    """Monthly contacts rate quarterly counts: the quarter's denominator is the sum of its
+    months; a quarter missing a month gets none (and the error says why)."""
+    months = _periods("2024-01-01", "2024-02-01", "2024-03-01")
+    contacts = pd.DataFrame(
+        {
+            "service": ["A"] * 3 + ["B"] * 3,
+            "period": months * 2,
+            "denominator": [1000, 800, 200, 100, 100, 300],
+        }
+    )
+    out = complaint_counts(log, freq="quarter", denominators=contacts)
+    assert _col(out, "count") == [3, 3]
+    assert _col(out, "denominator") == [2000.0, 500.0]
+    np.testing.assert_allclose(out["rate"], [1.5, 6.0])
+    # measure_series gives the u chart the same sums, as exposure in thousands
+    from coprod.complaints import measure_series
+
+    series = measure_series(log, measure="rate", freq="quarter", denominators=contacts)
+    assert _col(series, "exposure") == [2.0, 0.5]
+    # a year needs all twelve months: three are not a year's contacts
+    with pytest.raises(
+        ValueError, match=r"2 years have only some of their months \(e\.g\. 3 of 12"
+    ):
+        complaint_counts(log, freq="year", denominators=contacts)
+    without_feb_b = contacts.drop(index=4)
+    with pytest.raises(
+        ValueError,
+        match=(
+            r"(?s)no denominator for 1 of the \['service', 'period'\].*B 2024-01-01.*"
+            r"per month: 1 quarter has only some of its months \(e\.g\. 2 of 3 in the quarter "
+            r"starting 01 January 2024 for B\)"
+        ),
+    ):
+        complaint_counts(log, freq="quarter", denominators=without_feb_b)
+    with pytest.raises(ValueError, match="a rate per week would need each month's denominator"):
+        complaint_counts(log, freq="week", denominators=contacts)
+    with pytest.raises(ValueError, match="duplicated"):  # the same month twice is no sum
+        complaint_counts(log, freq="quarter", denominators=pd.concat([contacts, contacts]))
+
+
+def test_weekly_denominators_add_up_to_months():
+    """Weeks belong to the month of their Monday: January 2024 has five Mondays."""
+    received = _dates(["2024-01-02", "2024-01-29", "2024-01-31"])
+    log = pd.DataFrame({"service": pd.Series(["A"] * 3, dtype="str"), "received": received})
+    weeks = pd.date_range("2024-01-01", "2024-01-29", freq="W-MON")
+    assert len(weeks) == 5
+    contacts = pd.DataFrame({"service": "A", "period": weeks, "denominator": 100})
+    out = complaint_counts(log, freq="month", denominators=contacts)
+    assert _col(out, "denominator") == [500.0] and _col(out, "rate") == [6.0]
+    with pytest.raises(ValueError, match=r"4 of 5 in the month starting 01 January 2024"):
+        complaint_counts(log, freq="month", denominators=contacts.iloc[1:])
