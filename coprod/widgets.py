@@ -144,9 +144,12 @@ def _choices(control) -> list[tuple[str, Hashable]]:
 def _figure():
     """A figure at the explorers' size, outside pyplot (the inline backend will not show it
     a second time, and closing it is nobody's job)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=_CHART_SIZE, dpi=CHART_DPI, layout="constrained")
+    figure = Figure(figsize=_CHART_SIZE, dpi=CHART_DPI, layout="constrained")
+    FigureCanvasAgg(figure)  # a canvas that keeps its renderer: each layout pass is cheaper
+    return figure
 
 
 def _png(figure) -> bytes:

@@ -52,7 +52,7 @@ _NEAREST_MARGIN_PT = 2.5  # own mark nearer than any other by at least this
 _PAD_PT = 1.0  # clearance around labels, markers and listed texts
 _FORM_COST = 4.0  # points: the text as given is preferred to another form of it
 _SAME_SIZE_IN = 0.03  # axes sizes closer than this (inches) keep the labels' places
-_KEEP = 150  # candidates per label kept for the search (the cheapest)
+_KEEP = 80  # candidates per label kept for the search (the cheapest)
 
 
 @dataclass

@@ -283,27 +283,32 @@ def _ladder_labelpad(n_lines: int) -> float:
     return 20 + 10.5 * n_lines
 
 
-def _fit_background(ax: Axes) -> None:
+def _fit_background(ax: Axes, *, laid_out: bool = False) -> None:
     """Re-wrap cell names and ladder boxes to the column width the layout left.
 
     The width is only known once the layout engine (e.g. constrained layout) has
-    placed the legend and labels, so this runs after everything else is drawn.
+    placed the legend and labels, so this runs after everything else is drawn
+    (``laid_out``: the figure's last layout pass is current, no need for another).
     """
     wrapped = getattr(ax, "_coprod_wrapped", [])
     if not wrapped:
         return
     fig = ax.figure
-    for _ in range(2):
-        if fig.get_layout_engine() is not None:
+    for attempt in range(2):
+        if fig.get_layout_engine() is not None and not (laid_out and attempt == 0):
             fig.draw_without_rendering()
-        n_lines = 0
+        n_lines, changed = 0, False
         for artist, make, size, bold, cap, is_ladder in wrapped:
             text = make(min(cap, _column_chars(ax, size, bold)))
+            changed |= text != artist.get_text()
             artist.set_text(text)
             if is_ladder:
                 n_lines = max(n_lines, text.count("\n") + 1)
         if n_lines:
+            changed |= ax.xaxis.labelpad != _ladder_labelpad(n_lines)
             ax.xaxis.labelpad = _ladder_labelpad(n_lines)
+        if not changed:  # the layout just drawn stands: no second pass
+            break
 
 
 #: The grid's cell borders (data coordinates): a label had better not straddle one.
@@ -418,16 +423,17 @@ def _grid_legend(ax: Axes, handles: list[Any], ncols: int = 3):
     )
 
 
-def _title_over_legend(ax: Axes, title: str | None) -> None:
-    """The title above the key (whose height is known once the figure is laid out),
-    wrapped where it would run past the figure's edge."""
+def _title_over_legend(ax: Axes, title: str | None) -> bool:
+    """The title above the key, wrapped where it would run past the figure's edge.
+
+    Returns True when the figure's last layout pass is still current (nothing changed
+    since), so the next step need not lay it out again."""
     if not title:
-        return
+        return False
     fig = ax.figure
     legend = ax.get_legend()
     pad = 8.0
-    if legend is not None:
-        fig.draw_without_rendering()
+    if legend is not None:  # the key's height does not depend on the layout
         pad += legend.get_window_extent().height * 72 / fig.dpi
     artist = ax.set_title(title, fontsize=TITLE_SIZE, pad=pad)
     for _ in range(3):
@@ -435,9 +441,10 @@ def _title_over_legend(ax: Axes, title: str | None) -> None:
         box, edge = artist.get_window_extent(), fig.bbox
         room = min(box.x1, edge.x1 - 2) - max(box.x0, edge.x0 + 2)
         if room >= box.width - 0.5:
-            break
+            return True
         longest = max(len(line) for line in artist.get_text().split("\n"))
         artist.set_text(wrap(title, max(12, int(longest * room / box.width) - 1)))
+    return False
 
 
 #: Default figure size of the grid charts (the key sits in a row above the grid).
@@ -680,9 +687,9 @@ def plot_grid(
         legend = _grid_legend(ax, handles)
         if hue is not None:
             legend.get_texts()[header_index].set_fontweight("bold")
-    _title_over_legend(ax, title)
+    laid_out = _title_over_legend(ax, title)
 
-    _fit_background(ax)
+    _fit_background(ax, laid_out=laid_out)
     label_colours = None if hue is None else [_darker(colour_of[key]) for key in keys]
     _place_grid_labels(ax, data, emphasis=data["highlighted"], colours=label_colours)
     draw_source_note(ax, source, placements)
@@ -888,8 +895,8 @@ def plot_co_planning(
     if handles:
         legend = _grid_legend(ax, handles, ncols=1)
         legend.set_title(_survey_text(data, table), prop={"size": ANNOT_SIZE})
-    _title_over_legend(ax, title)
-    _fit_background(ax)
+    laid_out = _title_over_legend(ax, title)
+    _fit_background(ax, laid_out=laid_out)
     texts, forms = [], []
     for service, strength in zip(data["service"], data["strength"], strict=True):
         if not strength:
@@ -1076,8 +1083,8 @@ def plot_movement(
         ]
     if handles:
         _grid_legend(ax, handles, ncols=2)  # what the arrows mean, then the waves
-    _title_over_legend(ax, title)
-    _fit_background(ax)
+    laid_out = _title_over_legend(ax, title)
+    _fit_background(ax, laid_out=laid_out)
     tails = data[["x_from", "y_from"]].to_numpy(float)
     heads = data[["x_to", "y_to"]].to_numpy(float)
     anchors = []
