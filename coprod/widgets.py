@@ -38,7 +38,8 @@ CHART_DPI = 100
 #: the part of a 1366 x 768 laptop screen that JupyterLab leaves for a notebook.
 CHART_HEIGHT_PX = 460
 
-_CHART_SIZE = (6.3, CHART_HEIGHT_PX / CHART_DPI)  # inches: the report width (16 cm)
+# inches: the report width (16 cm); the source note adds a strip of up to two lines
+_CHART_SIZE = (6.3, 4.2)
 
 
 class _Explorer:
@@ -58,7 +59,7 @@ class _Explorer:
         self._views = {}
         self._quiet = False
         self.output = widgets.Output(
-            layout=widgets.Layout(min_height=f"{round(_CHART_SIZE[1] * CHART_DPI)}px")
+            layout=widgets.Layout(min_height=f"{CHART_HEIGHT_PX}px")
         )
         self.output.add_class("coprod-explorer-output")
         for control in self.controls.values():
@@ -164,7 +165,7 @@ def _message_html(message: str):
     """A message in the chart's place, at the chart's size, as readable text."""
     from IPython.display import HTML
 
-    width, height = (round(side * CHART_DPI) for side in _CHART_SIZE)
+    width, height = round(_CHART_SIZE[0] * CHART_DPI), CHART_HEIGHT_PX
     paragraphs = "".join(
         f"<p style='margin:0 0 0.6em 0'>{html.escape(part)}</p>"
         for part in message.split("\n")

@@ -621,8 +621,12 @@ save_figure(
 # %% [markdown]
 # ## Explore it yourself
 #
-# Pick a service, a measure, a chart type and a period. (c charts suit counts, u charts
-# rates with their denominators; XmR suits anything.)
+# Pick a service, a measure, a chart and a period. The menus offer only what can be drawn:
+# c charts for counts, u charts for rates (the monthly contacts are added up for a
+# quarter), XmR for any measure, and only the periods in which every service has a value
+# each period (a weekly median needs a complaint closed every week). The line under the
+# menus says what is not offered and why. `baseline=24` is the first 24 months, whatever
+# the period.
 
 # %%
 ComplaintsExplorer(log, denominators=contacts, baseline=24)
