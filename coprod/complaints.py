@@ -586,7 +586,12 @@ MEASURES: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
         "share_high": ("seriousness", "share_high", "xmr", "Share of high severity"),
         "ombudsman_rate": ("outcomes", "ombudsman_rate", "xmr", "Share reaching the ombudsman"),
         "upheld_rate": ("outcomes", "upheld_rate", "xmr", "Share upheld"),
-        "median_days_to_close": ("timeliness", "median_days_to_close", "xmr", "Median days to close"),
+        "median_days_to_close": (
+            "timeliness",
+            "median_days_to_close",
+            "xmr",
+            "Median days to close",
+        ),
     }
 )
 

@@ -58,9 +58,7 @@ class _Explorer:
 
         self._views = {}
         self._quiet = False
-        self.output = widgets.Output(
-            layout=widgets.Layout(min_height=f"{CHART_HEIGHT_PX}px")
-        )
+        self.output = widgets.Output(layout=widgets.Layout(min_height=f"{CHART_HEIGHT_PX}px"))
         self.output.add_class("coprod-explorer-output")
         for control in self.controls.values():
             control.observe(self._changed, names="value")
@@ -374,8 +372,7 @@ class ComplaintsExplorer(_Explorer):
         lengths = series.groupby(self.service, sort=False, observed=True).size()
         if len(lengths) and lengths.max() < self.min_points:
             return (
-                f"only {plural(int(lengths.max()), period)} "
-                f"(SPC needs at least {self.min_points})"
+                f"only {plural(int(lengths.max()), period)} (SPC needs at least {self.min_points})"
             )
         gaps = series[series["value"].isna()]
         lacking = sorted(set(self._services) - set(series[self.service]))
