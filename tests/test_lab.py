@@ -1,0 +1,207 @@
+"""JupyterLab ready to use: ``coprod lab``'s environment, settings and command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coprod.cli import main
+from coprod.lab import (
+    JUPYTEXT_VIEWER,
+    lab_command,
+    lab_environment,
+    prepare_lab,
+    settings_file,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --- the environment ---------------------------------------------------------------------
+
+
+def test_environment_keeps_everything_inside_the_projects_venv(tmp_path):
+    env = lab_environment(tmp_path)
+    base = tmp_path.resolve() / ".venv" / "share" / "coprod-lab"
+    assert env == {
+        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_DATA_DIR": str(base / "data"),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(base / "user-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+        "COPROD_OUTPUT_DIR": str(tmp_path.resolve() / "output"),
+    }
+    assert not (tmp_path / ".venv").exists()  # pure: nothing written
+
+
+def test_environment_takes_another_settings_folder(tmp_path):
+    env = lab_environment(tmp_path / "project", settings_dir=tmp_path / "settings")
+    jupyter = {k: v for k, v in env.items() if k != "COPROD_OUTPUT_DIR"}
+    assert all(Path(v).parent == (tmp_path / "settings").resolve() for v in jupyter.values())
+    assert env["COPROD_OUTPUT_DIR"] == str((tmp_path / "project" / "output").resolve())
+
+
+def test_environment_names_no_folder_in_the_home(tmp_path):
+    home = str(Path.home())
+    assert not any(v.startswith(home + os.sep) for v in lab_environment(tmp_path).values())
+
+
+# --- the settings ------------------------------------------------------------------------
+
+
+def test_prepare_lab_opens_py_files_as_notebooks(tmp_path):
+    path = prepare_lab(tmp_path, settings_dir=tmp_path / "s")
+    assert path == settings_file(tmp_path, settings_dir=tmp_path / "s")
+    assert (
+        path
+        == (tmp_path / "s" / "user-settings" / "@jupyterlab" / "docmanager-extension").resolve()
+        / "plugin.jupyterlab-settings"
+    )
+    assert json.loads(path.read_text()) == {"defaultViewers": {"python": "Jupytext Notebook"}}
+    # the only file written
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()] == [
+        path.relative_to(tmp_path)
+    ]
+
+
+def test_prepare_lab_keeps_the_users_settings(tmp_path):
+    path = settings_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"autosaveInterval": 60, "defaultViewers": {"markdown": "X"}}))
+    prepare_lab(tmp_path)
+    assert json.loads(path.read_text()) == {
+        "autosaveInterval": 60,
+        "defaultViewers": {"python": "Jupytext Notebook", "markdown": "X"},
+    }
+    # already right: not written again; the user's own viewer for python wins
+    path.write_text(json.dumps({"defaultViewers": {"python": "Editor"}}))
+    before = path.stat().st_mtime_ns, path.read_text()
+    prepare_lab(tmp_path)
+    assert (path.stat().st_mtime_ns, path.read_text()) == before
+    # a file with comments (as the settings editor writes) is the user's: left alone
+    path.write_text('{\n  // mine\n  "autosave": false\n}\n')
+    prepare_lab(tmp_path)
+    assert path.read_text() == '{\n  // mine\n  "autosave": false\n}\n'
+
+
+def test_the_viewer_is_the_one_installed_jupytext_registers():
+    """The default viewer names jupytext's notebook factory, as its lab extension spells it."""
+    import jupyterlab_jupytext
+
+    static = Path(jupyterlab_jupytext.__file__).parent / "labextension" / "static"
+    if not static.is_dir():  # installed as shared data rather than inside the package
+        static = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-jupytext"
+    bundles = "".join(p.read_text(encoding="utf-8") for p in static.rglob("*.js"))
+    assert f'FACTORY="{JUPYTEXT_VIEWER}"' in bundles
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def test_command_roots_the_lab_at_the_project_on_localhost(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert lab_command(tmp_path) == [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={tmp_path.resolve()}",
+        "--ip=127.0.0.1",
+    ]
+
+
+def test_command_port_token_and_no_browser(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    command = lab_command(tmp_path, port=8899, token="secret", open_browser=False)
+    assert command[5:] == [
+        "--ServerApp.port=8899",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=secret",
+        "--no-browser",
+    ]
+
+
+@pytest.mark.parametrize(("uid", "allowed"), [(0, True), (1000, False)])
+def test_command_allows_root_only_as_root(tmp_path, monkeypatch, uid, allowed):
+    monkeypatch.setattr(os, "geteuid", lambda: uid)
+    assert ("--allow-root" in lab_command(tmp_path)) is allowed
+
+
+def test_cli_lab_prepares_and_runs_the_command(tmp_path, monkeypatch, capsys):
+    """``coprod lab`` writes the settings, then runs the lab with its environment and the
+    arguments it does not know passed on to JupyterLab."""
+    ran = {}
+
+    class FakeLab:
+        def __init__(self, command, env):
+            ran.update(command=command, env=env)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeLab)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    flags = ["--project", str(tmp_path), "--port", "8899", "--no-browser"]
+    code = main(["lab", *flags, "--settings-dir", str(tmp_path / "s"), "--ServerApp.x=1"])
+    assert code == 0
+    expected = lab_command(tmp_path, port=8899, open_browser=False)
+    assert ran["command"] == [*expected, "--ServerApp.x=1"]
+    for name, value in lab_environment(tmp_path, settings_dir=tmp_path / "s").items():
+        assert ran["env"][name] == value
+    assert settings_file(tmp_path, settings_dir=tmp_path / "s").exists()
+    assert f"Starting JupyterLab on {tmp_path.resolve()}" in capsys.readouterr().out
+
+
+def test_cli_refuses_unknown_arguments_outside_lab(capsys):
+    with pytest.raises(SystemExit):
+        main(["datasets", "--port", "1"])
+    assert "unrecognized arguments: --port 1" in capsys.readouterr().err
+
+
+def test_tasks_lab_runs_coprod_lab_in_the_venv(monkeypatch):
+    """``python3 tasks.py lab ...`` is ``.venv/bin/python -m coprod lab ...``."""
+    sys.path.insert(0, str(REPO))
+    try:
+        import tasks
+    finally:
+        sys.path.remove(str(REPO))
+    ran = {}
+
+    class FakeProcess:
+        def __init__(self, command, cwd, env):
+            ran.update(command=command, cwd=cwd)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def wait(self):
+            return 3
+
+    monkeypatch.setattr(tasks, "ensure_environment", lambda: Path("/venv/bin/python"))
+    monkeypatch.setattr(tasks.subprocess, "Popen", FakeProcess)
+    assert tasks.main(["lab", "--port", "8899"]) == 3
+    assert ran == {
+        "command": ["/venv/bin/python", "-m", "coprod", "lab", "--port", "8899"],
+        "cwd": tasks.ROOT,
+    }
+    assert "python3 tasks.py lab" in tasks.__doc__
+
+
+def test_lab_module_is_stdlib_only():
+    heavy = ("pandas", "jupyterlab", "jupytext", "jupyter_server")
+    code = f"import coprod.lab, sys; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
