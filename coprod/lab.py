@@ -7,7 +7,8 @@
 * JupyterLab's settings, workspaces, config and runtime files live in
   ``<project>/.venv/share/coprod-lab/`` (``settings_dir=``), never in the user's home, and
   nothing from the home's Jupyter folders changes how the project's lab behaves;
-* a double-click on a ``.py`` notebook opens it as a notebook (jupytext's viewer);
+* a double-click on a ``.py`` notebook opens it as a notebook (jupytext's viewer), which
+  starts the project's kernel without asking;
 * the project's ``jupytext.toml`` pairs each notebook with a git-ignored ``.ipynb`` that
   keeps its outputs across a reload, and keeps the ``.py`` headers free of anything that
   varies between machines, so opening and saving leaves ``git status`` clean;
@@ -22,8 +23,8 @@ import sys
 from pathlib import Path
 
 __all__ = [
-    "DEFAULT_VIEWERS",
     "JUPYTEXT_VIEWER",
+    "LAB_SETTINGS",
     "lab_command",
     "lab_environment",
     "prepare_lab",
@@ -33,11 +34,15 @@ __all__ = [
 #: The name jupytext's JupyterLab extension gives its notebook viewer (its ``FACTORY``).
 JUPYTEXT_VIEWER = "Jupytext Notebook"
 
-#: File types opened with jupytext's viewer on a double-click (other files keep theirs).
-DEFAULT_VIEWERS = {"python": JUPYTEXT_VIEWER}
-
-#: The document manager's settings, where JupyterLab looks up default viewers.
-DOCMANAGER_PLUGIN = ("@jupyterlab", "docmanager-extension", "plugin")
+#: What the lab needs, by JupyterLab plugin: ``.py`` files open with jupytext's notebook
+#: viewer on a double-click (other file types keep theirs); and a notebook whose file names
+#: no kernel starts the project's default one. The ``.py`` notebooks carry no kernel in
+#: their header (see ``jupytext.toml``: nothing that varies between machines), so without
+#: it JupyterLab would ask which kernel to start each time one is first opened.
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": JUPYTEXT_VIEWER}},
+    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
+}
 
 
 def _settings_root(project, settings_dir) -> Path:
@@ -67,24 +72,30 @@ def lab_environment(project, *, settings_dir=None) -> dict[str, str]:
     }
 
 
-def settings_file(project, *, settings_dir=None) -> Path:
-    """The user-settings file of JupyterLab's document manager (default viewers) under
+def settings_file(project, plugin: str, *, settings_dir=None) -> Path:
+    """The user-settings file of a JupyterLab ``plugin`` (``"@scope/package:name"``) under
     :func:`lab_environment`'s ``JUPYTERLAB_SETTINGS_DIR``."""
     folder = Path(lab_environment(project, settings_dir=settings_dir)["JUPYTERLAB_SETTINGS_DIR"])
-    *parents, plugin = DOCMANAGER_PLUGIN
-    return folder.joinpath(*parents, f"{plugin}.jupyterlab-settings")
+    package, _, name = plugin.partition(":")
+    return folder / package / f"{name}.jupyterlab-settings"
 
 
-def prepare_lab(project, *, settings_dir=None) -> Path:
-    """Write the one setting the lab needs: ``.py`` files open with jupytext's notebook
-    viewer on a double-click (``defaultViewers`` of the document manager). Returns the file.
+def prepare_lab(project, *, settings_dir=None) -> list[Path]:
+    """Write the settings the lab needs (:data:`LAB_SETTINGS`); return their files.
 
-    This is a settings file of the lab, not an output, so it is written here rather than by
-    :mod:`coprod.export`. Settings the user changed in the lab's settings editor are kept:
-    only a missing ``defaultViewers`` entry is added, and a file already giving it (or one
-    that is not plain JSON, as the settings editor may write comments) is left as it is.
+    These are the lab's own settings files, not outputs, so they are written here rather
+    than by :mod:`coprod.export`. What the user changed in the lab's settings editor is
+    kept: only a missing entry is added (a default viewer the user chose wins), a file
+    already holding every entry is not written again, and one that is not plain JSON (the
+    settings editor may write comments) is left as it is.
     """
-    path = settings_file(project, settings_dir=settings_dir)
+    return [
+        _add_missing(settings_file(project, plugin, settings_dir=settings_dir), wanted)
+        for plugin, wanted in LAB_SETTINGS.items()
+    ]
+
+
+def _add_missing(path: Path, wanted: dict) -> Path:
     settings = {}
     if path.exists():
         try:
@@ -93,13 +104,17 @@ def prepare_lab(project, *, settings_dir=None) -> Path:
             return path  # the user's own file, with comments: theirs to keep
         if not isinstance(settings, dict):
             return path
-    viewers = settings.get("defaultViewers")
-    viewers = dict(viewers) if isinstance(viewers, dict) else {}
-    wanted = {**DEFAULT_VIEWERS, **viewers}  # a viewer the user chose wins
-    if path.exists() and viewers == wanted:
+    merged = dict(settings)
+    for key, value in wanted.items():
+        mine = settings.get(key)
+        if isinstance(value, dict) and isinstance(mine, dict):
+            merged[key] = {**value, **mine}
+        elif key not in settings:
+            merged[key] = value
+    if path.exists() and merged == settings:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**settings, "defaultViewers": wanted}, indent=2) + "\n", "utf-8")
+    path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
     return path
 
 

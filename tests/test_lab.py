@@ -54,30 +54,38 @@ def test_environment_names_no_folder_in_the_home(tmp_path):
 # --- the settings ------------------------------------------------------------------------
 
 
-def test_prepare_lab_opens_py_files_as_notebooks(tmp_path):
-    path = prepare_lab(tmp_path, settings_dir=tmp_path / "s")
-    assert path == settings_file(tmp_path, settings_dir=tmp_path / "s")
-    assert (
-        path
-        == (tmp_path / "s" / "user-settings" / "@jupyterlab" / "docmanager-extension").resolve()
-        / "plugin.jupyterlab-settings"
-    )
-    assert json.loads(path.read_text()) == {"defaultViewers": {"python": "Jupytext Notebook"}}
-    # the only file written
-    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()] == [
-        path.relative_to(tmp_path)
+DOCMANAGER = "@jupyterlab/docmanager-extension:plugin"
+TRACKER = "@jupyterlab/notebook-extension:tracker"
+
+
+def test_prepare_lab_opens_py_files_as_notebooks_with_the_kernel_started(tmp_path):
+    paths = prepare_lab(tmp_path, settings_dir=tmp_path / "s")
+    user = (tmp_path / "s" / "user-settings" / "@jupyterlab").resolve()
+    assert paths == [
+        user / "docmanager-extension" / "plugin.jupyterlab-settings",
+        user / "notebook-extension" / "tracker.jupyterlab-settings",
     ]
+    assert paths[0] == settings_file(tmp_path, DOCMANAGER, settings_dir=tmp_path / "s")
+    assert json.loads(paths[0].read_text()) == {"defaultViewers": {"python": "Jupytext Notebook"}}
+    assert json.loads(paths[1].read_text()) == {"autoStartDefaultKernel": True}
+    # the only files written
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(paths)
 
 
 def test_prepare_lab_keeps_the_users_settings(tmp_path):
-    path = settings_file(tmp_path)
+    path = settings_file(tmp_path, DOCMANAGER)
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"autosaveInterval": 60, "defaultViewers": {"markdown": "X"}}))
+    tracker = settings_file(tmp_path, TRACKER)
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"autoStartDefaultKernel": False}))
     prepare_lab(tmp_path)
     assert json.loads(path.read_text()) == {
         "autosaveInterval": 60,
         "defaultViewers": {"python": "Jupytext Notebook", "markdown": "X"},
     }
+    assert json.loads(tracker.read_text()) == {"autoStartDefaultKernel": False}
     # already right: not written again; the user's own viewer for python wins
     path.write_text(json.dumps({"defaultViewers": {"python": "Editor"}}))
     before = path.stat().st_mtime_ns, path.read_text()
@@ -158,7 +166,7 @@ def test_cli_lab_prepares_and_runs_the_command(tmp_path, monkeypatch, capsys):
     assert ran["command"] == [*expected, "--ServerApp.x=1"]
     for name, value in lab_environment(tmp_path, settings_dir=tmp_path / "s").items():
         assert ran["env"][name] == value
-    assert settings_file(tmp_path, settings_dir=tmp_path / "s").exists()
+    assert settings_file(tmp_path, DOCMANAGER, settings_dir=tmp_path / "s").exists()
     assert f"Starting JupyterLab on {tmp_path.resolve()}" in capsys.readouterr().out
 
 
