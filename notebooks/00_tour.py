@@ -82,7 +82,7 @@ no_services = pd.DataFrame(columns=PLACEMENT_COLUMNS)
 ax = plot_grid(
     no_services, title="Bovaird's grid: five cells named, full co-production at the centre"
 )
-save_figure(
+saved = save_figure(
     ax,
     "00_tour_empty_grid",
     data=grid,

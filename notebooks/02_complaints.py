@@ -222,7 +222,7 @@ fig = plot_spc_small_multiples(
     title="Northbridge: housing repairs complaints rose from July 2023;\nstreet lighting peaks each winter",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     fig,
     "02_complaints_small_multiples",
     data=spc_chart_data(counts_spc),
@@ -257,7 +257,7 @@ ax = plot_spc(
     title="Housing repairs complaints rose from July 2023: 18 months above the mean",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_housing_repairs",
     data=spc_chart_data(repairs),
@@ -285,7 +285,7 @@ ax = plot_spc(
     title="Housing repairs, rebased at July 2023: 72 complaints a month, up from 41",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_housing_repairs_rebased",
     data=spc_chart_data(rebased),
@@ -318,7 +318,7 @@ ax = plot_spc(
     title="Social care complaints have been more serious since January 2023",
     ylabel="Mean severity weight",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_social_care_severity",
     data=spc_chart_data(severity_spc[severity_spc["service"] == "Social care"]),
@@ -367,7 +367,7 @@ ax = plot_spc(
     title="Street lighting, seasonally adjusted: no signal in the last six months",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_street_lighting_adjusted",
     data=spc_chart_data(lights_adjusted),
@@ -499,7 +499,7 @@ fig = plot_spc_small_multiples(
     title="FixMyStreet reports in 2020: above their 2012-13 limits\nin seven cities, below in Leeds",
     ylabel="Reports",
 )
-save_figure(
+saved = save_figure(
     fig,
     "02_complaints_fixmystreet",
     data=spc_chart_data(area_spc),
@@ -589,7 +589,7 @@ ax = plot_co_planning(
     adjusted_signal,
     title="No Northbridge service is flagged for co-planning on the 2025 survey",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_co_planning_grid",
     data=co_planning_chart_data(adjusted_signal),

@@ -213,3 +213,45 @@ def test_lab_module_is_stdlib_only():
     code = f"import coprod.lab, sys; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- saving prints nothing ---------------------------------------------------------------
+
+#: coprod.export's functions that write files and return what they wrote.
+WRITERS = {"save_figure", "export_table", "write_index"}
+NOTEBOOKS = sorted((REPO / "notebooks").rglob("*.py"))
+
+
+def _bare_writer_calls(source: str) -> list[str]:
+    """The writer called by a cell's last statement when it is a bare call, whose value
+    Jupyter would print under the cell (a SavedFigure, a list of paths)."""
+    import ast
+
+    body = ast.parse(source).body
+    if not body or not isinstance(body[-1], ast.Expr) or not isinstance(body[-1].value, ast.Call):
+        return []
+    func = body[-1].value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    return [name] if name in WRITERS else []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_no_cell_ends_with_a_bare_save(path):
+    import jupytext
+
+    cells = [c for c in jupytext.read(path).cells if c.cell_type == "code"]
+    bare = [
+        f"code cell {n} ({c.source.strip().splitlines()[0]!r}) ends with a bare {writer}(): "
+        "assign it (saved = ...) so the cell does not print it"
+        for n, c in enumerate(cells, 1)
+        for writer in _bare_writer_calls(c.source)
+    ]
+    assert bare == []
+
+
+def test_the_bare_save_check_catches_one():
+    assert _bare_writer_calls("ax = plot(x)\nsave_figure(ax, 'a')") == ["save_figure"]
+    assert _bare_writer_calls("export.export_table(t, 'a.csv')\n") == ["export_table"]
+    assert _bare_writer_calls("saved = save_figure(ax, 'a')") == []
+    assert _bare_writer_calls("save_figure(ax, 'a')\nprint(1)") == []
+    assert _bare_writer_calls("with context():\n    save_figure(ax, 'a')") == []

@@ -43,7 +43,7 @@ ax = plot_grid(
     names=our_names,
     title="Bovaird's grid with a sixth cell named: consultative services",
 )
-save_figure(
+saved = save_figure(
     ax,
     "answers_00_named_cell",
     data=named_grid,

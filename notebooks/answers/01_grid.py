@@ -93,7 +93,7 @@ ax = plot_grid(
     names=names,
     title="Northbridge, 2025: Community festivals is the one community-led partnership",
 )
-save_figure(
+saved = save_figure(
     ax,
     "answers_01_two_named_cells",
     data=grid_chart_data(northbridge, names=names),

@@ -36,7 +36,7 @@ ax = plot_spc(
     title="Per 1,000 contacts too, repairs complaints rose from July 2023",
     ylabel="Complaints per 1,000 contacts",
 )
-save_figure(
+saved = save_figure(
     ax,
     "answers_02_housing_repairs_u_chart",
     data=spc_chart_data(u_chart),

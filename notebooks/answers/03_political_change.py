@@ -60,7 +60,7 @@ early_plot = its_chart_data(early)
 ax = plot_interrupted_time_series(
     early_plot, title="Dated a year too early, the model finds no clear change: level 1.10"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_answer_its_early",
     data=early_plot,
