@@ -255,3 +255,204 @@ def test_the_bare_save_check_catches_one():
     assert _bare_writer_calls("saved = save_figure(ax, 'a')") == []
     assert _bare_writer_calls("save_figure(ax, 'a')\nprint(1)") == []
     assert _bare_writer_calls("with context():\n    save_figure(ax, 'a')") == []
+
+
+# --- a real JupyterLab: opening and saving leaves git clean ------------------------------
+
+#: What the lab needs of the project: its marker, jupytext's config, git's ignores, notebooks.
+PROJECT_FILES = ("pyproject.toml", "jupytext.toml", ".gitignore", "notebooks")
+NOTEBOOK_PATHS = [p.relative_to(REPO).as_posix() for p in NOTEBOOKS]
+SERVER_START = 90  # seconds: a bound on start-up, never waited out when the server is up
+
+
+def _git(project: Path, *args: str) -> str:
+    identity = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    done = subprocess.run(
+        ["git", *identity, *args], cwd=project, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def _copy_of_the_project(target: Path) -> Path:
+    """The project's tracked (and new, unignored) files the lab touches, committed to a
+    fresh git repository: the notebooks as they are in this checkout."""
+    import shutil
+
+    listed = _git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    for name in filter(None, listed.split("\0")):
+        if name.split("/")[0] in PROJECT_FILES and (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    _git(target, "commit", "-q", "-m", "the project as checked out")
+    return target
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab, spoken to through its REST API with the standard library."""
+
+    def __init__(self, url: str, token: str, process: subprocess.Popen, root: Path):
+        self.url, self.token, self.process = url, token, process
+        self.project, self.home, self.settings = root / "project", root / "home", root / "settings"
+        self.log = root / "lab.log"
+
+    def request(self, method: str, path: str, body=None, timeout: float = 30):
+        import urllib.request
+
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            text = response.read().decode("utf-8")
+        return json.loads(text) if text else None
+
+    def get_notebook(self, path: str) -> dict:
+        return self.request("GET", f"/api/contents/{path}?type=notebook&content=1")
+
+    def save_notebook(self, path: str, notebook: dict) -> dict:
+        body = {"type": "notebook", "format": "json", "content": notebook}
+        return self.request("PUT", f"/api/contents/{path}", body)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """``coprod lab``'s command, environment and settings on a copy of the project, with
+    HOME in a temporary folder, a random port and a token; shut down afterwards."""
+    import secrets
+    import time
+    import urllib.error
+
+    root = tmp_path_factory.mktemp("lab")
+    project = _copy_of_the_project(root / "project")
+    home = root / "home"
+    home.mkdir()
+    settings = root / "settings"
+    prepare_lab(project, settings_dir=settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "COPROD_"))}
+    env.update(lab_environment(project, settings_dir=settings), HOME=str(home))
+    port, token = _free_port(), secrets.token_hex(16)
+    command = lab_command(project, port=port, token=token, open_browser=False)
+    log = root / "lab.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, env=env, cwd=project, stdout=out, stderr=subprocess.STDOUT
+        )
+    server = Lab(f"http://127.0.0.1:{port}", token, process, root)
+    try:
+        deadline = time.monotonic() + SERVER_START
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                server.request("GET", "/api/status", timeout=5)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab not up after {SERVER_START}s:\n{log.read_text()}")
+                time.sleep(0.5)
+        yield server
+    finally:
+        try:
+            server.request("POST", "/api/shutdown", timeout=10)
+            process.wait(timeout=30)
+        except Exception:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+def test_the_lab_reads_its_settings_from_the_settings_folder(lab):
+    server = lab
+    docmanager = server.request("GET", "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+    assert docmanager["settings"]["defaultViewers"] == {"python": "Jupytext Notebook"}
+    tracker = server.request("GET", "/lab/api/settings/@jupyterlab/notebook-extension:tracker")
+    assert tracker["settings"]["autoStartDefaultKernel"] is True
+
+
+def test_the_lab_opens_py_files_as_notebooks_with_jupytext(lab):
+    """jupytext's contents manager is active: a .py notebook is served as a notebook."""
+    server = lab
+    model = server.get_notebook("notebooks/01_grid.py")
+    assert model["type"] == "notebook"
+    cells = model["content"]["cells"]
+    assert cells[0]["cell_type"] == "markdown"
+    assert cells[0]["source"].startswith("# 01 · Placing services on the planning × delivery grid")
+    assert "Jupytext" in server.log.read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS)
+def test_opening_and_saving_a_notebook_leaves_git_clean(lab, path):
+    """Saved as JupyterLab saves it (the kernel it started named, with its display name,
+    an output in a cell), the .py keeps every byte; the paired .ipynb appears beside it,
+    ignored by git, and gives the output back when the notebook is opened again."""
+    server, project = lab, lab.project
+    before = (project / path).read_bytes()
+    notebook = server.get_notebook(path)["content"]
+    notebook["metadata"]["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (some other kernel)",
+        "language": "python",
+    }
+    notebook["metadata"]["language_info"] = {"name": "python", "version": "3.99.0"}
+    code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "a chart here\n"}]
+    code["metadata"].update(scrolled=True, tags=["added-in-the-lab"])
+    server.save_notebook(path, notebook)
+
+    assert (project / path).read_bytes() == before
+    paired = Path(path).with_suffix(".ipynb").as_posix()
+    assert (project / paired).is_file()
+    assert _git(project, "status", "--porcelain") == ""
+    assert _git(project, "check-ignore", paired).strip() == paired
+
+    reopened = server.get_notebook(path)["content"]
+    code = next(c for c in reopened["cells"] if c["cell_type"] == "code")
+    assert code["outputs"][0]["text"] == "a chart here\n"  # outputs survive a reload
+
+
+def test_a_notebook_converted_by_jupytext_then_saved_leaves_git_clean(lab):
+    """The other way in: ``jupytext --to ipynb`` (which reads jupytext.toml), then a save."""
+    server, project = lab, lab.project
+    path = "notebooks/answers/04_reports.py"
+    before = (project / path).read_bytes()
+    subprocess.run(
+        [sys.executable, "-m", "jupytext", "--to", "ipynb", "--quiet", path],
+        cwd=project,
+        check=True,
+    )
+    assert (project / path).with_suffix(".ipynb").is_file()
+    server.save_notebook(path, server.get_notebook(path)["content"])
+    assert (project / path).read_bytes() == before
+    assert _git(project, "status", "--porcelain") == ""
+
+
+def test_the_lab_keeps_its_files_out_of_the_home(lab):
+    """Settings, config, data and runtime files are in the settings folder; none of
+    Jupyter's folders appears in HOME (other tools' caches, such as npm's log of the
+    language-server probe, are theirs)."""
+    lab.get_notebook("notebooks/00_tour.py")
+    in_home = [p.relative_to(lab.home).as_posix() for p in lab.home.rglob("*")]
+    assert [p for p in in_home if "jupyter" in p.lower()] == []
+    assert [p.name for p in (lab.settings / "runtime").glob("jpserver-*.json")] == [
+        f"jpserver-{lab.process.pid}.json"
+    ]
+    assert sorted(p.name for p in (lab.settings / "user-settings" / "@jupyterlab").iterdir()) == [
+        "docmanager-extension",
+        "notebook-extension",
+    ]
