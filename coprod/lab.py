@@ -7,8 +7,8 @@
 * JupyterLab's settings, workspaces, config and runtime files live in
   ``<project>/.venv/share/coprod-lab/`` (``settings_dir=``), never in the user's home, and
   nothing from the home's Jupyter folders changes how the project's lab behaves;
-* a double-click on a ``.py`` notebook opens it as a notebook (jupytext's viewer), which
-  starts the project's kernel without asking;
+* a double-click on a ``.py`` notebook opens it as a notebook (jupytext's viewer), and
+  the Python kernel starts without asking;
 * the project's ``jupytext.toml`` pairs each notebook with a git-ignored ``.ipynb`` that
   keeps its outputs across a reload, and keeps the ``.py`` headers free of anything that
   varies between machines, so opening and saving leaves ``git status`` clean;
@@ -35,13 +35,12 @@ __all__ = [
 JUPYTEXT_VIEWER = "Jupytext Notebook"
 
 #: What the lab needs, by JupyterLab plugin: ``.py`` files open with jupytext's notebook
-#: viewer on a double-click (other file types keep theirs); and a notebook whose file names
-#: no kernel starts the project's default one. The ``.py`` notebooks carry no kernel in
-#: their header (see ``jupytext.toml``: nothing that varies between machines), so without
-#: it JupyterLab would ask which kernel to start each time one is first opened.
+#: viewer on a double-click (other file types keep theirs); and the lab neither asks at
+#: start whether to fetch Jupyter's news nor fetches it (a toast over the notebook, and a
+#: request to a website).
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": JUPYTEXT_VIEWER}},
-    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false"},
 }
 
 

@@ -1,3 +1,9 @@
+# ---
+# jupyter:
+#   language_info:
+#     name: python
+# ---
+
 # %% [markdown]
 # # 00 · A tour of coprod
 #

@@ -1,3 +1,9 @@
+# ---
+# jupyter:
+#   language_info:
+#     name: python
+# ---
+
 # %% [markdown]
 # # 02 · Complaints: signal, noise and when to consider co-planning
 #

@@ -1,3 +1,9 @@
+# ---
+# jupyter:
+#   language_info:
+#     name: python
+# ---
+
 # %% [markdown]
 # # 04 · Reports: charts to paste as they are, tables that keep small counts private
 #

@@ -20,6 +20,7 @@ from coprod.lab import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").rglob("*.py"))
 
 
 # --- the environment ---------------------------------------------------------------------
@@ -55,19 +56,19 @@ def test_environment_names_no_folder_in_the_home(tmp_path):
 
 
 DOCMANAGER = "@jupyterlab/docmanager-extension:plugin"
-TRACKER = "@jupyterlab/notebook-extension:tracker"
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 
 
-def test_prepare_lab_opens_py_files_as_notebooks_with_the_kernel_started(tmp_path):
+def test_prepare_lab_opens_py_files_as_notebooks_and_asks_nothing(tmp_path):
     paths = prepare_lab(tmp_path, settings_dir=tmp_path / "s")
     user = (tmp_path / "s" / "user-settings" / "@jupyterlab").resolve()
     assert paths == [
         user / "docmanager-extension" / "plugin.jupyterlab-settings",
-        user / "notebook-extension" / "tracker.jupyterlab-settings",
+        user / "apputils-extension" / "notification.jupyterlab-settings",
     ]
     assert paths[0] == settings_file(tmp_path, DOCMANAGER, settings_dir=tmp_path / "s")
     assert json.loads(paths[0].read_text()) == {"defaultViewers": {"python": "Jupytext Notebook"}}
-    assert json.loads(paths[1].read_text()) == {"autoStartDefaultKernel": True}
+    assert json.loads(paths[1].read_text()) == {"fetchNews": "false"}
     # the only files written
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert written == sorted(paths)
@@ -77,15 +78,15 @@ def test_prepare_lab_keeps_the_users_settings(tmp_path):
     path = settings_file(tmp_path, DOCMANAGER)
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"autosaveInterval": 60, "defaultViewers": {"markdown": "X"}}))
-    tracker = settings_file(tmp_path, TRACKER)
-    tracker.parent.mkdir(parents=True)
-    tracker.write_text(json.dumps({"autoStartDefaultKernel": False}))
+    news = settings_file(tmp_path, NOTIFICATION)
+    news.parent.mkdir(parents=True)
+    news.write_text(json.dumps({"fetchNews": "true"}))
     prepare_lab(tmp_path)
     assert json.loads(path.read_text()) == {
         "autosaveInterval": 60,
         "defaultViewers": {"python": "Jupytext Notebook", "markdown": "X"},
     }
-    assert json.loads(tracker.read_text()) == {"autoStartDefaultKernel": False}
+    assert json.loads(news.read_text()) == {"fetchNews": "true"}
     # already right: not written again; the user's own viewer for python wins
     path.write_text(json.dumps({"defaultViewers": {"python": "Editor"}}))
     before = path.stat().st_mtime_ns, path.read_text()
@@ -215,11 +216,27 @@ def test_lab_module_is_stdlib_only():
     assert out.stdout.strip() == "[]"
 
 
+# --- the notebooks' headers --------------------------------------------------------------
+
+#: What jupytext writes at the top of a notebook under jupytext.toml: the language only.
+HEADER = "# ---\n# jupyter:\n#   language_info:\n#     name: python\n# ---\n\n# %%"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_notebook_headers_hold_nothing_that_varies(path):
+    """No jupytext version, format version or kernel display name: the same on every machine,
+    and the language that lets JupyterLab start the kernel without asking."""
+    import jupytext
+
+    assert path.read_text(encoding="utf-8").startswith(HEADER)
+    metadata = jupytext.read(path).metadata
+    assert metadata["language_info"] == {"name": "python"} and "kernelspec" not in metadata
+
+
 # --- saving prints nothing ---------------------------------------------------------------
 
 #: coprod.export's functions that write files and return what they wrote.
 WRITERS = {"save_figure", "export_table", "write_index"}
-NOTEBOOKS = sorted((REPO / "notebooks").rglob("*.py"))
 
 
 def _bare_writer_calls(source: str) -> list[str]:
@@ -379,10 +396,10 @@ def lab(tmp_path_factory):
 
 def test_the_lab_reads_its_settings_from_the_settings_folder(lab):
     server = lab
-    docmanager = server.request("GET", "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+    docmanager = server.request("GET", f"/lab/api/settings/{DOCMANAGER}")
     assert docmanager["settings"]["defaultViewers"] == {"python": "Jupytext Notebook"}
-    tracker = server.request("GET", "/lab/api/settings/@jupyterlab/notebook-extension:tracker")
-    assert tracker["settings"]["autoStartDefaultKernel"] is True
+    news = server.request("GET", f"/lab/api/settings/{NOTIFICATION}")
+    assert news["settings"]["fetchNews"] == "false"
 
 
 def test_the_lab_opens_py_files_as_notebooks_with_jupytext(lab):
@@ -393,6 +410,8 @@ def test_the_lab_opens_py_files_as_notebooks_with_jupytext(lab):
     cells = model["content"]["cells"]
     assert cells[0]["cell_type"] == "markdown"
     assert cells[0]["source"].startswith("# 01 · Placing services on the planning × delivery grid")
+    # what JupyterLab starts the Python kernel from, before a paired .ipynb names one
+    assert model["content"]["metadata"]["language_info"] == {"name": "python"}
     assert "Jupytext" in server.log.read_text()
 
 
@@ -453,6 +472,6 @@ def test_the_lab_keeps_its_files_out_of_the_home(lab):
         f"jpserver-{lab.process.pid}.json"
     ]
     assert sorted(p.name for p in (lab.settings / "user-settings" / "@jupyterlab").iterdir()) == [
+        "apputils-extension",
         "docmanager-extension",
-        "notebook-extension",
     ]

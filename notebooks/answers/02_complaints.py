@@ -1,3 +1,9 @@
+# ---
+# jupyter:
+#   language_info:
+#     name: python
+# ---
+
 # %% [markdown]
 # # 02 · Worked answers
 #

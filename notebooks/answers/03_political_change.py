@@ -1,3 +1,9 @@
+# ---
+# jupyter:
+#   language_info:
+#     name: python
+# ---
+
 # %% [markdown]
 # # 03 · Worked answers
 #

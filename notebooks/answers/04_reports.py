@@ -1,3 +1,9 @@
+# ---
+# jupyter:
+#   language_info:
+#     name: python
+# ---
+
 # %% [markdown]
 # # 04 · Worked answers
 #
