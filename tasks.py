@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""The project's two commands, using only the standard library.
+"""The project's commands, using only the standard library.
 
     python3 tasks.py run    # set up .venv if needed, execute every notebook, write output/
     python3 tasks.py test   # set up .venv if needed, run the whole test suite (notebooks included)
+    python3 tasks.py lab    # set up .venv if needed, start JupyterLab on the project
+
+``lab`` opens the numbered ``.py`` notebooks as notebooks on a double-click, keeps their
+outputs in git-ignored ``.ipynb`` files beside them, keeps JupyterLab's settings in
+``.venv/share/coprod-lab`` and saves charts to ``output/``. Its other arguments go to
+``coprod lab`` (e.g. ``python3 tasks.py lab --port 8899 --no-browser``).
 
 Set-up creates ``.venv`` beside this file and installs the project with its ``dev``
 extra from ``pyproject.toml`` (the one source of dependencies). It reinstalls only when
@@ -64,16 +70,23 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "lab"}:
         print(__doc__)
         return 2
     python = ensure_environment()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    if argv[0] == "run":
-        cmd = [str(python), "-m", "coprod", "run", *argv[1:]]
+    if argv[0] in {"run", "lab"}:
+        cmd = [str(python), "-m", "coprod", *argv]
     else:
         cmd = [str(python), "-m", "pytest", *argv[1:]]
-    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    if argv[0] != "lab":
+        return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    with subprocess.Popen(cmd, cwd=ROOT, env=env) as process:
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                continue  # JupyterLab got the Ctrl-C too and asks, or shuts down: wait for it
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""The ``coprod`` command: ``datasets``, ``check`` and ``run``."""
+"""The ``coprod`` command: ``datasets``, ``check``, ``run`` and ``lab``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -177,6 +178,36 @@ def _cmd_run(args) -> int:
     return 1 if failed else 0
 
 
+def _cmd_lab(args) -> int:
+    import subprocess
+
+    from coprod._core.project import project_root
+    from coprod.lab import lab_command, lab_environment, prepare_lab
+
+    project = Path(args.project) if args.project else project_root() or Path.cwd()
+    if not project.is_dir():
+        print(f"error: no folder {project}", file=sys.stderr)
+        return 2
+    prepare_lab(project, settings_dir=args.settings_dir)
+    lab_env = lab_environment(project, settings_dir=args.settings_dir)
+    env = {**os.environ, **lab_env}
+    command = lab_command(
+        project, port=args.port, token=args.token, open_browser=not args.no_browser
+    )
+    settings = Path(lab_env["JUPYTER_CONFIG_DIR"]).parent
+    print(
+        f"Starting JupyterLab on {project.resolve()} (settings in {settings}; charts to "
+        f"{lab_env['COPROD_OUTPUT_DIR']}). Stop it with Ctrl-C.",
+        flush=True,
+    )
+    with subprocess.Popen([*command, *args.jupyter_args], env=env) as process:
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                continue  # JupyterLab got the Ctrl-C too and shuts down: wait for it
+
+
 CELL_TIMEOUT = 300.0  # as coprod.run.CELL_TIMEOUT (not imported: keeps --help fast)
 
 
@@ -244,11 +275,33 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"stop a cell still running after this long (default {CELL_TIMEOUT:g})",
     )
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "lab",
+        help="start JupyterLab on the project: .py notebooks open as notebooks, outputs kept",
+        description="Start JupyterLab on the project, settings inside .venv; other "
+        "arguments (e.g. --ServerApp.shutdown_no_activity_timeout=600) go to JupyterLab.",
+    )
+    p.add_argument(
+        "--project", help="the project folder (default: the coprod project holding this folder)"
+    )
+    p.add_argument("--port", type=int, help="the port (default: 8888 or the next free one)")
+    p.add_argument("--token", help="the token to log in with (default: a random one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--settings-dir",
+        help="where JupyterLab keeps settings and workspaces (default: .venv/share/coprod-lab)",
+    )
+    p.set_defaults(func=_cmd_lab, passes_through=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_through", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.jupyter_args = extra
     return args.func(args)
 
 

@@ -12,8 +12,9 @@ them, and writes tables in a way that is safe to share:
 Charts go to ``<output>/figures/`` with their data and a JSON sidecar (:func:`save_figure`),
 and :func:`write_index` lists every chart and notebook in ``<output>/index.html``.
 
-Where files go: ``directory=`` when given, else ``$COPROD_OUTPUT_DIR`` (set by ``coprod run``),
-else ``./output``.
+Where files go: ``directory=`` when given, else ``$COPROD_OUTPUT_DIR`` (set by ``coprod run``
+and ``coprod lab``), else the project's ``output/`` wherever the code runs (a kernel runs in
+its notebook's folder), else ``./output`` outside the project (:func:`output_dir`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING
 import matplotlib
 import pandas as pd
 
+from coprod._core.project import project_root
 from coprod._core.text import plural
 from coprod.privacy import SUPPRESSED, PersonalDataError, personal_columns, prepare_table
 
@@ -57,10 +59,19 @@ __all__ = [
 
 
 def output_dir(directory: str | os.PathLike | None = None) -> Path:
-    """Resolve where output goes: the argument, ``$COPROD_OUTPUT_DIR``, or ``./output``."""
+    """Where output goes: ``directory`` when given, else ``$COPROD_OUTPUT_DIR``, else the
+    project's ``output/`` (the project being the folder at or above the working directory
+    whose ``pyproject.toml`` names coprod), else ``./output`` outside a project.
+
+    So a notebook saves to the project's ``output/`` whether its kernel runs in
+    ``notebooks/``, ``notebooks/answers/`` or the project's own folder.
+    """
     if directory is not None:
         return Path(directory)
-    return Path(os.environ.get("COPROD_OUTPUT_DIR", "output"))
+    if os.environ.get("COPROD_OUTPUT_DIR"):
+        return Path(os.environ["COPROD_OUTPUT_DIR"])
+    root = project_root()
+    return root / "output" if root is not None else Path("output")
 
 
 class MissingAltTextWarning(UserWarning):

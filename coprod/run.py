@@ -49,7 +49,12 @@ class NotebookRun:
 
 
 def find_notebooks(directory: str | os.PathLike = "notebooks") -> list[Path]:
-    """Every notebook under ``directory``: numbered ones first, in order, then sub-folders."""
+    """Every notebook under ``directory``: numbered ones first, in order, then sub-folders.
+
+    An ``.ipynb`` beside a ``.py`` of the same name is that notebook's paired copy (the
+    outputs JupyterLab keeps, see ``jupytext.toml``), not another notebook: only the ``.py``
+    is listed.
+    """
     directory = Path(directory)
     found = [
         p
@@ -58,6 +63,7 @@ def find_notebooks(directory: str | os.PathLike = "notebooks") -> list[Path]:
         and p.is_file()
         and ".ipynb_checkpoints" not in p.parts
         and not p.name.startswith("_")
+        and not (p.suffix == ".ipynb" and p.with_suffix(".py").is_file())
     ]
     return sorted(found, key=lambda p: (len(p.relative_to(directory).parts), p.as_posix()))
 

@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -95,7 +88,7 @@ no_services = pd.DataFrame(columns=PLACEMENT_COLUMNS)
 ax = plot_grid(
     no_services, title="Bovaird's grid: five cells named, full co-production at the centre"
 )
-save_figure(
+saved = save_figure(
     ax,
     "00_tour_empty_grid",
     data=grid,

@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -110,7 +103,7 @@ print(placement_summary(placements))
 ax = plot_grid(
     placements, title="Northbridge, 2025 (weighted): five of 20 services in full co-production"
 )
-save_figure(
+saved = save_figure(
     ax,
     "01_grid_northbridge_2025",
     data=grid_chart_data(placements),
@@ -184,7 +177,7 @@ shares = cell_shares(
 ax = plot_cell_shares(
     shares, title="Northbridge, 2025: a majority agree on one cell for only 8 of 20 services"
 )
-save_figure(
+saved = save_figure(
     ax,
     "01_grid_cell_shares",
     data=cell_shares_chart_data(shares),
@@ -226,7 +219,7 @@ print(movement_summary(moves))
 ax = plot_movement(
     moves, title="Northbridge, 2023 to 2025: five services moved, four towards co-planning"
 )
-save_figure(
+saved = save_figure(
     ax,
     "01_grid_movement",
     data=movement_chart_data(moves),
@@ -265,7 +258,7 @@ ax = plot_grid(
     names=our_names,
     title="Northbridge, 2025: naming a blank cell finds three consultative services",
 )
-save_figure(
+saved = save_figure(
     ax,
     "01_grid_named_cell",
     data=grid_chart_data(named, names=our_names),
@@ -321,7 +314,7 @@ print(ladder_summary(highest))
 ax = plot_ladder(
     highest, title="Toronto, 2023: consultation is the highest rung reached by 54% of residents"
 )
-save_figure(
+saved = save_figure(
     ax,
     "01_grid_toronto_ladder",
     data=ladder_chart_data(highest),
@@ -361,7 +354,7 @@ table = likert_table(
     reverse=toronto_answers.attrs["reverse_worded"],
 )
 ax = plot_likert(table, title="Toronto, 2023: 75% agree that some participants have less influence")
-save_figure(
+saved = save_figure(
     ax,
     "01_grid_toronto_likert",
     data=table,

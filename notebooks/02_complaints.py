@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -235,7 +228,7 @@ fig = plot_spc_small_multiples(
     title="Northbridge: housing repairs complaints rose from July 2023;\nstreet lighting peaks each winter",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     fig,
     "02_complaints_small_multiples",
     data=spc_chart_data(counts_spc),
@@ -270,7 +263,7 @@ ax = plot_spc(
     title="Housing repairs complaints rose from July 2023: 18 months above the mean",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_housing_repairs",
     data=spc_chart_data(repairs),
@@ -298,7 +291,7 @@ ax = plot_spc(
     title="Housing repairs, rebased at July 2023: 72 complaints a month, up from 41",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_housing_repairs_rebased",
     data=spc_chart_data(rebased),
@@ -331,7 +324,7 @@ ax = plot_spc(
     title="Social care complaints have been more serious since January 2023",
     ylabel="Mean severity weight",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_social_care_severity",
     data=spc_chart_data(severity_spc[severity_spc["service"] == "Social care"]),
@@ -380,7 +373,7 @@ ax = plot_spc(
     title="Street lighting, seasonally adjusted: no signal in the last six months",
     ylabel="Complaints",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_street_lighting_adjusted",
     data=spc_chart_data(lights_adjusted),
@@ -512,7 +505,7 @@ fig = plot_spc_small_multiples(
     title="FixMyStreet reports in 2020: above their 2012-13 limits\nin seven cities, below in Leeds",
     ylabel="Reports",
 )
-save_figure(
+saved = save_figure(
     fig,
     "02_complaints_fixmystreet",
     data=spc_chart_data(area_spc),
@@ -602,7 +595,7 @@ ax = plot_co_planning(
     adjusted_signal,
     title="No Northbridge service is flagged for co-planning on the 2025 survey",
 )
-save_figure(
+saved = save_figure(
     ax,
     "02_complaints_co_planning_grid",
     data=co_planning_chart_data(adjusted_signal),

@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -140,7 +133,7 @@ per_council = changes_distribution_data(history)
 ax = plot_changes_distribution(
     per_council, title="Councils change control about once a decade; 74 never did"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_changes_per_decade",
     data=per_council,
@@ -157,7 +150,7 @@ strip = control_strip_data(history, years=(1995, 2026))
 ax = plot_control_strip(
     strip, title="Since 2007, 82% of Scottish council-years have had no overall control"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_control_strip",
     data=strip,
@@ -208,7 +201,7 @@ bands = control_bands_data(history, councils=cases, years=(1990, 2026))
 ax = plot_control_bands(
     bands, title="Redbridge turned Labour in 2014, the other cited cases in 2010"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_control_bands",
     data=bands,
@@ -249,7 +242,7 @@ timeline = contracts_timeline_data(pfi, history, "Sheffield")
 ax = plot_contracts_timeline(
     timeline, title="Sheffield's seven PFI contracts run through eight changes of control"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_sheffield_contracts",
     data=timeline,
@@ -306,7 +299,7 @@ its_plot = its_chart_data(its)
 ax = plot_interrupted_time_series(
     its_plot, title="Housing repairs complaints ran 1.88 times the expected level from July 2023"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_its",
     data=its_plot,
@@ -348,7 +341,7 @@ placebo_plot = placebo_chart_data(placebo)
 ax = plot_placebo_check(
     placebo_plot, title="None of 7 placebo dates shows an effect, against 1.88 at the real change"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_placebo",
     data=placebo_plot,
@@ -414,7 +407,7 @@ ax = plot_event_study(
     event_label="the change of control",
     title="After a change of control, road-defect reports were 1.08 times their share",
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_event_study_roads",
     data=roads_plot,
@@ -473,7 +466,7 @@ ax = plot_event_study(
     event_label="the change of control",
     title="With a roads PFI contract the share rose no less: 1.14 against 1.04",
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_event_study_pfi",
     data=pfi_plot,
@@ -517,7 +510,7 @@ curves = scenarios_data(scenario)
 ax = plot_scenarios(
     curves, title="Half the arrangements end by year 9, half the PFI contracts by year 26"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_scenarios",
     data=curves,
@@ -550,7 +543,7 @@ compared = comparison_data(worlds)
 ax = plot_scenario_comparison(
     compared, title="More changes of control, fewer arrangements: 60% to 30% left at 10 years"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_scenario_comparison",
     data=compared,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -18,6 +19,7 @@ from coprod.export import (
     PersonalDataError,
     SavedFigure,
     export_table,
+    output_dir,
     personal_columns,
     prepare_table,
     run_date,
@@ -178,6 +180,51 @@ def test_save_figure_uses_env_output_dir(tmp_path, monkeypatch):
     saved = save_figure(fig, "env_chart", formats=("png",), alt_text="x")
     assert saved.files == {"png": tmp_path / "out" / "figures" / "env_chart.png"}
     plt.close(fig)
+
+
+PROJECT = '[project]\nname = "coprod"\nversion = "0"\n'
+
+
+@pytest.mark.parametrize("where", ["", "notebooks", "notebooks/answers"])
+def test_output_goes_to_the_projects_output_wherever_the_kernel_runs(tmp_path, monkeypatch, where):
+    """A kernel runs in its notebook's folder: charts still go to <project>/output."""
+    monkeypatch.delenv("COPROD_OUTPUT_DIR", raising=False)
+    (tmp_path / "pyproject.toml").write_text(PROJECT)
+    (tmp_path / where).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(tmp_path / where)
+    assert output_dir() == tmp_path.resolve() / "output"
+    fig, _ = plt.subplots()
+    saved = save_figure(fig, "kernel_chart", formats=("png",), alt_text="x")
+    assert saved.files == {"png": tmp_path.resolve() / "output" / "figures" / "kernel_chart.png"}
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("output")] == ["output"]
+    # the argument and the variable still come first
+    assert output_dir(tmp_path / "given") == tmp_path / "given"
+    monkeypatch.setenv("COPROD_OUTPUT_DIR", str(tmp_path / "env"))
+    assert output_dir() == tmp_path / "env"
+
+
+def test_output_outside_a_project_is_the_working_folders(tmp_path, monkeypatch):
+    """Another project's pyproject.toml does not count; outside coprod's, ./output."""
+    monkeypatch.delenv("COPROD_OUTPUT_DIR", raising=False)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text("not toml [")
+    monkeypatch.chdir(tmp_path / "sub")
+    assert output_dir() == Path("output")
+    monkeypatch.setenv("COPROD_OUTPUT_DIR", "")  # set but empty: as if unset
+    assert output_dir() == Path("output")
+
+
+def test_project_root_is_found_from_any_folder_inside(tmp_path):
+    from coprod._core.project import project_root
+
+    (tmp_path / "pyproject.toml").write_text(PROJECT)
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert project_root(tmp_path / "a" / "b") == tmp_path.resolve()
+    assert project_root(tmp_path) == tmp_path.resolve()
+    assert project_root(tmp_path.parent) is None
+    # the repository itself is a coprod project
+    assert project_root(Path(__file__).parent) == Path(__file__).resolve().parents[1]
 
 
 def test_save_figure_rejects_path_like_names_and_unknown_formats(tmp_path):

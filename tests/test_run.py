@@ -31,6 +31,16 @@ def test_find_notebooks_order(tmp_path):
     assert found == ["02_a.py", "10_b.py", "answers/02_a.py"]
 
 
+def test_find_notebooks_lists_a_paired_notebook_once(tmp_path):
+    """The .ipynb JupyterLab keeps beside a .py (its outputs) is not a second notebook; an
+    .ipynb of its own is."""
+    for name in ["01_a.py", "01_a.ipynb", "02_b.ipynb", "answers/01_a.py", "answers/01_a.ipynb"]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# %%\n" if name.endswith(".py") else "{}")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_notebooks(tmp_path)]
+    assert found == ["01_a.py", "02_b.ipynb", "answers/01_a.py"]
+
+
 def test_run_reports_each_notebook_and_failure(tmp_path):
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()

@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -56,7 +49,7 @@ ax = plot_grid(
     names=our_names,
     title="Bovaird's grid with a sixth cell named: consultative services",
 )
-save_figure(
+saved = save_figure(
     ax,
     "answers_00_named_cell",
     data=named_grid,

@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -106,7 +99,7 @@ ax = plot_grid(
     names=names,
     title="Northbridge, 2025: Community festivals is the one community-led partnership",
 )
-save_figure(
+saved = save_figure(
     ax,
     "answers_01_two_named_cells",
     data=grid_chart_data(northbridge, names=names),

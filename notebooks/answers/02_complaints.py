@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -49,7 +42,7 @@ ax = plot_spc(
     title="Per 1,000 contacts too, repairs complaints rose from July 2023",
     ylabel="Complaints per 1,000 contacts",
 )
-save_figure(
+saved = save_figure(
     ax,
     "answers_02_housing_repairs_u_chart",
     data=spc_chart_data(u_chart),

@@ -1,14 +1,7 @@
 # ---
 # jupyter:
-#   jupytext:
-#     formats: py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
+#   language_info:
+#     name: python
 # ---
 
 # %% [markdown]
@@ -73,7 +66,7 @@ early_plot = its_chart_data(early)
 ax = plot_interrupted_time_series(
     early_plot, title="Dated a year too early, the model finds no clear change: level 1.10"
 )
-save_figure(
+saved = save_figure(
     ax,
     "03_answer_its_early",
     data=early_plot,
