@@ -5,7 +5,6 @@ Only numpy and matplotlib (not pyplot) are imported at module level.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 
+from coprod._core.text import wrap_text
 from coprod.style import CM_PER_INCH, MIN_TEXT_PT, REPORT_WIDTH_CM
 
 __all__ = [
@@ -125,10 +125,10 @@ def text_colour_for(background: str | Sequence[float]) -> str:
 
 
 def wrap(text: object, width: int) -> str:
-    """Wrap ``text`` on word boundaries to lines of at most ``width`` characters."""
-    return "\n".join(
-        textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
-    ) or str(text)
+    """Wrap ``text``, as one paragraph, on word boundaries to lines of at most ``width``
+    characters (:func:`coprod._core.text.wrap_text`)."""
+    return wrap_text(str(text).replace("\n", " "), width) or str(text)
+
 
 
 #: The gid of a chart's source note (one per figure).

@@ -94,6 +94,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, group_columns, require_columns
+from coprod._core.text import wrap_text
 from coprod.provenance import keep_source
 
 __all__ = [
@@ -1357,4 +1358,4 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
                 parts.append(f"{rule}: " + _episodes_text(positions, periods_, monthly))
             text += "Signals: " + "; ".join(parts) + "."
         paragraphs.append(text)
-    return "\n\n".join(paragraphs)
+    return wrap_text("\n\n".join(paragraphs))
