@@ -130,6 +130,19 @@ def wrap(text: object, width: int) -> str:
     return wrap_text(str(text).replace("\n", " "), width) or str(text)
 
 
+def fit_to_figure(artist: Text, text: str) -> None:
+    """Wrap ``artist`` (a title showing ``text``) where, once the figure is laid out, it
+    would run past the figure's edge: a saved chart is then no wider than its figure."""
+    fig = artist.get_figure(root=True)
+    for _ in range(3):  # wrapping moves the layout: measure again
+        fig.draw_without_rendering()
+        box, edge = artist.get_window_extent(), fig.bbox
+        room = min(box.x1, edge.x1 - 2) - max(box.x0, edge.x0 + 2)
+        if room >= box.width - 0.5:
+            break
+        longest = max(len(line) for line in artist.get_text().split("\n"))
+        artist.set_text(wrap(text, max(12, int(longest * room / box.width) - 1)))
+
 
 #: The gid of a chart's source note (one per figure).
 GID_SOURCE = "coprod-source"
