@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import group_columns, require_columns
-from coprod._core.text import plural
+from coprod._core.text import plural, wrap_text
 from coprod.provenance import keep_source
 from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
 
@@ -389,4 +389,4 @@ def co_planning_summary(table: pd.DataFrame, *, service: str = "service") -> str
             f"{', '.join(concern)}."
         )
     parts.append(f"Rule: {decision_rule(table)}")
-    return " ".join(parts)
+    return wrap_text(" ".join(parts))

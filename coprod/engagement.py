@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from coprod._core.text import wrap_text
 from coprod.grid import arnstein_ladder
 from coprod.provenance import keep_source
 
@@ -127,4 +128,4 @@ def ladder_summary(highest: pd.DataFrame) -> str:
         f"{by_group.get('Citizen power', 0):.0%} it was citizen power.",
         f"The most common highest rung was {top['rung']} ({top['name']}, {top['share']:.0%}).",
     ]
-    return " ".join(parts)
+    return wrap_text(" ".join(parts))

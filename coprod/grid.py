@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, group_columns, require_columns
-from coprod._core.text import join_words, plural, row_numbers
+from coprod._core.text import join_words, plural, row_numbers, wrap_text
 from coprod.vocab import DELIVERY_LEVELS, PLANNING_LEVELS
 
 __all__ = [
@@ -928,7 +928,7 @@ def placement_summary(placements: pd.DataFrame) -> str:
             f" {plural(int(degenerate.sum()), 'placement rests', 'placements rest')} on a single "
             "respondent, so its interval shows no uncertainty and should not be trusted."
         )
-    return text
+    return wrap_text(text)
 
 
 def movement_summary(moves: pd.DataFrame) -> str:
@@ -985,4 +985,4 @@ def movement_summary(moves: pd.DataFrame) -> str:
             " The point position crossed a cell boundary without a clear shift (probably "
             "sampling noise) for " + _crossings(moves[crossed & ~moves["moved"]]) + "."
         )
-    return text
+    return wrap_text(text)

@@ -35,6 +35,7 @@ from coprod.complaints import (
     timeliness,
 )
 from coprod.datasets import load_dataset, shared_data_dir
+from coprod.display import readable_table
 from coprod.export import export_table, save_figure
 from coprod.grid import place_services
 from coprod.io.counts import LAD_NAMES, read_report_counts
@@ -187,7 +188,11 @@ refuse = monthly.query("service == 'Refuse collection'").head(12)
 by_hand = refuse[["period", "count"]].assign(moving_range=refuse["count"].diff().abs())
 centre = by_hand["count"].mean()
 mr_bar = by_hand["moving_range"].mean()
-by_hand, centre, mr_bar, centre - 2.66 * mr_bar, centre + 2.66 * mr_bar
+print(
+    f"centre {centre:.2f}, mean moving range {mr_bar:.2f}, "
+    f"process limits {centre - 2.66 * mr_bar:.2f} to {centre + 2.66 * mr_bar:.2f}"
+)
+readable_table(by_hand)
 
 # %% [markdown]
 # The library gives the same numbers, and applies the four Making Data Count rules:
@@ -202,7 +207,7 @@ by_hand, centre, mr_bar, centre - 2.66 * mr_bar, centre + 2.66 * mr_bar
 
 # %%
 check = spc(refuse, value="count", period="period")
-check[["period", "value", "centre", "lower", "upper", "rule", "variation"]].head(3)
+readable_table(check[["period", "value", "centre", "lower", "upper", "rule", "variation"]].head(3))
 
 # %% [markdown]
 # ## Finding the planted changes
@@ -219,7 +224,7 @@ counts_spc = spc(
     baseline=24,
 )
 overview = spc_overview(counts_spc, by="service")
-overview
+readable_table(overview)
 
 # %%
 fig = plot_spc_small_multiples(
@@ -254,7 +259,7 @@ saved = save_figure(
 
 # %%
 suggestions = suggest_rebase(counts_spc)
-suggestions[suggestions["service"] == "Housing repairs"]
+readable_table(suggestions[suggestions["service"] == "Housing repairs"])
 
 # %%
 repairs = counts_spc[counts_spc["service"] == "Housing repairs"]
@@ -519,7 +524,7 @@ saved = save_figure(
 )
 
 # %%
-spc_overview(area_spc, by="area")
+readable_table(spc_overview(area_spc, by="area"))
 
 # %% [markdown]
 # ## The co-planning signal
@@ -548,16 +553,9 @@ placements = place_services(
 )
 signal = consider_co_planning(counts_spc, severity_spc, placements=placements)
 print(co_planning_summary(signal))
-signal[
-    [
-        "service",
-        "decision",
-        "count_points",
-        "seriousness_points",
-        "planning",
-        "reason",
-    ]
-]
+readable_table(
+    signal[["service", "decision", "count_points", "seriousness_points", "planning", "reason"]]
+)
 
 # %% [markdown]
 # Read the decisions as prompts, not verdicts. **Housing repairs** has the planted rise in
@@ -582,7 +580,7 @@ adjusted_counts_spc = spc(
     baseline=24,
 )
 adjusted_signal = consider_co_planning(adjusted_counts_spc, severity_spc, placements=placements)
-adjusted_signal[["service", "decision", "count_points", "seriousness_points"]]
+readable_table(adjusted_signal[["service", "decision", "count_points", "seriousness_points"]])
 
 # %% [markdown]
 # On the grid, each service sits where the 2025 survey places it, marked by what its

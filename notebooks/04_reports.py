@@ -30,6 +30,7 @@ from coprod.charts.scenarios import plot_scenarios, scenarios_data
 from coprod.charts.spc import plot_spc, spc_chart_data
 from coprod.complaints import complaint_counts, measure_series, severity_shares
 from coprod.datasets import load_dataset
+from coprod.display import readable_table
 from coprod.export import export_table, save_figure
 from coprod.grid import place_services
 from coprod.io.survey import item_labels
@@ -195,7 +196,7 @@ with context():
 
 # %%
 sidecar = json.loads(grid_saved.sidecar.read_text(encoding="utf-8"))
-pd.Series(sidecar)
+readable_table(pd.Series(sidecar, name="value"))
 
 # %%
 pd.Series({path.suffix: path.name for path in grid_saved.paths})
@@ -206,7 +207,7 @@ pd.Series({path.suffix: path.name for path in grid_saved.paths})
 # %%
 saved = [grid_saved, likert_saved, repairs_saved, scenarios_saved]
 sidecars = pd.DataFrame([json.loads(s.sidecar.read_text(encoding="utf-8")) for s in saved])
-sidecars[["name", "source", "licence", "smallest_text_pt"]]
+readable_table(sidecars[["name", "source", "licence", "smallest_text_pt"]])
 
 # %% [markdown]
 # ### Readable at 16 cm

@@ -241,6 +241,13 @@ def test_plot_split_structure(responses):
     # wrapped item labels with n
     labels = [lbl.get_text() for lbl in ax.get_yticklabels()]
     assert "\n" in labels[1] and "(n = 6)" in labels[1]
+    # n on the label's last line where it fits (a line fewer an item), else on its own
+    assert labels[0] == "q2 (n = 6)"
+    assert (
+        labels[1] == "A rather long statement about the\ncouncil planning services with us\n(n = 6)"
+    )
+    shorter = plot_likert(t.replace({"label": {t["label"].iloc[-1]: "A statement about planning"}}))
+    assert shorter.get_yticklabels()[1].get_text() == "A statement about planning (n = 6)"
     # the neutral bar straddles zero
     neutral_bars = ax.containers[2].patches
     for patch in neutral_bars:
@@ -346,7 +353,7 @@ def test_reverse_worded_item_is_drawn_as_answered(influence):
         "ideas": False,
     }
     ax = plot_likert(t)
-    y = [lbl.get_text().split("\n")[0] for lbl in ax.get_yticklabels()].index("unequal")
+    y = [lbl.get_text().split(" (n = ")[0] for lbl in ax.get_yticklabels()].index("unequal")
     for container in ax.containers:
         (bar,) = [p for p in container.patches if p.get_y() < y < p.get_y() + p.get_height()]
         if container.get_label() in ("A", "SA"):

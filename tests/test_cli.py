@@ -126,7 +126,7 @@ def test_check_date_errors_name_the_flags(tmp_path, capsys):
     assert "with --date-order dmy or --date-order mdy" in err and "date_order=" not in err
     # told the order: the dates impossible in it are quarantined, naming the flag
     assert main(["check", str(path), "--kind", "complaints", "--date-order", "mdy"]) == 1
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # as one line: summaries wrap
     assert "1 row, column 'received': dates that cannot be month first" in out
     assert "read month first as asked (--date-order mdy), though values such as" in out
     assert "date_order=" not in out

@@ -329,7 +329,7 @@ def test_a_short_signal_is_watched_not_recommended():
     # the survey the positions come from travels with the table, with its delivery axis
     assert table.loc["Refuse", ["council", "wave"]].tolist() == ["Northbridge", 2025]
     assert table.loc["Repairs", "delivery"] == pytest.approx(0.4)
-    summary = co_planning_summary(table.reset_index())
+    summary = " ".join(co_planning_summary(table.reset_index()).split())  # unwrapped
     assert "Consider co-planning: Repairs." in summary
     assert "Watch (short signals, which stable services also show): Refuse." in summary
     assert "at least 12 periods long" in decision_rule(table)

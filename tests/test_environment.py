@@ -27,6 +27,7 @@ def test_core_dependencies_declared(repo_root):
     names = {re.split(r"[<>=!~ \[]", d)[0].lower() for d in pyproject["project"]["dependencies"]}
     for needed in [
         "pandas",
+        "jinja2",
         "numpy",
         "matplotlib",
         "seaborn",

@@ -579,12 +579,12 @@ def test_placement_summary_names_cells_and_uncertain_services():
             "cell": ["Traditional services", "Self-help groups", "Full co-production"],
         }
     )
-    text = grid.placement_summary(placements)
+    text = " ".join(grid.placement_summary(placements).split())  # unwrapped
     assert text.startswith("3 services placed")
     assert "'Self-help groups'" in text and "'Traditional services'" in text
     assert "1 placement is uncertain" in text and "Play areas" in text
     assert "Libraries" not in text.split("uncertain")[1]
-    assert grid.placement_summary(placements.iloc[:2]).endswith(
+    assert " ".join(grid.placement_summary(placements.iloc[:2]).split()).endswith(
         "no 95% interval crosses a cell boundary (0.5 or 1.5)."
     )
     assert grid.placement_summary(placements.iloc[:0]) == "No services were placed."
@@ -600,7 +600,7 @@ def test_movement_summary_lists_movers():
         }
     )
     moves = movement(frame, service="svc", wave="wave", planning="p", delivery="d", seed=0)
-    text = grid.movement_summary(moves)
+    text = " ".join(grid.movement_summary(moves).split())  # unwrapped
     assert text.startswith("2 comparisons")
     assert "Libraries 1 to 2: planning +1.00" in text
     assert "Parks" not in text.split("Changed cell")[0].split("moved")[1]

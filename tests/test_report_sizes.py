@@ -136,7 +136,9 @@ def grid_cell_shares():
     shares = cell_shares(
         one, service="service", planning="planning", delivery="delivery", weight="weight"
     )
-    return plot_cell_shares(shares, title="Northbridge, 2025: where respondents put each service")
+    return plot_cell_shares(
+        shares, title="Northbridge, 2025: a majority agree on one cell for only 8 of 20 services"
+    )
 
 
 def grid_movement():
@@ -193,7 +195,10 @@ def toronto_likert():
         labels=item_labels(answers, items),
         reverse=answers.attrs["reverse_worded"],
     )
-    return plot_likert(table, title="How the City of Toronto engages residents (2023)")
+    # the notebook's title: long, beside long item labels
+    return plot_likert(
+        table, title="Toronto, 2023: 75% agree that some participants have less influence"
+    )
 
 
 def complaints_small_multiples():
@@ -464,7 +469,24 @@ def _measured(name: str, styled: bool) -> dict:
         "clipped": _clipped(figure, texts),
         "tick_labels_overlapping": _tick_labels_overlapping(figure, texts),
         "overlapping": overlaps,
+        "screen_px": _screen_height_px(figure),
     }
+
+
+#: JupyterLab's inline backend shows a chart at matplotlib's figure dpi (100 pixels an
+#: inch), cropped to what it draws. A 1600 x 1000 window leaves about 850 pixels below
+#: JupyterLab's menu, tabs and toolbar: a chart taller than that cannot be seen whole.
+SCREEN_HEIGHT_PX = 850
+
+
+def _screen_height_px(figure) -> int:
+    """The height, in pixels, of the PNG the inline backend shows for ``figure``."""
+    import io
+    import struct
+
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=mpl.rcParamsDefault["figure.dpi"], bbox_inches="tight")
+    return struct.unpack(">I", png.getvalue()[20:24])[0]  # IHDR: width, then height
 
 
 def _clipped(figure, texts) -> list[str]:
@@ -535,6 +557,11 @@ def test_default_chart_is_16_cm_wide(name):
     assert _measured(name, False)["width_cm"] == pytest.approx(16.0)
 
 
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_chart_fits_a_laptop_screen_as_jupyterlab_shows_it(name):
+    assert _measured(name, False)["screen_px"] <= SCREEN_HEIGHT_PX
+
+
 # ------------------------------------------------------------------ the checks can fail
 
 
@@ -558,6 +585,16 @@ def test_a_wide_figure_shrinks_its_text_when_placed_at_16_cm():
     assert "changes of control per decade" in small["text"].tolist()
     assert small["printed_pt"].max() < 8
     assert style.text_sizes(ax)["printed_pt"].min() == pytest.approx(_style.SMALL_SIZE / 2)
+
+
+def test_the_screen_height_is_the_png_the_notebook_shows():
+    import matplotlib.pyplot as plt
+
+    fig, _ax = plt.subplots(figsize=(_style.FIGURE_WIDTH, 9.0), layout="constrained")
+    assert mpl.rcParamsDefault["figure.dpi"] == 100
+    height = _screen_height_px(fig)  # 9 inches at 100 pixels an inch, cropped to the axes
+    assert 890 <= height <= 920 and height > SCREEN_HEIGHT_PX  # 0.1 in padding each side
+    plt.close(fig)
 
 
 def test_overlapping_and_cut_off_texts_are_caught():

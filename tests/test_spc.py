@@ -507,7 +507,7 @@ def test_first_signal_and_overview():
 def test_summary_mentions_latest_state_and_rules():
     data = pd.concat([planted_step("Parks"), series(BASE * 4, service=["Libraries"] * 24)])
     r = spc(data, value="complaints", period="month", by="service", target=15)
-    text = spc_summary(r)
+    text = " ".join(spc_summary(r).split())  # as one line: it wraps at 88 characters
     assert "Parks" in text and "Libraries" in text
     assert "special cause variation: concern" in text
     assert "run of 7 above centre: 12 points, 2025-01 to 2025-12" in text
@@ -533,7 +533,7 @@ def test_direction_precedence_limit_then_trend_then_side():
 
 def test_summary_counts_episodes_of_a_rule():
     r = run([*BASE, 12, 30, 12, 14, 12, 31, 12], baseline=6)
-    text = spc_summary(r)
+    text = " ".join(spc_summary(r).split())  # as one line: it wraps at 88 characters
     assert "outside limits: 2 points in 2 episodes, first 2024-08, latest at 2024-12" in text
     assert "Latest (2025-01): 12, common cause variation" in text
 

@@ -7,10 +7,23 @@ compared read the same in every loader, analysis function and chart.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["join_words", "label_key", "loose_key", "plural", "row_numbers", "rows_text"]
+__all__ = [
+    "PRINT_WIDTH",
+    "join_words",
+    "label_key",
+    "loose_key",
+    "plural",
+    "row_numbers",
+    "rows_text",
+    "wrap_text",
+]
+
+#: Characters a printed line may hold: longer lines are wrapped by :func:`wrap_text`.
+PRINT_WIDTH = 88
 
 
 def label_key(value: Any) -> str:
@@ -65,3 +78,29 @@ def row_numbers(index: Any, positions: Sequence[int]) -> tuple[list[int], str]:
         if all(isinstance(v, int) or hasattr(v, "__index__") for v in labels):
             return [int(v) for v in labels], "rows as numbered in the file"
     return [int(i) + 1 for i in positions], "1-based row numbers"
+
+
+def wrap_text(text: str, width: int = PRINT_WIDTH) -> str:
+    """``text`` with every line longer than ``width`` wrapped at spaces (never mid-word).
+
+    Summaries are printed, and JupyterLab breaks a printed line that is too long wherever
+    the window ends, mid-word. A wrapped line keeps its indent, a bullet (``"- "``) hangs
+    under its first word, and a word longer than ``width`` (a path) is kept whole.
+    """
+    lines = []
+    for line in str(text).split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        body = line.lstrip()
+        indent = line[: len(line) - len(body)]
+        hang = indent + "  " if body.startswith(("- ", "* ")) else indent
+        lines += textwrap.wrap(
+            body,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [line]
+    return "\n".join(lines)

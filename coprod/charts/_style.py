@@ -5,7 +5,6 @@ Only numpy and matplotlib (not pyplot) are imported at module level.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 
+from coprod._core.text import wrap_text
 from coprod.style import CM_PER_INCH, MIN_TEXT_PT, REPORT_WIDTH_CM
 
 __all__ = [
@@ -125,10 +125,27 @@ def text_colour_for(background: str | Sequence[float]) -> str:
 
 
 def wrap(text: object, width: int) -> str:
-    """Wrap ``text`` on word boundaries to lines of at most ``width`` characters."""
-    return "\n".join(
-        textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
-    ) or str(text)
+    """Wrap ``text``, as one paragraph, on word boundaries to lines of at most ``width``
+    characters (:func:`coprod._core.text.wrap_text`)."""
+    return wrap_text(str(text).replace("\n", " "), width) or str(text)
+
+
+def fit_to_figure(artist: Text, text: str) -> bool:
+    """Wrap ``artist`` (a title showing ``text``) where, once the figure is laid out, it
+    would run past the figure's edge: a saved chart is then no wider than its figure.
+
+    Returns True when the figure's last layout pass is still current (the title fitted
+    and nothing changed since), so the next step need not lay it out again."""
+    fig = artist.get_figure(root=True)
+    for _ in range(3):  # wrapping moves the layout: measure again
+        fig.draw_without_rendering()
+        box, edge = artist.get_window_extent(), fig.bbox
+        room = min(box.x1, edge.x1 - 2) - max(box.x0, edge.x0 + 2)
+        if room >= box.width - 0.5:
+            return True
+        longest = max(len(line) for line in artist.get_text().split("\n"))
+        artist.set_text(wrap(text, max(12, int(longest * room / box.width) - 1)))
+    return False
 
 
 #: The gid of a chart's source note (one per figure).

@@ -46,6 +46,7 @@ from coprod.charts._style import (
     TICK_SIZE,
     TITLE_SIZE,
     draw_source_note,
+    fit_to_figure,
     get_ax,
     qualitative_colours,
     wrap,
@@ -435,16 +436,7 @@ def _title_over_legend(ax: Axes, title: str | None) -> bool:
     pad = 8.0
     if legend is not None:  # the key's height does not depend on the layout
         pad += legend.get_window_extent().height * 72 / fig.dpi
-    artist = ax.set_title(title, fontsize=TITLE_SIZE, pad=pad)
-    for _ in range(3):
-        fig.draw_without_rendering()
-        box, edge = artist.get_window_extent(), fig.bbox
-        room = min(box.x1, edge.x1 - 2) - max(box.x0, edge.x0 + 2)
-        if room >= box.width - 0.5:
-            return True
-        longest = max(len(line) for line in artist.get_text().split("\n"))
-        artist.set_text(wrap(title, max(12, int(longest * room / box.width) - 1)))
-    return False
+    return fit_to_figure(ax.set_title(title, fontsize=TITLE_SIZE, pad=pad), title)
 
 
 #: Default figure size of the grid charts (the key sits in a row above the grid).
@@ -1183,7 +1175,8 @@ def plot_cell_shares(
     _check_scheme(scheme)
     wide = cell_shares_chart_data(shares)
     n_rows = len(wide)
-    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 2.6 + 0.3 * max(n_rows, 1)))
+    # rows 0.25 in apart: twenty services and the headers fit a laptop screen's height
+    ax = get_ax(ax, figsize=(FIGURE_WIDTH, 2.4 + 0.25 * max(n_rows, 1)))
 
     row_labels = list(wide.index.astype(str))
     if "n" in shares.columns:

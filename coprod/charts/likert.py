@@ -52,6 +52,7 @@ from coprod.charts._style import (
     TITLE_SIZE,
     diverging_colours,
     draw_source_note,
+    fit_to_figure,
     get_ax,
     text_colour_for,
     wrap,
@@ -371,7 +372,7 @@ def plot_likert(
     show_values: bool = True,
     min_label_share: float = 0.08,
     title: str | None = None,
-    label_width: int = 30,
+    label_width: int = 34,
     source: Source | str | None = None,
 ) -> Axes:
     """Diverging horizontal stacked bars from a :func:`likert_table` result.
@@ -441,9 +442,12 @@ def plot_likert(
     for item in items:
         label = first.loc[item, "label"] if "label" in first.columns else item
         text = wrap(label, label_width)
-        if "n" in first.columns:
-            n = first.loc[item, "n"]
-            text += f"\n(n = {int(n)})" if pd.notna(n) else ""
+        if "n" in first.columns and pd.notna(n := first.loc[item, "n"]):
+            # on the label's last line when it fits: a line fewer per item keeps the chart
+            # within a screen's height
+            n_text = f"(n = {int(n)})"
+            fits = len(text.rsplit("\n", 1)[-1]) + 1 + len(n_text) <= label_width
+            text += (" " if fits else "\n") + n_text
         if pd.isna(table.loc[table["item"] == item, "share"]).all():
             text += "\n(no answers)"
         ticklabels.append(text)
@@ -568,6 +572,9 @@ def plot_likert(
         columnspacing=1.4,
     )
     if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, loc="left", pad=26 if separate else 10)
+        title_text = ax.set_title(
+            title, fontsize=TITLE_SIZE, loc="left", pad=26 if separate else 10
+        )
+        fit_to_figure(title_text, title)  # long item labels leave the title less than 16 cm
     draw_source_note(ax, source, table)
     return ax

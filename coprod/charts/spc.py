@@ -57,7 +57,7 @@ from coprod.charts._style import (
     wrap,
 )
 from coprod.style import CM_PER_INCH, MIN_TEXT_PT, REPORT_WIDTH_CM
-from coprod.timeseries.spc import _is_monthly, _result_by
+from coprod.timeseries.spc import ASSURANCE_LABELS, VARIATION_LABELS, _is_monthly, _result_by
 
 if TYPE_CHECKING:  # heavy to import and only annotate here
     from matplotlib.axes import Axes
@@ -105,12 +105,7 @@ SPC_COLOURS: dict[str, str] = {
     "target": "#DE1B1B",
     "baseline": "#E6EDF3",
 }
-_POINT_LABELS = {
-    "common_cause": "Common cause",
-    "special_cause_concern": "Special cause: concern",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_neither": "Special cause: neither better nor worse",
-}
+_POINT_LABELS = VARIATION_LABELS
 _ASSURANCE_ICON = {
     "consistently_passes": ("P", SPC_COLOURS["special_cause_improvement"]),
     "consistently_fails": ("F", SPC_COLOURS["special_cause_concern"]),
@@ -125,9 +120,7 @@ _ICON_KEY_TEXT = {
     "special_cause_improvement_low": "Special cause of improvement: lower values",
     "special_cause_neither_high": "Special cause, neither better nor worse: higher values",
     "special_cause_neither_low": "Special cause, neither better nor worse: lower values",
-    "consistently_passes": "Consistently passes the target",
-    "hit_and_miss": "Hit and miss: the target is within the limits",
-    "consistently_fails": "Consistently fails the target",
+    **ASSURANCE_LABELS,
 }
 _BASELINE_TEXT = "Baseline: limits computed from these points"
 #: Small multiples are drawn at the width a report places them, so sizes are as printed.

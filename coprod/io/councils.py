@@ -57,7 +57,7 @@ from typing import Any
 
 import pandas as pd
 
-from coprod._core.text import join_words, label_key, plural
+from coprod._core.text import join_words, label_key, plural, wrap_text
 from coprod.io.parse import as_text, is_blank
 from coprod.io.result import InputError, LoadResult
 from coprod.vocab import COUNCIL_NAME_PREFIXES, COUNCIL_NAME_SUFFIXES
@@ -472,7 +472,7 @@ class CouncilMatch:
                 f"abolished before about 2009 are not in it): "
                 f"{join_words([repr(u) for u in plain], limit=12)}."
             )
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- matching

@@ -91,7 +91,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import join_words, label_key, plural
+from coprod._core.text import join_words, label_key, plural, wrap_text
 from coprod.io.columns import resolve_columns, title_row_hint
 from coprod.io.dates import PYTHON, OptionSpelling, parse_date, parse_date_columns
 from coprod.io.parse import MISSING_TEXT, as_text, parse_numbers
@@ -212,7 +212,7 @@ class PfiProjects(LoadResult):
                 f"  charges: {len(charges):,} project-years, {first} to {last}: "
                 f"£{known:,.0f}m paid, £{future:,.0f}m estimated"
             )
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
     def __repr__(self) -> str:
         return (

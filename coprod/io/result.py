@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import plural
+from coprod._core.text import plural, wrap_text
 from coprod.io.parse import Parsed, as_text
 
 __all__ = [
@@ -519,7 +519,7 @@ class LoadResult:
         if self.notes:
             lines.append("  notes:")
             lines.extend(f"    - {note}" for note in self.notes)
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
     def raise_if_quarantined(self, limit: int = 10) -> LoadResult:
         """Raise :class:`InputError` listing the first problems, or return ``self``."""

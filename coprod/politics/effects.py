@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import require_columns
-from coprod._core.text import plural
+from coprod._core.text import plural, wrap_text
 from coprod.provenance import keep_source
 
 __all__ = [
@@ -183,23 +183,25 @@ class ChangeStudy:
     def summary(self) -> str:
         """What was studied, with how many councils and events, and what it found."""
         outcome = f"{self.value} as a share of {self.exposure}" if self.exposure else self.value
-        return "\n".join(
-            [
-                f"Outcome: {outcome}, {self.first_month} to {self.last_month}, "
-                f"{plural(len(self.councils), 'single-tier council')} "
-                f"({len(self.not_in_history):,} of the panel's councils left out: not "
-                "single-tier in every year of the control history)"
-                + (
-                    f"; {plural(self.n_months_without_exposure, 'council-month')} with no "
-                    f"{self.exposure} left out."
-                    if self.n_months_without_exposure
-                    else "."
-                ),
-                self.clean.summary(),
-                f"{plural(len(self.councils) - len(self.clean.table), 'more council')} never "
-                "changed control at all (controls too).",
-                self.result.summary(),
-            ]
+        return wrap_text(
+            "\n".join(
+                [
+                    f"Outcome: {outcome}, {self.first_month} to {self.last_month}, "
+                    f"{plural(len(self.councils), 'single-tier council')} "
+                    f"({len(self.not_in_history):,} of the panel's councils left out: not "
+                    "single-tier in every year of the control history)"
+                    + (
+                        f"; {plural(self.n_months_without_exposure, 'council-month')} with no "
+                        f"{self.exposure} left out."
+                        if self.n_months_without_exposure
+                        else "."
+                    ),
+                    self.clean.summary(),
+                    f"{plural(len(self.councils) - len(self.clean.table), 'more council')} never "
+                    "changed control at all (controls too).",
+                    self.result.summary(),
+                ]
+            )
         )
 
     def get_plot_data(self) -> pd.DataFrame:
@@ -302,18 +304,20 @@ class PfiContrast:
     def summary(self) -> str:
         """Both groups' average effects, their ratio and the power, in plain words."""
         w, wo = self.with_pfi.result, self.without_pfi.result
-        return "\n".join(
-            [
-                f"With a PFI contract for {' or '.join(s.lower() for s in self.sectors)}: "
-                f"{plural(w.n_units, 'council')}, {w.n_events:,} with a change of control. "
-                + w.average_post.summary(),
-                f"Without: {plural(wo.n_units, 'council')}, {wo.n_events:,} with a change. "
-                + wo.average_post.summary(),
-                "Ratio of the two (with over without): " + self.difference.summary() + ".",
-                f"Power: with this precision a ratio of {self.detectable:.2f} (or "
-                f"{self.detectable_fall:.2f}) would be found 80% of the time; smaller "
-                "differences could be missed.",
-            ]
+        return wrap_text(
+            "\n".join(
+                [
+                    f"With a PFI contract for {' or '.join(s.lower() for s in self.sectors)}: "
+                    f"{plural(w.n_units, 'council')}, {w.n_events:,} with a change of control. "
+                    + w.average_post._text(),
+                    f"Without: {plural(wo.n_units, 'council')}, {wo.n_events:,} with a change. "
+                    + wo.average_post._text(),
+                    "Ratio of the two (with over without): " + self.difference._text() + ".",
+                    f"Power: with this precision a ratio of {self.detectable:.2f} (or "
+                    f"{self.detectable_fall:.2f}) would be found 80% of the time; smaller "
+                    "differences could be missed.",
+                ]
+            )
         )
 
 

@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import plural
+from coprod._core.text import plural, wrap_text
 from coprod.provenance import Source, combine_sources, keep_source, source_of
 
 __all__ = [
@@ -203,7 +203,7 @@ class ScenarioResult:
                 if year is not None
                 else f"Fewer than half of {what} ended within {plural(self.n_years, 'year')}."
             )
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
     def _changes_text(self) -> str:
         per = f"{self.expected_changes:.1f} per council over the {plural(self.n_years, 'year')}"

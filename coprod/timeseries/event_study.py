@@ -94,7 +94,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import require_columns
-from coprod._core.text import join_words, plural, row_numbers, rows_text
+from coprod._core.text import join_words, plural, row_numbers, rows_text, wrap_text
 from coprod.provenance import Source, keep_source, source_of
 
 __all__ = [
@@ -194,6 +194,10 @@ class RateRatio:
 
     def summary(self) -> str:
         """One sentence: the ratio, its interval, the change in words and the p-value."""
+        return wrap_text(self._text())
+
+    def _text(self) -> str:
+        """The sentence on one line, for a summary that puts it in its own paragraph."""
         return (
             f"{self.what}: rate ratio {_ratio_text(self.estimate)} (95% interval "
             f"{_ratio_text(self.low)} to {_ratio_text(self.high)}), "
@@ -325,7 +329,7 @@ class CleanEvents:
         for reason, rows in dropped.groupby("reason", sort=True):
             units = [str(u) for u in rows[self.unit]]
             lines.append(f"Dropped, {reason}: {join_words(units, limit=6)}.")
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
 
 def first_clean_events(
@@ -465,7 +469,7 @@ class JoinedPanel:
 
     def summary(self) -> str:
         """What was kept and removed, in plain words."""
-        return (
+        return wrap_text(
             f"{plural(len(self.data), 'row')} kept for {plural(self.n_units, 'unit')}: "
             f"{self.n_treated:,} treated, {self.n_never_treated:,} never treated. Removed: "
             f"{plural(self.n_rows_dropped_units, 'row')} of "
@@ -645,7 +649,7 @@ class EventStudyResult:
                 f"Event time in {many} ({plural(self.bin, 'period')} each), {lo} to {hi}; "
                 f"effects are rate ratios relative to {one} -1."
             )
-        lines.append(_sentence(self.average_post.summary()))
+        lines.append(_sentence(self.average_post._text()))
         post = self.effects[(self.effects["role"] == "post") & self.effects["estimate"].notna()]
         if len(post):
             ends = [post.iloc[0], post.iloc[-1]] if len(post) > 1 else [post.iloc[0]]
@@ -660,7 +664,7 @@ class EventStudyResult:
             )
         lines.append(self._pretrend_text())
         lines.extend(self._notes_text())
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
     def _pretrend_text(self) -> str:
         one, many = self.bin_singular, self.bin_label

@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import require_columns
-from coprod._core.text import plural, row_numbers, rows_text
+from coprod._core.text import plural, row_numbers, rows_text, wrap_text
 from coprod.provenance import Source, keep_source, source_of
 
 __all__ = [
@@ -754,7 +754,7 @@ class ITSResult:
             f"Model: {model} regression on {self.n_before} months before {when} and "
             f"{self.n_after} from it, with a linear trend and {season}; {errs}."
         )
-        return "\n".join(lines)
+        return wrap_text("\n".join(lines))
 
 
 def interrupted_time_series(
@@ -904,18 +904,20 @@ class PlaceboResult:
         expected = round((1 - _LEVEL) * 100)
         act = self.actual.iloc[0]
         word = "level" if self.effect == "level" else "trend (ratio per year)"
-        return "\n".join(
-            [
-                f"{self.n_excluding} of {plural(n, 'placebo date')} "
-                f"({self.share_excluding:.0%}) show an 'effect' on the {word} (a 95% interval "
-                f"excluding 1); about {expected}% expected by chance.",
-                f"The placebo fits use only the {self.n_months} months before "
-                f"{self.change_date:%Y-%m}, so the real change cannot show in them. "
-                "Neighbouring placebo dates share most of their data, so their results "
-                "move together: the share varies a lot from one series to another.",
-                f"At the real change ({self.change_date:%Y-%m}) the estimate is "
-                f"{act.estimate:.2f} (95% interval {act.low:.2f} to {act.high:.2f}).",
-            ]
+        return wrap_text(
+            "\n".join(
+                [
+                    f"{self.n_excluding} of {plural(n, 'placebo date')} "
+                    f"({self.share_excluding:.0%}) show an 'effect' on the {word} (a 95% interval "
+                    f"excluding 1); about {expected}% expected by chance.",
+                    f"The placebo fits use only the {self.n_months} months before "
+                    f"{self.change_date:%Y-%m}, so the real change cannot show in them. "
+                    "Neighbouring placebo dates share most of their data, so their results "
+                    "move together: the share varies a lot from one series to another.",
+                    f"At the real change ({self.change_date:%Y-%m}) the estimate is "
+                    f"{act.estimate:.2f} (95% interval {act.low:.2f} to {act.high:.2f}).",
+                ]
+            )
         )
 
 

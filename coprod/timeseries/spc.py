@@ -87,17 +87,22 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, group_columns, require_columns
+from coprod._core.text import wrap_text
 from coprod.provenance import keep_source
 
 __all__ = [
     "ASSURANCE_TYPES",
+    "ASSURANCE_LABELS",
     "CHARTS",
+    "CHART_NAMES",
+    "VARIATION_LABELS",
     "VARIATION_TYPES",
     "fired_rules",
     "first_signal",
@@ -125,6 +130,31 @@ VARIATION_TYPES: tuple[str, ...] = (
 
 ASSURANCE_TYPES: tuple[str, ...] = ("consistently_passes", "consistently_fails", "hit_and_miss")
 """Values of the ``assurance`` column (missing when it cannot be judged)."""
+
+# The words people read for the keys above: charts, tables and explorers all use these.
+CHART_NAMES: Mapping[str, str] = MappingProxyType(
+    {"xmr": "XmR chart", "c": "c chart", "u": "u chart"}
+)
+"""Each chart type as it is named to people."""
+
+VARIATION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "common_cause": "Common cause",
+        "special_cause_concern": "Special cause: concern",
+        "special_cause_improvement": "Special cause: improvement",
+        "special_cause_neither": "Special cause: neither better nor worse",
+    }
+)
+"""Each ``variation`` value as a chart's key and a table show it."""
+
+ASSURANCE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "consistently_passes": "Consistently passes the target",
+        "hit_and_miss": "Hit and miss: the target is within the limits",
+        "consistently_fails": "Consistently fails the target",
+    }
+)
+"""Each ``assurance`` value in the words of Making Data Count's icon key."""
 
 #: 3 / d2 with d2 = 1.128 for moving ranges of two points (rounded as MDC does).
 XMR_SCALE = 2.66
@@ -1328,4 +1358,4 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
                 parts.append(f"{rule}: " + _episodes_text(positions, periods_, monthly))
             text += "Signals: " + "; ".join(parts) + "."
         paragraphs.append(text)
-    return "\n\n".join(paragraphs)
+    return wrap_text("\n\n".join(paragraphs))
