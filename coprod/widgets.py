@@ -277,7 +277,6 @@ class GridExplorer(_Explorer):
 #: counts with an exposure; XmR suits any measure.
 _CHARTS_FOR = {"count": ("xmr", "c"), "rate": ("xmr", "u")}
 _CHART_LABELS = {"xmr": "XmR (any measure)", "c": "c chart (counts)", "u": "u chart (rates)"}
-_CHART_NAMES = {"xmr": "XmR chart", "c": "c chart", "u": "u chart"}
 
 
 @dataclass
@@ -448,7 +447,7 @@ class ComplaintsExplorer(_Explorer):
     def _draw(self, chosen: dict):
         from coprod.charts.spc import plot_spc
         from coprod.complaints import MEASURES
-        from coprod.timeseries.spc import spc
+        from coprod.timeseries.spc import CHART_NAMES, spc
 
         measure, chart, period = chosen["measure"], chosen["chart"], chosen["period"]
         series, _why = self._series(measure, period)
@@ -467,7 +466,7 @@ class ComplaintsExplorer(_Explorer):
         label = MEASURES[measure][3]
         plot_spc(
             data,
-            title=f"{chosen['service']}: {label.lower()} by {period} ({_CHART_NAMES[chart]})",
+            title=f"{chosen['service']}: {label.lower()} by {period} ({CHART_NAMES[chart]})",
             ylabel=label,
             ax=fig.subplots(),
         )
