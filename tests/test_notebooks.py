@@ -30,6 +30,11 @@ def test_notebook_executes(path, tmp_path):
     run = execute_notebook(path, output_dir=tmp_path)
     assert run.ok, run.error
     assert run.html.exists() and run.html.stat().st_size > 10_000
+    # results read as numbers, not as numpy's reprs ("np.float64(44.833333333333336)")
+    shown = re.findall(
+        r"np\.(?:float|int|uint|bool|str)\w*\(", run.html.read_text(encoding="utf-8")
+    )
+    assert shown == [], f"a cell shows numpy reprs: {sorted(set(shown))}"
     if path in MAIN and path.name != "00_tour.py":
         assert run.figures, "a worked notebook should export its charts"
         assert all(f.parent == tmp_path / "figures" for f in run.figures)

@@ -149,12 +149,9 @@ as_given = highest_rungs(data, crosswalk=TORONTO_ACTIVITY_RUNGS)
 as_partnership = highest_rungs(
     data, crosswalk={**TORONTO_ACTIVITY_RUNGS, "q1_leadership_program": 6}
 )
-{
-    "citizen power, as given": as_given.query("group == 'Citizen power'")["share"].sum(),
-    "citizen power, programme as partnership": as_partnership.query("group == 'Citizen power'")[
-        "share"
-    ].sum(),
-}
+given = as_given.query("group == 'Citizen power'")["share"].sum()
+partnership = as_partnership.query("group == 'Citizen power'")["share"].sum()
+print(f"citizen power: {given:.1%} as given, {partnership:.1%} with the programme as partnership")
 
 # %% [markdown]
 # The share reaching citizen power rises from 15.3% to 16.5%: 12 more respondents. Of the
