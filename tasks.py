@@ -12,13 +12,18 @@ outputs in git-ignored ``.ipynb`` files beside them, keeps JupyterLab's settings
 
 Set-up creates ``.venv`` beside this file and installs the project with its ``dev``
 extra from ``pyproject.toml`` (the one source of dependencies). It reinstalls only when
-``pyproject.toml`` changes, so the second run starts at once.
+``pyproject.toml`` changes, so the second run starts at once. For ``test`` it also makes
+sure a Chromium is there for the browser test (tests/test_browser.py; Playwright, from
+``pyproject.toml``, drives it but cannot download a browser here): Debian's ``chromium``
+package, installed with apt-get as root or through sudo without a password; where that
+cannot be done it says so, and the browser test is skipped saying why.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -69,11 +74,43 @@ def ensure_environment() -> Path:
     return python
 
 
+def ensure_browser() -> str | None:
+    """The Chromium the browser test drives: found, or installed from Debian's packages."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    if shutil.which("apt-get") is None:
+        print("[setup] no Chromium and no apt-get: the browser test will be skipped", flush=True)
+        return None
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    sudo = [] if as_root else ["sudo", "-n"]
+    if not as_root and (
+        shutil.which("sudo") is None
+        or subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode != 0
+    ):
+        print(
+            "[setup] no Chromium, and installing one needs root: run "
+            "'sudo apt-get install chromium' for the browser test (skipped until then)",
+            flush=True,
+        )
+        return None
+    print("[setup] installing Debian's chromium for the browser test", flush=True)
+    quiet = {"env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, "check": False}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], **quiet)
+    done = subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "chromium"], **quiet)
+    if done.returncode != 0 or shutil.which("chromium") is None:
+        print("[setup] chromium could not be installed: the browser test will be skipped")
+        return None
+    return shutil.which("chromium")
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "lab"}:
         print(__doc__)
         return 2
     python = ensure_environment()
+    if argv[0] == "test":
+        ensure_browser()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if argv[0] in {"run", "lab"}:
         cmd = [str(python), "-m", "coprod", *argv]
