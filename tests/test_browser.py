@@ -24,7 +24,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -233,7 +232,9 @@ def _open_notebook(page, lab, name: str) -> None:
 def _wait_for_lab(page, lab) -> None:
     page.goto(f"{lab['base']}/lab?token={lab['token']}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
-    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    page.evaluate(
+        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
+    )
 
 
 def _output_signature(explorer) -> str:
@@ -315,11 +316,15 @@ def test_browser_notebooks_in_jupyterlab(lab, browser):
             for k in range(explorers.count()):
                 explorer = explorers.nth(k)
                 explorer.scroll_into_view_if_needed()
-                panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+                panel = page.locator(
+                    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+                )
                 room = panel.evaluate("(el) => el.clientHeight")
                 height = explorer.bounding_box()["height"]
                 assert height <= room, f"{name}: explorer {k + 1} is {height} px, room {room}"
-                shown = _exercise_explorer(page, explorer, SCREENSHOTS / f"{stem}_explorer{k + 1}.png")
+                shown = _exercise_explorer(
+                    page, explorer, SCREENSHOTS / f"{stem}_explorer{k + 1}.png"
+                )
                 assert shown, f"{name}: explorer {k + 1} has no control to change"
             images, n_explorers = page.evaluate(_IMAGES), page.evaluate(_EXPLORERS)
             page.evaluate(_SAVE)
