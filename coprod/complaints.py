@@ -151,8 +151,10 @@ def complaint_counts(
     ``denominator`` (e.g. service contacts in the
     period, or residents). Then ``denominator`` and ``rate = count / denominator *
     per`` (per 1,000 by default) are added; ``rate`` is NaN where the denominator is
-    0. Groups listed in ``denominators`` but absent from the log are added with
-    zero counts. A group x period without a denominator raises ValueError naming
+    0. Denominators given for shorter periods than ``freq`` (monthly contacts for
+    quarterly counts) are added up, and a period whose shorter periods are not all given
+    has none; a longer period is never split. Groups listed in ``denominators`` but
+    absent from the log are added with zero counts. A group x period without a denominator raises ValueError naming
     them; so do duplicated or negative denominators.
 
     Fast for large logs: a 10-million-row log counts monthly per service in a

@@ -64,7 +64,7 @@ def _known_labels() -> tuple[dict[Any, str], dict[str, Mapping[Any, str]]]:
 
 def column_label(name: Any, labels: Mapping[Any, str] | None = None) -> str:
     """A column name as a person reads it: ``labels[name]`` when given, else the package's
-    label for it (a measure's column: ``"median_days_to_close"`` is "Median days"), else
+    label for it (a measure's column: ``"median_days_to_close"`` is "Median days to close"), else
     its words (``"latest_period"`` is "Latest period", ``"n_special"`` "n special")."""
     if labels and name in labels:
         return str(labels[name])

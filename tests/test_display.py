@@ -106,7 +106,7 @@ def test_labels_for_names_and_known_keys(result):
         "no",
         VARIATION_LABELS["special_cause_concern"],
         "XmR chart",
-        "Median days",
+        "Median days to close",
     ]
     assert second[6:10] == ["yes", "Common cause", CHART_NAMES["u"], MEASURES["count"][3]]
     # labels= overrides and extends, for names and text values alike
@@ -117,7 +117,7 @@ def test_labels_for_names_and_known_keys(result):
     assert headers(mine)[4] == "Special-cause points"
     assert cells(mine)[0][8] == "individuals" and cells(mine)[1][0] == "Library"
     # a measure's own column reads as its charts label it; a generic count does not
-    assert column_label("median_days_to_close") == "Median days"
+    assert column_label("median_days_to_close") == "Median days to close"
     assert column_label("upheld_rate") == MEASURES["upheld_rate"][3]
     assert column_label("count") == "Count"
     # the table itself is untouched
