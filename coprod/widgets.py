@@ -112,11 +112,16 @@ class _Explorer:
                 self._views[key] = (data, figure, _png(figure), "")
         self.data, self.figure, png, self.message = self._views[key]
         if png is None:
-            self._show(_message_html(self.message))
+            self._show_message(self.message)
         else:
             from IPython.display import Image
 
             self._show(Image(data=png, format="png", width=round(_CHART_SIZE[0] * CHART_DPI)))
+
+    def _show_message(self, message: str) -> None:
+        """Show ``message`` in words in the chart's place (nothing drawn)."""
+        self.data, self.figure, self.message = None, None, message
+        self._show(_message_html(message))
 
     def _show(self, item) -> None:
         """Replace what the output area shows with ``item``."""
@@ -422,12 +427,10 @@ class ComplaintsExplorer(_Explorer):
         periods, refused = self._periods_for(measure)
         if not periods:
             self.note.value = ""
-            self.data = self.figure = None
-            self.message = (
+            self._show_message(
                 f"{MEASURES[measure][3]} cannot be charted for every service in any period.\n"
                 + "\n".join(refused)
             )
-            self._show(_message_html(self.message))
             return
         self._offer(
             "period",
