@@ -22,6 +22,7 @@ __all__ = [
     "DELIVERY_LEVELS",
     "DELIVERY_SYNONYMS",
     "NO_OVERALL_CONTROL",
+    "ORGANISATION_KINDS",
     "OUTCOME_LEVELS",
     "PARTY_CODES",
     "PARTY_NAMES",
@@ -43,6 +44,25 @@ PLANNING_LEVELS: tuple[str, str, str] = ("professionals", "co-planning", "commun
 
 DELIVERY_LEVELS: tuple[str, str, str] = ("professionals", "co-delivery", "community")
 """Delivery levels in code order: 0 = professionals, 1 = co-delivery, 2 = community."""
+
+ORGANISATION_KINDS: tuple[str, ...] = (
+    "council in-house",
+    "private contractor",
+    "PFI contract",
+    "voluntary organisation",
+    "social enterprise or development trust",
+    "residents",
+)
+"""Who delivers a service, as an organisation (beside the delivery *level*).
+
+The grid's delivery axis says how far the community takes part; it cannot tell a council's
+own staff from a private contractor's, though the blog post's case is that outsourcing to
+private companies and PFI contracts erode *professional* delivery, not that they hand it to
+residents. So the delivering organisation is its own attribute. Council staff, contractors'
+staff and PFI operators' staff are all professionals on the delivery axis; voluntary
+organisations, social enterprises and development trusts are professionalised community
+organisations; residents deliver as themselves. A PFI contract is kept apart from other
+contracts because it ties the council in for decades whoever controls it."""
 
 # ------------------------------------------------------------------ complaints
 
