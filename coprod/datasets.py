@@ -128,6 +128,12 @@ def _read_council_lookup(path: Path) -> LoadResult:
     return read_council_lookup(path)
 
 
+def _read_practices(path: Path) -> LoadResult:
+    from coprod.io.practices import read_practices
+
+    return read_practices(path)
+
+
 def _read_pfi_projects(path: Path) -> LoadResult:
     from coprod.io.pfi import read_pfi_projects
 
@@ -292,6 +298,25 @@ _REGISTRY = MappingProxyType(
                     "version/3/",
                 ),
                 uses=("council_lookup",),
+            ),
+            Dataset(
+                name="practices",
+                title="Co-production practices on the planning x delivery grid, each with the "
+                "source read",
+                kind="practices",
+                path="practices/practices.csv",
+                rows=23,
+                schema="practices",
+                source="Compiled for coprod from the blog post and the pages each row cites "
+                "(see coprod/data/practices/SOURCE.txt)",
+                licence="CC BY 4.0: Practices catalogue from coprod, CC BY 4.0",
+                loader=_read_practices,
+                source_note=Source(
+                    "Practices catalogue from coprod, CC BY 4.0 (sources cited per practice)",
+                    licence="Creative Commons Attribution 4.0 International (CC BY 4.0)",
+                    # no published home of its own: the address is the licence's
+                    url="https://creativecommons.org/licenses/by/4.0/",
+                ),
             ),
         )
     }

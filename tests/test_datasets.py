@@ -31,6 +31,7 @@ def test_list_datasets_columns_and_names():
         "council_control",
         "council_lookup",
         "pfi_projects",
+        "practices",
     }
     assert table["licence"].str.len().gt(3).all() and table["source"].str.len().gt(10).all()
 

@@ -13,7 +13,8 @@ Rooms, in the order a file goes through them:
 
 The readers sit on top: :func:`read_survey`, :func:`read_survey_table` (published
 tables of shares), :func:`read_complaints`, :func:`read_report_counts` and
-:func:`read_denominators`.
+:func:`read_denominators`, and :func:`read_practices` (a catalogue of practices on the
+grid).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ _NAMES = {
     "read_complaints": "complaint_log",
     "read_report_counts": "counts",
     "read_denominators": "counts",
+    "read_practices": "practices",
 }
 _SUBMODULES = (
     "columns",
@@ -69,6 +71,7 @@ _SUBMODULES = (
     "counts",
     "dates",
     "parse",
+    "practices",
     "raw",
     "result",
     "schemas",

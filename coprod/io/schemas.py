@@ -9,7 +9,8 @@ when a loader validates a table (pandera is imported only then).
 Loaders look their schema up here, so the documentation and the checks cannot
 drift apart. Schemas in this module: :data:`SERVICES_SURVEY`,
 :data:`ENGAGEMENT_SURVEY`, :data:`COMPLAINT_LOG`, :data:`REPORT_COUNTS`,
-:data:`DENOMINATORS`, :data:`CONTROL`, :data:`COUNCIL_LOOKUP` and :data:`PFI_PROJECTS`.
+:data:`DENOMINATORS`, :data:`CONTROL`, :data:`COUNCIL_LOOKUP`, :data:`PFI_PROJECTS` and
+:data:`PRACTICES`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 
 from coprod.vocab import (
     DELIVERY_LEVELS,
+    ORGANISATION_KINDS,
     OUTCOME_LEVELS,
     PLANNING_LEVELS,
     SEVERITY_LEVELS,
@@ -36,6 +38,8 @@ __all__ = [
     "COMPLAINT_LOG",
     "ENGAGEMENT_SURVEY",
     "PFI_PROJECTS",
+    "PLACED_BY",
+    "PRACTICES",
     "REPORT_COUNTS",
     "SCHEMAS",
     "SERVICES_SURVEY",
@@ -610,6 +614,65 @@ PFI_PROJECTS = Schema(
 )
 """HM Treasury's PFI/PF2 projects (see :mod:`coprod.io.pfi`)."""
 
+#: How a practice came to sit in its cell (field ``placed_by`` of :data:`PRACTICES`).
+PLACED_BY: tuple[str, ...] = ("source", "our reading")
+
+PRACTICES = Schema(
+    name="practices",
+    description=(
+        "A catalogue of co-production practices: one row per practice, its cell on the "
+        "planning x delivery grid, the kind of organisation that delivers it and the source "
+        "it was written from, with where in the source it is described. Read with "
+        "coprod.io.practices.read_practices; load_dataset('practices') is the shipped one."
+    ),
+    key=("practice",),
+    fields=(
+        Field("practice", "text", description="Short name of the practice."),
+        Field("description", "text", description="One or two sentences in our own words."),
+        Field(
+            "planning",
+            "level",
+            description="Who plans: " + ", ".join(PLANNING_LEVELS) + ".",
+            allowed=PLANNING_LEVELS,
+        ),
+        Field(
+            "delivery",
+            "level",
+            description="Who delivers: " + ", ".join(DELIVERY_LEVELS) + ".",
+            allowed=DELIVERY_LEVELS,
+        ),
+        Field(
+            "organisation",
+            "level",
+            description="The kind of organisation that delivers (coprod.vocab."
+            "ORGANISATION_KINDS): the professional body when professionals deliver, the "
+            "community side when the community delivers or co-delivers.",
+            allowed=ORGANISATION_KINDS,
+        ),
+        Field(
+            "placed_by",
+            "level",
+            required=False,
+            description="'source': the source puts the practice in this cell; 'our reading': "
+            "placed by us from the source's account of who plans and who delivers.",
+            allowed=PLACED_BY,
+        ),
+        Field("source", "text", description="Short citation of the source that was read."),
+        Field(
+            "source_url",
+            "text",
+            required=False,
+            description="The source's address (blank where it has none, e.g. the blog post).",
+        ),
+        Field(
+            "locator",
+            "text",
+            description="Where in the source the practice is described (section, heading).",
+        ),
+    ),
+)
+"""The practices catalogue (see :mod:`coprod.io.practices`)."""
+
 #: All declared schemas by name (read-only).
 SCHEMAS: Mapping[str, Schema] = MappingProxyType(
     {
@@ -623,6 +686,7 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
             CONTROL,
             COUNCIL_LOOKUP,
             PFI_PROJECTS,
+            PRACTICES,
         )
     }
 )
