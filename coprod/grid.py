@@ -8,9 +8,10 @@ axis has three levels, coded in this order everywhere in ``coprod``::
     planning:  0 = professionals, 1 = co-planning, 2 = community
     delivery:  0 = professionals, 1 = co-delivery, 2 = community
 
-Five of the nine cells carry names (traditional services, full co-production,
-outsourcing, community planning, self-help groups). The other four are left blank
-on purpose: this module never invents names for them. A user who wants to name
+The blog post this project grew from names five of the nine cells in its table
+(traditional services, full co-production, outsourcing, community planning, self-help
+groups; :data:`NAMED_CELLS`). The other four are left blank on purpose: this module
+never invents names for them. A user who wants to name
 them passes a mapping (``names=``) to the functions that label cells; module
 state is never changed. Every cell also has a descriptive label such as
 "co-planned, professionally delivered" (:func:`describe_cell`).
@@ -127,9 +128,14 @@ NAMED_CELLS: Mapping[tuple[str, str], str] = MappingProxyType(
         ("community", "community"): "Self-help groups",
     }
 )
-"""The five cells Bovaird (2007) names, keyed by (planning level, delivery level).
+"""The five cells the blog post names in its table, keyed by (planning level, delivery level).
 
-The four other cells are blank on purpose; name them per call with ``names=``.
+These are the post's names ("Full Co-production Means Planning and Delivery"), not
+Bovaird's: Bovaird (2007, Table 1) names all nine cells in his own words, and only the
+centre cell's "full co-production" is known here to be his too (Loeffler 2020, "The Four
+Co's", reports Bovaird 2007, 848 calling it so). His other names are not shipped because
+his table could not be read when this was written. The four other cells are blank on
+purpose; name them per call with ``names=``.
 """
 
 _AXES = {"planning": PLANNING_LEVELS, "delivery": DELIVERY_LEVELS}
@@ -389,7 +395,7 @@ def cell_name(
     delivery: str | int,
     names: Mapping[tuple[Any, Any], str] | None = None,
 ) -> str | None:
-    """The name of a grid cell (Bovaird 2007), or None for an unnamed blank cell.
+    """The name of a grid cell (the blog post's five), or None for an unnamed blank cell.
 
     ``planning`` and ``delivery`` are level names (case-insensitive) or codes 0-2.
     ``names`` optionally maps ``(planning, delivery)`` keys (names or codes) to a

@@ -14,8 +14,12 @@ in the cell and Arnstein's (1969) ladder groups under the planning axis.
 
 Inputs are the outputs of :func:`coprod.grid.place_services`,
 :func:`coprod.grid.movement` and :func:`coprod.grid.cell_shares`. Cell names come
-from :func:`coprod.grid.cells`; the four cells Bovaird leaves blank are drawn as
-"(unnamed)" unless named through ``names={(planning, delivery): name}``.
+from :func:`coprod.grid.cells`; the four cells the blog post leaves blank are drawn
+as "(unnamed)" unless named through ``names={(planning, delivery): name}``.
+
+:func:`plot_practices` lists a catalogue's practices (``load_dataset("practices")``)
+in their cells, data from :func:`practices_chart_data`: the post's closing question,
+which practices fill the squares, answered on the grid itself.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from coprod.grid import (
     cells,
     describe_cell,
     planning_rungs,
+    to_codes,
 )
 
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
@@ -76,6 +81,8 @@ __all__ = [
     "plot_grid",
     "plot_co_planning",
     "plot_movement",
+    "plot_practices",
+    "practices_chart_data",
 ]
 
 Scheme = Literal["named", "descriptive"]
@@ -177,8 +184,11 @@ def _cell_name_place(planning: int, delivery: int) -> tuple[float, float, str, s
     return x, 0.55, ha, "top"
 
 
-def _draw_grid_background(ax: Axes, names: Names, scheme: str, show_ladder: bool) -> None:
-    """Grid, axes, cell names and (optionally) Arnstein's ladder under the planning axis."""
+def _draw_grid_background(
+    ax: Axes, names: Names, scheme: str, show_ladder: bool, *, cell_names: bool = True
+) -> None:
+    """Grid, axes, cell names (unless ``cell_names`` is False: the caller heads the cells
+    itself) and (optionally) Arnstein's ladder under the planning axis."""
     _check_scheme(scheme)
     table = cells(names=names)
     ax.set_xlim(-0.5, 2.5)
@@ -201,7 +211,7 @@ def _draw_grid_background(ax: Axes, names: Names, scheme: str, show_ladder: bool
     ax.set_ylabel("Who delivers", fontsize=LABEL_SIZE, fontweight="bold")
 
     wrapped: list[tuple[Text, Any, float, bool, int, bool]] = []
-    for row in table.to_dict("records"):
+    for row in table.to_dict("records") if cell_names else ():
         size, bold, cap = (
             (TICK_SIZE, True, 16) if scheme == "named" else (SMALL_SIZE + 0.5, False, 26)
         )
@@ -554,7 +564,7 @@ def plot_grid(
         Optional names for cells, ``{(planning, delivery): name}``: they replace
         "(unnamed)" in the blank cells (scheme "named").
     scheme
-        ``"named"``: the five names of Bovaird (2007) plus ``names``, the blank
+        ``"named"``: the blog post's five names plus ``names``, the blank
         cells drawn as "(unnamed)" in grey italics; ``"descriptive"``: all nine
         descriptive names ("co-planned, professionally delivered").
     label, highlight
@@ -1256,4 +1266,297 @@ def plot_cell_shares(
         cbar.ax.yaxis.label.set_size(TICK_SIZE)
         cbar.ax.tick_params(labelsize=TICK_SIZE - 1)
     draw_source_note(ax, source, shares)
+    return ax
+
+
+# ---------------------------------------------------------------------- plot_practices
+
+#: gids of the practices view's texts: the cell headings, each practice, its bullet.
+GID_CELL_HEADING = "grid-cell-heading"
+GID_PRACTICE = "grid-practice"
+GID_PRACTICE_BULLET = "grid-practice-bullet"
+_PRACTICE_COLUMNS = ("practice", "planning", "delivery")
+_PRACTICE_SIZE = SMALL_SIZE  # the smallest a report prints: a cell holds up to five
+_HEADING_SIZE = SMALL_SIZE + 0.5
+_LINE_SPACING = 1.12
+_CELL_PAD_PT = 5.0  # inside each cell's edges
+_BULLET_PT = 8.0  # from a bullet to its practice's text
+_GAP_PT = 2.5  # between practices
+_NOTE_PT = 64.0  # below the grid: axis labels and the source note
+
+
+def practices_chart_data(
+    catalogue: pd.DataFrame, *, names: Names = None, scheme: Scheme = "named"
+) -> pd.DataFrame:
+    """One row per practice of :func:`plot_practices`, cell by cell.
+
+    ``catalogue`` has ``practice``, ``planning`` and ``delivery`` columns (level names or
+    codes, as :func:`coprod.grid.to_codes` reads them), e.g. ``load_dataset("practices")
+    .data``; other columns (``organisation``, ``source``, ...) are kept. Rows come
+    planning-major, cell by cell, in the catalogue's order within a cell.
+
+    Returns columns ``planning``, ``delivery`` (level names), ``planning_code``,
+    ``delivery_code``, ``heading`` (the cell's name by ``scheme``: "named" gives the blog
+    post's five names plus ``names``, blank cells None; "descriptive" gives all nine as
+    "co-planned, professionally delivered"), ``practice``, ``order`` (0, 1, ... within the
+    cell) and the catalogue's other columns.
+    """
+    _check_scheme(scheme)
+    require_columns(catalogue, _PRACTICE_COLUMNS, what="the catalogue")
+    data = catalogue.reset_index(drop=True)
+    p = to_codes(data["planning"], axis="planning", column="planning")
+    d = to_codes(data["delivery"], axis="delivery", column="delivery")
+    out = pd.DataFrame(
+        {
+            "planning": [PLANNING_LEVELS[c] for c in p],
+            "delivery": [DELIVERY_LEVELS[c] for c in d],
+            "planning_code": p,
+            "delivery_code": d,
+        }
+    )
+    if scheme == "descriptive":
+        out["heading"] = [describe_cell(a, b) for a, b in zip(p, d, strict=True)]
+    else:
+        out["heading"] = [cell_name(a, b, names) for a, b in zip(p, d, strict=True)]
+    out["practice"] = data["practice"].astype(str)
+    for column in data.columns:
+        if column not in out.columns:
+            out[column] = data[column]
+    out = out.sort_values(["planning_code", "delivery_code"], kind="stable")
+    out.insert(
+        out.columns.get_loc("practice") + 1,
+        "order",
+        out.groupby(["planning_code", "delivery_code"]).cumcount(),
+    )
+    return out.reset_index(drop=True)
+
+
+def _chars_across(width_pt: float, fontsize: float, bold: bool = False) -> int:
+    """About how many characters of ``fontsize`` fit in ``width_pt`` points."""
+    return max(6, int(width_pt / (fontsize * (0.6 if bold else 0.53))))
+
+
+def _cell_width_pt(ax: Axes) -> float:
+    fig = ax.figure
+    return ax.get_position().width * fig.get_figwidth() * 72 / 3
+
+
+def _practice_lines(heading: str | None, practices: Sequence[str], width_pt: float) -> int:
+    """Lines of text a cell needs at ``width_pt`` wide (its heading and practices)."""
+    inner = width_pt - 2 * _CELL_PAD_PT
+    lines = 0
+    if heading:
+        lines += wrap(heading, _chars_across(inner, _HEADING_SIZE, True)).count("\n") + 1
+    chars = _chars_across(inner - _BULLET_PT, _PRACTICE_SIZE)
+    return lines + sum(wrap(text, chars).count("\n") + 1 for text in practices)
+
+
+def _practices_height(data: pd.DataFrame, width_pt: float, header_pt: float) -> float:
+    """Figure height (inches) leaving every cell room for its heading and practices."""
+    tallest = 0.0
+    for (_p, _d), group in data.groupby(["planning_code", "delivery_code"]):
+        heading = group["heading"].iloc[0]
+        lines = _practice_lines(heading, list(group["practice"]), width_pt)
+        points = lines * _PRACTICE_SIZE * _LINE_SPACING * 1.2 + len(group) * _GAP_PT
+        tallest = max(tallest, points + 2 * _CELL_PAD_PT + 8)
+    tallest = max(tallest, 54.0)  # an empty grid still reads as a grid
+    return (3 * tallest + header_pt + _NOTE_PT) / 72
+
+
+def _overflowing(ax: Axes, texts: Sequence[tuple[Text, int, int]]) -> list[Text]:
+    """The texts whose drawn extent leaves their cell (``(text, planning, delivery)``)."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for text, p, d in texts:
+        box = text.get_window_extent(renderer)
+        (x0, y0), (x1, y1) = ax.transData.transform([(p - 0.5, d + 0.5), (p + 0.5, d - 0.5)])
+        if box.x0 < x0 - 0.5 or box.x1 > x1 + 0.5 or box.y0 < y0 - 0.5 or box.y1 > y1 + 0.5:
+            out.append(text)
+    return out
+
+
+def plot_practices(
+    catalogue: pd.DataFrame,
+    *,
+    names: Names = None,
+    scheme: Scheme = "named",
+    hue: str | None = "organisation",
+    show_ladder: bool = False,
+    ax: Axes | None = None,
+    title: str | None = "Practices in each cell of the planning \u00d7 delivery grid",
+    source: Source | str | None = None,
+) -> Axes:
+    """A catalogue's practices listed in their cells of the grid (a view for teaching).
+
+    Parameters
+    ----------
+    catalogue
+        One row per practice with ``practice``, ``planning`` and ``delivery`` columns,
+        e.g. ``load_dataset("practices").data``; see :func:`practices_chart_data`.
+    names, scheme
+        How cells are headed: ``"named"`` (the blog post's five names, plus ``names``
+        for blank cells; a blank cell without a name is headed by its description in
+        grey italics) or ``"descriptive"`` (all nine descriptions).
+    hue
+        Column whose values colour each practice's bullet, with a key above the grid
+        (default ``"organisation"``, the kind of organisation that delivers); None for
+        plain bullets. A named column the catalogue lacks raises ValueError.
+    show_ladder
+        Draw Arnstein's ladder groups under the planning axis.
+    ax
+        Axes to draw on; a new 16 cm wide figure, tall enough for every cell's list,
+        when None.
+    title
+        Axes title (None or "" for none).
+    source
+        The note printed under the chart; None (default) prints the source the data
+        carries (``coprod.provenance``), text is printed as written, "" prints none.
+
+    Returns
+    -------
+    Axes
+        Cell headings as Text (gid ``"grid-cell-heading"``), one Text per practice (gid
+        ``"grid-practice"``, wrapped within its cell) and its bullet (gid
+        ``"grid-practice-bullet"``). No text is under 8 pt at 16 cm and none leaves its
+        cell (the lists are re-wrapped until they fit). Nothing is shown or saved.
+    """
+    data = practices_chart_data(catalogue, names=names, scheme=scheme)
+    if hue is not None and hue not in data.columns:
+        raise ValueError(f"hue column {hue!r} not in the catalogue")
+    if hue is None:
+        colour_of: dict[Any, str] = {}
+    else:
+        levels = [v for v in dict.fromkeys(data[hue]) if pd.notna(v)]
+        if hue == "organisation":  # the vocabulary's order, not the catalogue's
+            from coprod.vocab import ORGANISATION_KINDS
+
+            levels = [k for k in ORGANISATION_KINDS if k in levels] + [
+                v for v in levels if v not in ORGANISATION_KINDS
+            ]
+        colour_of = dict(zip(levels, qualitative_colours(len(levels)), strict=True))
+    n_key_rows = -(-len(colour_of) // 3)
+    header_pt = (34.0 if title else 8.0) + 13.0 * n_key_rows
+    if ax is None:
+        width_pt = (FIGURE_WIDTH * 72 - 78) / 3  # the y labels take about 78 pt
+        ax = get_ax(ax, figsize=(FIGURE_WIDTH, _practices_height(data, width_pt, header_pt)))
+    fig = ax.figure
+    _draw_grid_background(ax, names, scheme, show_ladder, cell_names=False)
+
+    if colour_of:
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor=colour,
+                markeredgecolor="white",
+                markersize=7,
+                label=wrap(level, 24),
+            )
+            for level, colour in colour_of.items()
+        ]
+        _grid_legend(ax, handles)
+    laid_out = _title_over_legend(ax, title)
+    _fit_background(ax, laid_out=laid_out)
+
+    # The texts are made once and re-wrapped to the width the layout left, narrower
+    # still while any of them runs past its cell's edge.
+    table = cells(names=names).set_index(["planning_code", "delivery_code"])
+    made: list[tuple[Text, int, int, str, float, bool]] = []  # text, p, d, words, size, bold
+    bullets: list[Text] = []
+    for (p, d), group in data.groupby(["planning_code", "delivery_code"], sort=True):
+        heading = group["heading"].iloc[0]
+        unnamed = heading is None or pd.isna(heading)
+        words = table.loc[(p, d), "description"] if unnamed else str(heading)
+        made.append(
+            (
+                ax.annotate(
+                    words,
+                    xy=(p - 0.5, d - 0.5),
+                    xytext=(_CELL_PAD_PT, -_CELL_PAD_PT),
+                    textcoords="offset points",
+                    ha="left",
+                    va="top",
+                    fontsize=_HEADING_SIZE,
+                    fontweight="normal" if unnamed else "bold",
+                    style="italic" if unnamed else "normal",
+                    color=MUTED_COLOUR if unnamed else TEXT_COLOUR,
+                    linespacing=_LINE_SPACING,
+                    annotation_clip=False,
+                    gid=GID_CELL_HEADING,
+                ),
+                p,
+                d,
+                words,
+                _HEADING_SIZE,
+                not unnamed,
+            )
+        )
+        for row in group.itertuples(index=False):
+            key = getattr(row, hue) if hue is not None else None
+            colour = colour_of.get(key, TEXT_COLOUR)
+            bullets.append(
+                ax.annotate(
+                    "\u25cf",
+                    xy=(p - 0.5, d - 0.5),
+                    xytext=(_CELL_PAD_PT, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="top",
+                    fontsize=_PRACTICE_SIZE,
+                    color=colour,
+                    annotation_clip=False,
+                    gid=GID_PRACTICE_BULLET,
+                )
+            )
+            made.append(
+                (
+                    ax.annotate(
+                        row.practice,
+                        xy=(p - 0.5, d - 0.5),
+                        xytext=(_CELL_PAD_PT + _BULLET_PT, 0),
+                        textcoords="offset points",
+                        ha="left",
+                        va="top",
+                        fontsize=_PRACTICE_SIZE,
+                        color=TEXT_COLOUR,
+                        linespacing=_LINE_SPACING,
+                        annotation_clip=False,
+                        gid=GID_PRACTICE,
+                    ),
+                    p,
+                    d,
+                    str(row.practice),
+                    _PRACTICE_SIZE,
+                    False,
+                )
+            )
+
+    def lay_out(narrower: int) -> None:
+        inner = _cell_width_pt(ax) - 2 * _CELL_PAD_PT
+        cursor: dict[tuple[int, int], float] = {}
+        k = 0
+        for text, p, d, words, size, bold in made:
+            practice = text.get_gid() == GID_PRACTICE
+            room = inner - (_BULLET_PT if practice else 0.0)
+            shown = wrap(words, max(6, _chars_across(room, size, bold) - narrower))
+            text.set_text(shown)
+            top = cursor.get((p, d), _CELL_PAD_PT)
+            text.xyann = (text.xyann[0], -top)
+            if practice:
+                bullets[k].xyann = (bullets[k].xyann[0], -top)
+                k += 1
+            n_lines = shown.count("\n") + 1
+            cursor[(p, d)] = top + n_lines * size * _LINE_SPACING * 1.2 + _GAP_PT
+
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    for narrower in range(6):
+        lay_out(narrower)
+        if not _overflowing(ax, [(t, p, d) for t, p, d, *_ in made]):
+            break
+        fig.draw_without_rendering()
+    draw_source_note(ax, source, catalogue)
     return ax
