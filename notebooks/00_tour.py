@@ -103,6 +103,51 @@ saved = save_figure(
 )
 
 # %% [markdown]
+# ## Practices for the remaining squares
+#
+# The post ends by asking its readers for practices that fill the squares it left blank.
+# The shipped catalogue `load_dataset("practices")` is one answer: 23 practices, at least
+# two in every one of the nine cells, 8 of them in the four cells the post leaves blank. Each
+# practice records the kind of organisation that delivers it (the same words as
+# `coprod.vocab.ORGANISATION_KINDS`), the source it was written from and where in that
+# source it is described; a practice without a source that was read is not in it. In 7 of
+# the 23 the source itself puts the practice in its cell; the others were placed from the
+# source's account of who plans and who delivers (column `placed_by`).
+#
+# Bovaird (2007) names all nine cells in his own words, but his table could not be read
+# while the catalogue was compiled, so his names are not used; the catalogue's `SOURCE.txt`
+# says so.
+
+# %%
+from coprod.charts.grid import plot_practices
+from coprod.datasets import load_dataset
+
+practices = load_dataset("practices").data
+practices[["practice", "planning", "delivery", "organisation", "placed_by", "source"]]
+
+# %%
+practices.pivot_table(
+    index="delivery", columns="planning", values="practice", aggfunc="count"
+).loc[["professionals", "co-delivery", "community"], ["professionals", "co-planning", "community"]]
+
+# %%
+ax = plot_practices(practices, title="Practices that fill the nine squares")
+saved = save_figure(
+    ax,
+    "00_tour_practices",
+    data=practices,
+    allow_personal=["description", "source", "locator"],  # about practices, not people
+    alt_text=(
+        "The three-by-three planning and delivery grid with the catalogue's practices listed "
+        "in each cell, every cell holding at least two, each with a bullet coloured by the "
+        "kind of organisation that delivers it. The five cells the blog post names carry its "
+        "names; the four it leaves blank are headed by their descriptions, such as "
+        "co-planned, professionally delivered, which holds ward-based local assemblies and "
+        "participatory budgeting."
+    ),
+)
+
+# %% [markdown]
 # ## Three claims, and where each is tested
 #
 # | claim | what the software does | notebook |
