@@ -126,9 +126,9 @@ practices = load_dataset("practices").data
 practices[["practice", "planning", "delivery", "organisation", "placed_by", "source"]]
 
 # %%
-practices.pivot_table(
-    index="delivery", columns="planning", values="practice", aggfunc="count"
-).loc[["professionals", "co-delivery", "community"], ["professionals", "co-planning", "community"]]
+practices.pivot_table(index="delivery", columns="planning", values="practice", aggfunc="count").loc[
+    ["professionals", "co-delivery", "community"], ["professionals", "co-planning", "community"]
+]
 
 # %%
 ax = plot_practices(practices, title="Practices that fill the nine squares")

@@ -869,3 +869,165 @@ def test_plot_co_planning_without_a_recommendation_has_no_entry_for_one(co_plann
         .get_text()
         .startswith("Positions from a survey the table does not name (no wave column)")
     )
+
+
+# ------------------------------------------------------------------ the practices view
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> pd.DataFrame:
+    from coprod.datasets import load_dataset
+
+    return load_dataset("practices").data
+
+
+def _cell_of_text(ax, text) -> tuple[int, int]:
+    """The cell (planning, delivery codes) a text is anchored in."""
+    x, y = text.xy
+    return int(round(x + 0.5)), int(round(y + 0.5))
+
+
+def _inside_its_cell(ax, text) -> bool:
+    p, d = _cell_of_text(ax, text)
+    (x0, y0), (x1, y1) = ax.transData.transform([(p - 0.5, d + 0.5), (p + 0.5, d - 0.5)])
+    box = text.get_window_extent(ax.figure.canvas.get_renderer())
+    return x0 <= box.x0 and box.x1 <= x1 and y0 <= box.y0 and box.y1 <= y1
+
+
+def test_practices_chart_data(catalogue):
+    from coprod.charts.grid import practices_chart_data
+
+    data = practices_chart_data(catalogue)
+    assert len(data) == 23
+    assert list(data.columns[:7]) == [
+        "planning",
+        "delivery",
+        "planning_code",
+        "delivery_code",
+        "heading",
+        "practice",
+        "order",
+    ]
+    assert {"organisation", "source", "locator"} <= set(data.columns)
+    pairs = zip(data["planning_code"], data["delivery_code"], strict=True)
+    cells_in_order = list(dict.fromkeys(pairs))
+    assert cells_in_order == [(p, d) for p in range(3) for d in range(3)]
+    first = data[(data["planning_code"] == 0) & (data["delivery_code"] == 0)]
+    assert first["order"].tolist() == [0, 1, 2, 3, 4]
+    assert first["practice"].iloc[0] == "Questionnaire before the plan"
+    assert set(data["heading"].dropna()) == FIVE_NAMES
+    assert data["heading"].isna().sum() == 8  # the practices in the four blank cells
+    described = practices_chart_data(catalogue, scheme="descriptive")
+    assert described["heading"].notna().all()
+    assert "co-planned, professionally delivered" in set(described["heading"])
+    named = practices_chart_data(catalogue, names={(1, 0): "Participatory planning"})
+    assert (named["heading"] == "Participatory planning").sum() == 2
+
+
+def test_practices_chart_data_refuses_unknown_levels_and_missing_columns(catalogue):
+    from coprod.charts.grid import practices_chart_data
+    from coprod.grid import LevelError
+
+    with pytest.raises(LevelError, match="'sometimes' is not a planning level|not planning"):
+        practices_chart_data(catalogue.assign(planning="sometimes"))
+    with pytest.raises(ValueError, match="delivery"):
+        practices_chart_data(catalogue.drop(columns="delivery"))
+
+
+def test_plot_practices_lists_every_practice_in_its_cell(catalogue):
+    from coprod.charts.grid import (
+        GID_CELL_HEADING,
+        GID_PRACTICE,
+        GID_PRACTICE_BULLET,
+        plot_practices,
+    )
+
+    ax = plot_practices(catalogue)
+    fig = ax.figure
+    fig.canvas.draw()
+    practices = [t for t in ax.texts if t.get_gid() == GID_PRACTICE]
+    assert sorted(t.get_text().replace("\n", " ") for t in practices) == sorted(
+        catalogue["practice"]
+    )
+    where = {t.get_text().replace("\n", " "): _cell_of_text(ax, t) for t in practices}
+    codes = {"professionals": 0, "co-planning": 1, "co-delivery": 1, "community": 2}
+    for row in catalogue.itertuples():
+        assert where[row.practice] == (codes[row.planning], codes[row.delivery]), row.practice
+    headings = texts_with_gid(ax, GID_CELL_HEADING)
+    assert len(headings) == 9 and FIVE_NAMES <= set(headings)
+    assert "co-planned, professionally delivered" in headings
+    bullets = [t for t in ax.texts if t.get_gid() == GID_PRACTICE_BULLET]
+    assert len(bullets) == 23
+    # bullets coloured by organisation, with one key entry per kind present
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "council in-house",
+        "private contractor",
+        "PFI contract",
+        "voluntary organisation",
+        "social enterprise or\ndevelopment trust",
+        "residents",
+    ]
+    colour = {t.get_text().replace("\n", " "): t for t in practices}
+    by_practice = dict(zip(catalogue["practice"], catalogue["organisation"], strict=True))
+    bullet_colour = {}
+    for bullet, text in zip(bullets, practices, strict=True):
+        bullet_colour.setdefault(by_practice[text.get_text().replace("\n", " ")], set()).add(
+            bullet.get_color()
+        )
+    assert all(len(c) == 1 for c in bullet_colour.values())
+    assert len({next(iter(c)) for c in bullet_colour.values()}) == 6
+    assert colour  # every practice drawn once
+    plt.close(fig)
+
+
+def test_plot_practices_nothing_leaves_its_cell_or_prints_under_8pt(catalogue):
+    from coprod.charts.grid import GID_CELL_HEADING, GID_PRACTICE, plot_practices
+    from coprod.style import too_small
+
+    for scheme in ("named", "descriptive"):
+        ax = plot_practices(catalogue, scheme=scheme)
+        fig = ax.figure
+        fig.canvas.draw()
+        assert fig.get_figwidth() == pytest.approx(16 / 2.54)
+        inside = [t for t in ax.texts if t.get_gid() in (GID_PRACTICE, GID_CELL_HEADING)]
+        assert len(inside) == 32
+        outside = [t.get_text() for t in inside if not _inside_its_cell(ax, t)]
+        assert outside == []
+        # no two texts of a cell overlap
+        renderer = fig.canvas.get_renderer()
+        boxes = [(t.get_window_extent(renderer), _cell_of_text(ax, t)) for t in inside]
+        for i, (a, ca) in enumerate(boxes):
+            for b, cb in boxes[i + 1 :]:
+                assert ca != cb or not a.overlaps(b)
+        assert too_small(fig).empty
+        plt.close(fig)
+
+
+def test_plot_practices_on_a_small_axes_still_fits_by_wrapping(catalogue):
+    from coprod.charts.grid import GID_PRACTICE, plot_practices
+
+    fig, ax = plt.subplots(figsize=(16 / 2.54, 18 / 2.54), layout="constrained")
+    plot_practices(catalogue.head(9), ax=ax, hue=None, title=None, source="")
+    fig.canvas.draw()
+    practices = [t for t in ax.texts if t.get_gid() == GID_PRACTICE]
+    assert len(practices) == 9 and all(_inside_its_cell(ax, t) for t in practices)
+    assert ax.get_legend() is None
+    plt.close(fig)
+
+
+def test_plot_practices_prints_the_catalogue_s_source_and_saves_nothing(
+    catalogue, tmp_path, monkeypatch
+):
+    from coprod.charts._style import GID_SOURCE
+    from coprod.charts.grid import plot_practices
+
+    monkeypatch.chdir(tmp_path)
+    ax = plot_practices(catalogue)
+    ax.figure.canvas.draw()
+    notes = [a.get_text() for a in ax.figure.artists if a.get_gid() == GID_SOURCE]
+    notes += [t.get_text() for t in ax.figure.texts if t.get_gid() == GID_SOURCE]
+    assert any("Practices catalogue from coprod, CC BY 4.0" in n for n in notes)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="hue column 'council'"):
+        plot_practices(catalogue, hue="council")
+    plt.close("all")

@@ -142,3 +142,51 @@ def test_answer_community_planning_rungs():
     assert rungs_of("community") == [7, 8]
     says("Co-planning gets a single rung, 6, partnership.", ANSWERED)
     assert rungs_of("co-planning") == [6]
+
+
+# ------------------------------------------------------------ practices for the squares
+
+
+def test_the_practices_catalogue_numbers():
+    from coprod.datasets import load_dataset
+
+    practices = load_dataset("practices").data
+    says("23 practices, at least two in every one of the nine cells, 8 of them in the four")
+    assert len(practices) == 23
+    per_cell = practices.groupby(["planning", "delivery"]).size()
+    assert len(per_cell) == 9 and per_cell.min() >= 2
+    blank = cells().query("name.isna()")[["planning", "delivery"]]
+    assert len(blank) == 4 and len(practices.merge(blank, on=["planning", "delivery"])) == 8
+    says("In 7 of the 23 the source itself puts the practice in its cell")
+    assert (practices["placed_by"] == "source").sum() == 7
+    assert (practices["placed_by"] == "our reading").sum() == 23 - 7
+    says("the same words as `coprod.vocab.ORGANISATION_KINDS`")
+    from coprod.vocab import ORGANISATION_KINDS
+
+    assert practices["organisation"].isin(ORGANISATION_KINDS).all()
+    says("his table could not be read while the catalogue was compiled, so his names are not used")
+    import coprod.grid
+
+    assert not hasattr(coprod.grid, "BOVAIRD_CELL_NAMES")
+
+
+def test_the_practices_chart_and_its_alt_text():
+    from coprod.charts.grid import GID_PRACTICE, plot_practices
+    from coprod.datasets import load_dataset
+
+    practices = load_dataset("practices").data
+    chart = charts(source("00_tour.py"))["00_tour_practices"]
+    assert chart.title == "Practices that fill the nine squares" and chart.has_data
+    ax = plot_practices(practices, title=chart.title)
+    assert ax.get_title() == chart.title
+    drawn = {t.get_text().replace("\n", " ") for t in ax.texts if t.get_gid() == GID_PRACTICE}
+    assert drawn == set(practices["practice"])
+    assert "every cell holding at least two" in chart.alt_text
+    says_alt = chart.alt_text
+    in_cell = practices.query("planning == 'co-planning' and delivery == 'professionals'")
+    assert sorted(in_cell["practice"].str.lower()) == [
+        "participatory budgeting",
+        "ward-based local assemblies",
+    ]
+    assert "ward-based local assemblies and participatory budgeting" in says_alt
+    assert "The five cells the blog post names carry its names" in says_alt

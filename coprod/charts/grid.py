@@ -1418,8 +1418,10 @@ def plot_practices(
     Axes
         Cell headings as Text (gid ``"grid-cell-heading"``), one Text per practice (gid
         ``"grid-practice"``, wrapped within its cell) and its bullet (gid
-        ``"grid-practice-bullet"``). No text is under 8 pt at 16 cm and none leaves its
-        cell (the lists are re-wrapped until they fit). Nothing is shown or saved.
+        ``"grid-practice-bullet"``). No text is under 8 pt at 16 cm. The lists are
+        re-wrapped to the cells' width until none runs past a cell's side; on a figure
+        this function makes, the height is chosen so that none runs past its foot either
+        (an Axes passed in must be tall enough itself). Nothing is shown or saved.
     """
     data = practices_chart_data(catalogue, names=names, scheme=scheme)
     if hue is not None and hue not in data.columns:
