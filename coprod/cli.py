@@ -82,6 +82,17 @@ def _pfi_checker(path: Path, **options):
     return read_pfi_projects(path, option_spelling=COMMAND_LINE, **options)
 
 
+def _practices_checker(path: Path, **options):
+    from coprod.io.practices import read_practices
+
+    _without_dates("practices", options)
+    unsupported = set(options) - {"columns"}
+    if unsupported:
+        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
+        raise SystemExit("--kind practices takes --column only, not " + ", ".join(flags))
+    return read_practices(path, **options)
+
+
 # kind -> loader used by ``coprod check FILE --kind KIND``; new kinds are added here.
 CHECKERS: dict[str, Callable] = {
     "survey": _survey_checker,
@@ -89,6 +100,7 @@ CHECKERS: dict[str, Callable] = {
     "report_counts": _report_counts_checker,
     "control": _control_checker,
     "pfi": _pfi_checker,
+    "practices": _practices_checker,
 }
 
 

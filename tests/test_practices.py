@@ -185,3 +185,18 @@ def test_users_still_name_blank_cells():
     assert named["name"].notna().sum() == 6
     assert cell_name(1, 0, names={(1, 0): "Participatory planning"}) == "Participatory planning"
     assert cell_name(1, 0) is None
+
+
+def test_coprod_check_reads_a_catalogue(tmp_path, capsys):
+    from coprod.cli import main
+
+    shipped = data_dir() / "practices" / "practices.csv"
+    assert main(["check", str(shipped), "--kind", "practices"]) == 0
+    assert "rows loaded: 23" in capsys.readouterr().out
+    bad = _write(tmp_path, [GOOD, {**GOOD, "practice": "Odd kind", "organisation": "mayor"}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["check", str(bad), "--kind", "practices"]) == 1
+    assert "organisation" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="--kind practices has no date columns"):
+        main(["check", str(bad), "--kind", "practices", "--date-order", "mdy"])
