@@ -33,6 +33,7 @@ from coprod.grid import (
     cell_shares,
     movement,
     movement_summary,
+    organisation_shares,
     place_services,
     placement_summary,
 )
@@ -268,6 +269,75 @@ saved = save_figure(
         "Parks and green spaces and Social care."
     ),
 )
+
+# %% [markdown]
+# ## Who delivers: the council, a contractor or a PFI contract?
+#
+# The delivery axis asks how far residents take part in delivering a service, so it counts
+# a private contractor's staff, or a PFI operator's, as professionals, exactly as it counts
+# the council's own staff. That is deliberate: the blog post's point is that outsourcing to
+# private companies and PFI contracts have eroded the council's *professional* delivery, not
+# handed delivery to residents. It also means the grid alone cannot say which services are
+# contracted out. So the survey asks a second question beside the delivery level: *which
+# organisation delivers this service?* (council in-house, private contractor, PFI contract,
+# voluntary organisation, social enterprise or development trust, residents). The shares of
+# each answer per service come with bootstrap intervals, computed as for the positions.
+
+# %%
+organisations = organisation_shares(northbridge_2025, weight="weight", seed=1)
+organisations.query("service == 'Street lighting'").round(2)
+
+# %% [markdown]
+# 73% of Northbridge's answers on street lighting name a PFI contract (95% interval 64% to
+# 80%). Passing `organisation=` to `place_services` adds each service's main delivering
+# organisation, and the grid chart draws it as the marker's shape.
+
+# %%
+by_organisation = place_services(
+    northbridge_2025,
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=1,
+    organisation="organisation",
+)
+ax = plot_grid(
+    by_organisation,
+    title="Northbridge, 2025: four services are mainly delivered under contract",
+)
+saved = save_figure(
+    ax,
+    "01_grid_organisation",
+    data=grid_chart_data(by_organisation),
+    alt_text=(
+        "Grid chart of Northbridge's 20 services in 2025, each marker's shape showing the "
+        "organisation most respondents say delivers it. Street lighting is mainly delivered "
+        "under a PFI contract; Refuse collection, Housing repairs and Social care by private "
+        "contractors; the other 16 by the council's own staff, voluntary organisations, "
+        "social enterprises or residents."
+    ),
+)
+
+# %% [markdown]
+# ### Which services are locked into contracts?
+#
+# Four services are mainly delivered under contract: Street lighting under a PFI contract,
+# and Refuse collection, Housing repairs and Social care by private contractors. Three of
+# them sit in the grid's professional-delivery row, and Housing repairs even sits in Full
+# co-production: no cell shows a contract. The two services in the cell the post
+# calls Outsourcing, Leisure centres and Meals on wheels, are mainly delivered by a social
+# enterprise and a voluntary organisation, not by private companies.
+#
+# A contract matters for co-production because it outlasts elections: residents can vote
+# out a council whose own services fail, but a PFI contract ties the council to the same
+# delivery arrangement for decades, whoever controls it. Notebook 03
+# (`03_political_change.py`) measures how long real PFI contracts run against changes of
+# control.
+
+# %%
+contracted = by_organisation["organisation"].isin(["private contractor", "PFI contract"])
+by_organisation.loc[contracted, ["service", "cell", "organisation", "organisation_share"]].round(2)
 
 # %% [markdown]
 # ## Explore it yourself
