@@ -187,3 +187,18 @@ def test_a_returned_form_with_a_title_row_loads_with_skip_rows(form, tmp_path):
         result.data.reset_index(drop=True), plain.data.reset_index(drop=True)
     )
     assert result.data.index[0] == 3  # rows as the sheet numbers them, title included
+
+
+def test_the_command_writes_the_questionnaire(tmp_path, capsys):
+    from coprod.cli import main
+
+    out = tmp_path / "q"
+    argv = ["questionnaire", "--services", "Parks", "Libraries", "--out", str(out)]
+    assert main([*argv, "--respondents", "3", "--wave", "2025"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("A questionnaire on 2 services (Parks and Libraries)")
+    assert f"wrote {out / 'questionnaire.xlsx'}" in printed
+    form = pd.read_excel(out / "questionnaire.xlsx", sheet_name="form", engine="openpyxl")
+    assert len(form) == 6 and form["wave"].unique().tolist() == [2025]
+    assert main(["questionnaire", "--services", "Parks", "parks", "--out", str(out)]) == 2
+    assert "listed twice" in capsys.readouterr().err
