@@ -1,4 +1,4 @@
-"""The ``coprod`` command: ``datasets``, ``check``, ``run`` and ``lab``."""
+"""The ``coprod`` command: ``datasets``, ``check``, ``run``, ``lab`` and ``questionnaire``."""
 
 from __future__ import annotations
 
@@ -220,6 +220,27 @@ def _cmd_lab(args) -> int:
                 continue  # JupyterLab got the Ctrl-C too and shuts down: wait for it
 
 
+def _cmd_questionnaire(args) -> int:
+    from coprod.export import save_questionnaire
+    from coprod.survey import questionnaire
+
+    try:
+        form = questionnaire(
+            args.services,
+            respondents=args.respondents,
+            council=args.council,
+            wave=int(args.wave) if args.wave and args.wave.isdigit() else args.wave,
+        )
+    except (TypeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    saved = save_questionnaire(form, Path(args.out).resolve())
+    print(form.summary())
+    for path in saved.paths:
+        print(f"wrote {path}")
+    return 0
+
+
 CELL_TIMEOUT = 300.0  # as coprod.run.CELL_TIMEOUT (not imported: keeps --help fast)
 
 
@@ -305,6 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="where JupyterLab keeps settings and workspaces (default: .venv/share/coprod-lab)",
     )
     p.set_defaults(func=_cmd_lab, passes_through=True)
+
+    p = sub.add_parser(
+        "questionnaire",
+        help="write a questionnaire (Excel form with drop-down answers, and its codebook) "
+        "whose returned file loads with read_survey and no mapping",
+    )
+    p.add_argument("--services", nargs="+", required=True, metavar="SERVICE")
+    p.add_argument("--out", default="questionnaire", help="the folder to write to")
+    p.add_argument("--respondents", type=int, default=1, help="rows per service (one each)")
+    p.add_argument("--council", help="fill in a council column")
+    p.add_argument("--wave", help="fill in a wave column")
+    p.set_defaults(func=_cmd_questionnaire)
     return parser
 
 

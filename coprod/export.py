@@ -9,6 +9,9 @@ them, and writes tables in a way that is safe to share:
 * text cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``,
   tab or carriage return) are prefixed with an apostrophe (OWASP "CSV injection" advice).
 
+A questionnaire (:func:`coprod.survey.questionnaire`) is written as an Excel form with
+drop-down lists and its codebook as CSV (:func:`save_questionnaire`).
+
 Charts go to ``<output>/figures/`` with their data and a JSON sidecar (:func:`save_figure`),
 and :func:`write_index` lists every chart and notebook in ``<output>/index.html``.
 
@@ -40,6 +43,7 @@ from coprod.privacy import SUPPRESSED, PersonalDataError, personal_columns, prep
 
 if TYPE_CHECKING:
     from coprod.provenance import Source
+    from coprod.survey import Questionnaire
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -48,12 +52,14 @@ __all__ = [
     "MissingAltTextWarning",
     "PersonalDataError",
     "SavedFigure",
+    "SavedQuestionnaire",
     "export_table",
     "output_dir",
     "personal_columns",
     "prepare_table",
     "run_date",
     "save_figure",
+    "save_questionnaire",
     "write_index",
 ]
 
@@ -425,3 +431,118 @@ _INDEX_CSS = (
     ".failed{border:2px solid #b3261e;padding:.5rem 1rem;background:#fdecea}"
     "code{font-size:.9em}"
 )
+
+
+# ------------------------------------------------------------------ the questionnaire
+
+
+@dataclass(frozen=True)
+class SavedQuestionnaire:
+    """What :func:`save_questionnaire` wrote: the ``workbook`` (the form, the codebook and
+    the answer lists) and the ``codebook`` as CSV."""
+
+    workbook: Path
+    codebook: Path
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.workbook, self.codebook]
+
+
+#: Sheet names of the questionnaire's workbook; the form comes first, so ``read_survey``
+#: reads it without ``sheet=``.
+QUESTIONNAIRE_SHEETS = ("form", "codebook", "answers")
+
+
+def save_questionnaire(
+    questionnaire: Questionnaire,
+    folder: str | os.PathLike = "questionnaire",
+    *,
+    name: str = "questionnaire",
+) -> SavedQuestionnaire:
+    """Write ``questionnaire`` as ``<folder>/<name>.xlsx`` and ``<folder>/<name>_codebook.csv``.
+
+    The workbook's first sheet, ``form``, is the form: a header of the survey's field
+    names (what ``read_survey`` looks for; each column's question is in the header's
+    comment and shows when one of its cells is selected), the filled-in columns, and a
+    drop-down list of the answer wordings in every answer cell (Excel's data validation
+    refuses other text typed in; ``read_survey`` quarantines any that gets there another
+    way, and blanks). ``codebook`` lists every answer with the level it is read as;
+    ``answers`` holds the lists the drop-downs use. A relative ``folder`` is placed under
+    the output folder (:func:`output_dir`). Returns the paths written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from coprod.survey import ANSWER_COLUMNS
+    from coprod.vocab import QUESTIONNAIRE_QUESTIONS
+
+    if not _SLUG.match(name):
+        raise ValueError(f"name {name!r} must be letters, digits, '_', '-' or '.'")
+    folder = Path(folder)
+    if not folder.is_absolute():
+        folder = output_dir() / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    form, book = questionnaire.form, questionnaire.codebook
+    answers = questionnaire.answers
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = QUESTIONNAIRE_SHEETS[0]
+    questions = dict(zip(book["column"], book["question"], strict=False))
+    for j, column in enumerate(form.columns, start=1):
+        cell = sheet.cell(row=1, column=j, value=column)
+        cell.font = Font(bold=True)
+        cell.comment = Comment(questions.get(column, column), "coprod")
+        width = 16 if column not in ANSWER_COLUMNS else 48
+        sheet.column_dimensions[get_column_letter(j)].width = width
+    for i, row in enumerate(form.itertuples(index=False), start=2):
+        for j, value in enumerate(row, start=1):
+            if value is not None and value == value:  # blank answer cells stay empty
+                sheet.cell(row=i, column=j, value=value)
+    sheet.freeze_panes = "A2"
+
+    lists = wb.create_sheet(QUESTIONNAIRE_SHEETS[2])
+    last_row = max(len(form) + 1, 2)
+    for j, column in enumerate(ANSWER_COLUMNS, start=1):
+        lists.cell(row=1, column=j, value=column).font = Font(bold=True)
+        for i, wording in enumerate(answers[column], start=2):
+            lists.cell(row=i, column=j, value=wording)
+        letter = get_column_letter(j)
+        rule = DataValidation(
+            type="list",
+            formula1=f"={QUESTIONNAIRE_SHEETS[2]}!${letter}$2:${letter}${len(answers[column]) + 1}",
+            allow_blank=True,
+            showDropDown=False,  # openpyxl's name for "hide the arrow": False shows it
+            showInputMessage=True,
+            promptTitle=column,
+            prompt=QUESTIONNAIRE_QUESTIONS[column][:255],
+            showErrorMessage=True,
+            errorTitle="Not one of the answers",
+            error='Choose one of the answers in the list (or "I don\'t know").',
+        )
+        target = get_column_letter(list(form.columns).index(column) + 1)
+        rule.add(f"{target}2:{target}{last_row}")
+        sheet.add_data_validation(rule)
+    lists.sheet_state = "hidden"  # the drop-downs' source, not for editing
+
+    codes = wb.create_sheet(QUESTIONNAIRE_SHEETS[1], index=1)
+    codes.append(list(book.columns))
+    for cell in codes[1]:
+        cell.font = Font(bold=True)
+    for record in book.itertuples(index=False):
+        codes.append([None if v != v else v for v in record])
+    for j, width in enumerate((16, 60, 70, 36), start=1):
+        codes.column_dimensions[get_column_letter(j)].width = width
+    for row in codes.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    workbook = folder / f"{name}.xlsx"
+    wb.save(workbook)
+    # the answers are the questionnaire's own wordings, not a person's free text
+    codebook = export_table(book, folder / f"{name}_codebook.csv", allow_personal=["answer"])
+    return SavedQuestionnaire(workbook=workbook, codebook=codebook)

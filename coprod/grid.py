@@ -58,8 +58,9 @@ import numpy as np
 import pandas as pd
 
 from coprod._core.columns import by_list, group_columns, require_columns
-from coprod._core.text import join_words, plural, row_numbers, wrap_text
-from coprod.vocab import DELIVERY_LEVELS, PLANNING_LEVELS
+from coprod._core.text import join_words, label_key, plural, row_numbers, wrap_text
+from coprod.provenance import keep_source
+from coprod.vocab import DELIVERY_LEVELS, ORGANISATION_KINDS, PLANNING_LEVELS
 
 __all__ = [
     "CELL_BOUNDARIES",
@@ -67,6 +68,7 @@ __all__ = [
     "MOVEMENT_COLUMNS",
     "PLACEMENT_COLUMNS",
     "NAMED_CELLS",
+    "ORGANISATION_SHARE_COLUMNS",
     "PLANNING_LEVELS",
     "LevelError",
     "arnstein_ladder",
@@ -78,6 +80,7 @@ __all__ = [
     "describe_cell",
     "movement",
     "movement_summary",
+    "organisation_shares",
     "place_services",
     "placement_summary",
     "planning_rungs",
@@ -96,6 +99,16 @@ PLACEMENT_COLUMNS: tuple[str, ...] = (
     "delivery_low",
     "delivery_high",
     "cell",
+)
+#: Columns of an :func:`organisation_shares` result (after any ``by`` columns).
+ORGANISATION_SHARE_COLUMNS: tuple[str, ...] = (
+    "service",
+    "organisation",
+    "n",
+    "answered",
+    "share",
+    "share_low",
+    "share_high",
 )
 #: Columns of a :func:`movement` result (after any ``by`` columns).
 MOVEMENT_COLUMNS: tuple[str, ...] = (
@@ -671,6 +684,7 @@ def place_services(
     n_boot: int = 1000,
     seed: int | np.random.Generator | None = None,
     names: Mapping[tuple[Any, Any], str] | None = None,
+    organisation: str | None = None,
 ) -> pd.DataFrame:
     """Place each service on the planning x delivery grid with 95% intervals.
 
@@ -693,12 +707,20 @@ def place_services(
         ``numpy.random.default_rng``.
     names
         Optional user names for cells, see :func:`cell_name`.
+    organisation
+        Optional column of the delivering organisation (kinds of
+        :data:`coprod.vocab.ORGANISATION_KINDS`, as ``read_survey`` reads them): adds
+        ``"organisation"``, the main delivering organisation (the kind with the largest
+        weighted share of the answers naming one; a tie goes to the kind listed first),
+        and ``"organisation_share"``, its share (missing when nobody named one). Shares
+        with intervals: :func:`organisation_shares`.
 
     Returns
     -------
     DataFrame with one row per ``(*by, service)``, sorted, with columns
     ``[*by, "service", "n", "planning", "delivery", "planning_low",
-    "planning_high", "delivery_low", "delivery_high", "cell"]`` and, when
+    "planning_high", "delivery_low", "delivery_high", "cell"]``, with
+    ``organisation=`` ``"organisation"`` and ``"organisation_share"``, and, when
     weighted, ``"weight_sum"`` and ``"effective_n"`` (Kish: (sum w)^2 / sum w^2).
     The service column is always called ``service`` in the output.
 
@@ -732,11 +754,199 @@ def place_services(
     out["delivery_low"] = np.minimum(d_low, point_d)
     out["delivery_high"] = np.maximum(d_high, point_d)
     out["cell"] = pd.Series(cell_of(point_p, point_d, names), dtype="str")
+    if organisation is not None:
+        out = _with_main_organisation(out, responses, service, organisation, weight, by_cols)
     if g.weight is not None:
         w_sum = np.add.reduceat(g.weight, g.starts)
         out["weight_sum"] = w_sum
         out["effective_n"] = w_sum**2 / np.add.reduceat(g.weight**2, g.starts)
     return out
+
+
+# ------------------------------------------------------------- who delivers: organisations
+
+
+@dataclass(frozen=True)
+class _OrganisationGroups:
+    keys: pd.DataFrame  # one row per group, columns [*by, "service"]
+    kinds: np.ndarray  # index into ORGANISATION_KINDS, rows sorted by group; -1 = no answer
+    weight: np.ndarray  # 1.0 when unweighted
+    starts: np.ndarray
+    counts: np.ndarray
+
+
+def _organisation_groups(
+    responses: pd.DataFrame,
+    *,
+    service: str,
+    organisation: str,
+    weight: str | None,
+    by: list[str],
+) -> _OrganisationGroups:
+    """Respondents grouped as :func:`place_services` groups them, with their organisation."""
+    if not isinstance(responses, pd.DataFrame):
+        raise TypeError("responses must be a pandas DataFrame")
+    require_columns(responses, [service, organisation, weight, *by], what="the responses")
+    if service in by or "service" in by or len(set(by)) != len(by):
+        raise ValueError(f"'by' {by} must be distinct columns other than the service column")
+    if len(responses) == 0:
+        raise ValueError("responses has no rows")
+    key_cols = [*by, service]
+    missing_key = responses[key_cols].isna().any(axis=1).to_numpy()
+    if missing_key.any():
+        rows, numbered = row_numbers(responses.index, np.flatnonzero(missing_key))
+        raise ValueError(
+            f"columns {key_cols} have missing values at {_show_rows(rows)} ({numbered}); "
+            "fill or drop these rows first."
+        )
+    code_of = {label_key(kind): i for i, kind in enumerate(ORGANISATION_KINDS)}
+    values = responses[organisation].astype(object).to_numpy()
+    kinds = np.array(
+        [-1 if _is_missing(v) else code_of.get(label_key(v), -2) for v in values], dtype=np.int64
+    )
+    bad = np.flatnonzero(kinds == -2)
+    if bad.size:
+        rows, numbered = row_numbers(responses.index, bad)
+        shown = join_words(sorted({repr(values[i]) for i in bad}), limit=5)
+        raise ValueError(
+            f"column {organisation!r} has values that are not kinds of delivering organisation "
+            f"({shown}) at {_show_rows(rows)} ({numbered}); the kinds are "
+            + join_words([repr(k) for k in ORGANISATION_KINDS])
+            + ". Read the survey with read_survey(levels={'organisation': {...}}) to map "
+            "your words; nothing was guessed."
+        )
+    w = _check_weights(responses, weight) if weight is not None else np.ones(len(values))
+    gid = responses.groupby(key_cols, sort=True, observed=True).ngroup().to_numpy(dtype=np.int64)
+    order = np.argsort(gid, kind="stable")
+    counts = np.bincount(gid)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    keys = responses[key_cols].iloc[order[starts]].reset_index(drop=True)
+    keys = keys.rename(columns={service: "service"})
+    return _OrganisationGroups(keys, kinds[order], w[order], starts, counts)
+
+
+def _kind_shares(
+    kinds: np.ndarray, weight: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted shares (G, K) of each kind among the answers naming one, and the weight
+    of those answers (G,); a group with none has NaN shares. Works on (B, N) resamples
+    too, giving (B, G, K) and (B, G)."""
+    answered = kinds >= 0
+    mass = np.stack(
+        [
+            np.add.reduceat(weight * (kinds == k), starts, axis=-1)
+            for k in range(len(ORGANISATION_KINDS))
+        ],
+        axis=-1,
+    )
+    total = np.add.reduceat(weight * answered, starts, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = mass / total[..., None]
+    return shares, total
+
+
+def organisation_shares(
+    responses: pd.DataFrame,
+    *,
+    service: str = "service",
+    organisation: str = "organisation",
+    weight: str | None = None,
+    by: str | Sequence[str] | None = None,
+    n_boot: int = 1000,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Who delivers each service: the share of its answers naming each kind of organisation.
+
+    The grid's delivery axis cannot tell a council's own staff from a contractor's (both
+    are professionals); this says which organisation delivers, so contracts can be seen.
+
+    Parameters
+    ----------
+    responses
+        One row per respondent x service, with a column of organisation kinds
+        (:data:`coprod.vocab.ORGANISATION_KINDS`, any case, as ``read_survey`` reads
+        them). Missing answers ("I don't know") are left out of the shares; any other
+        value raises ValueError naming its rows (nothing is guessed).
+    service, organisation, weight, by
+        Columns, as in :func:`place_services`.
+    n_boot, seed
+        Bootstrap replicates and seed, as in :func:`place_services`.
+
+    Returns
+    -------
+    A tidy frame, one row per ``(*by, service)`` and kind (every kind, in vocabulary
+    order; kinds nobody named have share 0), columns ``[*by, "service",
+    "organisation", "n", "answered", "share", "share_low", "share_high"]``: ``n`` the
+    respondents naming the kind, ``answered`` those naming any kind, ``share`` the
+    (weighted) share of the answers naming one, and its 95% percentile-bootstrap
+    interval. As for positions, respondents are resampled with replacement within each
+    service (and group) and the weighted share recomputed with the resampled weights;
+    the interval shows how much the share varies across resamples. A service that
+    nobody placed with an organisation has missing shares.
+    """
+    by_cols = by_list(by)
+    n_boot = _check_n_boot(n_boot)
+    g = _organisation_groups(
+        responses, service=service, organisation=organisation, weight=weight, by=by_cols
+    )
+    shares, _ = _kind_shares(g.kinds, g.weight, g.starts)
+    n_groups, n_kinds = shares.shape
+    rng = np.random.default_rng(seed)
+    n_total = len(g.kinds)
+    sizes = np.repeat(g.counts, g.counts)
+    offsets = np.repeat(g.starts, g.counts)
+    boot = np.empty((n_boot, n_groups, n_kinds))
+    chunk = max(1, 1_000_000 // max(n_total, 1))
+    for lo in range(0, n_boot, chunk):
+        hi = min(n_boot, lo + chunk)
+        draws = (rng.random((hi - lo, n_total)) * sizes).astype(np.int64)
+        idx = offsets + np.minimum(draws, sizes - 1)  # as place_services resamples
+        boot[lo:hi], _ = _kind_shares(g.kinds[idx], g.weight[idx], g.starts)
+    with np.errstate(invalid="ignore"):
+        answered_any = ~np.isnan(boot)
+        low = np.full((n_groups, n_kinds), np.nan)
+        high = np.full((n_groups, n_kinds), np.nan)
+        ok = answered_any.any(axis=0)
+        if ok.any():
+            low[ok], high[ok] = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
+    counts = np.stack(
+        [np.add.reduceat((g.kinds == k).astype(np.int64), g.starts) for k in range(n_kinds)],
+        axis=-1,
+    )
+    answered = np.add.reduceat((g.kinds >= 0).astype(np.int64), g.starts)
+    out = g.keys.loc[np.repeat(np.arange(n_groups), n_kinds)].reset_index(drop=True)
+    out["organisation"] = pd.Series(np.tile(np.array(ORGANISATION_KINDS), n_groups), dtype="str")
+    out["n"] = counts.ravel()
+    out["answered"] = np.repeat(answered, n_kinds)
+    point = shares.ravel()
+    out["share"] = point
+    # percentiles of shares can stray from the point by rounding only
+    out["share_low"] = np.fmin(low.ravel(), point)
+    out["share_high"] = np.fmax(high.ravel(), point)
+    return keep_source(out[[*by_cols, *ORGANISATION_SHARE_COLUMNS]], responses)
+
+
+def _with_main_organisation(
+    placements: pd.DataFrame,
+    responses: pd.DataFrame,
+    service: str,
+    organisation: str,
+    weight: str | None,
+    by_cols: list[str],
+) -> pd.DataFrame:
+    """``placements`` with each service's main delivering organisation and its share."""
+    g = _organisation_groups(
+        responses, service=service, organisation=organisation, weight=weight, by=by_cols
+    )
+    shares, total = _kind_shares(g.kinds, g.weight, g.starts)
+    named = total > 0
+    main = np.argmax(np.where(np.isnan(shares), -1.0, shares), axis=1)  # first of equals
+    kinds = np.array(ORGANISATION_KINDS, dtype=object)
+    found = g.keys.assign(
+        organisation=pd.Series(np.where(named, kinds[main], None), dtype="str"),
+        organisation_share=np.where(named, shares[np.arange(len(main)), main], np.nan),
+    )
+    return placements.merge(found, on=[*by_cols, "service"], how="left", validate="1:1")
 
 
 def cell_shares(

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, cell_of
-from coprod.vocab import OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
+from coprod.vocab import ORGANISATION_KINDS, OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 
 __all__ = [
     "AGE_GROUPS",
@@ -54,6 +54,7 @@ __all__ = [
     "EXPORT_DATE_STYLES",
     "DEFAULT_COUNCILS",
     "DEFAULT_MOVERS",
+    "DEFAULT_ORGANISATION_SHARES",
     "SERVICES_SURVEY_SEED",
     "SERIOUS_SEVERITY_MIX",
     "SERVICE_CATALOGUE",
@@ -132,6 +133,59 @@ Four services move towards co-planning by 0.6; every other service stays exactly
 where it was.
 """
 
+
+def _shares(**by_kind: float) -> Mapping[str, float]:
+    names = {
+        "in_house": "council in-house",
+        "contractor": "private contractor",
+        "pfi": "PFI contract",
+        "voluntary": "voluntary organisation",
+        "social_enterprise": "social enterprise or development trust",
+        "residents": "residents",
+    }
+    return MappingProxyType({names[k]: v for k, v in by_kind.items()})
+
+
+DEFAULT_ORGANISATION_SHARES: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {
+        # street services outsourced, some under PFI contracts (as the blog post describes)
+        "Refuse collection": _shares(contractor=0.55, in_house=0.30, pfi=0.15),
+        "Street lighting": _shares(pfi=0.70, contractor=0.20, in_house=0.10),
+        "Road maintenance": _shares(pfi=0.50, contractor=0.30, in_house=0.20),
+        "Housing repairs": _shares(contractor=0.50, in_house=0.40, pfi=0.10),
+        "Traffic calming": _shares(in_house=0.50, contractor=0.40, pfi=0.10),
+        "Social care": _shares(contractor=0.55, in_house=0.30, voluntary=0.15),
+        "Leisure centres": _shares(social_enterprise=0.55, contractor=0.30, in_house=0.15),
+        # the council's own services
+        "Libraries": _shares(in_house=0.80, voluntary=0.15, residents=0.05),
+        "Parks and green spaces": _shares(in_house=0.60, contractor=0.25, voluntary=0.15),
+        "Adult learning": _shares(in_house=0.60, voluntary=0.25, social_enterprise=0.15),
+        "Neighbourhood plans": _shares(in_house=0.60, residents=0.30, voluntary=0.10),
+        "Play areas": _shares(in_house=0.60, contractor=0.20, residents=0.20),
+        # professionalised community organisations
+        "Youth clubs": _shares(voluntary=0.50, in_house=0.35, social_enterprise=0.15),
+        "Meals on wheels": _shares(voluntary=0.45, contractor=0.35, in_house=0.20),
+        "Community centres": _shares(
+            voluntary=0.40, social_enterprise=0.30, in_house=0.20, residents=0.10
+        ),
+        "Carers' support": _shares(voluntary=0.50, in_house=0.30, social_enterprise=0.20),
+        "Community transport": _shares(social_enterprise=0.50, voluntary=0.40, in_house=0.10),
+        "Food banks": _shares(voluntary=0.70, residents=0.30),
+        "Befriending services": _shares(voluntary=0.75, residents=0.25),
+        "Tenant management": _shares(
+            residents=0.40, voluntary=0.20, social_enterprise=0.20, in_house=0.20
+        ),
+        # residents themselves
+        "Allotments": _shares(residents=0.60, voluntary=0.25, in_house=0.15),
+        "Community festivals": _shares(residents=0.50, voluntary=0.30, in_house=0.20),
+        "Litter picking": _shares(residents=0.65, voluntary=0.25, in_house=0.10),
+        "Sports clubs": _shares(residents=0.50, voluntary=0.40, social_enterprise=0.10),
+    }
+)
+"""Planted shares of respondents naming each delivering organisation, per service
+(synthetic, plausible, not measured; kinds of :data:`coprod.vocab.ORGANISATION_KINDS`,
+kinds not listed have share 0). The same in every council and wave."""
+
 AGE_GROUPS: tuple[str, str] = ("under 35", "35 and over")
 
 SERVICES_SURVEY_SEED = 20250101
@@ -175,11 +229,18 @@ class SyntheticSurvey:
     previous wave (always False in the first wave).
 
     ``params``: the generator's arguments, enough to regenerate the data.
+
+    ``organisation_truth``: the planted shares of the delivering organisations, one row
+    per council x service x wave x kind of :data:`coprod.vocab.ORGANISATION_KINDS`
+    (columns ``council, service, wave, organisation, share``), planted whether or not
+    ``responses`` has the ``organisation`` column (``make_services_survey(organisation=
+    True)``).
     """
 
     responses: pd.DataFrame
     truth: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
+    organisation_truth: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _check_survey_args(
@@ -236,6 +297,8 @@ def make_services_survey(
     under35_shift: tuple[float, float] = (0.5, 0.2),
     movers: Mapping[str, tuple[float, float]] | None = None,
     council_spread: float = 0.12,
+    organisation: bool = False,
+    organisation_shares: Mapping[str, Mapping[str, float]] | None = None,
 ) -> SyntheticSurvey:
     """A synthetic residents' survey on who plans and who delivers local services.
 
@@ -268,6 +331,13 @@ def make_services_survey(
     - ``respondent_id`` looks like ``"N23-00017"``: council prefix, the last two
       digits of the wave and a sequence number assigned in random order within
       the council and wave.
+    - With ``organisation=True``, an ``organisation`` column (after ``delivery``): each
+      respondent names the kind of organisation that delivers the service, drawn from
+      the service's planted shares (``organisation_shares``, default
+      :data:`DEFAULT_ORGANISATION_SHARES`, the same in every council and wave; listed in
+      ``organisation_truth``), independently of the respondent's age and delivery
+      answer. These draws come after all others, so every other column is the same as
+      without it.
 
     Returns a :class:`SyntheticSurvey`; responses are sorted by council, wave and
     respondent id, truth by council, service and wave. Fully determined by
@@ -298,6 +368,10 @@ def make_services_survey(
         "movers": dict(movers),
         "council_spread": council_spread,
     }
+    if organisation:
+        params["organisation"] = True
+    if organisation_shares is not None:
+        params["organisation_shares"] = {k: dict(v) for k, v in organisation_shares.items()}
     rng = _rng(seed)
     specs = SERVICE_CATALOGUE[:n_services]
     n_c, n_s, n_w = len(councils), len(specs), len(waves)
@@ -389,7 +463,62 @@ def make_services_survey(
     truth["cell"] = pd.Series(cell_of(truth["planning"], truth["delivery"]), dtype="str")
     truth["moved"] = moved[tc, ts, tw]
     truth = truth.sort_values(["council", "service", "wave"], kind="stable").reset_index(drop=True)
-    return SyntheticSurvey(responses=responses, truth=truth, params=params)
+    planted = _organisation_share_table(
+        DEFAULT_ORGANISATION_SHARES if organisation_shares is None else organisation_shares,
+        [s.name for s in specs],
+    )  # (S, K)
+    organisation_truth = pd.DataFrame(
+        {
+            "council": truth["council"].repeat(len(ORGANISATION_KINDS)).to_numpy(),
+            "service": truth["service"].repeat(len(ORGANISATION_KINDS)).to_numpy(),
+            "wave": truth["wave"].repeat(len(ORGANISATION_KINDS)).to_numpy(),
+            "organisation": np.tile(np.array(ORGANISATION_KINDS, dtype=object), len(truth)),
+        }
+    ).astype({"council": "str", "service": "str", "organisation": "str"})
+    row_of = {name: i for i, name in enumerate(s.name for s in specs)}
+    organisation_truth["share"] = planted[
+        organisation_truth["service"].map(row_of).to_numpy(),
+        np.tile(np.arange(len(ORGANISATION_KINDS)), len(truth)),
+    ]
+    if organisation:
+        # drawn last: the other columns are those of the same call without organisation=
+        probs = planted[responses["service"].map(row_of).to_numpy()]
+        drawn = (rng.random(len(responses))[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)
+        drawn = np.minimum(drawn, len(ORGANISATION_KINDS) - 1)  # cumsum rounding below 1
+        kinds = np.array(ORGANISATION_KINDS, dtype=object)[drawn]
+        responses.insert(
+            responses.columns.get_loc("delivery") + 1,
+            "organisation",
+            pd.Series(kinds, index=responses.index, dtype="str"),
+        )
+    return SyntheticSurvey(
+        responses=responses, truth=truth, params=params, organisation_truth=organisation_truth
+    )
+
+
+def _organisation_share_table(
+    shares: Mapping[str, Mapping[str, float]], services: Sequence[str]
+) -> np.ndarray:
+    """Planted shares (services x kinds), checked: every service listed, kinds known,
+    shares >= 0 summing to 1."""
+    missing = [s for s in services if s not in shares]
+    if missing:
+        raise ValueError(f"organisation_shares has no shares for {missing}")
+    table = np.zeros((len(services), len(ORGANISATION_KINDS)))
+    for i, service in enumerate(services):
+        for kind, share in shares[service].items():
+            if kind not in ORGANISATION_KINDS:
+                raise ValueError(
+                    f"organisation_shares[{service!r}] names {kind!r}, not one of "
+                    f"coprod.vocab.ORGANISATION_KINDS: {ORGANISATION_KINDS}"
+                )
+            table[i, ORGANISATION_KINDS.index(kind)] = share
+        if (table[i] < 0).any() or not np.isclose(table[i].sum(), 1.0):
+            raise ValueError(
+                f"organisation_shares[{service!r}] must be shares >= 0 summing to 1, "
+                f"not {dict(shares[service])}"
+            )
+    return table
 
 
 def write_services_survey(
@@ -397,13 +526,15 @@ def write_services_survey(
 ) -> Path:
     """Write the shipped synthetic survey CSV and return its path.
 
-    The file is ``make_services_survey(seed=seed).responses`` with the default
-    arguments, sorted by council, wave and respondent id, weights rounded to 6
-    decimal places, no index, ``\\n`` line endings. ``coprod/data/services_survey.csv``
+    The file is ``make_services_survey(seed=seed, organisation=True).responses`` with
+    the other arguments at their defaults, sorted by council, wave and respondent id,
+    weights rounded to 6 decimal places, no index, ``\\n`` line endings. (The
+    ``organisation`` column is drawn after every other, so the other columns are those
+    of ``make_services_survey(seed=seed)``.) ``coprod/data/services_survey.csv``
     was written with ``write_services_survey("coprod/data/services_survey.csv")``
     (seed :data:`SERVICES_SURVEY_SEED`).
     """
-    survey = make_services_survey(seed=seed)
+    survey = make_services_survey(seed=seed, organisation=True)
     frame = survey.responses.sort_values(["council", "wave", "respondent_id"], kind="stable")
     frame = frame.assign(weight=frame["weight"].round(6))
     path = Path(path)

@@ -16,6 +16,7 @@ __all__ = [
     "AGREE_5",
     "AMBIGUOUS_LEVEL_LABELS",
     "AMBIGUOUS_STAGES",
+    "CONSULTATION_TIMINGS",
     "CONTROL_CODES",
     "COUNCIL_NAME_PREFIXES",
     "COUNCIL_NAME_SUFFIXES",
@@ -29,6 +30,8 @@ __all__ = [
     "PARTY_SPELLINGS",
     "PLANNING_LEVELS",
     "PLANNING_SYNONYMS",
+    "QUESTIONNAIRE_ANSWERS",
+    "QUESTIONNAIRE_QUESTIONS",
     "SEVERITY_LEVELS",
     "STAGE_LEVELS",
     "STAGE_SYNONYMS",
@@ -63,6 +66,90 @@ staff and PFI operators' staff are all professionals on the delivery axis; volun
 organisations, social enterprises and development trusts are professionalised community
 organisations; residents deliver as themselves. A PFI contract is kept apart from other
 contracts because it ties the council in for decades whoever controls it."""
+
+CONSULTATION_TIMINGS: tuple[str, str, str] = (
+    "before a plan is made",
+    "on proposals",
+    "not consulted",
+)
+"""When residents are consulted about a service's plans, if at all.
+
+The blog post tells two kinds of consultation apart: professionals may ask residents
+before they make a plan (a questionnaire, say) or consult them afterwards on their
+proposals. Both sit on Arnstein's consultation rung (4): residents are heard, professionals
+decide. The timing is kept because it says how much a plan can still change."""
+
+# The questionnaire's answer wordings (coprod.survey.questionnaire writes them, read_survey
+# reads them with no mapping): full sentences a respondent can choose from, each mapped to a
+# level or kind of the project (None: the respondent does not know, read as no answer).
+# A sentence cannot be mistaken for another level, so these are always read, unlike the
+# synonym tables. Contractors' and PFI operators' staff are paid staff: professionals on
+# the delivery axis (the organisation question tells them from the council's own staff).
+QUESTIONNAIRE_QUESTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "planning": "Who decides how this service is planned?",
+        "delivery": "Who delivers this service day to day?",
+        "organisation": "Which organisation delivers this service?",
+        "consultation": "When, if at all, are residents consulted about the plans for this "
+        "service?",
+    }
+)
+"""The question asked for each answer column of the questionnaire, by column."""
+
+QUESTIONNAIRE_ANSWERS: Mapping[str, Mapping[str, str | None]] = MappingProxyType(
+    {
+        "planning": MappingProxyType(
+            {
+                "Council staff or other professionals plan it.": "professionals",
+                "Professionals and residents plan it together.": "co-planning",
+                "Residents or community groups plan it themselves.": "community",
+                "I don't know who plans it.": None,
+            }
+        ),
+        "delivery": MappingProxyType(
+            {
+                "Paid staff deliver it (the council's own staff or a contractor's).": (
+                    "professionals"
+                ),
+                "Paid staff and residents deliver it together.": "co-delivery",
+                "Residents, volunteers or community groups deliver it.": "community",
+                "I don't know who delivers it.": None,
+            }
+        ),
+        "organisation": MappingProxyType(
+            {
+                "The council delivers it with its own staff.": "council in-house",
+                "A private company delivers it under contract to the council.": (
+                    "private contractor"
+                ),
+                "A private company delivers it under a long-term PFI contract.": "PFI contract",
+                "A voluntary organisation or charity delivers it.": "voluntary organisation",
+                "A social enterprise or development trust delivers it.": (
+                    "social enterprise or development trust"
+                ),
+                "Residents deliver it themselves, without an organisation.": "residents",
+                "I don't know which organisation delivers it.": None,
+            }
+        ),
+        "consultation": MappingProxyType(
+            {
+                "Residents are asked for their views before a plan is made (for example with "
+                "a questionnaire).": "before a plan is made",
+                "Residents are consulted on proposals that have already been drawn up.": (
+                    "on proposals"
+                ),
+                "Residents are not consulted.": "not consulted",
+                "I don't know whether residents are consulted.": None,
+            }
+        ),
+    }
+)
+"""Answer wordings of :data:`QUESTIONNAIRE_QUESTIONS`, per column: ``{sentence: level}``.
+
+Levels are those of :data:`PLANNING_LEVELS`, :data:`DELIVERY_LEVELS`,
+:data:`ORGANISATION_KINDS` and :data:`CONSULTATION_TIMINGS`; ``None`` is "I don't know",
+read as no answer. :func:`coprod.io.read_survey` reads these sentences (compared by
+:func:`coprod._core.text.label_key`) without any ``levels=``."""
 
 # ------------------------------------------------------------------ complaints
 

@@ -28,15 +28,17 @@ from coprod.charts.ladder import ladder_chart_data, plot_ladder
 from coprod.charts.likert import likert_table, plot_likert
 from coprod.datasets import load_dataset
 from coprod.engagement import activity_rungs, highest_rungs, ladder_summary
-from coprod.export import save_figure
+from coprod.export import save_figure, save_questionnaire
 from coprod.grid import (
     cell_shares,
     movement,
     movement_summary,
+    organisation_shares,
     place_services,
     placement_summary,
 )
 from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, item_labels
+from coprod.survey import questionnaire
 from coprod.synth import SERVICES_SURVEY_SEED, make_services_survey
 from coprod.widgets import GridExplorer
 
@@ -270,6 +272,75 @@ saved = save_figure(
 )
 
 # %% [markdown]
+# ## Who delivers: the council, a contractor or a PFI contract?
+#
+# The delivery axis asks how far residents take part in delivering a service, so it counts
+# a private contractor's staff, or a PFI operator's, as professionals, exactly as it counts
+# the council's own staff. That is deliberate: the blog post's point is that outsourcing to
+# private companies and PFI contracts have eroded the council's *professional* delivery, not
+# handed delivery to residents. It also means the grid alone cannot say which services are
+# contracted out. So the survey asks a second question beside the delivery level: *which
+# organisation delivers this service?* (council in-house, private contractor, PFI contract,
+# voluntary organisation, social enterprise or development trust, residents). The shares of
+# each answer per service come with bootstrap intervals, computed as for the positions.
+
+# %%
+organisations = organisation_shares(northbridge_2025, weight="weight", seed=1)
+organisations.query("service == 'Street lighting'").round(2)
+
+# %% [markdown]
+# 73% of Northbridge's answers on street lighting name a PFI contract (95% interval 64% to
+# 80%). Passing `organisation=` to `place_services` adds each service's main delivering
+# organisation, and the grid chart draws it as the marker's shape.
+
+# %%
+by_organisation = place_services(
+    northbridge_2025,
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=1,
+    organisation="organisation",
+)
+ax = plot_grid(
+    by_organisation,
+    title="Northbridge, 2025: four services are mainly delivered under contract",
+)
+saved = save_figure(
+    ax,
+    "01_grid_organisation",
+    data=grid_chart_data(by_organisation),
+    alt_text=(
+        "Grid chart of Northbridge's 20 services in 2025, each marker's shape showing the "
+        "organisation most respondents say delivers it. Street lighting is mainly delivered "
+        "under a PFI contract; Housing repairs, Refuse collection and Social care by private "
+        "contractors; the other 16 by the council's own staff, voluntary organisations, "
+        "social enterprises or residents."
+    ),
+)
+
+# %% [markdown]
+# ### Which services are locked into contracts?
+#
+# Four services are mainly delivered under contract: Street lighting under a PFI contract,
+# and Housing repairs, Refuse collection and Social care by private contractors. Three of
+# them sit in the grid's professional-delivery row, and Housing repairs even sits in Full
+# co-production: no cell shows a contract. The two services in the cell the post
+# calls Outsourcing, Leisure centres and Meals on wheels, are mainly delivered by a social
+# enterprise and a voluntary organisation, not by private companies.
+#
+# A contract matters for co-production because it outlasts elections: residents can vote
+# out a council whose own services fail, but a PFI contract ties the council to the same
+# delivery arrangement for decades, whoever controls it. Notebook 03
+# (`03_political_change.py`) measures how long real PFI contracts run against changes of
+# control.
+
+# %%
+contracted = by_organisation["organisation"].isin(["private contractor", "PFI contract"])
+by_organisation.loc[contracted, ["service", "cell", "organisation", "organisation_share"]].round(2)
+
+# %% [markdown]
 # ## Explore it yourself
 #
 # Pick a council and a wave; tick or untick the weights. It opens on Northbridge in 2025,
@@ -383,16 +454,40 @@ saved = save_figure(
 #
 # 1. *Who decides how this service is planned?* Council staff or professionals / council
 #    and residents together / residents or community groups (the three planning levels).
-# 2. *Who delivers it day to day?* Council or contracted staff / staff and residents
-#    together / residents, volunteers or community groups.
-# 3. The respondent's characteristics that the sample can be weighted on (age, area), and
+# 2. *Who delivers it day to day?* Paid staff (the council's own or a contractor's) /
+#    paid staff and residents together / residents, volunteers or community groups.
+#    Contracted staff are coded as professionals on purpose: the delivery axis is about
+#    residents' part in delivery, not about who employs the staff.
+# 3. *Which organisation delivers it?* The council with its own staff / a private company
+#    under contract / a private company under a PFI contract / a voluntary organisation /
+#    a social enterprise or development trust / residents themselves: the question that
+#    tells a contract from the council's own service.
+# 4. *When, if at all, are residents consulted about its plans?* Before a plan is made (a
+#    questionnaire, say) / on proposals already drawn up / not consulted. Both kinds of
+#    consultation are Arnstein's consultation rung, but the post tells them apart.
+# 5. The respondent's characteristics that the sample can be weighted on (age, area), and
 #    an identifier so the same questions can be asked again in a later wave.
 #
-# Such a file loads with `read_survey(path, columns={...})` and feeds `place_services`
-# directly. Answers worded as in the questions above are mapped with
+# `coprod.survey.questionnaire` writes these questions as a form, with each answer a full
+# sentence chosen from a drop-down list and mapped to the project's levels, and
+# `save_questionnaire` writes it as an Excel workbook with a codebook. The returned file
+# loads with `read_survey(path)` and no mapping at all; "I don't know" is one of the
+# answers and is read as no answer, while a blank or an answer not in the list is
+# quarantined with its row and reason.
+
+# %%
+form = questionnaire(["Libraries", "Street lighting", "Refuse collection"], respondents=2)
+saved_form = save_questionnaire(form, "questionnaire")
+print(form.summary())
+form.codebook.query("column == 'organisation'")
+
+# %% [markdown]
+# `save_questionnaire(form, "questionnaire")` wrote `output/questionnaire/questionnaire.xlsx`
+# and its codebook CSV; `coprod questionnaire --services ... --out FOLDER` does the same
+# from the command line. A survey worded in its own words still loads: map them with
 # `levels={"planning": {"Council staff or professionals": "professionals", ...},
-# "delivery": {...}}`, and "Don't know" is read as a missing answer with
-# `missing=["Don't know"]` (the respondent's other answers still load).
+# "organisation": {"Contracted staff": "private contractor"}}`, and read "Don't know" as a
+# missing answer with `missing=["Don't know"]` (the respondent's other answers still load).
 #
 # ## Exercises
 #

@@ -1031,3 +1031,77 @@ def test_plot_practices_prints_the_catalogue_s_source_and_saves_nothing(
     with pytest.raises(ValueError, match="hue column 'council'"):
         plot_practices(catalogue, hue="council")
     plt.close("all")
+
+
+# ------------------------------------------------------------- who delivers: marker shapes
+
+
+def test_grid_chart_data_marks_the_organisation_only_when_placements_have_it(placements):
+    from coprod.charts.grid import ORGANISATION_MARKERS
+    from coprod.vocab import ORGANISATION_KINDS
+
+    assert "marker" not in grid_chart_data(placements)
+    assert tuple(ORGANISATION_MARKERS) == ORGANISATION_KINDS
+    assert len(set(ORGANISATION_MARKERS.values())) == 6 and "D" not in ORGANISATION_MARKERS.values()
+    with_kind = placements.assign(
+        organisation=["PFI contract", "residents", None, "private contractor"],
+        organisation_share=[0.7, 0.5, np.nan, 0.6],
+    )
+    data = grid_chart_data(with_kind)
+    assert data["marker"].tolist() == ["*", "P", ".", "s"]
+    assert data["organisation_share"].tolist()[:2] == [0.7, 0.5]
+    with pytest.raises(
+        ValueError, match=r"not in coprod.vocab.ORGANISATION_KINDS: \['contractor'\]"
+    ):
+        grid_chart_data(with_kind.assign(organisation="contractor"))
+
+
+def test_plot_grid_shows_the_main_organisation_by_shape_with_a_key_per_kind(placements):
+    plain = plot_grid(placements)
+    plain_legend = [t.get_text() for t in plain.get_legend().get_texts()]
+    assert plain_legend == ["mean position, 95% interval"]  # unchanged without organisation
+    with_kind = placements.assign(
+        organisation=["PFI contract", "council in-house", "PFI contract", None],
+        organisation_share=[0.7, 0.5, 0.6, np.nan],
+    )
+    ax = plot_grid(with_kind, highlight="flagged", highlight_label="Flagged")
+    markers = [c.lines[0].get_marker() for c in ax.containers]
+    assert markers == ["*", "o", "*", "."]  # the highlight keeps the shape...
+    assert ax.containers[1].lines[0].get_markeredgecolor() == "black"  # ...and its edge
+    texts = ax.get_legend().get_texts()
+    legend = [t.get_text().replace("\n", " ") for t in texts]
+    assert legend == [
+        "main delivering organisation",
+        "council in-house",
+        "PFI contract",
+        "none named",
+        "mean position, 95% interval",
+        "Flagged: Libraries",
+    ]
+    assert texts[0].get_fontweight() == "bold"
+    handles = ax.get_legend().legend_handles
+    assert [h.get_marker() for h in handles[1:4]] == ["o", "*", "."]
+    assert handles[5].get_marker() == "o"  # no diamond: shapes mean organisations here
+
+
+def test_notebook_organisation_grid_labels_each_point_and_prints_legibly(northbridge_survey):
+    """01_grid_organisation: every label by its own mark, nothing under 8 pt at 16 cm."""
+    from coprod.grid import place_services
+    from coprod.style import too_small
+
+    placements = place_services(
+        northbridge_survey.query("wave == 2025"),
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+        n_boot=200,
+        organisation="organisation",
+    )
+    ax = plot_grid(placements, title="Northbridge, 2025: who delivers each service")
+    assert _label_problems(ax, _grid_marks(ax, grid_chart_data(placements))) == []
+    assert _overlaps(ax) == []
+    assert too_small(ax.figure).empty
+    legend = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    assert legend[0] == "main delivering organisation" and len(legend) == 8  # all six kinds

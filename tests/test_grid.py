@@ -638,3 +638,113 @@ def test_movement_never_calls_a_one_respondent_wave_a_move():
     )
     assert moves.loc[0, "planning_shift"] == pytest.approx(2.0)
     assert not bool(moves.loc[0, "moved"])
+
+
+# ------------------------------------------------------------- who delivers: organisations
+
+
+def test_organisation_shares_recover_the_planted_shares():
+    survey = synth.make_services_survey(seed=21, organisation=True)
+    shares = grid.organisation_shares(
+        survey.responses, weight="weight", by=["council", "wave"], n_boot=400, seed=21
+    )
+    assert list(shares.columns) == ["council", "wave", *grid.ORGANISATION_SHARE_COLUMNS]
+    assert len(shares) == 3 * 2 * 20 * 6  # every kind, named or not
+    merged = shares.merge(
+        survey.organisation_truth,
+        on=["council", "service", "wave", "organisation"],
+        suffixes=("", "_true"),
+        validate="1:1",
+    )
+    assert len(merged) == len(shares)
+    assert (merged["answered"] == 150).all()
+    assert np.allclose(merged.groupby(["council", "wave", "service"])["share"].sum(), 1.0)
+    planted = merged[merged["share_true"] > 0]
+    inside = planted["share_true"].between(planted["share_low"], planted["share_high"])
+    # 95% intervals: about 95% hold the planted share (here 341 of 360), none far off
+    assert (len(planted), int(inside.sum())) == (360, 341)
+    assert (planted["share"] - planted["share_true"]).abs().max() < 0.15
+    # a kind nobody can name is never seen: share 0 with a degenerate interval
+    never = merged[merged["share_true"] == 0]
+    assert (never["n"] == 0).all() and (
+        never[["share", "share_low", "share_high"]] == 0
+    ).all().all()
+
+
+def test_organisation_shares_are_weighted_and_leave_out_unknown_answers():
+    frame = pd.DataFrame(
+        {
+            "service": ["Refuse"] * 5,
+            "organisation": ["PFI contract", "pfi contract", "Council in-house", None, np.nan],
+            "weight": [1.0, 1.0, 2.0, 5.0, 5.0],
+        }
+    )
+    shares = grid.organisation_shares(frame, weight="weight", n_boot=50, seed=0)
+    by_kind = shares.set_index("organisation")
+    assert by_kind.loc["PFI contract", "share"] == 0.5  # 2 of 4 units of weight naming one
+    assert by_kind.loc["council in-house", "share"] == 0.5
+    assert by_kind.loc["PFI contract", "n"] == 2 and (shares["answered"] == 3).all()
+    unweighted = grid.organisation_shares(frame, n_boot=50, seed=0).set_index("organisation")
+    assert unweighted.loc["PFI contract", "share"] == pytest.approx(2 / 3)
+    # nobody named an organisation: shares missing, not zero
+    nobody = grid.organisation_shares(frame.iloc[3:], n_boot=10, seed=0)
+    assert nobody["share"].isna().all() and (nobody["answered"] == 0).all()
+
+
+def test_organisation_values_are_never_guessed():
+    frame = pd.DataFrame(
+        {"service": ["A", "A", "B"], "organisation": ["residents", "council", "x"]}
+    )
+    with pytest.raises(ValueError) as caught:
+        grid.organisation_shares(frame)
+    assert str(caught.value).startswith(
+        "column 'organisation' has values that are not kinds of delivering organisation "
+        "('council' and 'x') at rows 2, 3 (1-based row numbers); the kinds are "
+        "'council in-house', 'private contractor'"
+    )
+
+
+def test_place_services_adds_the_main_organisation_only_when_asked():
+    survey = synth.make_services_survey(seed=3, councils=("A",), waves=(1,), organisation=True)
+    plain = place_services(survey.responses, **AXES, weight="weight", seed=3, n_boot=100)
+    before = place_services(
+        survey.responses.drop(columns="organisation"), **AXES, weight="weight", seed=3, n_boot=100
+    )
+    pd.testing.assert_frame_equal(plain, before)  # the default: existing results unchanged
+    assert "organisation" not in plain
+    placed = place_services(
+        survey.responses, **AXES, weight="weight", seed=3, n_boot=100, organisation="organisation"
+    )
+    assert list(placed.columns) == [
+        *grid.PLACEMENT_COLUMNS,
+        "organisation",
+        "organisation_share",
+        "weight_sum",
+        "effective_n",
+    ]
+    pd.testing.assert_frame_equal(
+        placed.drop(columns=["organisation", "organisation_share"]), plain
+    )
+    shares = grid.organisation_shares(survey.responses, weight="weight", n_boot=10, seed=0)
+    main = shares.sort_values("share", ascending=False, kind="stable").drop_duplicates("service")
+    expected = main.set_index("service")[["organisation", "share"]].sort_index()
+    got = placed.set_index("service")[["organisation", "organisation_share"]].sort_index()
+    assert (got["organisation"] == expected["organisation"]).all()
+    assert np.allclose(got["organisation_share"], expected["share"])
+    lighting = placed.set_index("service").loc["Street lighting"]
+    assert lighting["organisation"] == "PFI contract" and lighting["organisation_share"] > 0.6
+
+
+def test_a_tie_goes_to_the_kind_listed_first():
+    frame = pd.DataFrame(
+        {
+            "service": ["A"] * 2,
+            "planning": [0, 0],
+            "delivery": [0, 0],
+            "organisation": ["residents", "council in-house"],
+        }
+    )
+    placed = place_services(frame, **AXES, organisation="organisation", n_boot=10, seed=0)
+    assert placed[["organisation", "organisation_share"]].values.tolist() == [
+        ["council in-house", 0.5]
+    ]

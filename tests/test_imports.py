@@ -126,6 +126,7 @@ def test_public_signatures_are_pinned():
         "n_boot*",
         "seed*",
         "names*",
+        "organisation*",  # added for issue 11: keyword-only, off by default
     ]
     assert _params(grid.cell_name) == ["planning", "delivery", "names"]
     assert _params(grid.movement) == [

@@ -403,3 +403,103 @@ def test_answer_two_named_cells_chart(responses):
     assert chart.title.endswith("Community festivals is the one community-led partnership")
     says(f"holding {names(consultative)}", chart.alt_text)
     says("holding Community festivals alone", chart.alt_text)
+
+
+# ------------------------------------------------------------------ who delivers
+
+CONTRACTS = ("private contractor", "PFI contract")
+
+
+@pytest.fixture(scope="module")
+def by_organisation(northbridge_2025) -> pd.DataFrame:
+    return place_services(
+        northbridge_2025, **COLUMNS, weight="weight", seed=1, organisation="organisation"
+    )
+
+
+def test_contracted_staff_are_professionals_and_the_organisation_is_asked_apart():
+    from coprod.vocab import ORGANISATION_KINDS, QUESTIONNAIRE_ANSWERS
+
+    says("it counts a private contractor's staff, or a PFI operator's, as professionals")
+    paid = "Paid staff deliver it (the council's own staff or a contractor's)."
+    assert QUESTIONNAIRE_ANSWERS["delivery"][paid] == "professionals"
+    says(
+        "(council in-house, private contractor, PFI contract, voluntary organisation, social "
+        "enterprise or development trust, residents)"
+    )
+    assert ORGANISATION_KINDS == (
+        "council in-house",
+        "private contractor",
+        "PFI contract",
+        "voluntary organisation",
+        "social enterprise or development trust",
+        "residents",
+    )
+    says("Contracted staff are coded as professionals on purpose")
+
+
+def test_street_lighting_is_mainly_a_pfi_contract(northbridge_2025):
+    from coprod.grid import organisation_shares
+
+    shares = organisation_shares(northbridge_2025, weight="weight", seed=1)
+    pfi = shares.query("service == 'Street lighting' and organisation == 'PFI contract'").iloc[0]
+    says(
+        f"{pfi['share']:.0%} of Northbridge's answers on street lighting name a PFI contract "
+        f"(95% interval {pfi['share_low']:.0%} to {pfi['share_high']:.0%})"
+    )
+    assert f"{pfi['share']:.0%}" == "73%"
+
+
+def test_which_services_are_locked_into_contracts(by_organisation):
+    main = by_organisation.set_index("service")
+    contracted = main[main["organisation"].isin(CONTRACTS)]
+    pfi = contracted.index[contracted["organisation"] == "PFI contract"]
+    private = contracted.index[contracted["organisation"] == "private contractor"]
+    says(
+        f"Four services are mainly delivered under contract: {names(pfi)} under a PFI "
+        f"contract, and {names(private)} by private contractors."
+    )
+    assert len(contracted) == 4 and list(pfi) == ["Street lighting"]
+    professional_row = contracted["delivery"] < 0.5
+    says("Three of them sit in the grid's professional-delivery row, and Housing repairs")
+    assert int(professional_row.sum()) == 3 and not professional_row["Housing repairs"]
+    says("Housing repairs even sits in Full co-production")
+    assert main.loc["Housing repairs", "cell"] == "Full co-production"
+    outsourcing = main[main["cell"] == "Outsourcing"]
+    says(
+        f"The two services in the cell the post calls Outsourcing, {names(outsourcing.index)}, "
+        "are mainly delivered by a social enterprise and a voluntary organisation"
+    )
+    assert outsourcing["organisation"].tolist() == [
+        "social enterprise or development trust",
+        "voluntary organisation",
+    ]
+    says("Notebook 03 (`03_political_change.py`) measures how long real PFI contracts run")
+
+
+def test_organisation_chart_title_and_alt_text(by_organisation):
+    chart = CHARTS["01_grid_organisation"]
+    contracted = by_organisation["organisation"].isin(CONTRACTS)
+    assert chart.title == "Northbridge, 2025: four services are mainly delivered under contract"
+    assert int(contracted.sum()) == 4 and chart.has_data
+    says(
+        "Street lighting is mainly delivered under a PFI contract; Housing repairs, Refuse "
+        "collection and Social care by private contractors; the other 16 by the council's own "
+        "staff, voluntary organisations, social enterprises or residents.",
+        chart.alt_text,
+    )
+    others = set(by_organisation.loc[~contracted, "organisation"])
+    assert len(by_organisation) - 4 == 16 and not others & set(CONTRACTS)
+
+
+def test_the_questionnaire_as_described():
+    from coprod.survey import questionnaire
+
+    form = questionnaire(["Libraries", "Street lighting", "Refuse collection"], respondents=2)
+    says("The returned file loads with `read_survey(path)` and no mapping at all")
+    says('"I don\'t know" is one of the answers and is read as no answer')
+    assert form.codebook.query("column == 'organisation'")["level"].isna().sum() == 1
+    says(
+        "Before a plan is made (a questionnaire, say) / on proposals already drawn up / not consulted"
+    )
+    assert len(form.answers["consultation"]) == 4

@@ -330,6 +330,13 @@ def chart_01_named_cell(f):
     return plot_grid(_placements(f["northbridge"], names=names), names=names), ["Synthetic data"]
 
 
+def chart_01_organisation(f):
+    from coprod.charts.grid import plot_grid
+
+    placements = _placements(f["northbridge"], organisation="organisation")
+    return plot_grid(placements), ["Synthetic data"]
+
+
 def chart_01_toronto_ladder(f):
     from coprod.charts.ladder import plot_ladder
     from coprod.engagement import highest_rungs

@@ -609,3 +609,93 @@ def test_import_survey_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --------------------------------------------------------------------------- who delivers
+
+
+ORG_HEADER = "respondent_id,service,planning,delivery,organisation\n"
+
+
+def test_organisation_is_read_as_a_kind_beside_the_delivery_level(tmp_path):
+    from coprod.vocab import ORGANISATION_KINDS
+
+    path = write(
+        tmp_path / "org.csv",
+        ORG_HEADER
+        + "R1,Refuse,professionals,professionals,private contractor\n"
+        + "R2,Refuse,professionals,professionals,pfi  CONTRACT\n"
+        + "R3,Parks,co-planning,community,Contracted staff\n"
+        + "R4,Parks,co-planning,community,Residents\n",
+    )
+    result = read_quiet(path, levels={"organisation": {"Contracted staff": "private contractor"}})
+    counts(result, 4, 4, 0)
+    data = result.data
+    assert list(data.columns) == [*ORG_HEADER.strip().split(",")]
+    assert data["organisation"].tolist() == [
+        "private contractor",
+        "PFI contract",
+        "private contractor",
+        "residents",
+    ]
+    assert list(data["organisation"].cat.categories) == list(ORGANISATION_KINDS)
+    assert not data["organisation"].cat.ordered  # kinds, not an order
+    assert (
+        "organisation answers read with levels=: 'Contracted staff' -> 'private contractor' "
+        "(1 row)" in result.notes
+    )
+
+
+def test_unknown_or_blank_organisation_is_quarantined_never_guessed(tmp_path):
+    path = write(
+        tmp_path / "org.csv",
+        ORG_HEADER
+        + "R1,Refuse,professionals,professionals,private contractor\n"
+        + "R2,Refuse,professionals,professionals,Contracted staff\n"
+        + "R3,Refuse,professionals,professionals,\n"
+        + "R4,Refuse,professionals,professionals,1\n",
+    )
+    with pytest.warns(QuarantineWarning, match="3 of 4 rows quarantined"):
+        result = read_survey(path)
+    counts(result, 4, 1, 3)
+    q = result.quarantine.set_index("row")
+    assert q["column"].tolist() == ["organisation"] * 3
+    assert q.loc[3, "value"] == "Contracted staff"
+    assert q.loc[3, "problem"] == "unknown organisation labels"
+    assert q.loc[3, "reason"] == (
+        "'Contracted staff' is not a delivering organisation (coprod.vocab.ORGANISATION_KINDS): "
+        "use one of 'council in-house', 'private contractor', 'PFI contract', 'voluntary "
+        "organisation', 'social enterprise or development trust', 'residents' (any case), or "
+        "say which it is with levels={'organisation': {'Contracted staff': '<level>'}}"
+    )
+    assert q.loc[4, "problem"] == "blank but required"
+    # codes belong to the grid's axes only: "1" is no organisation
+    assert q.loc[5, "value"] == "1" and q.loc[5, "problem"] == "unknown organisation labels"
+
+
+def test_organisation_levels_argument_is_checked(tmp_path):
+    path = write(tmp_path / "org.csv", ORG_HEADER + "R1,Refuse,0,0,private contractor\n")
+    with pytest.raises(InputError, match="which is not a delivering organisation"):
+        read_survey(path, levels={"organisation": {"Contracted staff": "contractor"}})
+    with pytest.raises(InputError, match="'organisation' and 'consultation'"):
+        read_survey(path, levels={"organisations": {"Contracted staff": "private contractor"}})
+
+
+def test_parse_levels_is_the_one_parser_of_organisations():
+    parsed = parse_levels(
+        ["council in-house", "Voluntary organisation", "nobody", None],
+        axis="organisation",
+        missing=["Don't know"],
+    )
+    assert parsed.values.tolist()[:2] == ["council in-house", "voluntary organisation"]
+    assert parsed.problems.notna().tolist() == [False, False, True, False]
+    with pytest.raises(ValueError, match="axis must be one of 'planning', 'delivery'"):
+        parse_levels(["x"], axis="organisations")
+
+
+def test_services_schema_declares_organisation_and_consultation():
+    from coprod.vocab import CONSULTATION_TIMINGS, ORGANISATION_KINDS
+
+    organisation = SERVICES_SURVEY.field("organisation")
+    assert not organisation.required and organisation.allowed == ORGANISATION_KINDS
+    assert SERVICES_SURVEY.field("consultation").allowed == CONSULTATION_TIMINGS

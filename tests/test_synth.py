@@ -205,11 +205,14 @@ def test_shipped_file_regenerates_exactly(tmp_path):
     shipped = pd.read_csv(SHIPPED)
     regenerated = pd.read_csv(fresh)
     pd.testing.assert_frame_equal(shipped, regenerated)
-    assert list(shipped.columns) == RESPONSE_COLUMNS
+    with_organisation = [*RESPONSE_COLUMNS[:7], "organisation", *RESPONSE_COLUMNS[7:]]
+    assert list(shipped.columns) == with_organisation
     assert len(shipped) == 18_000
-    assert SHIPPED.stat().st_size < 1.5 * 2**20  # under 1.5 MiB
-    # and it is the default survey with that seed, weights rounded to 6 dp
-    survey = make_services_survey(seed=SERVICES_SURVEY_SEED)
+    # under 2 MiB (1.5 MiB before the organisation column, about 18 bytes a row)
+    assert SHIPPED.stat().st_size < 2 * 2**20
+    # and it is the default survey with that seed and its organisation column, weights
+    # rounded to 6 dp
+    survey = make_services_survey(seed=SERVICES_SURVEY_SEED, organisation=True)
     expected = survey.responses.assign(weight=survey.responses["weight"].round(6))
     pd.testing.assert_frame_equal(shipped, expected, check_dtype=False)
 
@@ -237,3 +240,34 @@ def test_source_file_documents_the_data():
     assert "CC0" in text and "public domain" in text
     assert "write_services_survey" in text
     assert re.search(r"18,000 rows", text)
+
+
+# ----------------------------------------------------------------- who delivers
+
+
+def test_the_organisation_column_is_opt_in_and_changes_nothing_else(survey):
+    with_organisation = make_services_survey(seed=5, organisation=True)
+    r = with_organisation.responses
+    assert list(r.columns) == [*RESPONSE_COLUMNS[:7], "organisation", *RESPONSE_COLUMNS[7:]]
+    pd.testing.assert_frame_equal(r.drop(columns="organisation"), survey.responses)
+    pd.testing.assert_frame_equal(with_organisation.truth, survey.truth)
+    assert "organisation" not in survey.responses
+    # the planted shares are there either way: 6 kinds per council x service x wave
+    planted = survey.organisation_truth
+    assert list(planted.columns) == ["council", "service", "wave", "organisation", "share"]
+    assert len(planted) == 3 * 20 * 2 * 6
+    assert np.allclose(planted.groupby(["council", "service", "wave"])["share"].sum(), 1.0)
+    lighting = planted.query("service == 'Street lighting' and organisation == 'PFI contract'")
+    assert lighting["share"].unique().tolist() == [0.70]
+
+
+def test_organisation_shares_are_checked():
+    with pytest.raises(ValueError, match="has no shares for"):
+        make_services_survey(organisation=True, organisation_shares={"Libraries": {}})
+    every = {s.name: {"council in-house": 1.0} for s in synth.SERVICE_CATALOGUE}
+    with pytest.raises(ValueError, match="summing to 1"):
+        make_services_survey(organisation_shares={**every, "Libraries": {"residents": 0.5}})
+    with pytest.raises(ValueError, match="not one of coprod.vocab.ORGANISATION_KINDS"):
+        make_services_survey(organisation_shares={**every, "Libraries": {"council": 1.0}})
+    own = make_services_survey(seed=1, n_services=2, organisation=True, organisation_shares=every)
+    assert set(own.responses["organisation"]) == {"council in-house"}

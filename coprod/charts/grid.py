@@ -25,6 +25,7 @@ which practices fill the squares, answered on the grid itself.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -65,6 +66,7 @@ from coprod.grid import (
     planning_rungs,
     to_codes,
 )
+from coprod.vocab import ORGANISATION_KINDS
 
 if TYPE_CHECKING:  # Axes and Text are heavy to import and only annotate here
     from matplotlib.axes import Axes
@@ -77,6 +79,7 @@ __all__ = [
     "co_planning_chart_data",
     "grid_chart_data",
     "movement_chart_data",
+    "ORGANISATION_MARKERS",
     "plot_cell_shares",
     "plot_grid",
     "plot_co_planning",
@@ -118,6 +121,17 @@ _MOVEMENT_COLUMNS = (
     "moved",
 )
 _SHARE_COLUMNS = ("service", "planning", "delivery", "share")
+
+#: Marker of each main delivering organisation on :func:`plot_grid` (``place_services(...,
+#: organisation=...)``): shapes, so that the colours stay free for ``hue=``; the diamond
+#: stays the highlight's.
+ORGANISATION_MARKERS: Mapping[str, str] = MappingProxyType(
+    dict(zip(ORGANISATION_KINDS, ("o", "s", "*", "^", "v", "P"), strict=True))
+)
+_NO_ORGANISATION = "none named"
+_NO_ORGANISATION_MARKER = "."
+# drawn larger, so that they read as large as the others: a point, a star
+_MARKER_GROWTH = {".": 4.0, "*": 3.0}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -451,6 +465,8 @@ def _title_over_legend(ax: Axes, title: str | None) -> bool:
 
 #: Default figure size of the grid charts (the key sits in a row above the grid).
 GRID_FIGSIZE = (FIGURE_WIDTH, 5.9)
+#: ... with the key of the delivering organisations, two rows more: the grid keeps its room.
+ORGANISATION_GRID_FIGSIZE = (FIGURE_WIDTH, GRID_FIGSIZE[1] + 0.9)
 
 
 # --------------------------------------------------------------------------- plot_grid
@@ -487,7 +503,11 @@ def grid_chart_data(
     y_low, y_high, xerr_minus, xerr_plus, yerr_minus, yerr_plus, n, cell,
     highlighted`` and any other columns of ``placements``. ``x`` is the planning
     position and ``y`` the delivery position (0..2); ``*err_*`` are the
-    non-negative whisker lengths to the 95% interval bounds.
+    non-negative whisker lengths to the 95% interval bounds. When ``placements`` has
+    the main delivering organisation (``place_services(..., organisation=...)``), its
+    ``organisation`` and ``organisation_share`` are kept and ``marker`` is the
+    organisation's marker on the chart (:data:`ORGANISATION_MARKERS`; ``"."`` where
+    nobody named one).
     """
     require_columns(placements, _PLACEMENT_COLUMNS, what="placements")
     by = group_columns(placements, before="service", what="placements")
@@ -537,6 +557,14 @@ def grid_chart_data(
     extra = [c for c in extra if c != "cell"]
     for c in extra:
         out[c] = data[c]
+    if "organisation" in data.columns:
+        kind = data["organisation"].astype(object)
+        unknown = sorted({str(k) for k in kind.dropna()} - set(ORGANISATION_MARKERS))
+        if unknown:
+            raise ValueError(
+                f"organisation names kinds not in coprod.vocab.ORGANISATION_KINDS: {unknown}"
+            )
+        out["marker"] = kind.map(ORGANISATION_MARKERS).fillna(_NO_ORGANISATION_MARKER)
     return out
 
 
@@ -569,7 +597,8 @@ def plot_grid(
         descriptive names ("co-planned, professionally delivered").
     label, highlight
         See :func:`grid_chart_data`. Highlighted services get a diamond marker
-        with a black edge, a bold label and a legend entry listing them.
+        with a black edge, a bold label and a legend entry listing them (with the
+        organisation's marker shape, when there is one, and a black edge).
     hue
         Optional column of ``placements`` (e.g. ``"council"``) for point colours.
     show_ladder
@@ -589,12 +618,16 @@ def plot_grid(
     Axes
         One errorbar container per service point (``ax.containers``), one label
         Text per point (gid ``"grid-point-label"``), the cell names as Text objects
-        (gid ``"grid-cell-name"``). Nothing is shown or saved.
+        (gid ``"grid-cell-name"``). Nothing is shown or saved. When the placements
+        carry the main delivering organisation (``place_services(...,
+        organisation=...)``), each point's shape says which it is
+        (:data:`ORGANISATION_MARKERS`) and the key has an entry per kind drawn.
     """
     data = grid_chart_data(placements, names=names, label=label, highlight=highlight)
+    by_organisation = "marker" in data.columns
     if hue is not None and hue not in data.columns:
         raise ValueError(f"hue column {hue!r} not in placements")
-    ax = get_ax(ax, figsize=GRID_FIGSIZE)
+    ax = get_ax(ax, figsize=ORGANISATION_GRID_FIGSIZE if by_organisation else GRID_FIGSIZE)
     _draw_grid_background(ax, names, scheme, show_ladder)
 
     if hue is None:
@@ -616,13 +649,16 @@ def plot_grid(
         flagged = bool(row.highlighted)
         xerr = np.array([[row.xerr_minus], [row.xerr_plus]])
         yerr = np.array([[row.yerr_minus], [row.yerr_plus]])
+        marker = "D" if flagged else "o"
+        if by_organisation:  # the shape says who delivers; a highlight keeps its edge
+            marker = row.marker
         ax.errorbar(
             [row.x],
             [row.y],
             xerr=np.nan_to_num(xerr),
             yerr=np.nan_to_num(yerr),
-            fmt="D" if flagged else "o",
-            markersize=9.5 if flagged else 7.5,
+            fmt=marker,
+            markersize=(9.5 if flagged else 7.5) + _MARKER_GROWTH.get(marker, 0.0),
             markerfacecolor=colour,
             markeredgecolor="black" if flagged else "white",
             markeredgewidth=1.8 if flagged else 0.9,
@@ -667,6 +703,31 @@ def plot_grid(
             )
             for v in shown
         ]
+    if by_organisation:  # first, so that its header heads the key's first column
+        organisation_index = 0
+        kinds_key = [Line2D([], [], linestyle="none", label="main delivering organisation")]
+        drawn = set(data["marker"])
+        shown_kinds = [
+            (kind, marker) for kind, marker in ORGANISATION_MARKERS.items() if marker in drawn
+        ]
+        if _NO_ORGANISATION_MARKER in drawn:
+            shown_kinds.append((_NO_ORGANISATION, _NO_ORGANISATION_MARKER))
+        kinds_key += [
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="none",
+                markerfacecolor=OKABE_ITO[0] if hue is None else MUTED_COLOUR,
+                markeredgecolor="white",
+                markersize=8 + _MARKER_GROWTH.get(marker, 0.0),
+                label=wrap(kind, 22),
+            )
+            for kind, marker in shown_kinds
+        ]
+        if hue is not None:
+            header_index += len(kinds_key)
+        handles = [*kinds_key, *handles]
     if data["highlighted"].any():
         flagged_names = list(dict.fromkeys(data.loc[data["highlighted"], "service"].astype(str)))
         listed = flagged_names[:6] + (
@@ -676,7 +737,9 @@ def plot_grid(
             Line2D(
                 [],
                 [],
-                marker="D",
+                marker="o"
+                if by_organisation
+                else "D",  # with shapes taken, the black edge marks it
                 linestyle="none",
                 markerfacecolor="white",
                 markeredgecolor="black",
@@ -686,9 +749,12 @@ def plot_grid(
             )
         )
     if handles:
-        legend = _grid_legend(ax, handles)
+        # two columns: the kinds' names are long, and a wider key would narrow the grid
+        legend = _grid_legend(ax, handles, ncols=2 if by_organisation else 3)
         if hue is not None:
             legend.get_texts()[header_index].set_fontweight("bold")
+        if by_organisation:
+            legend.get_texts()[organisation_index].set_fontweight("bold")
     laid_out = _title_over_legend(ax, title)
 
     _fit_background(ax, laid_out=laid_out)

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from coprod.vocab import (
+    CONSULTATION_TIMINGS,
     DELIVERY_LEVELS,
     ORGANISATION_KINDS,
     OUTCOME_LEVELS,
@@ -210,6 +211,23 @@ SERVICES_SURVEY = Schema(
             "level",
             description="Who delivers the service: " + ", ".join(DELIVERY_LEVELS) + ".",
             allowed=DELIVERY_LEVELS,
+        ),
+        Field(
+            "organisation",
+            "kind",
+            required=False,
+            description="Which organisation delivers the service (beside the delivery "
+            "level): " + ", ".join(ORGANISATION_KINDS) + ".",
+            allowed=ORGANISATION_KINDS,
+        ),
+        Field(
+            "consultation",
+            "timing",
+            required=False,
+            description="When residents are consulted about its plans: "
+            + ", ".join(CONSULTATION_TIMINGS)
+            + " (Arnstein's consultation rung either way).",
+            allowed=CONSULTATION_TIMINGS,
         ),
         Field("council", "text", required=False, description="Council (local authority)."),
         Field(

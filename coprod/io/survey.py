@@ -9,7 +9,11 @@ rows, renamed columns, row-level quarantine):
    (``delivery``) it. Levels are normalised to the canonical names of
    :data:`coprod.grid.PLANNING_LEVELS` / :data:`~coprod.grid.DELIVERY_LEVELS`
    (any case, or the codes 0/1/2); weights must be numbers > 0; duplicate
-   (respondent_id, service, wave) rows are quarantined.
+   (respondent_id, service, wave) rows are quarantined. Optional ``organisation``
+   (who delivers: :data:`coprod.vocab.ORGANISATION_KINDS`) and ``consultation`` (when
+   residents are consulted: :data:`coprod.vocab.CONSULTATION_TIMINGS`) columns are read
+   the same way, by :func:`parse_levels`; the answer wordings of
+   :func:`coprod.survey.questionnaire` are read on every such column with no mapping.
 2. **Any survey with items**: ``likert={item: column}`` answers become an ordered
    categorical on a scale (:data:`AGREE_5` by default, read ignoring case and
    spacing), ``ticks={item: column}`` tick boxes become True/False.
@@ -116,7 +120,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod._core.text import label_key, loose_key, plural
+from coprod._core.text import join_words, label_key, loose_key, plural
 from coprod.io.columns import resolve_columns, title_row_hint
 from coprod.io.inputs import reads_many
 from coprod.io.parse import Parsed, as_text, is_blank, parse_numbers
@@ -127,10 +131,13 @@ from coprod.io.validate import duplicate_key_problems, validate_lazily
 from coprod.vocab import (
     AGREE_5,
     AMBIGUOUS_LEVEL_LABELS,
+    CONSULTATION_TIMINGS,
     DELIVERY_LEVELS,
     DELIVERY_SYNONYMS,
+    ORGANISATION_KINDS,
     PLANNING_LEVELS,
     PLANNING_SYNONYMS,
+    QUESTIONNAIRE_ANSWERS,
     TICK_FALSE,
     TICK_TRUE,
 )
@@ -153,12 +160,13 @@ __all__ = [
 REVERSED_SUFFIX = "_reversed"
 
 _SERVICE_FIELDS = ("service", "planning", "delivery")
-# the schema's checks as read_survey applies them: planning and delivery may be missing
-# (a missing= answer); blank answers are refused by parse_levels unless missing=[""]
+# the schema's checks as read_survey applies them: the answers may be missing (a missing=
+# answer, "I don't know"); blank answers are refused by parse_levels unless missing=[""]
+_ANSWER_FIELDS = ("planning", "delivery", "organisation", "consultation")
 _SURVEY_CHECKS = dataclasses.replace(
     SERVICES_SURVEY,
     fields=tuple(
-        dataclasses.replace(f, nullable=True) if f.name in ("planning", "delivery") else f
+        dataclasses.replace(f, nullable=True) if f.name in _ANSWER_FIELDS else f
         for f in SERVICES_SURVEY.fields
     ),
 )
@@ -171,6 +179,17 @@ _TEXT_FIELDS = ("service", "council", "age_group")
 _AXES = {
     "planning": (PLANNING_LEVELS, PLANNING_SYNONYMS),
     "delivery": (DELIVERY_LEVELS, DELIVERY_SYNONYMS),
+    # beside the grid's axes, answers read the same way (no codes, no synonym table)
+    "organisation": (ORGANISATION_KINDS, {}),
+    "consultation": (CONSULTATION_TIMINGS, {}),
+}
+_GRID_AXES = ("planning", "delivery")
+# what one value of each is called in messages
+_LEVEL_WORD = {
+    "planning": "planning level",
+    "delivery": "delivery level",
+    "organisation": "delivering organisation (coprod.vocab.ORGANISATION_KINDS)",
+    "consultation": "consultation timing (coprod.vocab.CONSULTATION_TIMINGS)",
 }
 
 
@@ -197,31 +216,43 @@ def parse_levels(
     missing: Iterable[str] = (),
     blank_ok: bool = True,
 ) -> Parsed:
-    """Read planning or delivery answers as canonical level names.
+    """Read planning, delivery, organisation or consultation answers as canonical names.
 
-    Accepted, in this order (labels compared ignoring case and spacing, never fuzzily):
+    ``axis`` is ``"planning"``, ``"delivery"`` (the grid's axes), ``"organisation"`` (who
+    delivers: :data:`coprod.vocab.ORGANISATION_KINDS`) or ``"consultation"`` (when
+    residents are consulted: :data:`coprod.vocab.CONSULTATION_TIMINGS`). Accepted, in
+    this order (labels compared ignoring case and spacing, never fuzzily):
 
-    1. ``labels``: the survey's own words, ``{label: level}`` (a level of
-       :data:`coprod.vocab.PLANNING_LEVELS` / :data:`~coprod.vocab.DELIVERY_LEVELS`,
-       or ``None`` for "no answer"), e.g. ``{"Council staff": "professionals"}``;
+    1. ``labels``: the survey's own words, ``{label: level}`` (a level of the axis, or
+       ``None`` for "no answer"), e.g. ``{"Council staff": "professionals"}`` or
+       ``{"Contracted staff": "private contractor"}``;
     2. ``missing``: answers read as missing, e.g. ``("Don't know",)``;
-    3. the level names themselves and the codes 0/1/2 (0 = professionals);
-    4. with ``synonyms=True``, the spellings of :data:`coprod.vocab.PLANNING_SYNONYMS`
+    3. the level names themselves, on the grid's axes also the codes 0/1/2
+       (0 = professionals);
+    4. the answer wordings of :func:`coprod.survey.questionnaire`
+       (:data:`coprod.vocab.QUESTIONNAIRE_ANSWERS`), whose "I don't know" is no answer;
+    5. with ``synonyms=True``, the spellings of :data:`coprod.vocab.PLANNING_SYNONYMS`
        / :data:`~coprod.vocab.DELIVERY_SYNONYMS` ("co planning", "co-planned", ...).
 
     A blank is missing when ``blank_ok`` (else refused as blank but required). Anything
     else is refused with a reason that says how to map it with ``levels=``; labels of
-    :data:`coprod.vocab.AMBIGUOUS_LEVEL_LABELS` ("co-production") are never read.
-    Values are an ordered categorical of the levels.
+    :data:`coprod.vocab.AMBIGUOUS_LEVEL_LABELS` ("co-production") are never read as a
+    planning or delivery level. Values are a categorical of the levels, ordered on the
+    grid's axes.
     """
     if axis not in _AXES:
-        raise ValueError(f"axis must be 'planning' or 'delivery', not {axis!r}")
+        raise ValueError(f"axis must be one of {', '.join(map(repr, _AXES))}, not {axis!r}")
     levels, table = _AXES[axis]
-    other = "delivery" if axis == "planning" else "planning"
-    other_words = {label_key(w) for w in (*_AXES[other][0], *_AXES[other][1])} - {
-        label_key(w) for w in (*levels, *table)
+    other_words: set[str] = set()
+    if axis in _GRID_AXES:
+        other = "delivery" if axis == "planning" else "planning"
+        other_words = {label_key(w) for w in (*_AXES[other][0], *_AXES[other][1])} - {
+            label_key(w) for w in (*levels, *table)
+        }
+    lookup: dict[str, str | None] = {
+        label_key(k): v for k, v in QUESTIONNAIRE_ANSWERS[axis].items()
     }
-    lookup: dict[str, str | None] = {label_key(level): level for level in levels}
+    lookup.update({label_key(level): level for level in levels})
     if synonyms:
         lookup.update({label_key(k): v for k, v in table.items()})
     lookup.update({label_key(m): None for m in missing if label_key(m)})
@@ -245,7 +276,7 @@ def parse_levels(
         out.append(hit[0])
         reasons.append(hit[1])
         kinds.append(hit[2])
-    dtype = pd.CategoricalDtype(levels, ordered=True)
+    dtype = pd.CategoricalDtype(levels, ordered=axis in _GRID_AXES)
     return Parsed(
         values=pd.Series(out, index=series.index, dtype=dtype, name=series.name),
         problems=pd.Series(reasons, index=series.index, dtype="str", name=series.name),
@@ -276,11 +307,19 @@ def _one_level(
     key = label_key(v)
     if key in lookup:
         return lookup[key], None, None
-    code = _code(v)
+    code = _code(v) if axis in _GRID_AXES else None
     if code is not None:
         return levels[code], None, None
     shown = as_text(v)
     fix = f"levels={{{axis!r}: {{{shown!r}: '<level>'}}}}"
+    if axis not in _GRID_AXES:
+        return (
+            None,
+            f"{shown!r} is not a {_LEVEL_WORD[axis]}: use one of "
+            + ", ".join(repr(level) for level in levels)
+            + f" (any case), or say which it is with {fix}",
+            f"unknown {axis} labels",
+        )
     if key in AMBIGUOUS_LEVEL_LABELS:
         return (
             None,
@@ -491,8 +530,8 @@ def read_survey(
     columns:
         ``{field: column in the file}`` for the survey fields of
         :data:`coprod.io.schemas.SERVICES_SURVEY` (``respondent_id`` - or
-        ``id_field`` -, ``service``, ``planning``, ``delivery``, ``council``,
-        ``wave``, ``weight``, ``age_group``). Fields not mapped are looked for under
+        ``id_field`` -, ``service``, ``planning``, ``delivery``, ``organisation``,
+        ``consultation``, ``council``, ``wave``, ``weight``, ``age_group``). Fields not mapped are looked for under
         their own name (ignoring case and spacing). A file without a respondent id
         (none mapped, none named so) gets the row numbers as ids, with a note: each
         row is then one respondent and repeated respondents cannot be detected.
@@ -504,8 +543,12 @@ def read_survey(
         ``{"planning": {"Council staff": "professionals", "Residents and council
         together": "co-planning", "Residents": "community"}, "delivery": {...}}``
         (labels compared ignoring case and spacing; ``None`` reads a label as no
-        answer). The level names and the codes 0/1/2 stay accepted; other labels are
-        quarantined with a reason naming the ``levels=`` fix.
+        answer). ``"organisation"`` maps words to :data:`coprod.vocab.ORGANISATION_KINDS`
+        (``{"Contracted staff": "private contractor"}``), ``"consultation"`` to
+        :data:`coprod.vocab.CONSULTATION_TIMINGS`. The level names, the codes 0/1/2 (on
+        the grid's axes) and the answer wordings of :func:`coprod.survey.questionnaire`
+        stay accepted; other labels are quarantined with a reason naming the ``levels=``
+        fix.
     synonyms:
         Also read the spellings of :data:`coprod.vocab.PLANNING_SYNONYMS` /
         :data:`~coprod.vocab.DELIVERY_SYNONYMS` ("co planning", "coplanning",
@@ -641,7 +684,7 @@ def read_survey(
         source_columns[fld] = col
         if fld == id_field or fld in _TEXT_FIELDS:
             out[fld] = _text_values(values)
-        elif fld in ("planning", "delivery"):
+        elif fld in _AXES:
             labels = level_labels.get(fld, {})
             parsed = parse_levels(
                 values,
@@ -764,7 +807,8 @@ def _check_levels_argument(
     for axis, mapping in levels.items():
         if axis not in _AXES:
             raise InputError(
-                f"levels= names the axis {axis!r}; the axes are 'planning' and 'delivery'",
+                f"levels= names the axis {axis!r}; the axes are "
+                + join_words([repr(a) for a in _AXES]),
                 file=source,
                 fix=f"pass e.g. {example}",
             )
@@ -787,8 +831,8 @@ def _check_levels_argument(
                 )
             if level is not None and label_key(level) not in by_key:
                 raise InputError(
-                    f"levels[{axis!r}] maps {label!r} to {level!r}, which is not a {axis} "
-                    "level: the levels are " + ", ".join(map(repr, axis_levels)),
+                    f"levels[{axis!r}] maps {label!r} to {level!r}, which is not a "
+                    f"{_LEVEL_WORD[axis]}: the levels are " + ", ".join(map(repr, axis_levels)),
                     file=source,
                     fix=f"map each label to one of {', '.join(map(repr, axis_levels))}, or "
                     "to None for no answer",
@@ -838,6 +882,7 @@ def _level_notes(
     as missing (counted per label as written)."""
     user = {label_key(k): v for k, v in labels.items()}
     table = {label_key(k): v for k, v in _AXES[axis][1].items()} if synonyms else {}
+    worded = {label_key(k): v for k, v in QUESTIONNAIRE_ANSWERS[axis].items()}
     skip = {label_key(m) for m in missing}
     ok = parsed.problems.isna().to_numpy()
     counts: dict[str, list[Any]] = {}  # key -> [first text as written, count]
@@ -847,17 +892,25 @@ def _level_notes(
         key = label_key(v)
         entry = counts.setdefault(key, [as_text(v).strip(), 0])
         entry[1] += 1
-    mapped, synonym, absent = [], [], []
+    mapped, synonym, absent, sentences = [], [], [], []
     for key, (text, n) in counts.items():
         if key in user:
             mapped.append(f"{text!r} -> {user[key]!r} ({plural(n, 'row')})")
         elif key in skip or (not key and "" in skip):
             absent.append(f"{text or 'blank'!r} ({n})" if text else f"blank ({n})")
+        elif key in worded:
+            level = "no answer" if worded[key] is None else repr(worded[key])
+            sentences.append(f"{text!r} -> {level} ({plural(n, 'row')})")
         elif key in table:
             synonym.append(f"{text!r} -> {table[key]!r} ({plural(n, 'row')})")
     notes = []
     if mapped:
         notes.append(f"{axis} answers read with levels=: " + ", ".join(mapped))
+    if sentences:
+        notes.append(
+            f"{axis} answers read as the questionnaire's wordings (coprod.vocab."
+            "QUESTIONNAIRE_ANSWERS): " + ", ".join(sentences)
+        )
     if synonym:
         notes.append(
             f"{axis} answers read as synonyms (synonyms=True, coprod.vocab."
