@@ -16,6 +16,7 @@ __all__ = [
     "AGREE_5",
     "AMBIGUOUS_LEVEL_LABELS",
     "AMBIGUOUS_STAGES",
+    "CONSULTATION_TIMINGS",
     "CONTROL_CODES",
     "COUNCIL_NAME_PREFIXES",
     "COUNCIL_NAME_SUFFIXES",
@@ -255,6 +256,11 @@ AMBIGUOUS_LEVEL_LABELS: tuple[str, ...] = (
 "co-production" names the grid (or one of several cells), not a level of one axis.
 A survey that uses it must say what it meant: ``levels={"planning": {"co-production":
 "co-planning"}}``."""
+
+CONSULTATION_TIMINGS: tuple[str, ...] = ("before planning", "on proposals")
+"""When residents are consulted: before professionals make a plan (a questionnaire on what
+is needed) or on the proposals they have made. Both are Arnstein's consultation rung (4);
+the blog post tells them apart, since only the first lets residents shape what is planned."""
 
 # ------------------------------------------------------------------ political control
 
