@@ -65,6 +65,8 @@ from coprod.vocab import DELIVERY_LEVELS, ORGANISATION_KINDS, PLANNING_LEVELS
 __all__ = [
     "CELL_BOUNDARIES",
     "DELIVERY_LEVELS",
+    "CELL_CHANGES",
+    "MOVEMENT_ADJUSTMENTS",
     "MOVEMENT_COLUMNS",
     "PLACEMENT_COLUMNS",
     "NAMED_CELLS",
@@ -128,7 +130,22 @@ MOVEMENT_COLUMNS: tuple[str, ...] = (
     "cell_from",
     "cell_to",
     "moved",
+    "planning_p",
+    "delivery_p",
+    "adjustment",
+    "planning_p_adjusted",
+    "delivery_p_adjusted",
+    "cell_change",
 )
+MOVEMENT_ADJUSTMENTS: tuple[str, ...] = ("none", "holm", "fdr_bh")
+"""``movement(adjust=...)``: no adjustment, Holm's step-down (the chance of calling any
+unmoved service a mover stays at most 5%) or Benjamini-Hochberg (at most 5% of the services
+called movers are expected to be false ones)."""
+
+CELL_CHANGES: tuple[str, ...] = ("same cell", "changed cell", "within noise")
+"""``movement``'s ``cell_change``: the point stayed in its cell, moved to another with a
+clear shift, or crossed a cell boundary with a shift its interval cannot tell from zero."""
+
 CELL_BOUNDARIES: tuple[float, float] = (0.5, 1.5)
 """Cut points on either axis: level ``i`` covers positions in ``[i - 0.5, i + 0.5)``."""
 
@@ -667,6 +684,44 @@ def _interval(boot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return low, high
 
 
+def _bootstrap_p(replicates: np.ndarray) -> np.ndarray:
+    """Two-sided bootstrap p-values that a shift is zero, one per column of ``replicates``.
+
+    Twice the smaller share of replicates on either side of zero, counted with the
+    observed shift (``(1 + k) / (B + 1)``), so a p-value is never exactly 0 and a shift
+    whose 95% percentile interval excludes zero has p below 0.05. NaN replicates (an
+    undefined weighted mean) are left out."""
+    valid = ~np.isnan(replicates)
+    n = valid.sum(axis=0)
+    at_or_below = (np.nan_to_num(replicates, nan=1.0) <= 0).sum(axis=0)
+    at_or_above = (np.nan_to_num(replicates, nan=-1.0) >= 0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = 2 * (1 + np.minimum(at_or_below, at_or_above)) / (n + 1)
+    return np.minimum(p, 1.0)
+
+
+def _adjust_p(p: np.ndarray, adjust: str, n_boot: int) -> np.ndarray:
+    """``p`` adjusted for multiplicity over all its finite values (statsmodels)."""
+    from statsmodels.stats.multitest import multipletests
+
+    out = np.full(p.shape, np.nan)
+    finite = np.isfinite(p)
+    m = int(finite.sum())
+    if m == 0:
+        return out
+    # Both methods first compare the smallest p with 0.05 / m; a bootstrap p cannot go
+    # below 2 / (n_boot + 1), so too few replicates would make every shift look like noise.
+    needed = math.ceil(2 * m / 0.05)
+    if n_boot + 1 <= needed:
+        raise ValueError(
+            f"adjust={adjust!r} over {m} tests needs n_boot of at least {needed}: a "
+            f"bootstrap p-value cannot go below 2 / (n_boot + 1) = {2 / (n_boot + 1):.4f}, "
+            f"and the smallest p must be compared with 0.05 / {m} = {0.05 / m:.4f}"
+        )
+    out[finite] = multipletests(p[finite], alpha=0.05, method=adjust)[1]
+    return out
+
+
 def _check_n_boot(n_boot: int) -> int:
     if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral) or n_boot < 1:
         raise ValueError(f"n_boot must be a positive integer, not {n_boot!r}")
@@ -1002,6 +1057,7 @@ def movement(
     n_boot: int = 1000,
     seed: int | np.random.Generator | None = None,
     names: Mapping[tuple[Any, Any], str] | None = None,
+    adjust: str | None = None,
 ) -> pd.DataFrame:
     """How far each service moved on the grid between consecutive survey waves.
 
@@ -1018,9 +1074,31 @@ def movement(
     "delivery_shift_low", "delivery_shift_high", "cell_from", "cell_to",
     "moved"]``; ``moved`` is True when either shift interval excludes 0. A
     service surveyed in only one wave has no rows. A pair in which either wave has fewer
-    than two respondents is never marked ``moved`` (its interval cannot be trusted).
+    than two respondents is never marked ``moved`` (its interval cannot be trusted) and
+    has no p-values.
+
+    Many services tested on two axes will show some movers by chance: at the 5% level,
+    about one shift in twenty where nothing moved (16 unmoved services on two axes give
+    about 1.6). ``planning_p`` and ``delivery_p`` are two-sided bootstrap p-values for a
+    shift of zero. ``adjust="holm"`` or ``"fdr_bh"`` (:data:`MOVEMENT_ADJUSTMENTS`)
+    adjusts them over every test in the result (both axes, all comparisons and groups)
+    and then ``moved`` means an adjusted p below 0.05: Holm when a single false mover
+    would mislead (it keeps the chance of any at 5%), Benjamini-Hochberg when a few are
+    acceptable among many real ones (at most 5% of movers expected to be false). An
+    adjustment needs about ``40 * number of tests`` replicates, and says so. With
+    ``adjust=None`` (the default), ``moved`` is the interval rule above, ``adjustment``
+    is ``"none"`` and the adjusted p-values equal the raw ones.
+
+    ``cell_change`` (:data:`CELL_CHANGES`) is ``"same cell"``, ``"changed cell"`` (the
+    point crossed a cell boundary and the service ``moved``) or ``"within noise"`` (it
+    crossed one with a shift the interval cannot tell from zero).
     """
     by_cols = by_list(by)
+    adjustment = "none" if adjust is None else adjust
+    if adjustment not in MOVEMENT_ADJUSTMENTS:
+        raise ValueError(
+            f"adjust must be None, 'holm' or 'fdr_bh' (Benjamini-Hochberg), not {adjust!r}"
+        )
     if wave in by_cols:
         raise ValueError(f"the wave column {wave!r} cannot also be a 'by' column")
     require_columns(responses, [wave], what="the responses")
@@ -1058,8 +1136,10 @@ def movement(
     if len(a):
         p_low, p_high = _interval(boot_p[:, b] - boot_p[:, a])
         d_low, d_high = _interval(boot_d[:, b] - boot_d[:, a])
+        planning_p = _bootstrap_p(boot_p[:, b] - boot_p[:, a])
+        delivery_p = _bootstrap_p(boot_d[:, b] - boot_d[:, a])
     else:
-        p_low = p_high = d_low = d_high = np.empty(0)
+        p_low = p_high = d_low = d_high = planning_p = delivery_p = np.empty(0)
     out["planning_shift_low"] = np.minimum(p_low, out["planning_shift"].to_numpy())
     out["planning_shift_high"] = np.maximum(p_high, out["planning_shift"].to_numpy())
     out["delivery_shift_low"] = np.minimum(d_low, out["delivery_shift"].to_numpy())
@@ -1076,15 +1156,31 @@ def movement(
     # A wave answered by one respondent has no bootstrap spread: its shift interval would
     # reflect the other wave only, so such a pair is never called a move.
     both_sampled = (g.counts[a] >= 2) & (g.counts[b] >= 2) if len(a) else np.empty(0, bool)
-    out["moved"] = (
-        (
+    planning_p = np.where(both_sampled, planning_p, np.nan)
+    delivery_p = np.where(both_sampled, delivery_p, np.nan)
+    out["planning_p"] = planning_p
+    out["delivery_p"] = delivery_p
+    out["adjustment"] = pd.Series([adjustment] * len(out), dtype="str")
+    if adjustment == "none":
+        out["planning_p_adjusted"] = planning_p
+        out["delivery_p_adjusted"] = delivery_p
+        clear = (
             (out["planning_shift_low"] > 0)
             | (out["planning_shift_high"] < 0)
             | (out["delivery_shift_low"] > 0)
             | (out["delivery_shift_high"] < 0)
-        )
-        & both_sampled
-    ).astype(bool)
+        ).to_numpy()
+    else:
+        adjusted = _adjust_p(np.concatenate([planning_p, delivery_p]), adjustment, n_boot)
+        out["planning_p_adjusted"] = adjusted[: len(out)]
+        out["delivery_p_adjusted"] = adjusted[len(out) :]
+        clear = np.fmin(adjusted[: len(out)], adjusted[len(out) :]) < 0.05
+    out["moved"] = (clear & both_sampled).astype(bool)
+    crossed = (out["cell_from"] != out["cell_to"]).to_numpy()
+    out["cell_change"] = pd.Series(
+        np.where(~crossed, "same cell", np.where(out["moved"], "changed cell", "within noise")),
+        dtype="str",
+    )
     return out[columns]
 
 
@@ -1147,42 +1243,75 @@ def placement_summary(placements: pd.DataFrame) -> str:
     return wrap_text(text)
 
 
+def _chance_text(moves: pd.DataFrame) -> str:
+    """How many chance movers to expect among these tests, and what an adjustment did."""
+    tests = int(moves["planning_p"].notna().sum() + moves["delivery_p"].notna().sum())
+    if tests == 0:
+        return ""
+    adjustment = str(moves["adjustment"].iloc[0]) if "adjustment" in moves else "none"
+    if adjustment == "none":
+        return (
+            f" Testing {plural(tests, 'shift')} at the 5% level, about {0.05 * tests:.1f} would "
+            "pass by chance alone if nothing had moved; movement(adjust='holm') keeps the "
+            "chance of any false mover at 5%, adjust='fdr_bh' the expected share of false "
+            "movers among those called movers."
+        )
+    method = {"holm": "Holm's", "fdr_bh": "the Benjamini-Hochberg"}[adjustment]
+    promise = {
+        "holm": "the chance of calling any unmoved service a mover is at most 5%",
+        "fdr_bh": "at most 5% of the services called movers are expected to be false ones",
+    }[adjustment]
+    return (
+        f" Moves are judged by {method} adjustment over the {plural(tests, 'test')} "
+        f"(adjusted p below 0.05), so {promise}."
+    )
+
+
 def movement_summary(moves: pd.DataFrame) -> str:
     """A plain-language paragraph describing the output of :func:`movement`.
 
     Says how many service comparisons between consecutive waves there are, which
-    moved (a 95% interval of a shift excludes 0), in which direction and by how
-    much, and which changed cell.
+    moved (a 95% interval of a shift excludes 0, or an adjusted p-value is below 0.05),
+    in which direction and by how much, how many movers chance alone would give, and
+    which changed cell, telling a change of cell with a clear shift from one within noise.
     """
     by_cols = group_columns(moves, before="service", what="moves")
     if len(moves) == 0:
         return "No service was surveyed in two waves, so no movement can be measured."
     n = len(moves)
     moved = moves[moves["moved"]]
+    adjusted = "adjustment" in moves and (moves["adjustment"] != "none").any()
+    rule = (
+        "an adjusted p-value is below 0.05"
+        if adjusted
+        else "a 95% interval of a shift excludes zero"
+    )
     text = f"{plural(n, 'comparison')} of a service between consecutive waves. "
     if len(moved) == 0:
-        text += "None moved: every 95% interval of the planning and delivery shifts includes zero."
+        text += (
+            "None moved: no adjusted p-value is below 0.05."
+            if adjusted
+            else "None moved: every 95% interval of the planning and delivery shifts includes zero."
+        )
     else:
         parts = []
         for row in moved.to_dict("records"):
             shifts = []
             for axis in ("planning", "delivery"):
                 low, high = row[f"{axis}_shift_low"], row[f"{axis}_shift_high"]
-                if low > 0 or high < 0:
-                    direction = "towards community" if low > 0 else "towards professionals"
-                    shifts.append(
-                        f"{axis} {row[f'{axis}_shift']:+.2f} [{low:+.2f}, {high:+.2f}] {direction}"
-                    )
+                clear = row[f"{axis}_p_adjusted"] < 0.05 if adjusted else (low > 0 or high < 0)
+                if clear:
+                    shift = row[f"{axis}_shift"]
+                    direction = "towards community" if shift > 0 else "towards professionals"
+                    shifts.append(f"{axis} {shift:+.2f} [{low:+.2f}, {high:+.2f}] {direction}")
             parts.append(
                 f"{_row_label(row, by_cols)} {row['wave_from']} to {row['wave_to']}: "
                 + "; ".join(shifts)
             )
-        text += (
-            f"{plural(len(moved), 'moved', 'moved')} (a 95% interval of a shift excludes zero): "
-            + join_words(parts, limit=10)
-            + ". "
-        )
+        text += f"{len(moved)} moved ({rule}): " + join_words(parts, limit=10) + ". "
         text += f"The other {n - len(moved)} show no clear shift."
+    if "planning_p" in moves:
+        text += _chance_text(moves)
     crossed = moves["cell_from"] != moves["cell_to"]
 
     def _crossings(rows: pd.DataFrame) -> str:
@@ -1198,7 +1327,7 @@ def movement_summary(moves: pd.DataFrame) -> str:
         text += " Changed cell: " + _crossings(moves[crossed & moves["moved"]]) + "."
     if (crossed & ~moves["moved"]).any():
         text += (
-            " The point position crossed a cell boundary without a clear shift (probably "
-            "sampling noise) for " + _crossings(moves[crossed & ~moves["moved"]]) + "."
+            " Within noise: the point position crossed a cell boundary, but the shift cannot "
+            "be told from zero, for " + _crossings(moves[crossed & ~moves["moved"]]) + "."
         )
     return wrap_text(text)

@@ -542,6 +542,136 @@ def write_services_survey(
     return path
 
 
+# ------------------------------------------------------- neighbourhoods (issue 11)
+
+__all__ += [
+    "DEFAULT_NEIGHBOURHOODS",
+    "NEIGHBOURHOOD_EFFECTS",
+    "NEIGHBOURHOOD_SERVICES",
+    "make_neighbourhood_survey",
+]
+
+DEFAULT_NEIGHBOURHOODS: tuple[str, ...] = ("Riverside", "Old Town", "Hillcrest", "Mill Lane")
+"""Fictional neighbourhoods of one council."""
+
+NEIGHBOURHOOD_SERVICES: tuple[str, ...] = (
+    "Parks and green spaces",
+    "Youth clubs",
+    "Traffic calming",
+    "Libraries",
+    "Refuse collection",
+    "Community centres",
+)
+"""The services of :data:`SERVICE_CATALOGUE` asked about in every neighbourhood."""
+
+NEIGHBOURHOOD_EFFECTS: Mapping[tuple[str, str], tuple[float, float]] = MappingProxyType(
+    {
+        # a community plan: residents plan the parks with the council and help run them
+        ("Riverside", "Parks and green spaces"): (0.9, 0.6),
+        # a youth forum plans the clubs with the council
+        ("Hillcrest", "Youth clubs"): (0.8, 0.0),
+        # no residents' group: the council's engineers decide where traffic is calmed
+        ("Old Town", "Traffic calming"): (-1.4, 0.0),
+    }
+)
+"""Planted (planning, delivery) shifts from a service's catalogue position in one
+neighbourhood; every other neighbourhood x service sits exactly at the catalogue position."""
+
+
+def make_neighbourhood_survey(
+    *,
+    seed: int = 0,
+    neighbourhoods: Sequence[str] = DEFAULT_NEIGHBOURHOODS,
+    services: Sequence[str] = NEIGHBOURHOOD_SERVICES,
+    effects: Mapping[tuple[str, str], tuple[float, float]] | None = None,
+    respondents_per_service: int = 120,
+    council: str = "Northbridge",
+    wave: int = 2025,
+) -> SyntheticSurvey:
+    """One council's survey asked neighbourhood by neighbourhood, the same services in each.
+
+    The blog post's point that community plans compete across neighbourhoods needs data
+    in which one service sits differently in different places. Each neighbourhood x
+    service has ``respondents_per_service`` respondents whose planning and delivery codes
+    are drawn from Binomial(2, position / 2) at the planted position: the service's
+    :data:`SERVICE_CATALOGUE` position plus its shift in ``effects`` (default
+    :data:`NEIGHBOURHOOD_EFFECTS`), clipped to [0.05, 1.95]. No weights (a simple random
+    sample in each neighbourhood).
+
+    Returns a :class:`SyntheticSurvey` whose responses have ``respondent_id, council,
+    wave, neighbourhood, service, planning, delivery`` and whose truth has one row per
+    neighbourhood x service: ``neighbourhood, service, planning, delivery, cell,
+    planted`` (True where an effect was planted). Fully determined by ``seed``.
+    """
+    neighbourhoods, services = tuple(neighbourhoods), tuple(services)
+    effects = NEIGHBOURHOOD_EFFECTS if effects is None else effects
+    catalogue = {spec.name: spec for spec in SERVICE_CATALOGUE}
+    unknown = [s for s in services if s not in catalogue]
+    if unknown:
+        raise ValueError(f"services not in SERVICE_CATALOGUE: {unknown}")
+    stray = [key for key in effects if key[0] not in neighbourhoods or key[1] not in services]
+    if stray:
+        raise ValueError(f"effects name neighbourhoods or services not surveyed: {stray}")
+    n_per = int(respondents_per_service)
+    if n_per < 2:
+        raise ValueError(f"respondents_per_service must be at least 2, not {n_per}")
+    rng = _rng(seed)
+    rows, truth = [], []
+    for place in neighbourhoods:
+        for service in services:
+            spec = catalogue[service]
+            shift = effects.get((place, service), (0.0, 0.0))
+            position = np.clip(
+                np.array([spec.planning, spec.delivery]) + np.asarray(shift, float), 0.05, 1.95
+            )
+            codes = rng.binomial(2, position / 2, size=(n_per, 2))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "neighbourhood": place,
+                        "service": service,
+                        "planning": np.array(PLANNING_LEVELS)[codes[:, 0]],
+                        "delivery": np.array(DELIVERY_LEVELS)[codes[:, 1]],
+                    }
+                )
+            )
+            truth.append(
+                {
+                    "neighbourhood": place,
+                    "service": service,
+                    "planning": float(position[0]),
+                    "delivery": float(position[1]),
+                    "planted": (place, service) in effects,
+                }
+            )
+    responses = pd.concat(rows, ignore_index=True).astype("str")
+    responses.insert(0, "wave", wave)
+    responses.insert(0, "council", council)
+    prefix = _council_prefixes([council])[0]
+    responses.insert(
+        0,
+        "respondent_id",
+        [f"{prefix}{wave % 100:02d}-{k:05d}" for k in range(1, len(responses) + 1)],
+    )
+    truth_frame = pd.DataFrame(truth)
+    truth_frame["cell"] = pd.Series(
+        cell_of(truth_frame["planning"], truth_frame["delivery"]), dtype="str"
+    )
+    truth_frame = truth_frame[
+        ["neighbourhood", "service", "planning", "delivery", "cell", "planted"]
+    ]
+    params = {
+        "seed": seed,
+        "neighbourhoods": neighbourhoods,
+        "services": services,
+        "effects": dict(effects),
+        "respondents_per_service": n_per,
+        "council": council,
+        "wave": wave,
+    }
+    return SyntheticSurvey(responses=responses, truth=truth_frame, params=params)
+
+
 # ---------------------------------------------------------------- complaint log
 
 COMPLAINT_SERVICES: tuple[str, ...] = (

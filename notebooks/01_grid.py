@@ -37,9 +37,9 @@ from coprod.grid import (
     place_services,
     placement_summary,
 )
-from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, item_labels
+from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, TORONTO_CONSULTATION_TIMING, item_labels
 from coprod.survey import questionnaire
-from coprod.synth import SERVICES_SURVEY_SEED, make_services_survey
+from coprod.synth import SERVICES_SURVEY_SEED, make_neighbourhood_survey, make_services_survey
 from coprod.widgets import GridExplorer
 
 # %% [markdown]
@@ -80,8 +80,9 @@ responses.groupby("age_group").agg(
 #    point between 0 and 2 on each axis: the service's *position*.
 # 3. **Say how sure we are** with a bootstrap: resample the respondents with replacement a
 #    thousand times, recompute the position each time, and keep the middle 95% of the
-#    results as the interval. If the survey were repeated, positions would usually fall in
-#    that range.
+#    results as the interval. Its width shows how much the estimate varies from one
+#    resample of these respondents to another: how far sampling alone could have moved it.
+#    It says nothing about answers from people the survey did not reach.
 # 4. **Name the cell** the position falls in: a position below 0.5 is "professionals",
 #    0.5 to 1.5 the middle level, above 1.5 "community". A service whose interval crosses
 #    0.5 or 1.5 could belong to the neighbouring cell: the summary says which.
@@ -196,13 +197,14 @@ saved = save_figure(
 # ## Movement between waves
 #
 # The two waves are independent samples, so the shift between them gets its own bootstrap
-# interval. A service *moved* when an interval of its shift excludes zero. With twenty
-# services, each with two shifts, one or two may appear to move by chance alone at the
-# 95% level. The planted movers in this survey are Libraries, Parks and green spaces,
-# Youth clubs and Social care, each planned 0.60 further towards the community in 2025.
-# Five services move: the four planted ones (by 0.46 to 0.67 on planning) and Leisure
-# centres, by -0.20 (-0.39 to -0.01), the chance mover: nothing was planted there, and its
-# interval only just excludes zero.
+# interval. A service *moved* when an interval of its shift excludes zero. Testing many
+# services invites chance movers: the planted movers in this survey are Libraries, Parks
+# and green spaces, Youth clubs and Social care, each planned 0.60 further towards the
+# community in 2025, so the 16 services where nothing was planted give 32 shifts, and at
+# the 5% level about 1.6 of them would pass by chance. Five services move: the four
+# planted ones (by 0.46 to 0.67 on planning) and Leisure centres, by -0.20 (-0.39 to
+# -0.01), the chance mover: nothing was planted there, and its interval only just
+# excludes zero.
 
 # %%
 northbridge = responses.query("council == 'Northbridge'")
@@ -235,6 +237,110 @@ saved = save_figure(
 )
 
 # %% [markdown]
+# ### Many services, one question each: adjusting for multiple comparisons
+#
+# When one false mover would mislead (a report naming "the services that moved"), ask
+# `movement` to adjust: `adjust="holm"` keeps the chance of calling *any* unmoved service
+# a mover at 5%; `adjust="fdr_bh"` (Benjamini-Hochberg) keeps the expected share of false
+# movers among those named at 5%, and suits a long list where a few are acceptable. A
+# bootstrap p-value cannot go below 2 / (replicates + 1), so an adjustment over 40 tests
+# needs at least 1,600 replicates: `movement` says so rather than find nothing. With Holm,
+# the four planted movers remain and Leisure centres drops out. Its point still crossed
+# from one cell to another, so the result labels that change of cell *within noise*, and
+# the chart draws it apart from the moves.
+
+# %%
+adjusted_moves = movement(
+    northbridge,
+    service="service",
+    wave="wave",
+    planning="planning",
+    delivery="delivery",
+    weight="weight",
+    seed=2,
+    n_boot=2000,
+    adjust="holm",
+)
+print(movement_summary(adjusted_moves))
+adjusted_moves.loc[
+    adjusted_moves["cell_change"] != "same cell",
+    ["service", "planning_shift", "planning_p", "planning_p_adjusted", "moved", "cell_change"],
+].round(3)
+
+# %%
+ax = plot_movement(
+    adjusted_moves,
+    title="Northbridge, 2023 to 2025: four moves survive Holm's adjustment",
+)
+saved = save_figure(
+    ax,
+    "01_grid_movement_holm",
+    data=movement_chart_data(adjusted_moves),
+    alt_text=(
+        "Grid chart with an arrow for each of Northbridge's 20 services from 2023 to 2025, "
+        "moves judged with Holm's adjustment over 40 tests. Libraries, Parks and green "
+        "spaces, Social care and Youth clubs moved towards community planning; Leisure "
+        "centres, whose point crossed from one cell to another, is drawn as a change of cell "
+        "within noise."
+    ),
+)
+
+# %% [markdown]
+# ## The same service in different neighbourhoods
+#
+# Community plans let neighbourhoods set their own priorities, and they compete for the
+# council's resources (the blog post's point). A council-wide position averages that
+# away. Give the grid functions a neighbourhood column with `by="neighbourhood"` and each
+# service is placed in each neighbourhood (`read_survey(..., keep=["neighbourhood"])`
+# keeps such a column from your own file). The synthetic survey below asks the same six
+# services in four neighbourhoods of one council, with three differences planted: a
+# community plan in Riverside brings residents into planning and running the parks, a
+# youth forum in Hillcrest plans the youth clubs with the council, and in Old Town the
+# council's engineers alone decide where traffic is calmed.
+
+# %%
+neighbourhood_survey = make_neighbourhood_survey(seed=11)
+by_neighbourhood = place_services(
+    neighbourhood_survey.responses,
+    service="service",
+    planning="planning",
+    delivery="delivery",
+    by="neighbourhood",
+    seed=3,
+)
+compared = ["Parks and green spaces", "Traffic calming", "Youth clubs"]
+by_neighbourhood.loc[
+    by_neighbourhood["service"].isin(compared),
+    ["service", "neighbourhood", "planning", "delivery", "cell"],
+].sort_values(["service", "neighbourhood"]).round(2)
+
+# %%
+ax = plot_grid(
+    by_neighbourhood[by_neighbourhood["service"].isin(compared)],
+    label="neighbourhood",
+    hue="service",
+    title="One council, 2025: three services sit in different cells by neighbourhood",
+)
+saved = save_figure(
+    ax,
+    "01_grid_neighbourhoods",
+    data=grid_chart_data(by_neighbourhood[by_neighbourhood["service"].isin(compared)]),
+    alt_text=(
+        "Grid chart of three services in four neighbourhoods of one synthetic council, "
+        "coloured by service and labelled by neighbourhood. Parks and green spaces are "
+        "traditional services in three neighbourhoods and fully co-produced in Riverside; "
+        "Youth clubs are professionally planned and co-delivered except in Hillcrest, where "
+        "they are co-planned; Traffic calming is community planned except in Old Town, where "
+        "professionals plan it."
+    ),
+)
+
+# %% [markdown]
+# Every planted difference is found, each in its own cell, and the services with nothing
+# planted sit in the same cell in every neighbourhood. A researcher comparing
+# neighbourhoods should expect the debate the post describes: one neighbourhood's
+# community plan is one voice among several at the council's table.
+#
 # ## Naming a blank cell
 #
 # Four cells are blank on purpose. Suppose your council calls co-planned, professionally
@@ -395,6 +501,37 @@ saved = save_figure(
         "is the highest for 54% (522 people), informing for 9% and placation for 1%; 15% "
         "reached citizen power (partnership 10%, delegated power 5%); 20% (196) ticked no "
         "City-led activity."
+    ),
+)
+
+# %% [markdown]
+# ### Consulted before a plan, or on its proposals?
+#
+# Arnstein's consultation rung holds two different things the blog post keeps apart:
+# asking residents what is needed *before* professionals make a plan (a questionnaire),
+# and asking them about proposals already made. `TORONTO_CONSULTATION_TIMING` records,
+# for the consultation activities, which their usual form is (again a judgement: a City
+# survey is read as before planning, a deputation to a committee as on proposals; website
+# feedback is left unrecorded), and `timing=` splits the consultation bar. Of the 54% whose
+# highest rung was consultation, 28% of all respondents were consulted only before a plan
+# was made, 7% only on proposals and 17% both.
+
+# %%
+timed = highest_rungs(
+    toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS, timing=TORONTO_CONSULTATION_TIMING
+)
+print(ladder_summary(timed))
+ax = plot_ladder(
+    timed, title="Toronto, 2023: most consultation reached residents before a plan was made"
+)
+saved = save_figure(
+    ax,
+    "01_grid_toronto_consultation_timing",
+    data=ladder_chart_data(timed),
+    alt_text=(
+        "The Toronto ladder chart with the consultation bar (54% of 962 respondents) split by "
+        "when residents were consulted: 28% only before a plan was made, 7% only on "
+        "proposals, 17% both, and 2% only through feedback whose timing is not recorded."
     ),
 )
 

@@ -681,7 +681,8 @@ def test_empty_grid_has_no_legend_for_marks_not_drawn():
 def test_movement_legend_lists_only_what_is_drawn(moves):
     still = plot_movement(moves.assign(moved=False))
     legend = [t.get_text() for t in still.get_legend().get_texts()]
-    assert legend == ["no clear shift", "2022", "2024"]
+    # Parks crossed a cell boundary with no clear shift: a change of cell within noise
+    assert legend == ["changed cell within noise", "no clear shift", "2022", "2024"]
     moved_only = plot_movement(moves, only_moved=True)
     legend = [t.get_text().replace("\n", " ") for t in moved_only.get_legend().get_texts()]
     assert legend == ["moved (95% interval of the shift excludes 0)", "2022", "2024"]
@@ -1105,3 +1106,27 @@ def test_notebook_organisation_grid_labels_each_point_and_prints_legibly(northbr
     assert too_small(ax.figure).empty
     legend = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
     assert legend[0] == "main delivering organisation" and len(legend) == 8  # all six kinds
+
+
+def test_movement_chart_draws_a_change_of_cell_within_noise_apart(moves):
+    from matplotlib.colors import to_hex
+
+    noisy = moves.assign(
+        cell_to=["co-planned, professionally delivered", "Community planning", "Self-help groups"]
+    )
+    data = movement_chart_data(noisy)
+    assert data["cell_change"].tolist() == ["changed cell", "within noise", "same cell"]
+    assert data["adjustment"].tolist() == ["none"] * 3
+    ax = plot_movement(noisy)
+    arrows = [p for p in ax.patches if p.get_gid() == "grid-movement-arrow"]
+    colours = [to_hex(a.get_edgecolor()) for a in arrows]
+    assert colours == ["#d55e00", "#cc79a7", "#8c8c8c"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "changed cell within noise" in legend
+    assert "moved (95% interval of the shift excludes 0)" in legend
+    plt.close(ax.figure)
+    adjusted = noisy.assign(adjustment="holm")
+    ax = plot_movement(adjusted)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "moved (Holm-adjusted p < 0.05)" in legend
+    plt.close(ax.figure)

@@ -72,3 +72,79 @@ def test_plot_ladder_structure(ticks):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "No City-led activity ticked" and labels[-1] == "8. Citizen control"
     assert "Arnstein" in ax.get_title()
+
+
+# ------------------------------------------------------------------ consultation timing
+
+TIMED = {"survey": 4, "hearing": 4, "feedback": 4, "open_house": 3}
+
+
+@pytest.fixture
+def timed_ticks():
+    return pd.DataFrame(
+        {
+            "survey": [True, True, False, False, False, True],
+            "hearing": [False, True, True, False, False, False],
+            "feedback": [False, False, False, True, False, False],
+            "open_house": [False, False, False, False, True, True],
+        }
+    )
+
+
+def test_highest_rungs_splits_consultation_by_timing(timed_ticks):
+    timing = {"survey": "before a plan is made", "hearing": "on proposals"}
+    table = highest_rungs(timed_ticks, crosswalk=TIMED, timing=timing)
+    consultation = table[table["rung"] == 4].set_index("timing")["n"]
+    # rows: survey only, both, hearing only, feedback only (untimed), open house only, survey +
+    # open house (highest is still consultation, before planning)
+    assert consultation.to_dict() == {
+        "before a plan is made": 2,
+        "on proposals": 1,
+        "both": 1,
+        "not recorded": 1,
+    }
+    assert table["n"].sum() == 6 and table["share"].sum() == pytest.approx(1.0)
+    assert table.loc[table["rung"] != 4, "timing"].isna().all()
+    plain = highest_rungs(timed_ticks, crosswalk=TIMED)
+    assert plain.loc[plain["rung"] == 4, "n"].tolist() == [5]
+    text = " ".join(ladder_summary(table).split())
+    assert "Consultation was the highest rung for 83%: 33% only before a plan was made" in text
+    assert "Consultation was the highest rung" not in ladder_summary(plain)
+    rows = activity_rungs(timed_ticks, crosswalk=TIMED, timing=timing).set_index("activity")
+    assert rows.loc["hearing", "timing"] == "on proposals" and pd.isna(
+        rows.loc["feedback", "timing"]
+    )
+
+
+def test_timing_is_refused_where_it_means_nothing(timed_ticks):
+    with pytest.raises(ValueError, match="consultation activities \\(rung 4\\) only"):
+        highest_rungs(timed_ticks, crosswalk=TIMED, timing={"open_house": "before a plan is made"})
+    with pytest.raises(ValueError, match="timings must be one of"):
+        highest_rungs(timed_ticks, crosswalk=TIMED, timing={"survey": "afterwards"})
+    with pytest.raises(KeyError, match="not in the crosswalk"):
+        highest_rungs(timed_ticks, crosswalk=TIMED, timing={"poll": "before a plan is made"})
+
+
+def test_ladder_chart_stacks_consultation_by_timing(timed_ticks):
+    import matplotlib.pyplot as plt
+
+    table = highest_rungs(
+        timed_ticks,
+        crosswalk=TIMED,
+        timing={"survey": "before a plan is made", "hearing": "on proposals"},
+    )
+    data = ladder_chart_data(table)
+    parts = data[data["rung"] == 4]
+    assert parts["left"].tolist() == pytest.approx([0, 100 * 2 / 6, 100 * 3 / 6, 100 * 4 / 6])
+    assert parts["hatch"].tolist() == ["", "////", "xxxx", "...."]
+    ax = plot_ladder(table)
+    bars = [p for p in ax.patches if p.get_gid() == "ladder-bar"]
+    assert len(bars) == len(data) == 12
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels.count("4. Consultation") == 1
+    totals = [t.get_text() for t in ax.texts if t.get_text().startswith("83%")]
+    assert totals == ["83% (n = 5)"]
+    legends = [c for c in ax.get_children() if type(c).__name__ == "Legend"]
+    titles = sorted(lg.get_title().get_text() for lg in legends)
+    assert titles == ["Arnstein's groups", "Consulted when"]
+    plt.close(ax.figure)

@@ -516,6 +516,12 @@ def test_movement_exact_on_tiny_frame():
         "cell_from",
         "cell_to",
         "moved",
+        "planning_p",
+        "delivery_p",
+        "adjustment",
+        "planning_p_adjusted",
+        "delivery_p_adjusted",
+        "cell_change",
     ]
     # C was surveyed once: no row; B skips wave 2
     assert out[["service", "wave_from", "wave_to"]].values.tolist() == [
@@ -609,7 +615,8 @@ def test_movement_summary_lists_movers():
     noisy = moves.assign(moved=False)
     text = grid.movement_summary(noisy)
     assert "None moved" in text and "Changed cell" not in text
-    assert "without a clear shift" in text and "Libraries" in text
+    assert "Within noise: the point position crossed a cell boundary" in " ".join(text.split())
+    assert "Libraries" in text
 
 
 def test_weighted_position_exactly_on_a_cut_point_is_not_pushed_down():
@@ -748,3 +755,81 @@ def test_a_tie_goes_to_the_kind_listed_first():
     assert placed[["organisation", "organisation_share"]].values.tolist() == [
         ["council in-house", 0.5]
     ]
+
+
+# ------------------------------------------------------------------ multiple comparisons
+
+
+def test_movement_p_values_and_cell_change_on_tiny_frame():
+    frame = pd.DataFrame(
+        {
+            "wave": [3, 3, 1, 1, 2, 2, 1, 1, 3, 3, 1],
+            "svc": ["A", "A", "A", "A", "A", "A", "B", "B", "B", "B", "C"],
+            "p": [2, 2, 0, 0, 1, 1, 1, 1, 1, 1, 0],
+            "d": [0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 0],
+        }
+    )
+    out = movement(frame, service="svc", wave="wave", planning="p", delivery="d", seed=0)
+    # no spread at all: every replicate of A's shift is +1 (p = 2 / 1001), B's is 0 (p = 1)
+    assert out["planning_p"].tolist() == pytest.approx([2 / 1001, 2 / 1001, 1.0])
+    assert out["delivery_p"].tolist() == [1.0, 1.0, 1.0]
+    assert out["adjustment"].tolist() == ["none"] * 3
+    assert out["planning_p_adjusted"].tolist() == out["planning_p"].tolist()
+    assert out["cell_change"].tolist() == ["changed cell", "changed cell", "same cell"]
+
+
+def test_movement_adjustment_removes_chance_movers_keeps_planted():
+    movers = set(synth.DEFAULT_MOVERS)
+    survey = synth.make_services_survey(seed=31)
+    raw = movement(survey.responses, **AXES, wave="wave", weight="weight", by="council", seed=4)
+    tests = 2 * len(raw)
+    with pytest.raises(ValueError, match=rf"over {tests} tests needs n_boot of at least 4800"):
+        movement(
+            survey.responses,
+            **AXES,
+            wave="wave",
+            weight="weight",
+            by="council",
+            seed=4,
+            adjust="holm",
+        )
+    with pytest.raises(ValueError, match="adjust must be None, 'holm' or 'fdr_bh'"):
+        movement(survey.responses, **AXES, wave="wave", by="council", adjust="bonferroni")
+    for method in ("holm", "fdr_bh"):
+        out = movement(
+            survey.responses,
+            **AXES,
+            wave="wave",
+            weight="weight",
+            by="council",
+            seed=4,
+            n_boot=5000,
+            adjust=method,
+        )
+        assert (out["adjustment"] == method).all()
+        planted = out["service"].isin(movers)
+        assert out.loc[planted, "moved"].all(), method
+        assert (out["planning_p_adjusted"] >= out["planning_p"] - 1e-12).all()
+        # Holm controls the family-wise error: no unplanted service called a mover here
+        if method == "holm":
+            assert not out.loc[~planted, "moved"].any()
+        assert (
+            out.loc[~planted, "moved"].sum() <= raw.loc[~raw["service"].isin(movers), "moved"].sum()
+        )
+        noise = out["cell_change"] == "within noise"
+        assert (~out.loc[noise, "moved"]).all()
+        assert (out.loc[noise, "cell_from"] != out.loc[noise, "cell_to"]).all()
+
+
+def test_movement_summary_counts_chance_movers():
+    survey = synth.make_services_survey(seed=31)
+    one = survey.responses.query("council == 'Northbridge'")
+    moves = movement(one, **AXES, wave="wave", weight="weight", seed=4)
+    text = " ".join(grid.movement_summary(moves).split())
+    assert "Testing 40 shifts at the 5% level, about 2.0 would pass by chance alone" in text
+    adjusted = movement(
+        one, **AXES, wave="wave", weight="weight", seed=4, n_boot=2000, adjust="fdr_bh"
+    )
+    text = " ".join(grid.movement_summary(adjusted).split())
+    assert "an adjusted p-value is below 0.05" in text
+    assert "Benjamini-Hochberg adjustment over the 40 tests" in text

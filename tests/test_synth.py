@@ -271,3 +271,38 @@ def test_organisation_shares_are_checked():
         make_services_survey(organisation_shares={**every, "Libraries": {"council": 1.0}})
     own = make_services_survey(seed=1, n_services=2, organisation=True, organisation_shares=every)
     assert set(own.responses["organisation"]) == {"council in-house"}
+
+
+def test_neighbourhood_survey_plants_its_differences():
+    from coprod.grid import place_services
+
+    survey = synth.make_neighbourhood_survey(seed=5)
+    r = survey.responses
+    assert list(r.columns) == [
+        "respondent_id",
+        "council",
+        "wave",
+        "neighbourhood",
+        "service",
+        "planning",
+        "delivery",
+    ]
+    assert len(r) == 4 * 6 * 120 and r["respondent_id"].is_unique
+    again = synth.make_neighbourhood_survey(seed=5).responses
+    pd.testing.assert_frame_equal(r, again)
+    placed = place_services(
+        r,
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        by="neighbourhood",
+        seed=1,
+    ).merge(survey.truth, on=["neighbourhood", "service"], suffixes=("", "_true"))
+    for axis in ("planning", "delivery"):
+        inside = placed[f"{axis}_true"].between(placed[f"{axis}_low"], placed[f"{axis}_high"])
+        assert inside.mean() >= 0.85, axis
+    planted = placed[placed["planted"]].set_index(["neighbourhood", "service"])
+    assert planted.loc[("Riverside", "Parks and green spaces"), "planning"] > 1.0
+    assert planted.loc[("Old Town", "Traffic calming"), "planning"] < 0.5
+    with pytest.raises(ValueError, match="not surveyed"):
+        synth.make_neighbourhood_survey(effects={("Nowhere", "Libraries"): (0.5, 0.0)})

@@ -997,8 +997,11 @@ def movement_chart_data(
     """One row per arrow of :func:`plot_movement`.
 
     Returns the group columns, then ``service, label, wave_from, wave_to, x_from,
-    y_from, x_to, y_to, dx, dy, moved, cell_from, cell_to``; x is planning and y
-    delivery. When the frame holds several wave pairs, labels say which
+    y_from, x_to, y_to, dx, dy, moved, cell_from, cell_to, cell_change, adjustment``; x is
+    planning and y delivery. ``cell_change`` is the one :func:`coprod.grid.movement`
+    gives ("within noise": the point crossed a cell boundary without a clear shift), or
+    worked out from ``moved`` and the cells for frames without it; ``adjustment`` is the
+    multiple-comparison adjustment that decided ``moved`` ("none" when not given). When the frame holds several wave pairs, labels say which
     ("Parks (2022\u21922024)"). ``only_moved`` keeps the rows with ``moved`` True.
     """
     require_columns(moves, _MOVEMENT_COLUMNS, what="moves")
@@ -1024,6 +1027,14 @@ def movement_chart_data(
     out["moved"] = data["moved"].astype(bool)
     for c in ("cell_from", "cell_to"):
         out[c] = data[c] if c in data.columns else pd.NA
+    if "cell_change" in data.columns:
+        out["cell_change"] = data["cell_change"].astype(str)
+    else:
+        crossed = (out["cell_from"] != out["cell_to"]).fillna(False).to_numpy(dtype=bool)
+        out["cell_change"] = np.where(
+            ~crossed, "same cell", np.where(out["moved"], "changed cell", "within noise")
+        )
+    out["adjustment"] = data["adjustment"].astype(str) if "adjustment" in data else "none"
     return out
 
 
@@ -1042,7 +1053,10 @@ def plot_movement(
     """Arrows from each service's position in one wave to its position in the next.
 
     Solid, coloured arrows for services that ``moved`` (a 95% interval of a shift
-    excludes zero), faint dashed grey arrows otherwise; a hollow circle marks the
+    excludes zero, or an adjusted p-value below 0.05 when :func:`coprod.grid.movement`
+    was asked to adjust), faint dashed grey arrows otherwise, and dashed purple arrows
+    for a change of cell within noise (the point crossed a boundary, the shift cannot be
+    told from zero), so no reader takes it for a move; a hollow circle marks the
     earlier wave and a filled one the later wave; labels sit at the arrow heads.
     The background is the one of :func:`plot_grid`.
 
@@ -1061,9 +1075,13 @@ def plot_movement(
     _draw_grid_background(ax, names, scheme, show_ladder)
     moved_colour = OKABE_ITO[5]
     still_colour = "#8C8C8C"
-    for row in data.itertuples(index=False):
+    noise_colour = OKABE_ITO[3]  # reddish purple: apart from the movers' vermillion
+    noise = (data["cell_change"] == "within noise").to_numpy()
+    point_colours = np.where(
+        data["moved"], moved_colour, np.where(noise, noise_colour, still_colour)
+    )
+    for row, colour in zip(data.itertuples(index=False), point_colours, strict=True):
         moved = bool(row.moved)
-        colour = moved_colour if moved else still_colour
         ax.add_patch(
             FancyArrowPatch(
                 (row.x_from, row.y_from),
@@ -1086,7 +1104,7 @@ def plot_movement(
             data["y_from"],
             s=36,
             facecolor="white",
-            edgecolor=np.where(data["moved"], moved_colour, still_colour),
+            edgecolor=point_colours,
             linewidth=1.4,
             zorder=5,
         )
@@ -1094,7 +1112,7 @@ def plot_movement(
             data["x_to"],
             data["y_to"],
             s=40,
-            color=np.where(data["moved"], moved_colour, still_colour),
+            color=point_colours,
             edgecolor="white",
             linewidth=0.8,
             zorder=5,
@@ -1106,17 +1124,26 @@ def plot_movement(
     else:
         start_text, end_text = "earlier wave", "later wave"
     handles = []
+    adjustment = str(data["adjustment"].iloc[0]) if len(data) else "none"
     if data["moved"].any():
+        rule = {
+            "none": "95% interval of the shift excludes 0",
+            "holm": "Holm-adjusted p < 0.05",
+            "fdr_bh": "Benjamini-Hochberg-adjusted p < 0.05",
+        }.get(adjustment, f"{adjustment}-adjusted p < 0.05")
+        handles.append(Line2D([], [], color=moved_colour, linewidth=2.0, label=f"moved ({rule})"))
+    if noise.any():
         handles.append(
             Line2D(
                 [],
                 [],
-                color=moved_colour,
-                linewidth=2.0,
-                label="moved (95% interval of the shift excludes 0)",
+                color=noise_colour,
+                linewidth=1.2,
+                linestyle=(0, (4, 3)),
+                label="changed cell within noise",
             )
         )
-    if (~data["moved"]).any():
+    if (~data["moved"] & ~noise).any():
         handles.append(
             Line2D(
                 [],

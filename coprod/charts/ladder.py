@@ -3,6 +3,9 @@
 ``ladder_chart_data`` turns a :func:`coprod.engagement.highest_rungs` table into the bars
 drawn; ``plot_ladder`` draws them as a ladder, rung 8 at the top, coloured by Arnstein's
 three groups, with the respondents who ticked no City-led activity set apart at the foot.
+When the table splits consultation by when residents were consulted
+(``highest_rungs(..., timing=...)``), that rung's bar is stacked: consulted before a plan
+was made, on proposals, both, or through activities with no timing recorded.
 """
 
 from __future__ import annotations
@@ -40,16 +43,36 @@ GROUP_COLOURS = {
 }
 
 
+TIMING_HATCHES = {
+    "before a plan is made": "",
+    "on proposals": "////",
+    "both": "xxxx",
+    "not recorded": "....",
+}
+"""How each part of a consultation bar split by timing is drawn (over the group colour)."""
+
+TIMING_LABELS = {
+    "before a plan is made": "before a plan was made",
+    "on proposals": "on proposals",
+    "both": "both",
+    "not recorded": "timing not recorded",
+}
+
+
 def ladder_chart_data(highest: pd.DataFrame) -> pd.DataFrame:
-    """The bars of :func:`plot_ladder`: ``rung, label, group, share, n, y, colour``.
+    """The bars of :func:`plot_ladder`: ``rung, label, group, timing, share, n, y, left,
+    colour, hatch``.
 
     ``y`` is the bar's position: rung ``r`` at ``y = r``, the no-rung row at ``y = -0.5``.
+    A rung split by timing has one row per part, stacked from ``left`` (in % of
+    respondents); ``timing`` is missing on unsplit bars.
     """
     required = {"rung", "name", "group", "share", "n"}
     missing = required - set(highest.columns)
     if missing:
         raise KeyError(f"a highest_rungs() table is needed; missing columns {sorted(missing)}")
-    out = highest[["rung", "name", "group", "share", "n"]].copy()
+    table = highest if "timing" in highest else highest.assign(timing=None)
+    out = table[["rung", "name", "group", "timing", "share", "n"]].copy()
     out["label"] = [
         f"{r}. {name}" if r > 0 else name[:1].upper() + name[1:]
         for r, name in zip(out["rung"], out["name"], strict=True)
@@ -58,8 +81,14 @@ def ladder_chart_data(highest: pd.DataFrame) -> pd.DataFrame:
     unknown = set(out["group"]) - set(GROUP_COLOURS)
     if unknown:
         raise ValueError(f"unknown ladder groups {sorted(unknown)}")
+    unknown_timing = set(out["timing"].dropna()) - set(TIMING_HATCHES)
+    if unknown_timing:
+        raise ValueError(f"unknown consultation timings {sorted(unknown_timing)}")
     out["colour"] = out["group"].map(GROUP_COLOURS)
-    return out[["rung", "label", "group", "share", "n", "y", "colour"]].reset_index(drop=True)
+    out["hatch"] = out["timing"].map(TIMING_HATCHES).fillna("")
+    out["left"] = out.groupby("y", sort=False)["share"].cumsum().sub(out["share"]) * 100
+    columns = ["rung", "label", "group", "timing", "share", "n", "y", "left", "colour", "hatch"]
+    return out[columns].reset_index(drop=True)
 
 
 def plot_ladder(
@@ -76,8 +105,19 @@ def plot_ladder(
     """
     bars = ladder_chart_data(highest)
     ax = get_ax(ax, figsize=(FIGURE_WIDTH, 4.4))
-    ax.barh(bars["y"], bars["share"] * 100, color=bars["colour"], height=0.7, gid="ladder-bar")
-    for y, share, n in zip(bars["y"], bars["share"], bars["n"], strict=True):
+    ax.barh(
+        bars["y"],
+        bars["share"] * 100,
+        left=bars["left"],
+        color=bars["colour"],
+        hatch=list(bars["hatch"]),
+        edgecolor="white",
+        linewidth=0.6,
+        height=0.7,
+        gid="ladder-bar",
+    )
+    rows = bars.groupby(["y", "label"], sort=False, as_index=False)[["share", "n"]].sum()
+    for y, share, n in zip(rows["y"], rows["share"], rows["n"], strict=True):
         ax.text(
             share * 100 + 0.8,
             y,
@@ -86,9 +126,9 @@ def plot_ladder(
             fontsize=ANNOT_SIZE,
             color=TEXT_COLOUR,
         )
-    ax.set_yticks(bars["y"], bars["label"], fontsize=TICK_SIZE)
+    ax.set_yticks(rows["y"], rows["label"], fontsize=TICK_SIZE)
     ax.set_ylim(-1.2, 8.6)
-    ax.set_xlim(0, max(bars["share"].max() * 100 * 1.3, 10))
+    ax.set_xlim(0, max(rows["share"].max() * 100 * 1.3, 10))
     ax.axhline(0.25, color=MUTED_COLOUR, lw=0.8, ls=":")
     ax.set_xlabel(
         "% of respondents (highest rung among the activities they ticked)", fontsize=LABEL_SIZE
@@ -101,6 +141,29 @@ def plot_ladder(
         for g in ("Citizen power", "Tokenism", "Non-participation", "none")
         if g in set(bars["group"])
     ]
+    timings = [t for t in TIMING_HATCHES if t in set(bars["timing"].dropna())]
+    if timings:
+        # in the empty lower right of the ladder, clear of the consultation bar's label;
+        # kept as an artist so the groups' legend stays the Axes' legend (laid out)
+        consultation = GROUP_COLOURS["Tokenism"]
+        timing_legend = ax.legend(
+            handles=[
+                Patch(
+                    facecolor=consultation,
+                    edgecolor="white",
+                    hatch=TIMING_HATCHES[t],
+                    label=TIMING_LABELS[t],
+                )
+                for t in timings
+            ],
+            loc="lower right",
+            bbox_to_anchor=(1.0, 0.14),
+            frameon=False,
+            fontsize=ANNOT_SIZE,
+            title="Consulted when",
+            title_fontsize=ANNOT_SIZE,
+        )
+        ax.add_artist(timing_legend)
     ax.legend(
         handles=handles,
         loc="upper left",

@@ -147,6 +147,7 @@ __all__ = [
     "TICK_FALSE",
     "TICK_TRUE",
     "TORONTO_ACTIVITY_RUNGS",
+    "TORONTO_CONSULTATION_TIMING",
     "TORONTO_ENGAGEMENT_MAPPING",
     "parse_levels",
     "parse_likert",
@@ -1140,6 +1141,26 @@ TORONTO_ACTIVITY_RUNGS: Mapping[str, int | None] = MappingProxyType(
         "q1_first_time": None,
     }
 )
+
+
+TORONTO_CONSULTATION_TIMING: Mapping[str, str] = MappingProxyType(
+    {
+        # a survey asks what residents want: the post's own example of consulting before
+        # a plan is made (a City survey can also be on a proposal: a judgement)
+        "q1_city_survey": "before a plan is made",
+        # a focus group explores views to shape options
+        "q1_focus_group": "before a plan is made",
+        # a deputation speaks to an item on a committee's agenda: a report with proposals
+        "q1_presentation_to_committee": "on proposals",
+        # the City's consultations mostly put a draft plan or design out for comment
+        "q1_consultation": "on proposals",
+        # q1_website_feedback is left out: feedback on the website may be on anything
+    }
+)
+"""When the consultation activities of :data:`TORONTO_ACTIVITY_RUNGS` (rung 4) consult:
+``"before a plan is made"`` or ``"on proposals"`` (:data:`coprod.vocab.CONSULTATION_TIMINGS`),
+for ``highest_rungs(..., timing=...)``. A judgement about the usual form of each activity,
+like the rungs; an activity left out has its timing "not recorded"."""
 
 
 # --------------------------------------------------------------------------- reading items
