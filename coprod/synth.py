@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, cell_of
+from coprod.provenance import SYNTHETIC, Source, with_source
 from coprod.vocab import ORGANISATION_KINDS, OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
 
 __all__ = [
@@ -660,6 +661,10 @@ def make_neighbourhood_survey(
     truth_frame = truth_frame[
         ["neighbourhood", "service", "planning", "delivery", "cell", "planted"]
     ]
+    # used straight from the generator (no shipped file), so it carries its own note
+    responses = with_source(
+        responses, Source(SYNTHETIC, licence="CC0 1.0 (public domain)", synthetic=True)
+    )
     params = {
         "seed": seed,
         "neighbourhoods": neighbourhoods,

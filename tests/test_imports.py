@@ -140,6 +140,7 @@ def test_public_signatures_are_pinned():
         "n_boot*",
         "seed*",
         "names*",
+        "adjust*",  # added for issue 11: keyword-only, no adjustment by default
     ]
     assert _params(grid.cell_shares)[:6] == [
         "responses",

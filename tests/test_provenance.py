@@ -323,6 +323,53 @@ def chart_01_movement(f):
     return plot_movement(moves), ["Synthetic data"]
 
 
+def chart_01_movement_holm(f):
+    from coprod.charts.grid import plot_movement
+    from coprod.grid import movement
+
+    moves = movement(
+        f["survey"].query("council == 'Northbridge'"),
+        service="service",
+        wave="wave",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=2,
+        n_boot=1600,
+        adjust="holm",
+    )
+    return plot_movement(moves), ["Synthetic data"]
+
+
+def chart_01_neighbourhoods(f):
+    from coprod.charts.grid import plot_grid
+    from coprod.grid import place_services
+    from coprod.synth import make_neighbourhood_survey
+
+    survey = make_neighbourhood_survey(seed=11)
+    placed = place_services(
+        survey.responses,
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        by="neighbourhood",
+        n_boot=40,
+        seed=3,
+    )
+    return plot_grid(placed, label="neighbourhood", hue="service"), ["Synthetic data"]
+
+
+def chart_01_toronto_consultation_timing(f):
+    from coprod.charts.ladder import plot_ladder
+    from coprod.engagement import highest_rungs
+    from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, TORONTO_CONSULTATION_TIMING
+
+    timed = highest_rungs(
+        f["toronto"], crosswalk=TORONTO_ACTIVITY_RUNGS, timing=TORONTO_CONSULTATION_TIMING
+    )
+    return plot_ladder(timed), [TORONTO]
+
+
 def chart_01_named_cell(f):
     from coprod.charts.grid import plot_grid
 
