@@ -12,7 +12,8 @@
 #
 # The framing comes from the blog post *Full Co-production Means Planning and Delivery*
 # (in `shared/reference/`), which uses Bovaird's grid (Bovaird 2007, *Public Administration
-# Review* 67(5)) to separate two questions that are often run together:
+# Review* 67(5)) to separate two questions that are often run together (the five cell
+# names used here are the post's):
 #
 # * **who plans** a service: professionals, professionals and residents together
 #   (co-planning), or the community;
@@ -25,8 +26,8 @@
 # %%
 import pandas as pd
 
-from coprod.charts.grid import plot_grid
-from coprod.datasets import list_datasets
+from coprod.charts.grid import plot_grid, plot_practices
+from coprod.datasets import list_datasets, load_dataset
 from coprod.export import save_figure
 from coprod.grid import (
     PLACEMENT_COLUMNS,
@@ -86,7 +87,8 @@ planning_rungs()
 # %%
 no_services = pd.DataFrame(columns=PLACEMENT_COLUMNS)
 ax = plot_grid(
-    no_services, title="Bovaird's grid: five cells named, full co-production at the centre"
+    no_services,
+    title="The grid: five cells named in the post, full co-production at the centre",
 )
 saved = save_figure(
     ax,
@@ -119,9 +121,6 @@ saved = save_figure(
 # says so.
 
 # %%
-from coprod.charts.grid import plot_practices
-from coprod.datasets import load_dataset
-
 practices = load_dataset("practices").data
 practices[["practice", "planning", "delivery", "organisation", "placed_by", "source"]]
 
