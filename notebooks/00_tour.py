@@ -88,7 +88,7 @@ planning_rungs()
 no_services = pd.DataFrame(columns=PLACEMENT_COLUMNS)
 ax = plot_grid(
     no_services,
-    title="The grid: five cells named in the post, full co-production at the centre",
+    title="The grid: five named cells, full co-production at the centre",
 )
 saved = save_figure(
     ax,

@@ -521,9 +521,7 @@ timed = highest_rungs(
     toronto.data, crosswalk=TORONTO_ACTIVITY_RUNGS, timing=TORONTO_CONSULTATION_TIMING
 )
 print(ladder_summary(timed))
-ax = plot_ladder(
-    timed, title="Toronto, 2023: most consultation reached residents before a plan was made"
-)
+ax = plot_ladder(timed, title="Toronto, 2023: most consultation came before a plan was made")
 saved = save_figure(
     ax,
     "01_grid_toronto_consultation_timing",

@@ -82,9 +82,7 @@ def test_the_empty_grid_chart_shows_the_five_names():
     drawn = " ".join(t.get_text().replace("\n", " ") for t in ax.texts)
     for name in FIVE_NAMES:
         assert name in drawn, name
-    assert ax.get_title() == (
-        "The grid: five cells named in the post, full co-production at the centre"
-    )
+    assert ax.get_title() == ("The grid: five named cells, full co-production at the centre")
     for name in FIVE_NAMES:
         assert name in tour.alt_text
     assert "four are marked unnamed" in tour.alt_text

@@ -267,7 +267,7 @@ def test_consultation_before_planning_or_on_proposals(toronto):
     assert "q1_website_feedback" not in TORONTO_CONSULTATION_TIMING
     assert TORONTO_ACTIVITY_RUNGS["q1_website_feedback"] == 4
     chart = CHARTS["01_grid_toronto_consultation_timing"]
-    assert chart.title.endswith("most consultation reached residents before a plan was made")
+    assert chart.title.endswith("most consultation came before a plan was made")
     assert consultation["before a plan is made"] > consultation["on proposals"]
     says(
         f"the consultation bar ({consultation.sum():.0%} of 962 respondents) split by when "

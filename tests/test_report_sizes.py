@@ -121,6 +121,69 @@ def tour_empty_grid():
     return plot_grid(no_services, title="Bovaird's planning × delivery grid")
 
 
+def tour_practices():
+    from coprod.charts.grid import plot_practices
+    from coprod.datasets import load_dataset
+
+    return plot_practices(load_dataset("practices").data)
+
+
+def grid_movement_holm():
+    from coprod.charts.grid import plot_movement
+    from coprod.grid import movement
+
+    moves = movement(
+        _survey().query("council == 'Northbridge'"),
+        service="service",
+        wave="wave",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=2,
+        n_boot=1600,
+        adjust="holm",
+    )
+    return plot_movement(
+        moves, title="Northbridge, 2023 to 2025: four moves survive Holm's adjustment"
+    )
+
+
+def grid_neighbourhoods():
+    from coprod.charts.grid import plot_grid
+    from coprod.grid import place_services
+    from coprod.synth import make_neighbourhood_survey
+
+    placed = place_services(
+        make_neighbourhood_survey(seed=11).responses,
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        by="neighbourhood",
+        seed=3,
+        n_boot=200,
+    )
+    compared = placed[
+        placed["service"].isin(["Parks and green spaces", "Traffic calming", "Youth clubs"])
+    ]
+    return plot_grid(
+        compared,
+        label="neighbourhood",
+        hue="service",
+        title="One council, 2025: three services sit in different cells by neighbourhood",
+    )
+
+
+def toronto_consultation_timing():
+    from coprod.charts.ladder import plot_ladder
+    from coprod.engagement import highest_rungs
+    from coprod.io.survey import TORONTO_ACTIVITY_RUNGS, TORONTO_CONSULTATION_TIMING
+
+    timed = highest_rungs(
+        _toronto(), crosswalk=TORONTO_ACTIVITY_RUNGS, timing=TORONTO_CONSULTATION_TIMING
+    )
+    return plot_ladder(timed, title="Toronto, 2023: most consultation came before a plan was made")
+
+
 def grid_northbridge():
     from coprod.charts.grid import plot_grid
 
@@ -410,7 +473,11 @@ def scenario_comparison():
 #: Every chart of notebooks 00-03 and their answers, with the plot function it calls.
 CHARTS = {
     "00_tour_empty_grid": ("plot_grid", tour_empty_grid),
+    "00_tour_practices": ("plot_practices", tour_practices),
     "01_grid_northbridge_2025": ("plot_grid", grid_northbridge),
+    "01_grid_movement_holm": ("plot_movement", grid_movement_holm),
+    "01_grid_neighbourhoods": ("plot_grid", grid_neighbourhoods),
+    "01_grid_toronto_consultation_timing": ("plot_ladder", toronto_consultation_timing),
     "01_grid_cell_shares": ("plot_cell_shares", grid_cell_shares),
     "01_grid_movement": ("plot_movement", grid_movement),
     "answers_01_two_named_cells": ("plot_grid", grid_two_named_cells),
