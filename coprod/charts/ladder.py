@@ -24,6 +24,7 @@ from coprod.charts._style import (
     TICK_SIZE,
     TITLE_SIZE,
     draw_source_note,
+    fit_to_figure,
     get_ax,
 )
 
@@ -173,8 +174,8 @@ def plot_ladder(
         title="Arnstein's groups",
         title_fontsize=ANNOT_SIZE,
     )
-    ax.set_title(
-        title or "How far up Arnstein's ladder does engagement reach?", fontsize=TITLE_SIZE
-    )
+    title = title or "How far up Arnstein's ladder does engagement reach?"
+    # the rung labels push the bars right: a long title is wrapped within the figure
+    fit_to_figure(ax.set_title(title, fontsize=TITLE_SIZE), title)
     draw_source_note(ax, source, highest)
     return ax
