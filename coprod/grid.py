@@ -583,18 +583,14 @@ def _check_weights(responses: pd.DataFrame, weight: str) -> np.ndarray:
     return w
 
 
-def _groups(
-    responses: pd.DataFrame,
-    *,
-    service: str,
-    planning: str,
-    delivery: str,
-    weight: str | None,
-    by: list[str],
-) -> _Groups:
+def _check_groups(
+    responses: pd.DataFrame, *, service: str, by: list[str], answers: list[str | None]
+) -> list[str]:
+    """The group key columns ``[*by, service]``, once the frame, its columns and keys are
+    checked (the one check of every grouping function here)."""
     if not isinstance(responses, pd.DataFrame):
         raise TypeError("responses must be a pandas DataFrame")
-    require_columns(responses, [service, planning, delivery, weight, *by], what="the responses")
+    require_columns(responses, [service, *answers, *by], what="the responses")
     if service in by:
         raise ValueError(f"the service column {service!r} cannot also be a 'by' column")
     if "service" in by:
@@ -611,6 +607,21 @@ def _groups(
             f"columns {key_cols} have missing values at {_show_rows(rows)} ({numbered}); "
             "fill or drop these rows before placing services."
         )
+    return key_cols
+
+
+def _groups(
+    responses: pd.DataFrame,
+    *,
+    service: str,
+    planning: str,
+    delivery: str,
+    weight: str | None,
+    by: list[str],
+) -> _Groups:
+    key_cols = _check_groups(
+        responses, service=service, by=by, answers=[planning, delivery, weight]
+    )
     p = to_codes(responses[planning], axis="planning", column=planning)
     d = to_codes(responses[delivery], axis="delivery", column=delivery)
     w = _check_weights(responses, weight) if weight is not None else None
@@ -839,21 +850,7 @@ def _organisation_groups(
     by: list[str],
 ) -> _OrganisationGroups:
     """Respondents grouped as :func:`place_services` groups them, with their organisation."""
-    if not isinstance(responses, pd.DataFrame):
-        raise TypeError("responses must be a pandas DataFrame")
-    require_columns(responses, [service, organisation, weight, *by], what="the responses")
-    if service in by or "service" in by or len(set(by)) != len(by):
-        raise ValueError(f"'by' {by} must be distinct columns other than the service column")
-    if len(responses) == 0:
-        raise ValueError("responses has no rows")
-    key_cols = [*by, service]
-    missing_key = responses[key_cols].isna().any(axis=1).to_numpy()
-    if missing_key.any():
-        rows, numbered = row_numbers(responses.index, np.flatnonzero(missing_key))
-        raise ValueError(
-            f"columns {key_cols} have missing values at {_show_rows(rows)} ({numbered}); "
-            "fill or drop these rows first."
-        )
+    key_cols = _check_groups(responses, service=service, by=by, answers=[organisation, weight])
     code_of = {label_key(kind): i for i, kind in enumerate(ORGANISATION_KINDS)}
     values = responses[organisation].astype(object).to_numpy()
     kinds = np.array(

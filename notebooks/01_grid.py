@@ -636,3 +636,6 @@ form.codebook.query("column == 'organisation'")
 #    `likert_table`: does the ranking change?
 # 5. Move the leadership programme (`q1_leadership_program`) from rung 2 to rung 6 in the
 #    crosswalk. How does the share reaching citizen power change?
+# 6. Measure movement in all three councils at once (`by="council"`). Among the services
+#    where nothing was planted, how many chance movers should you expect, how many do you
+#    find, and what does `adjust="fdr_bh"` leave?

@@ -626,3 +626,29 @@ def test_the_questionnaire_as_described():
         "Before a plan is made (a questionnaire, say) / on proposals already drawn up / not consulted"
     )
     assert len(form.answers["consultation"]) == 4
+
+
+def test_answer_chance_movers_across_three_councils(responses):
+    from coprod.synth import DEFAULT_MOVERS
+
+    settings = dict(**COLUMNS, wave="wave", weight="weight", by="council", seed=6, n_boot=5000)
+    raw = movement(responses, **settings)
+    adjusted = movement(responses, **settings, adjust="fdr_bh")
+    planted = raw["service"].isin(list(DEFAULT_MOVERS))
+    tests = 2 * int((~planted).sum())
+    says(
+        f"The {int((~planted).sum())} services with nothing planted give {tests} shifts, so "
+        f"about {0.05 * tests:.1f} would pass at the 5% level by chance",
+        ANSWERED,
+    )
+    chance = raw.loc[raw["moved"] & ~planted, ["council", "service"]].values.tolist()
+    says("this survey shows only one, Leisure centres in Northbridge", ANSWERED)
+    assert chance == [["Northbridge", "Leisure centres"]]
+    says("All 12 planted movers (four services in each council) are found.", ANSWERED)
+    assert int(raw.loc[planted, "moved"].sum()) == int(planted.sum()) == 12
+    says(
+        "With the Benjamini-Hochberg adjustment the 12 planted movers remain and the chance "
+        "mover is gone.",
+        ANSWERED,
+    )
+    assert adjusted.loc[planted, "moved"].all() and not adjusted.loc[~planted, "moved"].any()
