@@ -1,7 +1,11 @@
 """The co-planning signal: join SPC on complaints with the surveyed planning position.
 
 Where professionals lead planning, a rising number or seriousness of complaints is a
-reason to consider co-planning (Bovaird; see the reference post).
+reason to consider co-planning (see the reference post). The post names a second route:
+residents who identify an issue and want a say in it. Their initiatives (petitions,
+requests, community plans; :func:`coprod.io.read_initiatives`) are a trigger of their own
+(:func:`initiative_trigger`), reported beside the complaints trigger in every row (the
+``trigger`` column says which fired), never folded into it.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from coprod._core.columns import group_columns, require_columns
 from coprod._core.text import plural, wrap_text
 from coprod.provenance import keep_source
 from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
+from coprod.vocab import INITIATIVE_KINDS
 
 __all__ = [
     "DECISIONS",
+    "TRIGGERS",
     "co_planning_summary",
     "consider_co_planning",
     "decision_rule",
+    "initiative_trigger",
     "survey_columns",
 ]
 
@@ -44,6 +51,30 @@ CO_PLANNING_RULE = (
     "stable services show one by chance. Without survey placements, (b) cannot be checked "
     "and is assumed, and the reason says so."
 )
+
+INITIATIVE_RULE = (
+    "Separately, residents' initiatives trigger co-planning for a professional-led service "
+    "when, in the {months} months up to {as_of}, they submitted at least {min_initiatives} "
+    "petitions or requests about it, or a community plan (a community plan asks for a place "
+    "at the table by itself)."
+)
+
+# The columns of the second trigger in a consider_co_planning table, its settings last.
+_INITIATIVE_COLUMNS = (
+    "trigger",
+    "initiative_trigger",
+    "initiatives",
+    "community_plans",
+    "signatures",
+    "initiative_since",
+    "initiative_reason",
+    "initiative_months",
+    "min_initiatives",
+    "initiatives_as_of",
+)
+
+#: What the table's ``trigger`` column says: which of the two triggers fired.
+TRIGGERS = ("complaints", "resident initiatives", "both", "none")
 
 #: What the table's ``decision`` column says, from the strongest call to none.
 DECISIONS = (
@@ -108,6 +139,117 @@ def _recent_concern(
     return pd.DataFrame(rows)
 
 
+def initiative_trigger(
+    initiatives: pd.DataFrame,
+    *,
+    as_of,
+    months: int = 12,
+    min_initiatives: int = 2,
+    service: str = "service",
+    date: str = "date",
+    kind: str = "kind",
+) -> pd.DataFrame:
+    """Services whose residents asked for a say: the second trigger for co-planning.
+
+    ``initiatives`` has one row per initiative (``read_initiatives(...).data``): the
+    service, the date it was submitted and its kind (:data:`coprod.vocab.INITIATIVE_KINDS`);
+    a ``signatures`` or ``title`` column, when there, goes into the reason. Only those
+    submitted in the ``months`` months up to ``as_of`` (after ``as_of - months``, up to and
+    including ``as_of``: never a hidden today) count. The trigger fires when they number at
+    least ``min_initiatives``, or when one is a community plan.
+
+    Returns one row per service that has any initiative: ``service, initiatives`` (in the
+    window), ``community_plans``, ``signatures`` (their sum, missing without the column),
+    ``initiative_since`` (the first in the window), ``initiative_trigger``,
+    ``initiative_reason`` (which initiatives, when, how many signatures), then the settings
+    ``initiative_months, min_initiatives, initiatives_as_of``.
+    """
+    from coprod.io.dates import parse_dates
+
+    if months < 1 or min_initiatives < 1:
+        raise ValueError("need months >= 1 and min_initiatives >= 1")
+    require_columns(
+        initiatives,
+        [service, date, kind],
+        what="initiatives",
+        hint="pass read_initiatives(...).data, or a table with service, date and kind",
+    )
+    unknown = sorted(set(initiatives[kind].dropna()) - set(INITIATIVE_KINDS))
+    if unknown:
+        raise ValueError(
+            f"initiatives has kinds {unknown}; kinds are {list(INITIATIVE_KINDS)} "
+            "(read the file with coprod.io.read_initiatives, which maps other spellings)"
+        )
+    as_of = pd.Timestamp(parse_dates(pd.Series([as_of]), column="as_of").values.iloc[0])
+    start = as_of - pd.DateOffset(months=months)
+    when = pd.to_datetime(initiatives[date])
+    window = initiatives[(when > start) & (when <= as_of)].assign(_when=when)
+    rows = []
+    for name in sorted(initiatives[service].dropna().unique(), key=str):
+        own = window[window[service] == name].sort_values("_when", kind="stable")
+        n = len(own)
+        plans = int((own[kind] == "community plan").sum())
+        signatures = (
+            float(pd.to_numeric(own["signatures"], errors="coerce").sum())
+            if "signatures" in own
+            else np.nan
+        )
+        fired = n >= min_initiatives or plans > 0
+        rows.append(
+            {
+                service: name,
+                "initiatives": n,
+                "community_plans": plans,
+                "signatures": signatures,
+                "initiative_since": own["_when"].min() if n else pd.NaT,
+                "initiative_trigger": fired,
+                "initiative_reason": _initiative_reason(own, fired, months, min_initiatives, kind),
+            }
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            service,
+            "initiatives",
+            "community_plans",
+            "signatures",
+            "initiative_since",
+            "initiative_trigger",
+            "initiative_reason",
+        ],
+    )
+    table["initiative_months"] = months
+    table["min_initiatives"] = min_initiatives
+    table["initiatives_as_of"] = as_of
+    return keep_source(table, initiatives)
+
+
+def _initiative_reason(
+    own: pd.DataFrame, fired: bool, months: int, min_initiatives: int, kind: str
+) -> str:
+    if own.empty:
+        return f"No resident initiative in the last {months} months."
+    described = []
+    for row in own.to_dict("records"):
+        text = f"a {row[kind]} on {row['_when']:%d %b %Y}"
+        title = row.get("title")
+        if isinstance(title, str) and title.strip():
+            text += f" ({title.strip()!r})"
+        signatures = row.get("signatures")
+        if signatures is not None and pd.notna(signatures):
+            text += f" with {int(signatures):,} signatures"
+        described.append(text)
+    said = "Residents submitted " + ", ".join(described)
+    if fired:
+        why = (
+            "a community plan asks for a place at the table"
+            if (own[kind] == "community plan").any()
+            else f"{plural(len(own), 'initiative')} in {months} months (at least {min_initiatives})"
+        )
+        return f"{said}: they want a say ({why})."
+    return f"{said}: fewer than {min_initiatives} in {months} months and no community plan."
+
+
 def consider_co_planning(
     count_spc: pd.DataFrame,
     seriousness_spc: pd.DataFrame | None = None,
@@ -118,6 +260,10 @@ def consider_co_planning(
     min_points: int = 2,
     sustained_points: int = 12,
     professional_led_below: float = 0.5,
+    initiatives: pd.DataFrame | None = None,
+    as_of=None,
+    initiative_months: int = 12,
+    min_initiatives: int = 2,
 ) -> pd.DataFrame:
     """Which services should consider co-planning, and why, in plain words.
 
@@ -145,6 +291,13 @@ def consider_co_planning(
     professional_led_below
         Planning positions below this (default 0.5, the professionals column) count as
         professional-led.
+    initiatives, as_of, initiative_months, min_initiatives
+        Optional resident initiatives (``read_initiatives(...).data``), the second trigger:
+        see :func:`initiative_trigger` (``as_of`` is required with them). A professional-led
+        service whose residents' initiatives fire is flagged whatever its complaints say;
+        the ``trigger`` column says which trigger fired (:data:`TRIGGERS`) and
+        ``initiative_reason`` why, apart from the complaints' ``reason``. A service with
+        initiatives but no complaints series is still checked.
 
     Returns
     -------
@@ -153,7 +306,10 @@ def consider_co_planning(
     ``seriousness``, the placements' group columns (e.g. ``council, wave``: the survey
     the positions come from), ``planning, planning_low, planning_high, delivery,
     delivery_low, delivery_high, professional_led, reason``, then the settings
-    ``recent, min_points, sustained_points, professional_led_below``. ``decision`` is
+    ``recent, min_points, sustained_points, professional_led_below``, then ``trigger,
+    initiative_trigger, initiatives, community_plans, signatures, initiative_since,
+    initiative_reason`` and their settings ``initiative_months, min_initiatives,
+    initiatives_as_of`` (missing when no initiatives were given). ``decision`` is
     one of :data:`DECISIONS`; ``*_points`` counts the signal's concern points (0
     without concern) and ``*_main_rule`` the rule behind most of its points.
     :func:`decision_rule` says the rule in words; every input to it is a column, so
@@ -163,6 +319,11 @@ def consider_co_planning(
         raise ValueError("need recent >= 1 and 1 <= min_points <= recent")
     if sustained_points < 1:
         raise ValueError("need sustained_points >= 1")
+    if initiatives is not None and as_of is None:
+        raise ValueError(
+            "initiatives need as_of= (the date the window of initiative_months ends): "
+            "coprod never assumes today"
+        )
     for name, result in (("count_spc", count_spc), ("seriousness_spc", seriousness_spc)):
         if result is None:
             continue
@@ -187,6 +348,36 @@ def consider_co_planning(
             seriousness_since=pd.NaT,
             seriousness_points=0,
             seriousness_main_rule="",
+        )
+    if initiatives is not None:
+        asked = initiative_trigger(
+            initiatives,
+            as_of=as_of,
+            months=initiative_months,
+            min_initiatives=min_initiatives,
+            service=service,
+        )
+        table = table.merge(asked, on=service, how="outer")
+        table["initiatives"] = table["initiatives"].fillna(0).astype(int)
+        table["community_plans"] = table["community_plans"].fillna(0).astype(int)
+        table["initiative_trigger"] = table["initiative_trigger"].fillna(False).astype(bool)
+        table["initiative_reason"] = table["initiative_reason"].fillna(
+            f"No resident initiative in the last {initiative_months} months."
+        )
+        table["initiative_months"] = initiative_months
+        table["min_initiatives"] = min_initiatives
+        table["initiatives_as_of"] = asked["initiatives_as_of"].iloc[0] if len(asked) else pd.NaT
+    else:
+        table = table.assign(
+            initiatives=pd.NA,
+            community_plans=pd.NA,
+            signatures=np.nan,
+            initiative_since=pd.NaT,
+            initiative_trigger=pd.NA,
+            initiative_reason="No resident initiatives were given.",
+            initiative_months=pd.NA,
+            min_initiatives=pd.NA,
+            initiatives_as_of=pd.NaT,
         )
     for measure in ("count", "seriousness"):
         table[f"{measure}_concern"] = table[f"{measure}_concern"].fillna(False).astype(bool)
@@ -226,16 +417,25 @@ def consider_co_planning(
         table["seriousness_concern"] & (table["seriousness_points"] >= sustained_points)
     )
     led = table["professional_led"].astype("boolean")
-    table["consider_co_planning"] = sustained & led.fillna(placements is None).astype(bool)
+    asked = table["initiative_trigger"].astype("boolean").fillna(False).astype(bool)
+    table["consider_co_planning"] = (sustained | asked) & led.fillna(placements is None).astype(
+        bool
+    )
+    unknown_planning = led.isna().to_numpy(dtype=bool)
     table["decision"] = np.select(
         [
-            ~concern,
-            ~sustained,
             table["consider_co_planning"],
-            led.isna().to_numpy(dtype=bool),
+            (sustained | asked) & unknown_planning,
+            sustained,
+            concern,
         ],
-        ["no concern", "watch", "consider co-planning", "check placement"],
-        default="look at delivery",
+        ["consider co-planning", "check placement", "look at delivery", "watch"],
+        default="no concern",
+    )
+    table["trigger"] = np.select(
+        [sustained & asked, sustained, asked],
+        ["both", "complaints", "resident initiatives"],
+        default="none",
     )
     table["reason"] = [
         _reason(row, recent, sustained_points, professional_led_below, placements is not None)
@@ -261,6 +461,7 @@ def consider_co_planning(
     table["sustained_points"] = sustained_points
     table["professional_led_below"] = professional_led_below
     columns += ["recent", "min_points", "sustained_points", "professional_led_below"]
+    columns += list(_INITIATIVE_COLUMNS)
     out = (
         table[columns]
         .sort_values(["consider_co_planning", service], ascending=[False, True], kind="stable")
@@ -272,8 +473,9 @@ def consider_co_planning(
         "seriousness_rule",
         "seriousness_main_rule",
         "reason",
+        "initiative_reason",
     )
-    return keep_source(out, count_spc, seriousness_spc, placements)
+    return keep_source(out, count_spc, seriousness_spc, placements, initiatives)
 
 
 def survey_columns(table: pd.DataFrame, *, service: str = "service") -> list[str]:
@@ -289,6 +491,7 @@ def survey_columns(table: pd.DataFrame, *, service: str = "service") -> list[str
         "min_points",
         "sustained_points",
         "professional_led_below",
+        *_INITIATIVE_COLUMNS,
         *_POSITION_COLUMNS,
         *(
             f"{measure}_{c}"
@@ -361,23 +564,54 @@ def decision_rule(table: pd.DataFrame) -> str:
     if len(settings) != 1:
         raise ValueError("the table mixes consider_co_planning results with different settings")
     recent, min_points, sustained, threshold = settings.iloc[0].tolist()
-    return CO_PLANNING_RULE.format(
+    text = CO_PLANNING_RULE.format(
         recent=int(recent),
         min_points=int(min_points),
         sustained_points=int(sustained),
         threshold=threshold,
     )
+    if "initiative_months" in table and table["initiative_months"].notna().any():
+        asked = table[["initiative_months", "min_initiatives", "initiatives_as_of"]].iloc[0]
+        text += " " + INITIATIVE_RULE.format(
+            months=int(asked["initiative_months"]),
+            min_initiatives=int(asked["min_initiatives"]),
+            as_of=f"{pd.Timestamp(asked['initiatives_as_of']):%d %b %Y}",
+        )
+    return text
 
 
 def co_planning_summary(table: pd.DataFrame, *, service: str = "service") -> str:
     """Plain words for a :func:`consider_co_planning` table."""
     flagged = table.loc[table["consider_co_planning"], service].tolist()
-    concern = table.loc[
-        table["decision"].isin(["look at delivery", "check placement"]), service
-    ].tolist()
+    not_flagged = table["decision"].isin(["look at delivery", "check placement"])
+    if "trigger" in table:
+        complained = not_flagged & table["trigger"].isin(["complaints", "both"])
+        asked = ~table["consider_co_planning"] & table["trigger"].isin(
+            ["resident initiatives", "both"]
+        )
+    else:
+        complained, asked = not_flagged, pd.Series(False, index=table.index)
+    concern = table.loc[complained, service].tolist()
+    asking = table.loc[asked, service].tolist()
     watch = table.loc[table["decision"] == "watch", service].tolist()
     parts = [f"{len(table)} services checked."]
-    if flagged:
+    if flagged and "trigger" in table:
+        by_trigger = table[table["consider_co_planning"]].groupby("trigger", sort=False)[service]
+        words = {
+            "complaints": "on complaints",
+            "resident initiatives": "on residents' initiatives",
+            "both": "on both complaints and residents' initiatives",
+        }
+        parts.append(
+            "Consider co-planning: "
+            + "; ".join(
+                f"{words[trigger]}, {', '.join(map(str, names))}"
+                for trigger, names in by_trigger
+                if trigger in words
+            )
+            + "."
+        )
+    elif flagged:
         parts.append(f"Consider co-planning: {', '.join(flagged)}.")
     else:
         parts.append("No service is flagged to consider co-planning.")
@@ -387,6 +621,11 @@ def co_planning_summary(table: pd.DataFrame, *, service: str = "service") -> str
         parts.append(
             f"Complaints show concern but planning is not professional-led (or unknown): "
             f"{', '.join(concern)}."
+        )
+    if asking:
+        parts.append(
+            "Residents asked for a say, but planning is not professional-led (or unknown): "
+            f"{', '.join(asking)}."
         )
     parts.append(f"Rule: {decision_rule(table)}")
     return wrap_text(" ".join(parts))

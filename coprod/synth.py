@@ -40,7 +40,13 @@ import pandas as pd
 
 from coprod.grid import DELIVERY_LEVELS, PLANNING_LEVELS, cell_of
 from coprod.provenance import SYNTHETIC, Source, with_source
-from coprod.vocab import ORGANISATION_KINDS, OUTCOME_LEVELS, SEVERITY_LEVELS, STAGE_LEVELS
+from coprod.vocab import (
+    INITIATIVE_KINDS,
+    ORGANISATION_KINDS,
+    OUTCOME_LEVELS,
+    SEVERITY_LEVELS,
+    STAGE_LEVELS,
+)
 
 __all__ = [
     "AGE_GROUPS",
@@ -1230,6 +1236,76 @@ def write_complaint_contacts(path: str | os.PathLike[str], *, seed: int = COMPLA
     path = Path(path)
     frame.to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+# ------------------------------------------------------------ resident initiatives (issue 11)
+
+__all__ += ["DEFAULT_INITIATIVES", "INITIATIVES_SEED", "make_initiatives"]
+
+INITIATIVES_SEED = 20241231
+"""Seed of the initiatives notebook 02 uses beside the shipped complaint log."""
+
+DEFAULT_INITIATIVES: Mapping[str, tuple[tuple[str, str, int | None, str], ...]] = MappingProxyType(
+    {
+        # professional-led planning, no sustained complaint signal: residents ask anyway
+        "Street lighting": (
+            ("petition", "2024-09-12", 640, "Keep the lights on after midnight"),
+            ("request", "2024-11-05", 35, "Residents' association asks to join the review"),
+        ),
+        # already co-planned (a mover of the services survey): a community plan
+        "Libraries": (("community plan", "2024-10-01", 120, "Riverside library plan"),),
+        # no survey placement says who plans it
+        "Road maintenance": (("community plan", "2024-06-20", 80, "Mill Lane safer streets"),),
+    }
+)
+"""Planted initiatives: service -> (kind, date, signatures, title) per initiative. Each
+fires the initiative trigger of ``consider_co_planning`` on 31 Dec 2024 (two in a year, or
+a community plan)."""
+
+
+def make_initiatives(
+    *,
+    seed: int = INITIATIVES_SEED,
+    services: Sequence[str] = COMPLAINT_SERVICES,
+    start: str = "2021-01-01",
+    months: int = 48,
+    planted: Mapping[str, Sequence[tuple[str, str, int | None, str]]] | None = None,
+    background_share: float = 1.0,
+) -> pd.DataFrame:
+    """Resident initiatives beside a complaint log: the planted ones and a background.
+
+    Every initiative in ``planted`` (default :data:`DEFAULT_INITIATIVES`) is in the table
+    as given. Each other service gets, with probability ``background_share``, one petition
+    on a random day of the ``months`` months from ``start``: a single petition never fires
+    the initiative trigger (it needs two in a window, or a community plan), so the trigger
+    fires on the planted services and no others. Columns ``initiative_id, service, date,
+    kind, signatures, title``, as :func:`coprod.io.read_initiatives` returns them, sorted
+    by date. Fully determined by ``seed``.
+    """
+    planted = DEFAULT_INITIATIVES if planted is None else planted
+    stray = sorted(set(planted) - set(services))
+    if stray:
+        raise ValueError(f"planted initiatives name services not in services: {stray}")
+    if not 0 <= background_share <= 1:
+        raise ValueError(f"background_share must be in [0, 1], not {background_share!r}")
+    rng = _rng(seed)
+    first = pd.Timestamp(start)
+    days = (first + pd.DateOffset(months=months) - first).days
+    rows = []
+    for service in services:
+        for kind, date, signatures, title in planted.get(service, ()):
+            if kind not in INITIATIVE_KINDS:
+                raise ValueError(f"unknown kind {kind!r}: kinds are {list(INITIATIVE_KINDS)}")
+            rows.append((service, pd.Timestamp(date), kind, signatures, title))
+        if service not in planted and rng.random() < background_share:
+            day = first + pd.Timedelta(days=int(rng.integers(days)))
+            signatures = int(rng.integers(20, 400))
+            rows.append((service, day, "petition", signatures, f"Petition about {service.lower()}"))
+    table = pd.DataFrame(rows, columns=["service", "date", "kind", "signatures", "title"])
+    table = table.sort_values(["date", "service"], kind="stable").reset_index(drop=True)
+    table.insert(0, "initiative_id", [f"RI-{k:03d}" for k in range(1, len(table) + 1)])
+    table["signatures"] = table["signatures"].astype(float)
+    return with_source(table, Source(SYNTHETIC, licence="CC0 1.0 (public domain)", synthetic=True))
 
 
 # ------------------------------------------------------------------ exported dates

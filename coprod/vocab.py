@@ -22,6 +22,8 @@ __all__ = [
     "COUNCIL_NAME_SUFFIXES",
     "DELIVERY_LEVELS",
     "DELIVERY_SYNONYMS",
+    "INITIATIVE_KINDS",
+    "INITIATIVE_SYNONYMS",
     "NO_OVERALL_CONTROL",
     "ORGANISATION_KINDS",
     "OUTCOME_LEVELS",
@@ -342,6 +344,38 @@ AMBIGUOUS_LEVEL_LABELS: tuple[str, ...] = (
 "co-production" names the grid (or one of several cells), not a level of one axis.
 A survey that uses it must say what it meant: ``levels={"planning": {"co-production":
 "co-planning"}}``."""
+
+# ------------------------------------------------------------------ resident initiatives
+
+INITIATIVE_KINDS: tuple[str, ...] = ("petition", "request", "community plan")
+"""What residents submit when they identify an issue and want a say in it (the blog post's
+second route to co-planning, beside complaints): a petition, a request (a letter, a
+deputation, a motion from a residents' association asking to be involved) or a community
+plan."""
+
+_INITIATIVE_WORDS = {
+    "petition": ("petitions", "e-petition", "epetition", "online petition", "paper petition"),
+    "request": (
+        "requests",
+        "residents request",
+        "residents' request",
+        "deputation",
+        "deputation request",
+        "letter",
+    ),
+    "community plan": (
+        "community plans",
+        "neighbourhood plan",
+        "neighborhood plan",
+        "community action plan",
+        "parish plan",
+    ),
+}
+INITIATIVE_SYNONYMS: Mapping[str, str] = MappingProxyType(
+    {word: kind for kind, words in _INITIATIVE_WORDS.items() for word in (kind, *words)}
+)
+"""Spellings of an initiative's kind (compared by :func:`coprod._core.text.label_key`) ->
+its kind in :data:`INITIATIVE_KINDS`. Only these; any other kind is refused with a reason."""
 
 # ------------------------------------------------------------------ political control
 

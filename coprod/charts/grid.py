@@ -845,7 +845,8 @@ def co_planning_chart_data(table: pd.DataFrame) -> pd.DataFrame:
 
     Returns the columns of :func:`grid_chart_data` (``label`` is the service), then
     ``strength``: each rising measure's main rule and signal length ("seriousness: run
-    of 7 above centre, 24 points"), and every column of ``table`` (its ``decision``,
+    of 7 above centre, 24 points") and, where residents' initiatives fired the second
+    trigger, how many ("residents: 2 initiatives"), and every column of ``table`` (its ``decision``,
     the survey's columns such as ``wave``, the settings ``recent, min_points,
     sustained_points, professional_led_below``).
     """
@@ -869,6 +870,11 @@ def co_planning_chart_data(table: pd.DataFrame) -> pd.DataFrame:
             for measure, words in _MEASURE_WORDS.items()
             if row[f"{measure}_concern"]
         ]
+        if row.get("initiative_trigger") is True:
+            asked = f"residents: {plural(int(row['initiatives']), 'initiative')}"
+            if int(row.get("community_plans") or 0):
+                asked += f", {plural(int(row['community_plans']), 'community plan')}"
+            parts.append(asked)
         strength.append("\n".join(parts))
     data.insert(data.columns.get_loc("label") + 1, "strength", strength)
     return data
@@ -945,6 +951,16 @@ def plot_co_planning(
         "sustained": int(table["sustained_points"].iloc[0]) if len(table) else 0,
         "recent": int(table["recent"].iloc[0]) if len(table) else 0,
     }
+    asked = "trigger" in data and data["trigger"].isin(["resident initiatives", "both"]).any()
+
+    def key_text(decision: str, text: str) -> str:
+        if asked and decision == "consider co-planning":
+            # the second trigger: residents asking for a say is as much a reason as complaints
+            text = text.replace(
+                "a rise of {sustained}+ points", "a rise of {sustained}+ points or residents asking"
+            )
+        return wrap(text.format(**settings), 60)
+
     handles = [
         Line2D(
             [],
@@ -955,7 +971,7 @@ def plot_co_planning(
             markeredgecolor=edge,
             markeredgewidth=1.6,
             markersize=size,
-            label=wrap(text.format(**settings), 60),
+            label=key_text(decision, text),
         )
         for decision, (marker, face, edge, size, text) in _DECISION_STYLE.items()
         if (data["decision"] == decision).any()

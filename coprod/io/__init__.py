@@ -13,8 +13,9 @@ Rooms, in the order a file goes through them:
 
 The readers sit on top: :func:`read_survey`, :func:`read_survey_table` (published
 tables of shares), :func:`read_complaints`, :func:`read_report_counts` and
-:func:`read_denominators`, and :func:`read_practices` (a catalogue of practices on the
-grid).
+:func:`read_denominators`, :func:`read_practices` (a catalogue of practices on the
+grid) and :func:`read_initiatives` (petitions, requests and community plans residents
+submitted).
 """
 
 from __future__ import annotations
@@ -64,12 +65,14 @@ _NAMES = {
     "read_report_counts": "counts",
     "read_denominators": "counts",
     "read_practices": "practices",
+    "read_initiatives": "initiatives",
 }
 _SUBMODULES = (
     "columns",
     "complaint_log",
     "counts",
     "dates",
+    "initiatives",
     "parse",
     "practices",
     "raw",

@@ -25,6 +25,7 @@ import pandas as pd
 from coprod.vocab import (
     CONSULTATION_TIMINGS,
     DELIVERY_LEVELS,
+    INITIATIVE_KINDS,
     ORGANISATION_KINDS,
     OUTCOME_LEVELS,
     PLANNING_LEVELS,
@@ -34,6 +35,7 @@ from coprod.vocab import (
 
 __all__ = [
     "CONTROL",
+    "INITIATIVES",
     "COUNCIL_LOOKUP",
     "DENOMINATORS",
     "COMPLAINT_LOG",
@@ -692,6 +694,43 @@ PRACTICES = Schema(
 """The practices catalogue (see :mod:`coprod.io.practices`)."""
 
 #: All declared schemas by name (read-only).
+INITIATIVES = Schema(
+    name="initiatives",
+    description=(
+        "Resident initiatives: one row per petition, request or community plan residents "
+        "submitted about a service, with its date. Read with "
+        "coprod.io.initiatives.read_initiatives; consider_co_planning(..., initiatives=...) "
+        "reports them as a trigger of their own, apart from complaints."
+    ),
+    key=("initiative_id",),
+    fields=(
+        Field(
+            "initiative_id",
+            "text",
+            required=False,
+            description="Reference of the initiative (optional; repeated ones are refused).",
+        ),
+        Field("service", "text", description="The service the initiative is about."),
+        Field("date", "date", description="When it was submitted."),
+        Field(
+            "kind",
+            "level",
+            description="What was submitted: " + ", ".join(INITIATIVE_KINDS) + ".",
+            allowed=INITIATIVE_KINDS,
+        ),
+        Field(
+            "signatures",
+            "number",
+            required=False,
+            description="Signatures of a petition, or residents behind a request or plan.",
+            at_least=0,
+        ),
+        Field("title", "text", required=False, description="What the initiative asks for."),
+    ),
+)
+"""Resident initiatives (see :mod:`coprod.io.initiatives`)."""
+
+
 SCHEMAS: Mapping[str, Schema] = MappingProxyType(
     {
         s.name: s
@@ -705,6 +744,7 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
             COUNCIL_LOOKUP,
             PFI_PROJECTS,
             PRACTICES,
+            INITIATIVES,
         )
     }
 )
