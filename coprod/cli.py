@@ -93,6 +93,20 @@ def _practices_checker(path: Path, **options):
     return read_practices(path, **options)
 
 
+def _initiatives_checker(path: Path, **options):
+    from coprod.io.initiatives import read_initiatives
+
+    allowed = {"columns", "encoding", "skip_rows", "sheet", "date_order", "date_formats"}
+    unsupported = set(options) - allowed
+    if unsupported:
+        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
+        raise SystemExit(
+            "--kind initiatives takes --column, --encoding, --skip-rows, --sheet, --date-order "
+            f"and --date-format, not {', '.join(flags)}"
+        )
+    return read_initiatives(path, **options)
+
+
 # kind -> loader used by ``coprod check FILE --kind KIND``; new kinds are added here.
 CHECKERS: dict[str, Callable] = {
     "survey": _survey_checker,
@@ -101,6 +115,7 @@ CHECKERS: dict[str, Callable] = {
     "control": _control_checker,
     "pfi": _pfi_checker,
     "practices": _practices_checker,
+    "initiatives": _initiatives_checker,
 }
 
 

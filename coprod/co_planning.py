@@ -595,8 +595,19 @@ def co_planning_summary(table: pd.DataFrame, *, service: str = "service") -> str
     asking = table.loc[asked, service].tolist()
     watch = table.loc[table["decision"] == "watch", service].tolist()
     parts = [f"{len(table)} services checked."]
-    if flagged and "trigger" in table:
-        by_trigger = table[table["consider_co_planning"]].groupby("trigger", sort=False)[service]
+    by_initiative = (
+        "trigger" in table
+        and table.loc[table["consider_co_planning"], "trigger"]
+        .isin(["resident initiatives", "both"])
+        .any()
+    )
+    if flagged and by_initiative:
+        flagged_rows = table[table["consider_co_planning"]]
+        by_trigger = [
+            (trigger, flagged_rows.loc[flagged_rows["trigger"] == trigger, service].tolist())
+            for trigger in TRIGGERS
+            if (flagged_rows["trigger"] == trigger).any()
+        ]
         words = {
             "complaints": "on complaints",
             "resident initiatives": "on residents' initiatives",

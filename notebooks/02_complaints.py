@@ -40,7 +40,7 @@ from coprod.export import export_table, save_figure
 from coprod.grid import place_services
 from coprod.io.counts import LAD_NAMES, read_report_counts
 from coprod.privacy import SUPPRESSED, attack_suppression, prepare_table
-from coprod.synth import COMPLAINTS_SEED, make_complaint_log
+from coprod.synth import COMPLAINTS_SEED, INITIATIVES_SEED, make_complaint_log, make_initiatives
 from coprod.timeseries.periods import fill_zero_counts
 from coprod.timeseries.seasonal import seasonally_adjust
 from coprod.timeseries.spc import spc, spc_overview, spc_summary, suggest_rebase
@@ -606,6 +606,65 @@ saved = save_figure(
         "for a year or more, but residents place their planning as shared. Refuse "
         "collection, whose planning is professional-led, has a short signal to watch "
         "(seriousness: two of three beyond 2 sigma, 2 points)."
+    ),
+)
+
+# %% [markdown]
+# ## The second trigger: residents asking for a say
+#
+# Complaints are not the only road to co-planning. The post says the initiative may as
+# well come from residents who identify an issue and want a say in it. Their petitions,
+# requests and community plans are a table of their own (`read_initiatives` reads yours,
+# with dates read in the order their column settles, as every loader here), and
+# `consider_co_planning(..., initiatives=..., as_of=...)` reports them as a second trigger
+# beside the complaints one: the `trigger` column says which fired, `initiative_reason`
+# why, in words. The rule is stated with the result: two petitions or requests in the 12
+# months up to `as_of`, or one community plan. The synthetic initiatives below (from
+# `make_initiatives`, which plants them) go with the complaint log.
+
+# %%
+initiatives = make_initiatives(seed=INITIATIVES_SEED)
+readable_table(initiatives)
+
+# %%
+with_initiatives = consider_co_planning(
+    adjusted_counts_spc,
+    severity_spc,
+    placements=placements,
+    initiatives=initiatives,
+    as_of="2024-12-31",
+)
+print(co_planning_summary(with_initiatives))
+readable_table(
+    with_initiatives[["service", "decision", "trigger", "initiatives", "initiative_reason"]]
+)
+
+# %% [markdown]
+# **Street lighting** is now flagged, on residents' initiatives alone: a petition with 640
+# signatures in September 2024 and a residents' association's request in November, for a
+# service whose planning residents place with professionals (0.12), while its seasonally
+# adjusted complaints show no concern. **Libraries** received a community plan, but its
+# planning is already shared (0.83): the plan belongs at the co-planning table it already
+# has. **Road maintenance** received one too and has no survey placement, so the call is
+# "check placement". The five other services each had a single petition, all before the
+# 12 months, which fires nothing. Housing repairs and Social care keep their complaints
+# trigger: the two are reported apart, never added up.
+
+# %%
+ax = plot_co_planning(
+    with_initiatives,
+    title="Northbridge, 2025 survey: residents' initiatives flag Street lighting",
+)
+saved = save_figure(
+    ax,
+    "02_complaints_co_planning_initiatives",
+    data=co_planning_chart_data(with_initiatives),
+    alt_text=(
+        "The co-planning grid of Northbridge's services with residents' initiatives as a "
+        "second trigger. Street lighting, whose planning is professional-led, is flagged to "
+        "consider co-planning on residents' initiatives (2 initiatives); Libraries' community "
+        "plan comes where planning is already shared; Housing repairs and Social care keep "
+        "their complaints signals with planning already shared."
     ),
 )
 

@@ -473,3 +473,147 @@ def test_notebook_02_co_planning_section_says_what_it_computes(notebook_signals)
     assert f'title="{title}"' in text
     ax = plot_co_planning(notebook_signals["adjusted"], title=title)
     assert "wave 2025" in ax.get_legend().get_title().get_text()
+
+
+# ------------------------------------------------------------------ resident initiatives
+
+
+def _initiatives(rows):
+    """Rows of (service, date, signatures, title); the caller sets ``kind``."""
+    return pd.DataFrame(rows, columns=["service", "date", "signatures", "title"]).assign(
+        date=lambda t: pd.to_datetime(t["date"])
+    )
+
+
+@pytest.fixture
+def four_services():
+    """Complaints only (Refuse), initiatives only (Lights), both (Roads), neither (Parks)."""
+    common, concern = "common_cause", "special_cause_concern"
+    counts = pd.concat(
+        [
+            _result("Refuse", [common] * 6 + [concern] * 6),
+            _result("Roads", [common] * 6 + [concern] * 6),
+            _result("Lights", [common] * 12),
+            _result("Parks", [common] * 12),
+        ]
+    )
+    placements = pd.DataFrame(
+        {
+            "service": ["Refuse", "Roads", "Lights", "Parks"],
+            "planning": [0.2, 0.3, 0.1, 0.2],
+            "planning_low": [0.1, 0.2, 0.0, 0.1],
+            "planning_high": [0.3, 0.4, 0.2, 0.3],
+        }
+    )
+    initiatives = _initiatives(
+        [
+            ("Lights", "2024-09-12", 640, "Keep the lights on"),
+            ("Lights", "2024-11-05", 35, "Join the review"),
+            ("Roads", "2024-06-20", 80, None),
+            ("Roads", "2024-10-01", None, None),
+            ("Parks", "2023-01-06", 300, "Too early to count"),  # outside the 12 months
+            ("Parks", "2024-12-01", 20, None),  # one petition in the window: not enough
+        ]
+    ).assign(kind=["petition", "request", "petition", "request", "petition", "petition"])
+    return counts, placements, initiatives
+
+
+def test_resident_initiatives_are_a_trigger_of_their_own(four_services):
+    counts, placements, initiatives = four_services
+    table = consider_co_planning(
+        counts,
+        placements=placements,
+        sustained_points=6,
+        initiatives=initiatives,
+        as_of="2024-12-31",
+    ).set_index("service")
+    assert table["trigger"].to_dict() == {
+        "Lights": "resident initiatives",
+        "Refuse": "complaints",
+        "Roads": "both",
+        "Parks": "none",
+    }
+    assert table["consider_co_planning"].to_dict() == {
+        "Lights": True,
+        "Refuse": True,
+        "Roads": True,
+        "Parks": False,
+    }
+    assert table["initiatives"].to_dict() == {"Lights": 2, "Refuse": 0, "Roads": 2, "Parks": 1}
+    assert table.loc["Lights", "signatures"] == 675
+    # the complaints' reason is about complaints; the initiatives have their own
+    assert table.loc["Lights", "reason"].startswith("No sustained special-cause concern")
+    assert table.loc["Lights", "initiative_reason"] == (
+        "Residents submitted a petition on 12 Sep 2024 ('Keep the lights on') with 640 "
+        "signatures, a request on 05 Nov 2024 ('Join the review') with 35 signatures: they want "
+        "a say (2 initiatives in 12 months (at least 2))."
+    )
+    assert (
+        "fewer than 2 in 12 months and no community plan" in table.loc["Parks", "initiative_reason"]
+    )
+    assert (
+        table.loc["Refuse", "initiative_reason"] == "No resident initiative in the last 12 months."
+    )
+    assert set(table["initiatives_as_of"]) == {pd.Timestamp("2024-12-31")}
+    rule = decision_rule(table.reset_index())
+    assert "in the 12 months up to 31 Dec 2024, they submitted at least 2" in rule
+    summary = " ".join(co_planning_summary(table.reset_index()).split())
+    assert "on complaints, Refuse; on residents' initiatives, Lights; on both" in summary
+
+
+def test_a_community_plan_fires_alone_and_needs_a_professional_led_service(four_services):
+    counts, placements, _ = four_services
+    plan = _initiatives([("Parks", "2024-10-01", 120, "Riverside plan")]).assign(
+        kind="community plan"
+    )
+    shared = placements.assign(planning=[0.2, 0.3, 0.1, 1.2], planning_high=[0.3, 0.4, 0.2, 1.4])
+    table = consider_co_planning(
+        counts, placements=shared, initiatives=plan, as_of="2024-12-31"
+    ).set_index("service")
+    assert bool(table.loc["Parks", "initiative_trigger"])
+    assert table.loc["Parks", "trigger"] == "resident initiatives"
+    assert not table.loc["Parks", "consider_co_planning"]  # already co-planned
+    assert (
+        "a community plan asks for a place at the table" in table.loc["Parks", "initiative_reason"]
+    )
+    summary = " ".join(co_planning_summary(table.reset_index()).split())
+    assert (
+        "Residents asked for a say, but planning is not professional-led (or unknown): Parks."
+        in summary
+    )
+
+
+def test_initiatives_need_as_of_and_known_kinds(four_services):
+    counts, placements, initiatives = four_services
+    with pytest.raises(ValueError, match="initiatives need as_of="):
+        consider_co_planning(counts, placements=placements, initiatives=initiatives)
+    with pytest.raises(ValueError, match=r"kinds \['protest'\]"):
+        consider_co_planning(
+            counts,
+            placements=placements,
+            initiatives=initiatives.assign(kind="protest"),
+            as_of="2024-12-31",
+        )
+
+
+def test_without_initiatives_the_complaints_decision_is_unchanged(four_services):
+    counts, placements, initiatives = four_services
+    plain = consider_co_planning(counts, placements=placements, sustained_points=6)
+    assert plain["trigger"].tolist() == ["complaints", "complaints", "none", "none"]
+    assert plain["initiative_trigger"].isna().all()
+    assert plain["decision"].tolist() == [
+        "consider co-planning",
+        "consider co-planning",
+        "no concern",
+        "no concern",
+    ]
+
+
+def test_the_initiative_trigger_fires_on_exactly_the_planted_services():
+    from coprod.co_planning import initiative_trigger
+    from coprod.synth import DEFAULT_INITIATIVES, make_initiatives
+
+    for seed in range(5):
+        table = initiative_trigger(make_initiatives(seed=seed), as_of="2024-12-31")
+        fired = set(table.loc[table["initiative_trigger"], "service"])
+        assert fired == set(DEFAULT_INITIATIVES), seed

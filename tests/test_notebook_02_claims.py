@@ -652,3 +652,77 @@ def test_answer_u_chart_title_and_alt_text():
     assert chart.title == "Per 1,000 contacts too, repairs complaints rose from July 2023"
     says("All 18 months from July 2023 are flagged as special-cause concern", chart.alt_text)
     # the months themselves: test_answer_u_chart
+
+
+def test_residents_initiatives_as_a_second_trigger(log):
+    from coprod.synth import DEFAULT_INITIATIVES, INITIATIVES_SEED, make_initiatives
+
+    adjusted_counts = spc(
+        seasonally_adjust(measure_series(log, measure="count")),
+        value="adjusted",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    severity = spc(
+        measure_series(log, measure="mean_severity"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    )
+    survey = load_dataset("services_survey").data
+    newest = place_services(
+        survey.query("council == 'Northbridge' and wave == 2025"),
+        by=["council", "wave"],
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+    )
+    initiatives = make_initiatives(seed=INITIATIVES_SEED)
+    table = consider_co_planning(
+        adjusted_counts,
+        severity,
+        placements=newest,
+        initiatives=initiatives,
+        as_of="2024-12-31",
+    ).set_index("service")
+    says("two petitions or requests in the 12 months up to `as_of`, or one community plan")
+    assert set(table["min_initiatives"]) == {2} and set(table["initiative_months"]) == {12}
+    lights = table.loc["Street lighting"]
+    says("**Street lighting** is now flagged, on residents' initiatives alone")
+    assert lights["consider_co_planning"] and lights["trigger"] == "resident initiatives"
+    assert table.index[table["consider_co_planning"]].tolist() == ["Street lighting"]
+    petition = initiatives[initiatives["service"] == "Street lighting"].iloc[0]
+    says(
+        f"a petition with {int(petition['signatures'])} signatures in "
+        f"{petition['date']:%B %Y} and a residents' association's request in November"
+    )
+    says(f"planning residents place with professionals ({lights['planning']:.2f})")
+    assert lights["professional_led"] and lights["decision"] == "consider co-planning"
+    says("its seasonally adjusted complaints show no concern")
+    assert not lights["count_concern"] and not lights["seriousness_concern"]
+    libraries = table.loc["Libraries"]
+    says(f"but its planning is already shared ({libraries['planning']:.2f})")
+    assert libraries["initiative_trigger"] and libraries["community_plans"] == 1
+    assert not libraries["consider_co_planning"]
+    roads = table.loc["Road maintenance"]
+    says('has no survey placement, so the call is "check placement"')
+    assert roads["decision"] == "check placement" and pd.isna(roads["planning"])
+    others = table.drop(list(DEFAULT_INITIATIVES))
+    says("The five other services each had a single petition, all before the 12 months")
+    counted = initiatives[~initiatives["service"].isin(list(DEFAULT_INITIATIVES))]
+    assert len(others) == 5 and counted.groupby("service").size().eq(1).all()
+    assert len(counted) == 5 and (counted["date"] <= "2023-12-31").all()
+    assert (others["initiatives"] == 0).all() and not others["initiative_trigger"].any()
+    says("Housing repairs and Social care keep their complaints trigger")
+    assert table.loc[["Housing repairs", "Social care"], "trigger"].eq("complaints").all()
+    chart = CHARTS["02_complaints_co_planning_initiatives"]
+    assert chart.title.endswith("residents' initiatives flag Street lighting")
+    says(
+        "Street lighting, whose planning is professional-led, is flagged to consider "
+        f"co-planning on residents' initiatives ({int(lights['initiatives'])} initiatives)",
+        chart.alt_text,
+    )

@@ -483,6 +483,32 @@ def chart_02_co_planning_grid(f):
     return plot_co_planning(signal), ["Synthetic data"]
 
 
+def chart_02_co_planning_initiatives(f):
+    from coprod.charts.grid import plot_co_planning
+    from coprod.co_planning import consider_co_planning
+    from coprod.grid import place_services
+    from coprod.synth import make_initiatives
+
+    placements = place_services(
+        f["survey"].query("council == 'Northbridge' and wave == 2025"),
+        by=["council", "wave"],
+        service="service",
+        planning="planning",
+        delivery="delivery",
+        weight="weight",
+        seed=1,
+        n_boot=40,
+    )
+    signal = consider_co_planning(
+        f["counts_spc"],
+        f["severity_spc"],
+        placements=placements,
+        initiatives=make_initiatives(),
+        as_of="2024-12-31",
+    )
+    return plot_co_planning(signal), ["Synthetic data"]
+
+
 def chart_03_changes_per_decade(f):
     from coprod.charts.politics import changes_distribution_data, plot_changes_distribution
 
