@@ -182,7 +182,12 @@ def initiative_trigger(
         )
     as_of = pd.Timestamp(parse_dates(pd.Series([as_of]), column="as_of").values.iloc[0])
     start = as_of - pd.DateOffset(months=months)
-    when = pd.to_datetime(initiatives[date])
+    if not pd.api.types.is_datetime64_any_dtype(initiatives[date]):
+        raise TypeError(
+            f"initiatives' {date!r} column must hold dates, not {initiatives[date].dtype}: "
+            "read the file with coprod.io.read_initiatives, which reads them"
+        )
+    when = initiatives[date]
     window = initiatives[(when > start) & (when <= as_of)].assign(_when=when)
     rows = []
     for name in sorted(initiatives[service].dropna().unique(), key=str):

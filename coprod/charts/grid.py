@@ -877,6 +877,9 @@ def co_planning_chart_data(table: pd.DataFrame) -> pd.DataFrame:
             parts.append(asked)
         strength.append("\n".join(parts))
     data.insert(data.columns.get_loc("label") + 1, "strength", strength)
+    # words coprod wrote (rules, reasons, signal strengths), not anybody's free text
+    written = (*table.attrs.get("generated_text", ()), "strength")
+    data.attrs["generated_text"] = tuple(dict.fromkeys(written))
     return data
 
 
