@@ -610,6 +610,19 @@ def _check_groups(
     return key_cols
 
 
+def _group_order(
+    responses: pd.DataFrame, key_cols: list[str], service: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sorted by group: the groups' keys (service column named ``service``), the row
+    order, and each group's first position and size in that order."""
+    gid = responses.groupby(key_cols, sort=True, observed=True).ngroup().to_numpy(dtype=np.int64)
+    order = np.argsort(gid, kind="stable")
+    counts = np.bincount(gid)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    keys = responses[key_cols].iloc[order[starts]].reset_index(drop=True)
+    return keys.rename(columns={service: "service"}), order, starts, counts
+
+
 def _groups(
     responses: pd.DataFrame,
     *,
@@ -625,12 +638,7 @@ def _groups(
     p = to_codes(responses[planning], axis="planning", column=planning)
     d = to_codes(responses[delivery], axis="delivery", column=delivery)
     w = _check_weights(responses, weight) if weight is not None else None
-    gid = responses.groupby(key_cols, sort=True, observed=True).ngroup().to_numpy(dtype=np.int64)
-    order = np.argsort(gid, kind="stable")
-    counts = np.bincount(gid)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    keys = responses[key_cols].iloc[order[starts]].reset_index(drop=True)
-    keys = keys.rename(columns={service: "service"})
+    keys, order, starts, counts = _group_order(responses, key_cols, service)
     w_sorted = None if w is None else w[order]
     if w_sorted is not None:
         totals = np.add.reduceat(w_sorted, starts)
@@ -868,12 +876,7 @@ def _organisation_groups(
             "your words; nothing was guessed."
         )
     w = _check_weights(responses, weight) if weight is not None else np.ones(len(values))
-    gid = responses.groupby(key_cols, sort=True, observed=True).ngroup().to_numpy(dtype=np.int64)
-    order = np.argsort(gid, kind="stable")
-    counts = np.bincount(gid)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    keys = responses[key_cols].iloc[order[starts]].reset_index(drop=True)
-    keys = keys.rename(columns={service: "service"})
+    keys, order, starts, counts = _group_order(responses, key_cols, service)
     return _OrganisationGroups(keys, kinds[order], w[order], starts, counts)
 
 

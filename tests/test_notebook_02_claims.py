@@ -594,7 +594,10 @@ def test_fixmystreet_title_and_alt_text(cities):
     assert (leeds["period"] >= "2016-01-01").eq(leeds["direction"] == -1).mean() > 0.8
 
 
-def test_co_planning_grid_alt_text(log):
+@pytest.fixture(scope="module")
+def adjusted_signal_inputs(log):
+    """The co-planning section's inputs: seasonally adjusted counts, mean severity, and
+    the 2025 survey's placements (as the notebook computes them)."""
     adjusted_counts = spc(
         seasonally_adjust(measure_series(log, measure="count")),
         value="adjusted",
@@ -619,6 +622,11 @@ def test_co_planning_grid_alt_text(log):
         weight="weight",
         seed=1,
     )
+    return adjusted_counts, severity, newest
+
+
+def test_co_planning_grid_alt_text(adjusted_signal_inputs):
+    adjusted_counts, severity, newest = adjusted_signal_inputs
     signal = consider_co_planning(adjusted_counts, severity, placements=newest).set_index("service")
     placed = signal[signal["planning"].notna()]
     chart = CHARTS["02_complaints_co_planning_grid"]
@@ -654,33 +662,10 @@ def test_answer_u_chart_title_and_alt_text():
     # the months themselves: test_answer_u_chart
 
 
-def test_residents_initiatives_as_a_second_trigger(log):
+def test_residents_initiatives_as_a_second_trigger(adjusted_signal_inputs):
     from coprod.synth import DEFAULT_INITIATIVES, INITIATIVES_SEED, make_initiatives
 
-    adjusted_counts = spc(
-        seasonally_adjust(measure_series(log, measure="count")),
-        value="adjusted",
-        period="period",
-        by="service",
-        baseline=24,
-    )
-    severity = spc(
-        measure_series(log, measure="mean_severity"),
-        value="value",
-        period="period",
-        by="service",
-        baseline=24,
-    )
-    survey = load_dataset("services_survey").data
-    newest = place_services(
-        survey.query("council == 'Northbridge' and wave == 2025"),
-        by=["council", "wave"],
-        service="service",
-        planning="planning",
-        delivery="delivery",
-        weight="weight",
-        seed=1,
-    )
+    adjusted_counts, severity, newest = adjusted_signal_inputs
     initiatives = make_initiatives(seed=INITIATIVES_SEED)
     table = consider_co_planning(
         adjusted_counts,
