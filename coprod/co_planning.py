@@ -55,8 +55,8 @@ CO_PLANNING_RULE = (
 INITIATIVE_RULE = (
     "Separately, residents' initiatives trigger co-planning for a professional-led service "
     "when, in the {months} months up to {as_of}, they submitted at least {min_initiatives} "
-    "petitions or requests about it, or a community plan (a community plan asks for a place "
-    "at the table by itself)."
+    "petitions or requests about it, one with at least {min_signatures} signatures, or a "
+    "community plan (a community plan asks for a place at the table by itself)."
 )
 
 # The columns of the second trigger in a consider_co_planning table, its settings last.
@@ -70,6 +70,7 @@ _INITIATIVE_COLUMNS = (
     "initiative_reason",
     "initiative_months",
     "min_initiatives",
+    "min_signatures",
     "initiatives_as_of",
 )
 
@@ -145,6 +146,7 @@ def initiative_trigger(
     as_of,
     months: int = 12,
     min_initiatives: int = 2,
+    min_signatures: int = 500,
     service: str = "service",
     date: str = "date",
     kind: str = "kind",
@@ -156,18 +158,20 @@ def initiative_trigger(
     a ``signatures`` or ``title`` column, when there, goes into the reason. Only those
     submitted in the ``months`` months up to ``as_of`` (after ``as_of - months``, up to and
     including ``as_of``: never a hidden today) count. The trigger fires when they number at
-    least ``min_initiatives``, or when one is a community plan.
+    least ``min_initiatives``, when one has at least ``min_signatures`` signatures (how
+    many residents stand behind it is its seriousness, as severity is a complaint's), or
+    when one is a community plan.
 
     Returns one row per service that has any initiative: ``service, initiatives`` (in the
     window), ``community_plans``, ``signatures`` (their sum, missing without the column),
     ``initiative_since`` (the first in the window), ``initiative_trigger``,
     ``initiative_reason`` (which initiatives, when, how many signatures), then the settings
-    ``initiative_months, min_initiatives, initiatives_as_of``.
+    ``initiative_months, min_initiatives, min_signatures, initiatives_as_of``.
     """
     from coprod.io.dates import parse_dates
 
-    if months < 1 or min_initiatives < 1:
-        raise ValueError("need months >= 1 and min_initiatives >= 1")
+    if months < 1 or min_initiatives < 1 or min_signatures < 1:
+        raise ValueError("need months >= 1, min_initiatives >= 1 and min_signatures >= 1")
     require_columns(
         initiatives,
         [service, date, kind],
@@ -199,7 +203,12 @@ def initiative_trigger(
             if "signatures" in own
             else np.nan
         )
-        fired = n >= min_initiatives or plans > 0
+        most = (
+            float(pd.to_numeric(own["signatures"], errors="coerce").max())
+            if "signatures" in own and n
+            else np.nan
+        )
+        fired = n >= min_initiatives or plans > 0 or bool(most >= min_signatures)
         rows.append(
             {
                 service: name,
@@ -208,7 +217,9 @@ def initiative_trigger(
                 "signatures": signatures,
                 "initiative_since": own["_when"].min() if n else pd.NaT,
                 "initiative_trigger": fired,
-                "initiative_reason": _initiative_reason(own, fired, months, min_initiatives, kind),
+                "initiative_reason": _initiative_reason(
+                    own, fired, months, min_initiatives, min_signatures, kind
+                ),
             }
         )
     table = pd.DataFrame(
@@ -225,12 +236,18 @@ def initiative_trigger(
     )
     table["initiative_months"] = months
     table["min_initiatives"] = min_initiatives
+    table["min_signatures"] = min_signatures
     table["initiatives_as_of"] = as_of
     return keep_source(table, initiatives)
 
 
 def _initiative_reason(
-    own: pd.DataFrame, fired: bool, months: int, min_initiatives: int, kind: str
+    own: pd.DataFrame,
+    fired: bool,
+    months: int,
+    min_initiatives: int,
+    min_signatures: int,
+    kind: str,
 ) -> str:
     if own.empty:
         return f"No resident initiative in the last {months} months."
@@ -245,14 +262,22 @@ def _initiative_reason(
             text += f" with {int(signatures):,} signatures"
         described.append(text)
     said = "Residents submitted " + ", ".join(described)
-    if fired:
-        why = (
-            "a community plan asks for a place at the table"
-            if (own[kind] == "community plan").any()
-            else f"{plural(len(own), 'initiative')} in {months} months (at least {min_initiatives})"
+    if not fired:
+        return (
+            f"{said}: fewer than {min_initiatives} in {months} months, none with "
+            f"{min_signatures:,} signatures and no community plan."
         )
-        return f"{said}: they want a say ({why})."
-    return f"{said}: fewer than {min_initiatives} in {months} months and no community plan."
+    why = []
+    if (own[kind] == "community plan").any():
+        why.append("a community plan asks for a place at the table")
+    if len(own) >= min_initiatives:
+        why.append(
+            f"{plural(len(own), 'initiative')} in {months} months, at least {min_initiatives}"
+        )
+    signed = pd.to_numeric(own["signatures"], errors="coerce") if "signatures" in own else None
+    if signed is not None and (signed >= min_signatures).any():
+        why.append(f"{int(signed.max()):,} signatures, at least {min_signatures:,}")
+    return f"{said}: they want a say ({'; '.join(why)})."
 
 
 def consider_co_planning(
@@ -269,6 +294,7 @@ def consider_co_planning(
     as_of=None,
     initiative_months: int = 12,
     min_initiatives: int = 2,
+    min_signatures: int = 500,
 ) -> pd.DataFrame:
     """Which services should consider co-planning, and why, in plain words.
 
@@ -296,7 +322,7 @@ def consider_co_planning(
     professional_led_below
         Planning positions below this (default 0.5, the professionals column) count as
         professional-led.
-    initiatives, as_of, initiative_months, min_initiatives
+    initiatives, as_of, initiative_months, min_initiatives, min_signatures
         Optional resident initiatives (``read_initiatives(...).data``), the second trigger:
         see :func:`initiative_trigger` (``as_of`` is required with them). A professional-led
         service whose residents' initiatives fire is flagged whatever its complaints say;
@@ -314,7 +340,7 @@ def consider_co_planning(
     ``recent, min_points, sustained_points, professional_led_below``, then ``trigger,
     initiative_trigger, initiatives, community_plans, signatures, initiative_since,
     initiative_reason`` and their settings ``initiative_months, min_initiatives,
-    initiatives_as_of`` (missing when no initiatives were given). ``decision`` is
+    min_signatures, initiatives_as_of`` (missing when no initiatives were given). ``decision`` is
     one of :data:`DECISIONS`; ``*_points`` counts the signal's concern points (0
     without concern) and ``*_main_rule`` the rule behind most of its points.
     :func:`decision_rule` says the rule in words; every input to it is a column, so
@@ -360,6 +386,7 @@ def consider_co_planning(
             as_of=as_of,
             months=initiative_months,
             min_initiatives=min_initiatives,
+            min_signatures=min_signatures,
             service=service,
         )
         table = table.merge(asked, on=service, how="outer")
@@ -371,6 +398,7 @@ def consider_co_planning(
         )
         table["initiative_months"] = initiative_months
         table["min_initiatives"] = min_initiatives
+        table["min_signatures"] = min_signatures
         table["initiatives_as_of"] = asked["initiatives_as_of"].iloc[0] if len(asked) else pd.NaT
     else:
         table = table.assign(
@@ -382,6 +410,7 @@ def consider_co_planning(
             initiative_reason="No resident initiatives were given.",
             initiative_months=pd.NA,
             min_initiatives=pd.NA,
+            min_signatures=pd.NA,
             initiatives_as_of=pd.NaT,
         )
     for measure in ("count", "seriousness"):
@@ -576,10 +605,13 @@ def decision_rule(table: pd.DataFrame) -> str:
         threshold=threshold,
     )
     if "initiative_months" in table and table["initiative_months"].notna().any():
-        asked = table[["initiative_months", "min_initiatives", "initiatives_as_of"]].iloc[0]
+        asked = table[
+            ["initiative_months", "min_initiatives", "min_signatures", "initiatives_as_of"]
+        ].iloc[0]
         text += " " + INITIATIVE_RULE.format(
             months=int(asked["initiative_months"]),
             min_initiatives=int(asked["min_initiatives"]),
+            min_signatures=f"{int(asked['min_signatures']):,}",
             as_of=f"{pd.Timestamp(asked['initiatives_as_of']):%d %b %Y}",
         )
     return text

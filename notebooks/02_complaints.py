@@ -619,7 +619,8 @@ saved = save_figure(
 # `consider_co_planning(..., initiatives=..., as_of=...)` reports them as a second trigger
 # beside the complaints one: the `trigger` column says which fired, `initiative_reason`
 # why, in words. The rule is stated with the result: two petitions or requests in the 12
-# months up to `as_of`, or one community plan. The synthetic initiatives below (from
+# months up to `as_of`, one with at least 500 signatures (how many stand behind it is its
+# seriousness), or one community plan. The synthetic initiatives below (from
 # `make_initiatives`, which plants them) go with the complaint log.
 
 # %%

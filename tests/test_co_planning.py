@@ -546,10 +546,11 @@ def test_resident_initiatives_are_a_trigger_of_their_own(four_services):
     assert table.loc["Lights", "initiative_reason"] == (
         "Residents submitted a petition on 12 Sep 2024 ('Keep the lights on') with 640 "
         "signatures, a request on 05 Nov 2024 ('Join the review') with 35 signatures: they want "
-        "a say (2 initiatives in 12 months (at least 2))."
+        "a say (2 initiatives in 12 months, at least 2; 640 signatures, at least 500)."
     )
     assert (
-        "fewer than 2 in 12 months and no community plan" in table.loc["Parks", "initiative_reason"]
+        "fewer than 2 in 12 months, none with 500 signatures and no community plan"
+        in table.loc["Parks", "initiative_reason"]
     )
     assert (
         table.loc["Refuse", "initiative_reason"] == "No resident initiative in the last 12 months."
@@ -557,6 +558,7 @@ def test_resident_initiatives_are_a_trigger_of_their_own(four_services):
     assert set(table["initiatives_as_of"]) == {pd.Timestamp("2024-12-31")}
     rule = decision_rule(table.reset_index())
     assert "in the 12 months up to 31 Dec 2024, they submitted at least 2" in rule
+    assert "one with at least 500 signatures" in rule
     summary = " ".join(co_planning_summary(table.reset_index()).split())
     assert "on complaints, Refuse; on residents' initiatives, Lights; on both" in summary
 
@@ -617,3 +619,23 @@ def test_the_initiative_trigger_fires_on_exactly_the_planted_services():
         table = initiative_trigger(make_initiatives(seed=seed), as_of="2024-12-31")
         fired = set(table.loc[table["initiative_trigger"], "service"])
         assert fired == set(DEFAULT_INITIATIVES), seed
+
+
+def test_one_petition_with_many_signatures_fires_alone(four_services):
+    counts, placements, _ = four_services
+    one = _initiatives([("Parks", "2024-12-01", 520, "Save the meadow")]).assign(kind="petition")
+    table = consider_co_planning(
+        counts, placements=placements, initiatives=one, as_of="2024-12-31"
+    ).set_index("service")
+    assert table.loc["Parks", "trigger"] == "resident initiatives"
+    assert table.loc["Parks", "consider_co_planning"]
+    assert table.loc["Parks", "initiative_reason"].endswith("(520 signatures, at least 500).")
+    fewer = consider_co_planning(
+        counts,
+        placements=placements,
+        initiatives=one,
+        as_of="2024-12-31",
+        min_signatures=600,
+    ).set_index("service")
+    assert not fewer.loc["Parks", "initiative_trigger"]
+    assert set(fewer["min_signatures"]) == {600}

@@ -674,8 +674,12 @@ def test_residents_initiatives_as_a_second_trigger(adjusted_signal_inputs):
         initiatives=initiatives,
         as_of="2024-12-31",
     ).set_index("service")
-    says("two petitions or requests in the 12 months up to `as_of`, or one community plan")
+    says(
+        "two petitions or requests in the 12 months up to `as_of`, one with at least 500 "
+        "signatures (how many stand behind it is its seriousness), or one community plan"
+    )
     assert set(table["min_initiatives"]) == {2} and set(table["initiative_months"]) == {12}
+    assert set(table["min_signatures"]) == {500}
     lights = table.loc["Street lighting"]
     says("**Street lighting** is now flagged, on residents' initiatives alone")
     assert lights["consider_co_planning"] and lights["trigger"] == "resident initiatives"
@@ -698,6 +702,7 @@ def test_residents_initiatives_as_a_second_trigger(adjusted_signal_inputs):
     assert roads["decision"] == "check placement" and pd.isna(roads["planning"])
     others = table.drop(list(DEFAULT_INITIATIVES))
     says("The five other services each had a single petition, all before the 12 months")
+    assert (initiatives.loc[initiatives["service"].isin(others.index), "signatures"] < 500).all()
     counted = initiatives[~initiatives["service"].isin(list(DEFAULT_INITIATIVES))]
     assert len(others) == 5 and counted.groupby("service").size().eq(1).all()
     assert len(counted) == 5 and (counted["date"] <= "2023-12-31").all()
