@@ -76,6 +76,7 @@ def test_xmr_limits_hand_computed():
         "run_length",
         "trend_length",
         "higher_is_better",
+        "screen_outliers",
     ]
     assert r["centre"].tolist() == pytest.approx([6.0] * 5)
     assert r["lower"].tolist() == pytest.approx([0.015] * 5)
@@ -621,3 +622,59 @@ def test_mixed_settings_are_refused_not_guessed():
     b = run([5.0] * 12, run_length=8)
     with pytest.raises(ValueError, match="different run_length"):
         suggest_rebase(pd.concat([a, b], ignore_index=True))
+
+
+# ------------------------------------------------------------------ moving-range screening
+# Ported from NHSRplotthedots (nhs-r-community/NHSRplotthedots, v0.2.0, commit 050b07d):
+# tests/testthat/test-ptd_spc_standard.R "it returns expected values", expected limits from
+# tests/testthat/_snaps/ptd_spc_standard.md. The data are R's set.seed(123); rnorm(20).
+NHSR_RNORM_20 = [
+    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774,
+    1.71506499, 0.46091621, -1.26506123, -0.68685285, -0.44566197,
+    1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113,
+    1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141,
+]  # fmt: skip
+
+
+def _nhsr_series(values):
+    return pd.DataFrame(
+        {"period": pd.date_range("2020-01-02", periods=len(values), freq="D"), "y": values}
+    )
+
+
+@pytest.mark.parametrize(
+    ("outlier", "screen", "centre", "lower", "upper"),
+    [
+        # r1: the data as drawn, screening on (the package's default)
+        (False, True, 0.1416238, -3.01138, 3.294627),
+        # r2: y[15] <- 10, screening on: the freak moving ranges are left out
+        (True, True, 0.6694159, -2.383666, 3.722497),
+        # r3: y[15] <- 10, screening off: they widen the limits
+        (True, False, 0.6694159, -4.596625, 5.935457),
+    ],
+)
+def test_moving_range_screening_matches_nhsrplotthedots(outlier, screen, centre, lower, upper):
+    values = list(NHSR_RNORM_20)
+    if outlier:
+        values[14] = 10.0
+    result = spc(_nhsr_series(values), value="y", period="period", screen_outliers=screen)
+    assert result["centre"].iloc[0] == pytest.approx(centre, abs=5e-7)
+    assert result["lower"].iloc[0] == pytest.approx(lower, abs=5e-6)
+    assert result["upper"].iloc[0] == pytest.approx(upper, abs=5e-6)
+    assert set(result["screen_outliers"]) == {screen}
+    assert not result["rule_outside"].iloc[:14].any()
+
+
+def test_moving_range_screening_by_hand_and_its_refusals():
+    values = [10, 12, 11, 13, 12, 40, 12, 11, 13, 12]
+    # moving ranges 2 1 2 1 28 28 1 2 1: mean 66/9; 28 >= 3.267 * 66/9 = 23.96 is left out
+    screened = spc(_nhsr_series(values), value="y", period="period", screen_outliers=True)
+    plain = spc(_nhsr_series(values), value="y", period="period")
+    assert screened["upper"].iloc[0] == pytest.approx(14.6 + 2.66 * 10 / 7)
+    assert plain["upper"].iloc[0] == pytest.approx(14.6 + 2.66 * 66 / 9)
+    assert set(plain["screen_outliers"]) == {False}
+    counts = _nhsr_series([3, 4, 5, 4, 3, 5, 4, 6])
+    with pytest.raises(ValueError, match="screens the moving ranges of an XmR chart"):
+        spc(counts, value="y", period="period", chart="c", screen_outliers=True)
+    with pytest.raises(TypeError, match="screen_outliers must be True or False"):
+        spc(counts, value="y", period="period", screen_outliers="yes")

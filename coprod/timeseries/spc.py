@@ -7,7 +7,12 @@ essential; when complaints rise in number or seriousness it may be time to consi
 co-planning. Complaint counts go up and down every month by chance; SPC separates
 that *common cause* variation (noise) from *special cause* variation (a signal worth
 acting on). This module follows the conventions of NHS England's Making Data Count
-(MDC) programme as implemented in the R package NHSRplotthedots.
+(MDC) programme. Its arithmetic and rules agree with the R package NHSRplotthedots
+except where their defaults differ, and those differences are options here:
+NHSRplotthedots screens moving ranges by default (``screen_outliers=True`` here; off by
+default so that one month's figures stay what MDC's spreadsheet tools publish), and its
+two-of-three rule counts only points within the limits, where MDC since November 2023
+counts those beyond them too (this module's rule).
 
 Charts
 ------
@@ -15,7 +20,10 @@ Charts
     centre = mean of the baseline values; moving ranges ``|x_t - x_(t-1)|`` within a
     segment; process limits ``centre +/- 2.66 * MR-bar`` (2.66 = 3 / 1.128) where
     MR-bar is the mean moving range of the baseline; 2-sigma lines at
-    ``centre +/- (2/3) * 2.66 * MR-bar``. Limits are not floored.
+    ``centre +/- (2/3) * 2.66 * MR-bar``. Limits are not floored. With
+    ``screen_outliers=True`` (NHSRplotthedots' and PowerBI-SPC's default) moving ranges of
+    3.267 x MR-bar or more (the moving ranges' own upper limit) are left out and MR-bar is
+    computed again, so one freak month does not widen the limits.
 ``chart="c"`` (counts of complaints per period, equal opportunity each period)
     centre c-bar = mean count; limits ``c-bar +/- 3 sqrt(c-bar)``, 2-sigma lines
     ``c-bar +/- 2 sqrt(c-bar)``; lower lines floored at 0.
@@ -158,6 +166,9 @@ ASSURANCE_LABELS: Mapping[str, str] = MappingProxyType(
 
 #: 3 / d2 with d2 = 1.128 for moving ranges of two points (rounded as MDC does).
 XMR_SCALE = 2.66
+#: The upper limit of moving ranges as a multiple of their mean (D4 for n = 2): moving
+#: ranges at or above it are screened out with ``screen_outliers=True`` (NHSRplotthedots).
+MR_SCREEN_SCALE = 3.267
 
 RULE_OUTSIDE = "outside limits"
 RULE_TWO_OF_THREE = "two of three beyond 2 sigma"
@@ -178,6 +189,7 @@ SETTING_COLUMNS: tuple[str, ...] = (
     "run_length",
     "trend_length",
     "higher_is_better",
+    "screen_outliers",
 )
 """Columns of an :func:`spc` result that hold its settings (the same on every row), so
 they travel with the rows through copies, filters and concatenations."""
@@ -561,6 +573,7 @@ def _segment_limits(
     denom: np.ndarray | None,
     base: np.ndarray,
     where: str,
+    screen_outliers: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """centre, lower, upper, lower_2sigma, upper_2sigma and moving ranges of a segment."""
     n = len(values)
@@ -576,7 +589,12 @@ def _segment_limits(
                 "use chart='c' for counts"
             )
         centre = float(values[base].mean())
-        mr_bar = float(mr[base][1:].mean())
+        base_mr = mr[base][1:]
+        mr_bar = float(base_mr.mean())
+        if screen_outliers:
+            # NHSRplotthedots keeps mr < 3.267 * MR-bar (ptd_spc_standard.R)
+            kept = base_mr[base_mr < MR_SCREEN_SCALE * mr_bar]
+            mr_bar = float(kept.mean()) if len(kept) else mr_bar
         half, half2 = XMR_SCALE * mr_bar, (2.0 / 3.0) * XMR_SCALE * mr_bar
         full = np.full(n, centre)
         return full, full - half, full + half, full - half2, full + half2, mr
@@ -652,6 +670,7 @@ def _compute_group(
     target: Any,
     monthly: bool,
     date_order: str | None = None,
+    screen_outliers: bool = False,
 ) -> pd.DataFrame:
     label = _group_label(key, by)
     periods = frame["period"].reset_index(drop=True)
@@ -711,7 +730,7 @@ def _compute_group(
         where = f"{label}, segment {k + 1} (from {_fmt_period(periods.iloc[lo], monthly)})"
         seg_denom = denom[idx] if denom is not None else None
         centre, lower, upper, lower2, upper2, mr = _segment_limits(
-            chart, raw[idx], seg_denom, base, where
+            chart, raw[idx], seg_denom, base, where, screen_outliers
         )
         for name, arr in zip(
             (*_LIMIT_COLUMNS, "mr"), (centre, lower, upper, lower2, upper2, mr), strict=True
@@ -803,6 +822,7 @@ def spc(
     higher_is_better: bool | None = False,
     target: float | Mapping[Any, float] | None = None,
     date_order: str | None = None,
+    screen_outliers: bool = False,
 ) -> pd.DataFrame:
     """Process limits and MDC special-cause signals of a time series (per group).
 
@@ -846,6 +866,12 @@ def spc(
         signals are ``"special_cause_neither"`` and no assurance is judged).
     target
         A number (or ``{group: number}``); adds ``target`` and ``assurance`` columns.
+    screen_outliers
+        XmR only: leave moving ranges of 3.267 x MR-bar or more out of MR-bar
+        (NHSRplotthedots' and PowerBI-SPC's default). Off by default: coprod's numbers
+        then match MDC's own tools; turn it on to reproduce a chart drawn with those
+        packages, or where one freak month would otherwise widen the limits. The setting
+        travels as the ``screen_outliers`` column.
     date_order
         The day/month order of text periods and of rebase/baseline dates given as text:
         ``None`` (decided from the periods' values; day first when none settles it),
@@ -874,6 +900,13 @@ def spc(
         raise ValueError(
             f"denominator is only used by chart='u' (rates), not chart={chart!r}; "
             "use chart='u' to chart counts per unit of exposure"
+        )
+    if not isinstance(screen_outliers, bool | np.bool_):
+        raise TypeError(f"screen_outliers must be True or False, not {screen_outliers!r}")
+    if screen_outliers and chart != "xmr":
+        raise ValueError(
+            f"screen_outliers screens the moving ranges of an XmR chart; a {chart} chart's "
+            "limits come from its centre alone"
         )
     for name, number, least in (("run_length", run_length, 2), ("trend_length", trend_length, 3)):
         if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < least:
@@ -980,6 +1013,7 @@ def spc(
                 target=target,
                 monthly=monthly,
                 date_order=date_order,
+                screen_outliers=screen_outliers,
             )
         )
     result = pd.concat(pieces, ignore_index=True)
@@ -991,6 +1025,7 @@ def spc(
     result["run_length"] = run_length
     result["trend_length"] = trend_length
     result["higher_is_better"] = pd.Series([higher_is_better] * len(result), dtype=object)
+    result["screen_outliers"] = bool(screen_outliers) if chart == "xmr" else False
     return keep_source(result, data)
 
 
