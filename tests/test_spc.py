@@ -60,6 +60,7 @@ def test_xmr_limits_hand_computed():
         "upper_2sigma",
         "segment",
         "in_baseline",
+        "excluded",
         "special_cause",
         "side",
         "direction",
@@ -678,3 +679,28 @@ def test_moving_range_screening_by_hand_and_its_refusals():
         spc(counts, value="y", period="period", chart="c", screen_outliers=True)
     with pytest.raises(TypeError, match="screen_outliers must be True or False"):
         spc(counts, value="y", period="period", screen_outliers="yes")
+
+
+# ------------------------------------------------------------------ excluded points
+# qicharts2 (anhoej/qicharts2, R/helper.functions.R qic.i): base <- baseline & include;
+# the centre is mean(y[base]) and the moving ranges are abs(diff(y[base])).
+
+
+def test_excluded_points_are_drawn_but_left_out_of_the_limits():
+    values = [10, 12, 11, 13, 12, 40, 12, 11, 13, 12]
+    series = _nhsr_series(values)
+    one_off = series["period"].iloc[5]
+    result = spc(series, value="y", period="period", exclude=[one_off])
+    kept = [v for i, v in enumerate(values) if i != 5]
+    ranges = [abs(a - b) for a, b in zip(kept[1:], kept[:-1], strict=True)]
+    centre = sum(kept) / 9
+    assert result["centre"].iloc[0] == pytest.approx(centre)
+    assert result["upper"].iloc[0] == pytest.approx(centre + 2.66 * sum(ranges) / 8)
+    assert result["excluded"].tolist() == [i == 5 for i in range(10)]
+    assert not result.loc[5, "in_baseline"] and result["in_baseline"].sum() == 9
+    # still drawn and judged: it is far outside the limits computed without it
+    assert result.loc[5, "value"] == 40 and result.loc[5, "rule_outside"]
+    counts = spc(series, value="y", period="period", chart="c", exclude=[one_off])
+    assert counts["centre"].iloc[0] == pytest.approx(centre)
+    with pytest.raises(ValueError, match="is not a period of"):
+        spc(series, value="y", period="period", exclude=["2030-01-01"])

@@ -197,6 +197,7 @@ they travel with the rows through copies, filters and concatenations."""
 _TAIL_COLUMNS = (
     "segment",
     "in_baseline",
+    "excluded",
     "special_cause",
     "side",
     "direction",
@@ -589,7 +590,9 @@ def _segment_limits(
                 "use chart='c' for counts"
             )
         centre = float(values[base].mean())
-        base_mr = mr[base][1:]
+        # moving ranges of the baseline's own values: across an excluded point the range
+        # joins its neighbours (qicharts2's exclude=); without exclusions, mr[base][1:]
+        base_mr = np.abs(np.diff(values[base]))
         mr_bar = float(base_mr.mean())
         if screen_outliers:
             # NHSRplotthedots keeps mr < 3.267 * MR-bar (ptd_spc_standard.R)
@@ -671,10 +674,21 @@ def _compute_group(
     monthly: bool,
     date_order: str | None = None,
     screen_outliers: bool = False,
+    exclude: Any = None,
 ) -> pd.DataFrame:
     label = _group_label(key, by)
     periods = frame["period"].reset_index(drop=True)
     n = len(periods)
+    excluded = np.zeros(n, dtype=bool)
+    for date in _rebase_for(exclude, key, by):
+        when = _as_period_like(date, periods, "excluded period", date_order)
+        at = np.flatnonzero((periods == when).to_numpy())
+        if not len(at):
+            raise ValueError(
+                f"excluded period {_fmt_period(when, False)} is not a period of {label}: "
+                "exclude names the points to leave out of the limits, exactly"
+            )
+        excluded[at] = True
     raw = frame[value].to_numpy(dtype=float)
     denom = frame[denominator].to_numpy(dtype=float) if denominator else None
 
@@ -726,6 +740,7 @@ def _compute_group(
             base[int(baseline) :] = False
         elif base_date is not None and k == 0:
             base = (periods.iloc[lo:hi] <= base_date).to_numpy()
+        base = base & ~excluded[idx]
         in_baseline[idx] = base
         where = f"{label}, segment {k + 1} (from {_fmt_period(periods.iloc[lo], monthly)})"
         seg_denom = denom[idx] if denom is not None else None
@@ -761,6 +776,7 @@ def _compute_group(
         out[name] = cols[name]
     out["segment"] = segment
     out["in_baseline"] = in_baseline
+    out["excluded"] = excluded
     out["special_cause"] = special
     out["side"] = side
     out["direction"] = direction
@@ -823,6 +839,7 @@ def spc(
     target: float | Mapping[Any, float] | None = None,
     date_order: str | None = None,
     screen_outliers: bool = False,
+    exclude: Any = None,
 ) -> pd.DataFrame:
     """Process limits and MDC special-cause signals of a time series (per group).
 
@@ -866,6 +883,14 @@ def spc(
         signals are ``"special_cause_neither"`` and no assurance is judged).
     target
         A number (or ``{group: number}``); adds ``target`` and ``assurance`` columns.
+    exclude
+        Periods to leave out of the centre and limits while still drawing them and
+        testing them against the rules (qicharts2's ``exclude``): known one-off points such
+        as a month a backlog was cleared. The same shapes as ``rebase`` (a list for every
+        group, ``{group: dates}``, or a table with the ``by`` columns and ``period``); each
+        must be a period of the data. An XmR chart's moving ranges then join the points
+        either side of an excluded one. Marked in the ``excluded`` column (and not
+        ``in_baseline``).
     screen_outliers
         XmR only: leave moving ranges of 3.267 x MR-bar or more out of MR-bar
         (NHSRplotthedots' and PowerBI-SPC's default). Off by default: coprod's numbers
@@ -882,7 +907,7 @@ def spc(
     DataFrame
         One row per period: ``[*by], period, value`` (``count, denominator, rate`` for
         u charts; ``moving_range`` for XmR), ``centre, lower, upper, lower_2sigma,
-        upper_2sigma, segment`` (1, 2, ... within each group), ``in_baseline,
+        upper_2sigma, segment`` (1, 2, ... within each group), ``in_baseline, excluded,
         special_cause, side`` (+1 above the centre, -1 below, 0 on it), ``direction``
         (of the point's signal: +1 high, -1 low, 0 none), one boolean column per rule
         (:data:`RULE_COLUMNS`), ``later_trend``, ``rule`` (the rules in words, for
@@ -1014,6 +1039,7 @@ def spc(
                 monthly=monthly,
                 date_order=date_order,
                 screen_outliers=screen_outliers,
+                exclude=exclude,
             )
         )
     result = pd.concat(pieces, ignore_index=True)
