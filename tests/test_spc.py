@@ -61,6 +61,7 @@ def test_xmr_limits_hand_computed():
         "segment",
         "in_baseline",
         "excluded",
+        "trial_limits",
         "special_cause",
         "side",
         "direction",
@@ -704,3 +705,18 @@ def test_excluded_points_are_drawn_but_left_out_of_the_limits():
     assert counts["centre"].iloc[0] == pytest.approx(centre)
     with pytest.raises(ValueError, match="is not a period of"):
         spc(series, value="y", period="period", exclude=["2030-01-01"])
+
+
+def test_limits_from_fewer_than_13_points_are_trial_limits():
+    # NHSRplotthedots R/ptd_add_short_group_warnings.R (default threshold 13): groups of fewer
+    # than 13 points are flagged (12 -> warned, 13 -> not)
+    short = spc(_nhsr_series(NHSR_RNORM_20[:12]), value="y", period="period")
+    enough = spc(_nhsr_series(NHSR_RNORM_20[:13]), value="y", period="period")
+    assert short["trial_limits"].all() and not enough["trial_limits"].any()
+    assert "These are trial limits, computed from 12 points (fewer than 13)" in " ".join(
+        spc_summary(short).split()
+    )
+    assert "trial limits" not in spc_summary(enough)
+    # a fixed baseline of 6 points gives trial limits however long the series
+    fixed = spc(_nhsr_series(NHSR_RNORM_20), value="y", period="period", baseline=6)
+    assert fixed["trial_limits"].all()

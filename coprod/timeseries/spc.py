@@ -166,6 +166,10 @@ ASSURANCE_LABELS: Mapping[str, str] = MappingProxyType(
 
 #: 3 / d2 with d2 = 1.128 for moving ranges of two points (rounded as MDC does).
 XMR_SCALE = 2.66
+#: Limits computed from fewer points than this are *trial limits*: NHSRplotthedots warns
+#: under 13 (ptd_add_short_group_warnings.R), since they move with every new point.
+TRIAL_LIMIT_POINTS = 13
+
 #: The upper limit of moving ranges as a multiple of their mean (D4 for n = 2): moving
 #: ranges at or above it are screened out with ``screen_outliers=True`` (NHSRplotthedots).
 MR_SCREEN_SCALE = 3.267
@@ -198,6 +202,7 @@ _TAIL_COLUMNS = (
     "segment",
     "in_baseline",
     "excluded",
+    "trial_limits",
     "special_cause",
     "side",
     "direction",
@@ -680,6 +685,7 @@ def _compute_group(
     periods = frame["period"].reset_index(drop=True)
     n = len(periods)
     excluded = np.zeros(n, dtype=bool)
+    trial = np.zeros(n, dtype=bool)
     for date in _rebase_for(exclude, key, by):
         when = _as_period_like(date, periods, "excluded period", date_order)
         at = np.flatnonzero((periods == when).to_numpy())
@@ -742,6 +748,7 @@ def _compute_group(
             base = (periods.iloc[lo:hi] <= base_date).to_numpy()
         base = base & ~excluded[idx]
         in_baseline[idx] = base
+        trial[idx] = int(base.sum()) < TRIAL_LIMIT_POINTS
         where = f"{label}, segment {k + 1} (from {_fmt_period(periods.iloc[lo], monthly)})"
         seg_denom = denom[idx] if denom is not None else None
         centre, lower, upper, lower2, upper2, mr = _segment_limits(
@@ -777,6 +784,7 @@ def _compute_group(
     out["segment"] = segment
     out["in_baseline"] = in_baseline
     out["excluded"] = excluded
+    out["trial_limits"] = trial
     out["special_cause"] = special
     out["side"] = side
     out["direction"] = direction
@@ -908,6 +916,8 @@ def spc(
         One row per period: ``[*by], period, value`` (``count, denominator, rate`` for
         u charts; ``moving_range`` for XmR), ``centre, lower, upper, lower_2sigma,
         upper_2sigma, segment`` (1, 2, ... within each group), ``in_baseline, excluded,
+        trial_limits`` (the segment's limits rest on fewer than :data:`TRIAL_LIMIT_POINTS`
+        points: they will move as points come in),
         special_cause, side`` (+1 above the centre, -1 below, 0 on it), ``direction``
         (of the point's signal: +1 high, -1 low, 0 none), one boolean column per rule
         (:data:`RULE_COLUMNS`), ``later_trend``, ``rule`` (the rules in words, for
@@ -1400,6 +1410,13 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         if n_segments > 1:
             lim += f" since the rebase at {_fmt_period(seg['period'].iloc[0], monthly)}"
         text += lim[0].upper() + lim[1:] + ". "
+        if "trial_limits" in seg and bool(seg["trial_limits"].iloc[-1]):
+            used = int(seg["in_baseline"].sum())
+            text += (
+                f"These are trial limits, computed from {used} point{'s' * (used != 1)} "
+                f"(fewer than {TRIAL_LIMIT_POINTS}): they will move as points come in, so "
+                "read signals against them with care. "
+            )
         if "assurance" in group and "target" in group and pd.notna(last.get("target")):
             assurance = last["assurance"]
             text += f"Target {_fmt_number(float(last['target']))}: "
