@@ -389,3 +389,30 @@ def test_a_long_title_stays_clear_of_the_icons(one):
     title = ax._left_title.get_window_extent(renderer)
     assert not title.overlaps(icons.get_window_extent(renderer))
     assert title.x1 <= fig.bbox.x1
+
+
+def test_points_left_out_of_the_limits_are_ringed_and_keyed():
+    import matplotlib.pyplot as plt
+
+    from coprod.charts.spc import GID_EXCLUDED
+
+    frame = pd.DataFrame(
+        {
+            "period": pd.date_range("2023-01-01", periods=14, freq="MS"),
+            "y": [10.0, 12, 11, 13, 12, 40, 12, 11, 13, 12, 11, 12, 13, 12],
+        }
+    )
+    result = spc(frame, value="y", period="period", exclude=["2023-06-01"])
+    data = spc_chart_data(result)
+    assert data["excluded"].tolist() == [i == 5 for i in range(14)]
+    ax = plot_spc(result)
+    rings = [c for c in ax.collections if c.get_gid() == GID_EXCLUDED]
+    assert len(rings) == 1 and rings[0].get_offsets().shape == (1, 2)
+    assert rings[0].get_offsets()[0][1] == 40
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Left out of the limits" in labels
+    plt.close(ax.figure)
+    plain = plot_spc(spc(frame, value="y", period="period"))
+    assert not [c for c in plain.collections if c.get_gid() == GID_EXCLUDED]
+    assert "Left out of the limits" not in [t.get_text() for t in plain.get_legend().get_texts()]
+    plt.close(plain.figure)

@@ -84,6 +84,9 @@ GID_VARIATION_ICON = "spc-variation-icon"
 GID_ASSURANCE_ICON = "spc-assurance-icon"
 GID_REBASE = "spc-rebase"
 GID_POINTS = "spc-points"
+#: The gid of the rings around points left out of the limits (``spc(..., exclude=...)``).
+GID_EXCLUDED = "spc-excluded"
+_EXCLUDED_TEXT = "Left out of the limits"
 GID_CENTRE = "spc-centre"
 GID_LIMITS = "spc-limits"
 GID_2SIGMA = "spc-2sigma"
@@ -143,7 +146,8 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
     when the result has them), ``special_cause``, ``direction`` (+1 high, -1 low, 0 for
     common cause), ``rule, variation, measure``, ``point_type`` (the legend label), ``colour``
     (MDC hex colour), ``marker`` and ``size`` (points squared, larger for special
-    causes). Rows are sorted by group and period.
+    causes), and ``excluded`` / ``trial_limits`` when the result has them. Rows are sorted
+    by group and period.
     """
     by = _result_by(result)
     keep = [
@@ -160,6 +164,7 @@ def spc_chart_data(result: pd.DataFrame) -> pd.DataFrame:
     ]
     keep += [c for c in ("target", "assurance") if c in result.columns]
     keep += ["special_cause", "direction", "rule", "variation", "measure"]
+    keep += [c for c in ("excluded", "trial_limits") if c in result.columns]
     require_columns(
         result, keep, what="result", hint="pass the output of coprod.timeseries.spc.spc"
     )
@@ -517,6 +522,18 @@ def _draw_series(
         zorder=4,
         gid=GID_POINTS,
     )
+    if "excluded" in data and data["excluded"].any():
+        left_out = data["excluded"].to_numpy(dtype=bool)
+        ax.scatter(
+            np.asarray(x)[left_out],
+            data["value"].to_numpy(dtype=float)[left_out],
+            s=data["size"].to_numpy(dtype=float)[left_out] * (0.45 if compact else 1.0) * 3.2,
+            facecolors="none",
+            edgecolors=SPC_COLOURS["centre"],
+            linewidths=1.0 * scale,
+            zorder=4.5,
+            gid=GID_EXCLUDED,
+        )
 
 
 def _format_x(ax: Axes, periods: pd.Series, compact: bool) -> None:
@@ -614,6 +631,19 @@ def _legend_handles(
         )
     if data["in_baseline"].any():
         handles.append(Patch(facecolor=SPC_COLOURS["baseline"], label=_BASELINE_TEXT))
+    if "excluded" in data and data["excluded"].any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=10,
+                markerfacecolor="none",
+                markeredgecolor=SPC_COLOURS["centre"],
+                label=_EXCLUDED_TEXT,
+            )
+        )
     handles += [_IconKey(state) for state in dict.fromkeys(icon_states)]
     return handles
 
