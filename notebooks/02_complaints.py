@@ -697,3 +697,6 @@ ComplaintsExplorer(log, denominators=contacts, baseline=24)
 #    `consider_co_planning`. Does the list of flagged services change?
 # 5. For the FixMyStreet areas, which show special-cause concern in 2020, and why might
 #    that be platform uptake or the pandemic rather than worse streets?
+# 6. Chart the share of Social care's closed complaints that were upheld (in full or in
+#    part) on a p chart, whose limits follow each month's number closed. Does the planted
+#    rise in seriousness show up as more complaints upheld?

@@ -416,3 +416,22 @@ def test_points_left_out_of_the_limits_are_ringed_and_keyed():
     assert not [c for c in plain.collections if c.get_gid() == GID_EXCLUDED]
     assert "Left out of the limits" not in [t.get_text() for t in plain.get_legend().get_texts()]
     plt.close(plain.figure)
+
+
+def test_p_chart_draws_per_point_limits_as_steps():
+    import matplotlib.pyplot as plt
+
+    frame = pd.DataFrame(
+        {
+            "period": pd.date_range("2024-01-01", periods=12, freq="MS"),
+            "upheld": [3.0, 5, 2, 6, 4, 5, 3, 4, 6, 2, 5, 4],
+            "closed": [20.0, 25, 10, 30, 15, 20, 12, 18, 28, 9, 22, 16],
+        }
+    )
+    result = spc(frame, value="upheld", period="period", chart="p", denominator="closed")
+    data = spc_chart_data(result)
+    assert data["value"].between(0, 1).all() and (data["upper"] <= 1).all()
+    assert data["upper"].nunique() == frame["closed"].nunique()  # one limit per n
+    ax = plot_spc(result)
+    assert ax.get_ylabel() == "Upheld of closed"
+    plt.close(ax.figure)

@@ -716,3 +716,32 @@ def test_residents_initiatives_as_a_second_trigger(adjusted_signal_inputs):
         f"co-planning on residents' initiatives ({int(lights['initiatives'])} initiatives)",
         chart.alt_text,
     )
+
+
+def test_answer_share_upheld_on_a_p_chart(log):
+    from coprod.complaints import outcomes
+
+    closed = outcomes(log, freq="month", by="service")
+    social_care = closed[(closed["service"] == "Social care") & (closed["n_outcome"] > 0)].assign(
+        upheld_in_full_or_part=lambda t: t["upheld"] + t["partly_upheld"]
+    )
+    result = spc(
+        social_care,
+        value="upheld_in_full_or_part",
+        denominator="n_outcome",
+        chart="p",
+        period="period",
+        baseline=24,
+    )
+    mean = result["centre"].iloc[-1]
+    says(f"The share upheld averages {mean:.0%} and no rule fires in any of the", ANSWERED)
+    says(f"{len(result)} months", ANSWERED)
+    assert not result["special_cause"].any() and len(result) == 48
+    year = social_care[social_care["period"].dt.year == 2024]["n_outcome"]
+    says(f"({year.min()} to {year.max()} in 2024)", ANSWERED)
+    chart = charts(source("answers/02_complaints.py"))["answers_02_social_care_upheld_p_chart"]
+    says(f"The mean is {mean:.0%} and no point shows special-cause variation.", chart.alt_text)
+    # the limits follow each month's number of outcomes: narrowest where most were closed
+    widest = result.loc[result["denominator"].idxmin()]
+    narrowest = result.loc[result["denominator"].idxmax()]
+    assert widest["upper"] - widest["lower"] > narrowest["upper"] - narrowest["lower"]

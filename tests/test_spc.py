@@ -418,7 +418,7 @@ def test_bad_arguments_raise():
     with pytest.raises(ValueError, match="denominator"):
         spc(data, value="complaints", period="month", chart="u")
     with pytest.raises(ValueError, match="chart must be"):
-        spc(data, value="complaints", period="month", chart="p")
+        spc(data, value="complaints", period="month", chart="np")
     with pytest.raises(ValueError, match="data has no column 'nope'"):
         spc(data, value="nope", period="month")
     with pytest.raises(ValueError, match="must not be negative"):
@@ -720,3 +720,41 @@ def test_limits_from_fewer_than_13_points_are_trial_limits():
     # a fixed baseline of 6 points gives trial limits however long the series
     fixed = spc(_nhsr_series(NHSR_RNORM_20), value="y", period="period", baseline=6)
     assert fixed["trial_limits"].all()
+
+
+# ------------------------------------------------------------------ p charts
+
+
+def test_p_chart_limits_by_hand():
+    # share of closed complaints upheld: 3 of 20, 5 of 25, 2 of 10, 6 of 30, 4 of 15
+    frame = pd.DataFrame(
+        {
+            "period": pd.date_range("2024-01-01", periods=5, freq="MS"),
+            "upheld": [3.0, 5, 2, 6, 4],
+            "closed": [20.0, 25, 10, 30, 15],
+        }
+    )
+    result = spc(frame, value="upheld", period="period", chart="p", denominator="closed")
+    pbar = 20 / 100
+    assert result["centre"].tolist() == pytest.approx([pbar] * 5)
+    sd = [math.sqrt(pbar * (1 - pbar) / n) for n in (20, 25, 10, 30, 15)]
+    assert result["upper"].tolist() == pytest.approx([pbar + 3 * s for s in sd])
+    assert result["lower"].tolist() == pytest.approx([max(pbar - 3 * s, 0) for s in sd])
+    assert result["lower"].iloc[2] == 0.0  # 0.2 - 3 * 0.1265 < 0: floored
+    assert result["proportion"].tolist() == pytest.approx([0.15, 0.2, 0.2, 0.2, 4 / 15])
+    assert result["value"].tolist() == result["proportion"].tolist()
+    assert result["count"].tolist() == [3, 5, 2, 6, 4]
+    assert set(result["measure"]) == {"upheld of closed"} and set(result["chart"]) == {"p"}
+    tiny = frame.assign(upheld=[9.0, 9, 9, 9, 9], closed=[10.0] * 5)
+    capped = spc(tiny, value="upheld", period="period", chart="p", denominator="closed")
+    assert capped["upper"].max() <= 1.0
+    with pytest.raises(ValueError, match="cannot exceed the number they are out of"):
+        spc(
+            frame.assign(upheld=[30.0, 5, 2, 6, 4]),
+            value="upheld",
+            period="period",
+            chart="p",
+            denominator="closed",
+        )
+    with pytest.raises(ValueError, match="a p chart needs denominator="):
+        spc(frame, value="upheld", period="period", chart="p")

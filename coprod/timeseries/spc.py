@@ -32,6 +32,11 @@ Charts
     per-point limits ``u-bar +/- 3 sqrt(u-bar / n_i)`` and 2-sigma lines
     ``u-bar +/- 2 sqrt(u-bar / n_i)``, lower lines floored at 0. The output's
     ``value`` is then the rate (also in ``rate``; the count is kept in ``count``).
+``chart="p"`` (proportions: ``value`` = the cases, ``denominator`` = the number they are
+    out of, such as complaints closed, of which some were upheld) p_i = c_i / n_i, p-bar =
+    sum(c) / sum(n) over the baseline; per-point limits ``p-bar +/- 3 sqrt(p-bar (1 -
+    p-bar) / n_i)`` (2-sigma lines with 2), floored at 0 and capped at 1. The output's
+    ``value`` is the proportion (also in ``proportion``; the count is kept in ``count``).
 
 Segments and baselines
 ----------------------
@@ -123,9 +128,9 @@ __all__ = [
     "suggest_rebase",
 ]
 
-Chart = Literal["xmr", "c", "u"]
+Chart = Literal["xmr", "c", "u", "p"]
 
-CHARTS: tuple[str, ...] = ("xmr", "c", "u")
+CHARTS: tuple[str, ...] = ("xmr", "c", "u", "p")
 """The chart types :func:`spc` computes."""
 
 VARIATION_TYPES: tuple[str, ...] = (
@@ -141,7 +146,7 @@ ASSURANCE_TYPES: tuple[str, ...] = ("consistently_passes", "consistently_fails",
 
 # The words people read for the keys above: charts, tables and explorers all use these.
 CHART_NAMES: Mapping[str, str] = MappingProxyType(
-    {"xmr": "XmR chart", "c": "c chart", "u": "u chart"}
+    {"xmr": "XmR chart", "c": "c chart", "u": "u chart", "p": "p chart"}
 )
 """Each chart type as it is named to people."""
 
@@ -219,6 +224,7 @@ _RESERVED = frozenset(
         "count",
         "denominator",
         "rate",
+        "proportion",
         "moving_range",
         *_LIMIT_COLUMNS,
         *_TAIL_COLUMNS,
@@ -613,8 +619,14 @@ def _segment_limits(
         lower = np.maximum(full - 3 * sd, 0.0)
         lower2 = np.maximum(full - 2 * sd, 0.0)
         return full, lower, full + 3 * sd, lower2, full + 2 * sd, mr
-    # u chart: values are counts here
-    assert denom is not None
+    assert denom is not None  # u and p charts: values are counts here
+    if chart == "p":
+        pbar = float(values[base].sum() / denom[base].sum())
+        sd = np.sqrt(pbar * (1 - pbar) / denom)
+        full = np.full(n, pbar)
+        low = np.maximum(full - 3 * sd, 0.0)
+        low2 = np.maximum(full - 2 * sd, 0.0)
+        return full, low, np.minimum(full + 3 * sd, 1.0), low2, np.minimum(full + 2 * sd, 1.0), mr
     ubar = float(values[base].sum() / denom[base].sum())
     sd = np.sqrt(ubar / denom)
     full = np.full(n, ubar)
@@ -737,7 +749,7 @@ def _compute_group(
     side = np.zeros(n, dtype=int)
     later_trend = np.zeros(n, dtype=int)
     direction = np.zeros(n, dtype=int)
-    plotted = raw / denom if chart == "u" else raw
+    plotted = raw / denom if chart in ("u", "p") else raw
     for k in range(len(seg_starts)):
         lo, hi = bounds[k], bounds[k + 1]
         idx = np.arange(lo, hi)
@@ -773,10 +785,10 @@ def _compute_group(
     special = np.logical_or.reduce([fired[name] for name in RULE_COLUMNS])
     direction = np.where(special, direction, 0)
     out: dict[str, Any] = {"period": periods.to_numpy(), "value": plotted}
-    if chart == "u":
+    if chart in ("u", "p"):
         out["count"] = raw
         out["denominator"] = denom
-        out["rate"] = plotted
+        out["rate" if chart == "u" else "proportion"] = plotted
     if chart == "xmr":
         out["moving_range"] = cols["mr"]
     for name in _LIMIT_COLUMNS:
@@ -931,10 +943,14 @@ def spc(
         raise ValueError(f"chart must be one of {list(CHARTS)}, not {chart!r}")
     if chart == "u" and denominator is None:
         raise ValueError("a u chart needs denominator= (the exposure column, e.g. contacts)")
-    if chart != "u" and denominator is not None:
+    if chart == "p" and denominator is None:
         raise ValueError(
-            f"denominator is only used by chart='u' (rates), not chart={chart!r}; "
-            "use chart='u' to chart counts per unit of exposure"
+            "a p chart needs denominator= (what the cases are out of, e.g. complaints closed)"
+        )
+    if chart not in ("u", "p") and denominator is not None:
+        raise ValueError(
+            f"denominator is only used by chart='u' (rates) and chart='p' (proportions), not "
+            f"chart={chart!r}; use chart='u' to chart counts per unit of exposure"
         )
     if not isinstance(screen_outliers, bool | np.bool_):
         raise TypeError(f"screen_outliers must be True or False, not {screen_outliers!r}")
@@ -995,11 +1011,17 @@ def spc(
                 f"column {col!r} has missing or infinite values ({where_rows(bad)}). "
                 + _FILL_HINT.format(col=col)
             )
-    if chart in ("c", "u") and (frame[value] < 0).any():
+    if chart in ("c", "u", "p") and (frame[value] < 0).any():
         raise ValueError(
             f"counts in {value!r} must not be negative ({where_rows(frame[value] < 0)})"
         )
-    if chart == "u" and (frame[denominator] <= 0).any():
+    if chart == "p" and (frame[value] > frame[denominator]).any():
+        bad = frame[value] > frame[denominator]
+        raise ValueError(
+            f"a p chart's cases in {value!r} cannot exceed the number they are out of in "
+            f"{denominator!r} ({where_rows(bad)})"
+        )
+    if chart in ("u", "p") and (frame[denominator] <= 0).any():
         bad = frame[denominator] <= 0
         raise ValueError(
             f"denominators in {denominator!r} must be positive ({where_rows(bad)}); "
@@ -1057,7 +1079,9 @@ def spc(
         result[col] = result[col].astype(data[col].dtype)
     # the settings travel with the rows (attrs would vanish in a concat or merge)
     result["chart"] = chart
-    result["measure"] = value if chart != "u" else f"{value} per {denominator}"
+    result["measure"] = {"u": f"{value} per {denominator}", "p": f"{value} of {denominator}"}.get(
+        chart, value
+    )
     result["run_length"] = run_length
     result["trend_length"] = trend_length
     result["higher_is_better"] = pd.Series([higher_is_better] * len(result), dtype=object)
@@ -1404,7 +1428,7 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         text += ". "
         lim = f"mean {_fmt_number(float(last['centre']))}, process limits "
         lim += f"{_fmt_number(float(last['lower']))} to {_fmt_number(float(last['upper']))}"
-        if chart == "u":
+        if chart in ("u", "p"):
             lim = "at the latest denominator, " + lim
         n_segments = group["segment"].nunique()
         if n_segments > 1:

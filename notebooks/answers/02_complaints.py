@@ -14,13 +14,13 @@ import pandas as pd
 
 from coprod.charts.spc import plot_spc, spc_chart_data
 from coprod.co_planning import consider_co_planning
-from coprod.complaints import measure_series
+from coprod.complaints import measure_series, outcomes
 from coprod.datasets import load_dataset
 from coprod.export import save_figure
 from coprod.grid import place_services
 from coprod.io.counts import LAD_NAMES
 from coprod.timeseries.periods import fill_zero_counts
-from coprod.timeseries.spc import spc
+from coprod.timeseries.spc import spc, spc_summary
 
 log = load_dataset("complaints_log").data
 contacts = load_dataset("complaints_contacts").data
@@ -163,3 +163,38 @@ in_2020["variation"].eq("special_cause_concern").groupby(in_2020["area"]).sum()
 # adopted it, and 2020's lockdowns changed both what people noticed on their streets and
 # what councils could fix. A signal says *something changed*; only local knowledge says
 # whether streets got worse.
+
+# %% [markdown]
+# ## 6. The share upheld, on a p chart
+
+# %%
+closed = outcomes(log, freq="month", by="service")
+social_care = closed[(closed["service"] == "Social care") & (closed["n_outcome"] > 0)].assign(
+    upheld_in_full_or_part=lambda t: t["upheld"] + t["partly_upheld"]
+)
+upheld_spc = spc(
+    social_care,
+    value="upheld_in_full_or_part",
+    denominator="n_outcome",
+    chart="p",
+    period="period",
+    baseline=24,
+)
+print(spc_summary(upheld_spc))
+ax = plot_spc(upheld_spc, title="Social care: the share of complaints upheld stays in its limits")
+saved = save_figure(
+    ax,
+    "answers_02_social_care_upheld_p_chart",
+    data=spc_chart_data(upheld_spc),
+    alt_text=(
+        "p chart of the monthly share of Social care's complaints with an outcome that were "
+        "upheld in full or in part, 2021 to 2024, with limits that widen in months with fewer "
+        "outcomes. The mean is 48% and no point shows special-cause variation."
+    ),
+)
+
+# %% [markdown]
+# No. The share upheld averages 48% and no rule fires in any of the 48 months: the planted
+# change made complaints more *serious*, not more often *upheld*. The p chart's limits move
+# with each month's number of outcomes (13 to 35 in 2024), which an XmR chart of the rate
+# would ignore: a share from 13 complaints is less certain than one from 35.
