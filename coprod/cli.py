@@ -24,6 +24,14 @@ def _without_dates(kind: str, options: dict) -> dict:
     return options
 
 
+def _only(kind: str, options: dict, allowed: set[str], takes: str) -> None:
+    """Refuse the flags a kind of file does not use, saying which it takes."""
+    unsupported = set(options) - allowed
+    if unsupported:
+        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
+        raise SystemExit(f"--kind {kind} takes {takes}, not {', '.join(flags)}")
+
+
 def _survey_checker(path: Path, **options):
     from coprod.io.survey import read_survey
 
@@ -44,12 +52,12 @@ def _report_counts_checker(path: Path, **options):
     from coprod.io.counts import read_report_counts
 
     _without_dates("report_counts", options)
-    unsupported = set(options) - {"columns", "skip_rows", "sheet"}
-    if unsupported:
-        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
-        raise SystemExit(
-            f"--kind report_counts takes --column, --skip-rows and --sheet, not {', '.join(flags)}"
-        )
+    _only(
+        "report_counts",
+        options,
+        {"columns", "skip_rows", "sheet"},
+        "--column, --skip-rows and --sheet",
+    )
     return read_report_counts(path, **options)
 
 
@@ -57,13 +65,12 @@ def _control_checker(path: Path, **options):
     from coprod.io.control_history import read_control_history
 
     _without_dates("control", options)
-    unsupported = set(options) - {"columns", "skip_rows", "sheet", "encoding"}
-    if unsupported:
-        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
-        raise SystemExit(
-            "--kind control takes --column, --encoding, --skip-rows and --sheet, not "
-            + ", ".join(flags)
-        )
+    _only(
+        "control",
+        options,
+        {"columns", "skip_rows", "sheet", "encoding"},
+        "--column, --encoding, --skip-rows and --sheet",
+    )
     return read_control_history(path, **options)
 
 
@@ -71,14 +78,13 @@ def _pfi_checker(path: Path, **options):
     from coprod.io.dates import COMMAND_LINE
     from coprod.io.pfi import read_pfi_projects
 
-    allowed = {"columns", "encoding", "skip_rows", "date_order", "date_formats", "as_of"}
-    unsupported = set(options) - allowed
-    if unsupported:
-        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
-        raise SystemExit(
-            "--kind pfi takes --column, --encoding, --skip-rows, --date-order, --date-format "
-            f"and --as-of (the list's date), not {', '.join(flags)}"
-        )
+    _only(
+        "pfi",
+        options,
+        {"columns", "encoding", "skip_rows", "date_order", "date_formats", "as_of"},
+        "--column, --encoding, --skip-rows, --date-order, --date-format and --as-of "
+        "(the list's date)",
+    )
     return read_pfi_projects(path, option_spelling=COMMAND_LINE, **options)
 
 
@@ -86,24 +92,19 @@ def _practices_checker(path: Path, **options):
     from coprod.io.practices import read_practices
 
     _without_dates("practices", options)
-    unsupported = set(options) - {"columns"}
-    if unsupported:
-        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
-        raise SystemExit("--kind practices takes --column only, not " + ", ".join(flags))
+    _only("practices", options, {"columns"}, "--column only")
     return read_practices(path, **options)
 
 
 def _initiatives_checker(path: Path, **options):
     from coprod.io.initiatives import read_initiatives
 
-    allowed = {"columns", "encoding", "skip_rows", "sheet", "date_order", "date_formats"}
-    unsupported = set(options) - allowed
-    if unsupported:
-        flags = sorted("--" + name.replace("_", "-") for name in unsupported)
-        raise SystemExit(
-            "--kind initiatives takes --column, --encoding, --skip-rows, --sheet, --date-order "
-            f"and --date-format, not {', '.join(flags)}"
-        )
+    _only(
+        "initiatives",
+        options,
+        {"columns", "encoding", "skip_rows", "sheet", "date_order", "date_formats"},
+        "--column, --encoding, --skip-rows, --sheet, --date-order and --date-format",
+    )
     return read_initiatives(path, **options)
 
 
