@@ -104,3 +104,18 @@ def test_coprod_check_reads_initiatives(tmp_path, capsys):
     assert "rows quarantined: 5" in out and "unknown kind" in out
     with pytest.raises(SystemExit, match="--kind initiatives takes"):
         main(["check", str(path), "--kind", "initiatives", "--as-of", "2024-12-31"])
+
+
+def test_a_windows_1252_export_is_read_with_its_accents_and_every_row_kept(tmp_path):
+    path = tmp_path / "initiatives_cp1252.csv"
+    text = (
+        "service,date,kind,title\n"
+        "Parks and green spaces,12 Sep 2024,petition,Café in the park\n"
+        "Libraries,3 Oct 2024,Community plan,Réading room\n"
+    )
+    path.write_bytes(text.encode("cp1252"))
+    result = _read(path)
+    assert (result.n_read, result.n_loaded, result.n_quarantined) == (2, 2, 0)
+    assert result.data["title"].tolist() == ["Café in the park", "Réading room"]
+    assert result.data["date"].tolist() == [pd.Timestamp("2024-09-12"), pd.Timestamp("2024-10-03")]
+    assert result.data["kind"].tolist() == ["petition", "community plan"]
