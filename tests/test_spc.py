@@ -79,6 +79,7 @@ def test_xmr_limits_hand_computed():
         "trend_length",
         "higher_is_better",
         "screen_outliers",
+        "conventions",
     ]
     assert r["centre"].tolist() == pytest.approx([6.0] * 5)
     assert r["lower"].tolist() == pytest.approx([0.015] * 5)
@@ -250,7 +251,7 @@ def test_variation_follows_higher_is_better():
     better = run(values, baseline=6, higher_is_better=True)
     assert better.loc[7, "variation"] == "special_cause_improvement"
     neither = run(values, baseline=6, higher_is_better=None)
-    assert neither.loc[7, "variation"] == "special_cause_neither"
+    assert neither.loc[7, "variation"] == "special_cause_neutral_high"
     assert neither.loc[6, "variation"] == "common_cause"
 
 

@@ -6,7 +6,7 @@ Inputs are results of :func:`coprod.timeseries.spc.spc`.
   MDC point type, colour and marker.
 * :func:`plot_spc` draws one series (one group): a grey line through the points,
   common-cause points grey, special-cause points orange (concern) or blue
-  (improvement) or purple (neither), the mean as a solid line and the process
+  (improvement) or purple (neutral: no better direction), the mean as a solid line and the process
   limits dashed (stepping at rebases), an optional target (red, dashed), and the
   MDC variation and assurance icons in the top-right corner.
 * :func:`plot_spc_small_multiples` draws one compact panel per group (e.g. 30
@@ -100,7 +100,8 @@ SPC_COLOURS: dict[str, str] = {
     "common_cause": "#7B7D7D",
     "special_cause_concern": "#ED8B00",
     "special_cause_improvement": "#41B6E6",
-    "special_cause_neither": "#490092",
+    "special_cause_neutral_high": "#490092",
+    "special_cause_neutral_low": "#490092",
     "line": "#A6A6A6",
     "centre": "#231F20",
     "limits": "#7B7D7D",
@@ -121,8 +122,8 @@ _ICON_KEY_TEXT = {
     "special_cause_concern_low": "Special cause of concern: lower values",
     "special_cause_improvement_high": "Special cause of improvement: higher values",
     "special_cause_improvement_low": "Special cause of improvement: lower values",
-    "special_cause_neither_high": "Special cause, neither better nor worse: higher values",
-    "special_cause_neither_low": "Special cause, neither better nor worse: lower values",
+    "special_cause_neutral_high": "Special cause, neither better nor worse: higher values",
+    "special_cause_neutral_low": "Special cause, neither better nor worse: lower values",
     **ASSURANCE_LABELS,
 }
 _BASELINE_TEXT = "Baseline: limits computed from these points"
@@ -200,8 +201,8 @@ def _key_text(key: tuple[Any, ...]) -> str:
 
 def _variation_state(row: pd.Series) -> str:
     variation = str(row["variation"])
-    if variation == "common_cause":
-        return variation
+    if variation == "common_cause" or variation.startswith("special_cause_neutral"):
+        return variation  # a neutral variation names its side already
     return f"{variation}_{'high' if row['direction'] > 0 else 'low'}"
 
 
@@ -213,8 +214,7 @@ def _draw_variation_icon(da: DrawingArea, state: str, size: float, at=(0.0, 0.0)
     from matplotlib.text import Text
 
     x, y = at
-    variation = state.rsplit("_", 1)[0] if state != "common_cause" else state
-    colour = SPC_COLOURS[variation]
+    colour = SPC_COLOURS[state if state in SPC_COLOURS else state.rsplit("_", 1)[0]]
     da.add_artist(
         Circle(
             (x + size / 2, y + size / 2),

@@ -71,8 +71,8 @@ flagged by a trend (the later trend when a point ends one trend and starts anoth
 else the side of the centre (NHSRplotthedots' order of precedence):
 ``"special_cause_improvement"`` when that direction is the better one
 (``higher_is_better=False`` by default: more complaints is worse),
-``"special_cause_concern"`` otherwise, and ``"special_cause_neither"`` when
-``higher_is_better=None``.
+``"special_cause_concern"`` otherwise, and ``"special_cause_neutral_high"`` /
+``"special_cause_neutral_low"`` (by the side) when ``higher_is_better=None``.
 
 Assurance (with ``target``), per point from that point's limits, as MDC: when lower
 is better, ``"consistently_passes"`` if the upper limit is below the target,
@@ -114,6 +114,9 @@ __all__ = [
     "ASSURANCE_TYPES",
     "ASSURANCE_LABELS",
     "CHARTS",
+    "CONVENTIONS",
+    "Conventions",
+    "TWO_OF_THREE_RULES",
     "CHART_NAMES",
     "VARIATION_LABELS",
     "VARIATION_TYPES",
@@ -137,9 +140,12 @@ VARIATION_TYPES: tuple[str, ...] = (
     "common_cause",
     "special_cause_improvement",
     "special_cause_concern",
-    "special_cause_neither",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
 )
-"""Values of the ``variation`` column."""
+"""Values of the ``variation`` column. With no better direction (``higher_is_better=None``) a
+special cause is ``"special_cause_neutral_high"`` or ``"special_cause_neutral_low"`` by its side,
+as NHSRplotthedots and PowerBI-SPC name them."""
 
 ASSURANCE_TYPES: tuple[str, ...] = ("consistently_passes", "consistently_fails", "hit_and_miss")
 """Values of the ``assurance`` column (missing when it cannot be judged)."""
@@ -155,7 +161,8 @@ VARIATION_LABELS: Mapping[str, str] = MappingProxyType(
         "common_cause": "Common cause",
         "special_cause_concern": "Special cause: concern",
         "special_cause_improvement": "Special cause: improvement",
-        "special_cause_neither": "Special cause: neither better nor worse",
+        "special_cause_neutral_high": "Special cause: neutral high",
+        "special_cause_neutral_low": "Special cause: neutral low",
     }
 )
 """Each ``variation`` value as a chart's key and a table show it."""
@@ -179,6 +186,85 @@ TRIAL_LIMIT_POINTS = 13
 #: ranges at or above it are screened out with ``screen_outliers=True`` (NHSRplotthedots).
 MR_SCREEN_SCALE = 3.267
 
+TWO_OF_THREE_RULES: tuple[str, ...] = (
+    "beyond_2sigma",
+    "between_2_and_3_sigma",
+    "net_beyond_2sigma",
+)
+"""How the two-of-three rule counts points, one per convention:
+
+``"beyond_2sigma"`` (Making Data Count since November 2023)
+    three consecutive points on one side of the centre, two or three of them beyond that
+    side's 2-sigma line (beyond the process limit counts too);
+``"between_2_and_3_sigma"`` (NHSRplotthedots)
+    the same, but only points between the 2-sigma line and the process limit count;
+``"net_beyond_2sigma"`` (PowerBI-SPC, ``twoInThree.ts``)
+    of three consecutive points, two or three beyond the same 2-sigma line and none beyond
+    the other; the third may lie anywhere (also across the centre).
+
+In each, only the points beyond the 2-sigma line are flagged."""
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """The settings of one published SPC tool, so a chart can match the numbers it publishes.
+
+    ``xmr_scale`` is the multiple of MR-bar that gives an XmR chart's process limits: MDC
+    and NHSRplotthedots use 2.66 (3 / 1.128 rounded), PowerBI-SPC 3 / 1.128 = 2.6596. The
+    other fields are the defaults of :func:`spc`'s arguments of the same names.
+    """
+
+    name: str
+    label: str
+    run_length: int
+    trend_length: int
+    screen_outliers: bool
+    two_of_three: str
+    xmr_scale: float
+    source: str
+
+
+CONVENTIONS: Mapping[str, Conventions] = MappingProxyType(
+    {
+        "mdc": Conventions(
+            name="mdc",
+            label="Making Data Count",
+            run_length=7,
+            trend_length=6,
+            screen_outliers=False,
+            two_of_three="beyond_2sigma",
+            xmr_scale=XMR_SCALE,
+            source="NHS England, Making Data Count: the SPC rules, updated November 2023",
+        ),
+        "nhsrplotthedots": Conventions(
+            name="nhsrplotthedots",
+            label="NHSRplotthedots",
+            run_length=7,
+            trend_length=7,
+            screen_outliers=True,
+            two_of_three="between_2_and_3_sigma",
+            xmr_scale=XMR_SCALE,
+            source="NHSRplotthedots 0.2 (nhs-r-community): R/ptd_spc_standard.R and "
+            "R/ptd_calculate_point_type.R",
+        ),
+        "powerbi-spc": Conventions(
+            name="powerbi-spc",
+            label="PowerBI-SPC",
+            run_length=7,
+            trend_length=5,
+            screen_outliers=True,
+            two_of_three="net_beyond_2sigma",
+            xmr_scale=3 / 1.128,
+            source="PowerBI-SPC (AUS-DOH-Safety-and-Quality): src/Limit Calculations/i.ts, "
+            "src/Outlier Flagging/*.ts and the defaults in src/Settings Model/",
+        ),
+    }
+)
+"""The conventions :func:`spc` can follow (``conventions=``). ``"mdc"`` is the default:
+coprod publishes what Making Data Count's own tools publish. PowerBI-SPC ships with every
+rule switched off; ``"powerbi-spc"`` is its rules switched on at their default settings
+(shift of 7, trend of 5, two-in-three at 2 sigma, outliers screened from the limits)."""
+
 RULE_OUTSIDE = "outside limits"
 RULE_TWO_OF_THREE = "two of three beyond 2 sigma"
 
@@ -199,6 +285,7 @@ SETTING_COLUMNS: tuple[str, ...] = (
     "trend_length",
     "higher_is_better",
     "screen_outliers",
+    "conventions",
 )
 """Columns of an :func:`spc` result that hold its settings (the same on every row), so
 they travel with the rows through copies, filters and concatenations."""
@@ -476,8 +563,10 @@ def _segment_rules(
     upper2: np.ndarray,
     run_length: int,
     trend_length: int,
+    two_of_three: str = "beyond_2sigma",
 ) -> _SegmentRules:
-    """The rules fired at each point of one segment."""
+    """The rules fired at each point of one segment (``two_of_three``: one of
+    :data:`TWO_OF_THREE_RULES`)."""
     n = len(values)
     side = _side(values, centre)
     with np.errstate(invalid="ignore"):
@@ -503,11 +592,23 @@ def _segment_rules(
             trend_dir[start : stop + 1] = code  # later trends overwrite: the right-hand one wins
 
     two_three = np.zeros(n, dtype=bool)
-    for i in range(n - 2):
-        window = slice(i, i + 3)
-        for sgn, beyond in ((1, beyond_up), (-1, beyond_lo)):
-            if (side[window] == sgn).all() and beyond[window].sum() >= 2:
-                two_three[window] |= beyond[window]
+    if two_of_three == "net_beyond_2sigma":
+        # PowerBI-SPC's twoInThree.ts: the signed count of points beyond a 2-sigma line over
+        # the latest three (fewer at the start), two or more one way
+        signs = beyond_up.astype(int) - beyond_lo.astype(int)
+        for i in range(n):
+            window = slice(max(0, i - 2), i + 1)
+            net = int(signs[window].sum())
+            if abs(net) >= 2:
+                two_three[window] |= signs[window] == np.sign(net)
+    else:
+        if two_of_three == "between_2_and_3_sigma":  # NHSRplotthedots' close_to_limits
+            beyond_up, beyond_lo = beyond_up & ~outside, beyond_lo & ~outside
+        for i in range(n - 2):
+            window = slice(i, i + 3)
+            for sgn, beyond in ((1, beyond_up), (-1, beyond_lo)):
+                if (side[window] == sgn).all() and beyond[window].sum() >= 2:
+                    two_three[window] |= beyond[window]
 
     # NHSRplotthedots' precedence: beyond a limit > trend > two of three / run
     direction = np.where(outside, side, np.where(trend_dir != 0, trend_dir, side))
@@ -547,10 +648,10 @@ def rule_names(
 def _variation(special: bool, direction: int, higher_is_better: bool | None) -> str:
     if not special:
         return "common_cause"
+    if direction == 0:  # every rule has a side; a signal without one would be a bug here
+        raise AssertionError("a special cause without a direction")
     if higher_is_better is None:
-        return "special_cause_neither"
-    if direction == 0:  # cannot happen for MDC rules; kept for safety
-        return "special_cause_neither"
+        return "special_cause_neutral_high" if direction > 0 else "special_cause_neutral_low"
     return (
         "special_cause_improvement"
         if (direction > 0) == bool(higher_is_better)
@@ -586,6 +687,7 @@ def _segment_limits(
     base: np.ndarray,
     where: str,
     screen_outliers: bool = False,
+    xmr_scale: float = XMR_SCALE,
 ) -> tuple[np.ndarray, ...]:
     """centre, lower, upper, lower_2sigma, upper_2sigma and moving ranges of a segment."""
     n = len(values)
@@ -609,7 +711,7 @@ def _segment_limits(
             # NHSRplotthedots keeps mr < 3.267 * MR-bar (ptd_spc_standard.R)
             kept = base_mr[base_mr < MR_SCREEN_SCALE * mr_bar]
             mr_bar = float(kept.mean()) if len(kept) else mr_bar
-        half, half2 = XMR_SCALE * mr_bar, (2.0 / 3.0) * XMR_SCALE * mr_bar
+        half, half2 = xmr_scale * mr_bar, (2.0 / 3.0) * xmr_scale * mr_bar
         full = np.full(n, centre)
         return full, full - half, full + half, full - half2, full + half2, mr
     if chart == "c":
@@ -692,6 +794,9 @@ def _compute_group(
     date_order: str | None = None,
     screen_outliers: bool = False,
     exclude: Any = None,
+    conventions: Conventions = CONVENTIONS["mdc"],
+    baseline_from: str = "start",
+    target_column: str | None = None,
 ) -> pd.DataFrame:
     label = _group_label(key, by)
     periods = frame["period"].reset_index(drop=True)
@@ -755,7 +860,10 @@ def _compute_group(
         idx = np.arange(lo, hi)
         base = np.ones(hi - lo, dtype=bool)
         if isinstance(baseline, int | np.integer) and not isinstance(baseline, bool):
-            base[int(baseline) :] = False
+            if baseline_from == "end":  # PowerBI-SPC's "subset points from: End"
+                base[: max(hi - lo - int(baseline), 0)] = False
+            else:
+                base[int(baseline) :] = False
         elif base_date is not None and k == 0:
             base = (periods.iloc[lo:hi] <= base_date).to_numpy()
         base = base & ~excluded[idx]
@@ -764,14 +872,22 @@ def _compute_group(
         where = f"{label}, segment {k + 1} (from {_fmt_period(periods.iloc[lo], monthly)})"
         seg_denom = denom[idx] if denom is not None else None
         centre, lower, upper, lower2, upper2, mr = _segment_limits(
-            chart, raw[idx], seg_denom, base, where, screen_outliers
+            chart, raw[idx], seg_denom, base, where, screen_outliers, conventions.xmr_scale
         )
         for name, arr in zip(
             (*_LIMIT_COLUMNS, "mr"), (centre, lower, upper, lower2, upper2, mr), strict=True
         ):
             cols[name][idx] = arr
         seg = _segment_rules(
-            plotted[idx], centre, lower, upper, lower2, upper2, run_length, trend_length
+            plotted[idx],
+            centre,
+            lower,
+            upper,
+            lower2,
+            upper2,
+            run_length,
+            trend_length,
+            conventions.two_of_three,
         )
         fired["rule_outside"][idx] = seg.outside
         fired["rule_run"][idx] = seg.run
@@ -825,12 +941,16 @@ def _compute_group(
     out["variation"] = [
         _variation(s, int(d), higher_is_better) for s, d in zip(special, direction, strict=True)
     ]
-    goal = _target_for(target, key, by)
+    if target_column is not None:  # a target that varies by period
+        goals = frame[target_column].to_numpy(dtype=float)
+    else:
+        goal = _target_for(target, key, by)
+        goals = np.full(n, np.nan if goal is None else goal)
     if target is not None:
-        out["target"] = np.full(n, np.nan if goal is None else goal)
+        out["target"] = goals
         out["assurance"] = [
-            _assurance(lo, up, goal, higher_is_better) if goal is not None else None
-            for lo, up in zip(cols["lower"], cols["upper"], strict=True)
+            _assurance(lo, up, goal, higher_is_better) if np.isfinite(goal) else None
+            for lo, up, goal in zip(cols["lower"], cols["upper"], goals, strict=True)
         ]
     result = pd.DataFrame(out)
     if by:
@@ -853,13 +973,15 @@ def spc(
     by: str | Sequence[str] | None = None,
     rebase: Any = None,
     baseline: int | Any | None = None,
-    run_length: int = 7,
-    trend_length: int = 6,
+    run_length: int | None = None,
+    trend_length: int | None = None,
     higher_is_better: bool | None = False,
-    target: float | Mapping[Any, float] | None = None,
+    target: float | Mapping[Any, float] | str | None = None,
     date_order: str | None = None,
-    screen_outliers: bool = False,
+    screen_outliers: bool | None = None,
     exclude: Any = None,
+    conventions: str = "mdc",
+    baseline_from: Literal["start", "end"] = "start",
 ) -> pd.DataFrame:
     """Process limits and MDC special-cause signals of a time series (per group).
 
@@ -895,14 +1017,22 @@ def spc(
         its periods up to and including it; later segments use all their points).
         An int is always a number of points, also when the periods are numbers
         (years): give such a period as a float (``2021.0``) to mean a date.
+    baseline_from
+        ``"start"`` (default) or ``"end"``: with an int ``baseline``, take each segment's
+        first or its *last* ``n`` points (PowerBI-SPC's "subset points from"), e.g. to
+        judge earlier months against how the service runs now.
     run_length, trend_length
-        Points needed for a run on one side of the centre (MDC: 7, some use 6) and
-        for a trend (MDC: 6).
+        Points needed for a run on one side of the centre and for a trend; None takes
+        the ``conventions``' (MDC: 7 and 6; NHSRplotthedots 7 and 7; PowerBI-SPC 7 and 5).
     higher_is_better
         False (default; more complaints is worse), True, or None (direction neutral:
-        signals are ``"special_cause_neither"`` and no assurance is judged).
+        signals are ``"special_cause_neutral_high"`` or ``"..._low"`` and no assurance
+        is judged).
     target
-        A number (or ``{group: number}``); adds ``target`` and ``assurance`` columns.
+        A number, ``{group: number}``, or the name of a column of ``data`` holding each
+        period's target (a target that varies, e.g. a trajectory that tightens each year;
+        a missing value means no target that period); adds ``target`` and ``assurance``
+        columns (assurance judged per point against its own target).
     exclude
         Periods to leave out of the centre and limits while still drawing them and
         testing them against the rules (qicharts2's ``exclude``): known one-off points such
@@ -913,10 +1043,20 @@ def spc(
         ``in_baseline``).
     screen_outliers
         XmR only: leave moving ranges of 3.267 x MR-bar or more out of MR-bar
-        (NHSRplotthedots' and PowerBI-SPC's default). Off by default: coprod's numbers
-        then match MDC's own tools; turn it on to reproduce a chart drawn with those
-        packages, or where one freak month would otherwise widen the limits. The setting
+        (NHSRplotthedots' and PowerBI-SPC's default). None takes the ``conventions``':
+        off for MDC, so coprod's numbers match what MDC's own spreadsheet tools publish
+        (one freak month widens the limits there too; leave such a month out with
+        ``exclude=`` when you know its cause), on for the two packages. Ignored by a
+        preset for other charts; ``True`` with another chart is an error. The setting
         travels as the ``screen_outliers`` column.
+    conventions
+        Whose rules to follow, by name (:data:`CONVENTIONS`): ``"mdc"`` (default: Making
+        Data Count, two-of-three counting points beyond the limits since November 2023),
+        ``"nhsrplotthedots"`` (trend of 7, screening on, two-of-three counting points
+        within the limits only) or ``"powerbi-spc"`` (trend of 5, screening on, its
+        two-in-three, XmR limits at 3 / 1.128 MR-bar). Any of ``run_length``,
+        ``trend_length`` and ``screen_outliers`` given explicitly overrides the preset.
+        Travels as the ``conventions`` column.
     date_order
         The day/month order of text periods and of rebase/baseline dates given as text:
         ``None`` (decided from the periods' values; day first when none settles it),
@@ -935,7 +1075,8 @@ def spc(
         (:data:`RULE_COLUMNS`), ``later_trend``, ``rule`` (the rules in words, for
         people: never parse it) and ``variation``, then ``target, assurance`` with a
         target, and last the settings (:data:`SETTING_COLUMNS`: ``chart, measure,
-        run_length, trend_length, higher_is_better``, the same on every row).
+        run_length, trend_length, higher_is_better, screen_outliers, conventions``, the
+        same on every row).
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError("data must be a pandas DataFrame")
@@ -952,6 +1093,22 @@ def spc(
             f"denominator is only used by chart='u' (rates) and chart='p' (proportions), not "
             f"chart={chart!r}; use chart='u' to chart counts per unit of exposure"
         )
+    if not isinstance(conventions, str) or conventions not in CONVENTIONS:
+        raise ValueError(f"conventions must be one of {list(CONVENTIONS)}, not {conventions!r}")
+    preset = CONVENTIONS[conventions]
+    if baseline_from not in ("start", "end"):
+        raise ValueError(f"baseline_from must be 'start' or 'end', not {baseline_from!r}")
+    if baseline_from == "end" and not (
+        isinstance(baseline, int | np.integer) and not isinstance(baseline, bool)
+    ):
+        raise ValueError(
+            "baseline_from='end' takes the last n points of each segment: give baseline= "
+            f"a number of points, not {baseline!r}"
+        )
+    run_length = preset.run_length if run_length is None else run_length
+    trend_length = preset.trend_length if trend_length is None else trend_length
+    if screen_outliers is None:
+        screen_outliers = preset.screen_outliers and chart == "xmr"
     if not isinstance(screen_outliers, bool | np.bool_):
         raise TypeError(f"screen_outliers must be True or False, not {screen_outliers!r}")
     if screen_outliers and chart != "xmr":
@@ -969,8 +1126,9 @@ def spc(
     if isinstance(baseline, int | np.integer) and baseline < 1:
         raise ValueError(f"baseline must be at least 1 point, not {baseline}")
     by_cols = by_list(by)
+    target_column = target if isinstance(target, str) else None
     needed = [value, period, *by_cols] + ([denominator] if denominator else [])
-    require_columns(data, needed, what="data")
+    require_columns(data, needed + ([target_column] if target_column else []), what="data")
     clash = [c for c in by_cols if c in _RESERVED]
     if clash:
         raise ValueError(f"by columns {clash} clash with output column names; rename them")
@@ -979,6 +1137,20 @@ def spc(
     if len(data) == 0:
         raise ValueError("data has no rows")
 
+    if target_column is not None:
+        if target_column in needed:
+            raise ValueError(
+                f"the target column {target_column!r} must differ from value, period, "
+                "denominator and by"
+            )
+        if not pd.api.types.is_numeric_dtype(data[target_column]) or pd.api.types.is_bool_dtype(
+            data[target_column]
+        ):
+            raise ValueError(
+                f"target column {target_column!r} must be numeric, got dtype "
+                f"{data[target_column].dtype}"
+            )
+        needed = [*needed, target_column]
     frame = data[list(dict.fromkeys(needed))].copy()
     frame["period"], read_order = _normalise_periods(frame[period], period, date_order)
     date_order = date_order or read_order
@@ -1072,6 +1244,9 @@ def spc(
                 date_order=date_order,
                 screen_outliers=screen_outliers,
                 exclude=exclude,
+                conventions=preset,
+                baseline_from=baseline_from,
+                target_column=target_column,
             )
         )
     result = pd.concat(pieces, ignore_index=True)
@@ -1086,6 +1261,7 @@ def spc(
     result["trend_length"] = trend_length
     result["higher_is_better"] = pd.Series([higher_is_better] * len(result), dtype=object)
     result["screen_outliers"] = bool(screen_outliers) if chart == "xmr" else False
+    result["conventions"] = conventions
     return keep_source(result, data)
 
 
@@ -1323,8 +1499,8 @@ def spc_overview(result: pd.DataFrame, *, by: str | Sequence[str] | None = None)
 _DIRECTIONS = {
     "concern": ("special_cause_concern",),
     "improvement": ("special_cause_improvement",),
-    "neither": ("special_cause_neither",),
-    "any": ("special_cause_concern", "special_cause_improvement", "special_cause_neither"),
+    "neutral": ("special_cause_neutral_high", "special_cause_neutral_low"),
+    "any": tuple(v for v in VARIATION_TYPES if v != "common_cause"),
 }
 
 
@@ -1332,13 +1508,13 @@ def first_signal(
     result: pd.DataFrame,
     *,
     after: Any = None,
-    direction: Literal["concern", "improvement", "neither", "any"] = "concern",
+    direction: Literal["concern", "improvement", "neutral", "any"] = "concern",
     date_order: str | None = None,
 ) -> pd.DataFrame:
     """Per group, the first flagged period of the given ``direction`` on or after ``after``.
 
-    ``direction`` is ``"concern"`` (default), ``"improvement"``, ``"neither"`` or
-    ``"any"``. ``after`` is inclusive: a signal at exactly that period counts; given as
+    ``direction`` is ``"concern"`` (default), ``"improvement"``, ``"neutral"`` (either
+    side, for results with no better direction) or ``"any"``. ``after`` is inclusive: a signal at exactly that period counts; given as
     text it is read by :func:`coprod.io.parse_date` (``'01/07/2023'`` is 1 July unless
     ``date_order="mdy"``). Because
     MDC flags every point of a pattern, the first flagged point of a run or trend is
@@ -1382,7 +1558,8 @@ _VARIATION_WORDS = {
     "common_cause": "common cause variation (no signal)",
     "special_cause_improvement": "special cause variation: improvement",
     "special_cause_concern": "special cause variation: concern",
-    "special_cause_neither": "special cause variation (no better direction set)",
+    "special_cause_neutral_high": "special cause variation: neutral high (no better direction set)",
+    "special_cause_neutral_low": "special cause variation: neutral low (no better direction set)",
 }
 _ASSURANCE_WORDS = {
     "consistently_passes": "the process consistently passes the target (the target lies "
@@ -1417,10 +1594,14 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         if chart:
             text += f" ({'XmR' if chart == 'xmr' else chart + ' chart'}"
             text += (
-                ", higher is better)"
+                ", higher is better"
                 if hib is True
-                else (", lower is better)" if hib is False else ", no better direction)")
+                else (", lower is better" if hib is False else ", no better direction")
             )
+            followed = _setting(result, "conventions") if "conventions" in result else None
+            if followed in CONVENTIONS:
+                text += f", {CONVENTIONS[followed].label} conventions"
+            text += ")"
         text += f". Latest ({when}): {_fmt_number(float(last['value']))}, "
         text += _VARIATION_WORDS.get(str(last["variation"]), str(last["variation"]))
         if last["rule"]:
