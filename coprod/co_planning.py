@@ -16,7 +16,7 @@ import pandas as pd
 from coprod._core.columns import group_columns, require_columns
 from coprod._core.text import plural, wrap_text
 from coprod.provenance import keep_source
-from coprod.timeseries.spc import RULE_COLUMNS, fired_rules
+from coprod.timeseries.spc import RULE_COLUMNS, TRIAL_LIMIT_POINTS, fired_rules
 from coprod.vocab import INITIATIVE_KINDS
 
 __all__ = [
@@ -97,6 +97,13 @@ def _recent_concern(
         tail = group.tail(recent)
         concern = tail["variation"].eq("special_cause_concern").sum() >= min_points
         since, rules, points, main = pd.NaT, "", 0, ""
+        # limits from fewer than TRIAL_LIMIT_POINTS points move as points come in: a
+        # signal against them is said to rest on trial limits
+        latest = (
+            group[group["segment"] == group["segment"].iloc[-1]] if "segment" in group else group
+        )
+        trial = bool(group["trial_limits"].iloc[-1]) if "trial_limits" in group else False
+        used = int(latest["in_baseline"].sum()) if "in_baseline" in latest else len(latest)
         if concern:
             # The signal: walk back from the last concern point through the concern points
             # before it, over a one-period gap only where two of three beyond 2 sigma
@@ -135,6 +142,8 @@ def _recent_concern(
                 "since": since,
                 "points": points,
                 "main_rule": main,
+                "trial_limits": trial,
+                "baseline_points": used,
             }
         )
     return pd.DataFrame(rows)
@@ -333,8 +342,9 @@ def consider_co_planning(
     Returns
     -------
     One row per service: ``service, consider_co_planning, decision, count_concern,
-    count_rule, count_main_rule, count_since, count_points``, the same four for
-    ``seriousness``, the placements' group columns (e.g. ``council, wave``: the survey
+    count_rule, count_main_rule, count_since, count_points, count_trial_limits`` (the
+    latest limits of the count chart are trial limits: the reason then says to read the
+    signal with care), the same six for ``seriousness``, the placements' group columns (e.g. ``council, wave``: the survey
     the positions come from), ``planning, planning_low, planning_high, delivery,
     delivery_low, delivery_high, professional_led, reason``, then the settings
     ``recent, min_points, sustained_points, professional_led_below``, then ``trigger,
@@ -379,6 +389,8 @@ def consider_co_planning(
             seriousness_since=pd.NaT,
             seriousness_points=0,
             seriousness_main_rule="",
+            seriousness_trial_limits=False,
+            seriousness_baseline_points=0,
         )
     if initiatives is not None:
         asked = initiative_trigger(
@@ -418,6 +430,12 @@ def consider_co_planning(
         for column in ("rule", "main_rule"):
             table[f"{measure}_{column}"] = table[f"{measure}_{column}"].fillna("")
         table[f"{measure}_points"] = table[f"{measure}_points"].fillna(0).astype(int)
+        table[f"{measure}_trial_limits"] = (
+            table[f"{measure}_trial_limits"].astype("boolean").fillna(False).astype(bool)
+        )
+        table[f"{measure}_baseline_points"] = (
+            table[f"{measure}_baseline_points"].fillna(0).astype(int)
+        )
 
     if placements is not None:
         if service not in placements.columns and "service" in placements.columns:
@@ -482,7 +500,7 @@ def consider_co_planning(
         *(
             f"{measure}_{c}"
             for measure in ("count", "seriousness")
-            for c in ("concern", "rule", "main_rule", "since", "points")
+            for c in ("concern", "rule", "main_rule", "since", "points", "trial_limits")
         ),
         *survey,
         *_POSITION_COLUMNS,
@@ -530,7 +548,7 @@ def survey_columns(table: pd.DataFrame, *, service: str = "service") -> list[str
         *(
             f"{measure}_{c}"
             for measure in ("count", "seriousness")
-            for c in ("concern", "rule", "main_rule", "since", "points")
+            for c in ("concern", "rule", "main_rule", "since", "points", "trial_limits")
         ),
     }
     return [c for c in table.columns if c not in own]
@@ -544,6 +562,7 @@ def _reason(
     row: dict, recent: int, sustained_points: int, threshold: float, have_placements: bool
 ) -> str:
     signals, longest = [], 0
+    trial = []
     for measure, words in (("count", "number"), ("seriousness", "seriousness")):
         if row[f"{measure}_concern"]:
             signals.append(
@@ -551,9 +570,32 @@ def _reason(
                 f"({row[f'{measure}_rule']}) since {_month(row[f'{measure}_since'])}"
             )
             longest = max(longest, int(row[f"{measure}_points"]))
+            if row[f"{measure}_trial_limits"]:
+                trial.append((words, int(row[f"{measure}_baseline_points"])))
     if not signals:
         return f"No sustained special-cause concern in complaints in the last {recent} periods."
     said = " and ".join(signals)
+    caution = "".join(
+        f" Read with care: the {words} chart's limits are trial limits, from "
+        f"{plural(used, 'point')} (fewer than {TRIAL_LIMIT_POINTS}), and will move as "
+        "points come in."
+        for words, used in trial
+    )
+    return (
+        _reason_text(row, said, longest, recent, sustained_points, threshold, have_placements)
+        + caution
+    )
+
+
+def _reason_text(
+    row: dict,
+    said: str,
+    longest: int,
+    recent: int,
+    sustained_points: int,
+    threshold: float,
+    have_placements: bool,
+) -> str:
     if longest < sustained_points:
         where = "Planning was not checked (no survey placement was given)."
         if have_placements and pd.isna(row["planning"]):

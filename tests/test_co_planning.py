@@ -639,3 +639,34 @@ def test_one_petition_with_many_signatures_fires_alone(four_services):
     ).set_index("service")
     assert not fewer.loc["Parks", "initiative_trigger"]
     assert set(fewer["min_signatures"]) == {600}
+
+
+def test_a_signal_on_trial_limits_is_said_to_be_read_with_care():
+    # 12 months: limits from 12 points are trial limits (fewer than 13); the last seven
+    # months sit above the centre, a run of 7 (concern); a 24-month series does not warn
+    short = pd.DataFrame(
+        {
+            "service": "Refuse",
+            "month": pd.date_range("2024-01-01", periods=12, freq="MS"),
+            "complaints": [4, 5, 4, 5, 4, 9, 10, 9, 10, 9, 10, 9],
+        }
+    )
+    result = spc(short, value="complaints", period="month", chart="c", by="service")
+    table = consider_co_planning(result, sustained_points=6)
+    row = table.iloc[0]
+    assert bool(row["count_trial_limits"]) is True
+    assert row["decision"] == "consider co-planning"
+    assert row["reason"].endswith(
+        "Read with care: the number chart's limits are trial limits, from 12 points "
+        "(fewer than 13), and will move as points come in."
+    )
+    longer = pd.concat(
+        [short.assign(month=short["month"] - pd.DateOffset(months=12)), short], ignore_index=True
+    )
+    longer.loc[:11, "complaints"] = [4, 5, 4, 5, 4, 5, 4, 5, 4, 5, 4, 5]
+    settled = consider_co_planning(
+        spc(longer, value="complaints", period="month", chart="c", by="service"),
+        sustained_points=6,
+    ).iloc[0]
+    assert bool(settled["count_trial_limits"]) is False
+    assert "trial limits" not in settled["reason"]
