@@ -43,7 +43,13 @@ from coprod.privacy import SUPPRESSED, attack_suppression, prepare_table
 from coprod.synth import COMPLAINTS_SEED, INITIATIVES_SEED, make_complaint_log, make_initiatives
 from coprod.timeseries.periods import fill_zero_counts
 from coprod.timeseries.seasonal import seasonally_adjust
-from coprod.timeseries.spc import spc, spc_overview, spc_summary, suggest_rebase
+from coprod.timeseries.spc import (
+    compare_conventions,
+    spc,
+    spc_overview,
+    spc_summary,
+    suggest_rebase,
+)
 from coprod.widgets import ComplaintsExplorer
 
 # %% [markdown]
@@ -307,6 +313,40 @@ saved = save_figure(
         "second at a higher level."
     ),
 )
+
+# %% [markdown]
+# ### Whose rules? Matching the tool your organisation uses
+#
+# A council's charts may have been drawn in NHSRplotthedots (R) or PowerBI-SPC rather than
+# with Making Data Count's own tools. The arithmetic is the same; three choices differ:
+# how long a trend must be (MDC 6 points, NHSRplotthedots 7, PowerBI-SPC 5), whether one
+# unusually large jump between months is left out of the mean moving range (both packages
+# do, MDC does not), and which points count towards two of three beyond 2 sigma.
+# `spc(..., conventions=...)` follows one tool's choices, so a chart can reproduce the
+# numbers an organisation already publishes; `compare_conventions` runs all three.
+
+# %%
+compared = compare_conventions(
+    measure_series(log, measure="count"),
+    value="value",
+    period="period",
+    by="service",
+    baseline=24,
+)
+readable_table(
+    compared.query("service in ['Refuse collection', 'Leisure centres', 'Street lighting']")[
+        ["service", "conventions", "centre", "lower", "upper", "n_special"]
+    ]
+)
+
+# %% [markdown]
+# Refuse collection's upper limit is 65.2 complaints with MDC's rules and 62.9 with both
+# packages, which leave its largest jump between months out of the limits. Leisure centres
+# has no flagged month under MDC's rules or NHSRplotthedots', but 15 under PowerBI-SPC's:
+# its trend needs only 5 points, and this service's seasonal rises and falls last that long.
+# Street lighting is flagged in 32, 26 and 33 months. coprod keeps MDC's rules by default,
+# so its charts match what MDC's tools publish; choose another set only to match a chart
+# drawn with it.
 
 # %% [markdown]
 # ### Seriousness, not just numbers

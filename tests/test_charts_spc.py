@@ -433,5 +433,16 @@ def test_p_chart_draws_per_point_limits_as_steps():
     assert data["value"].between(0, 1).all() and (data["upper"] <= 1).all()
     assert data["upper"].nunique() == frame["closed"].nunique()  # one limit per n
     ax = plot_spc(result)
-    assert ax.get_ylabel() == "Upheld of closed"
+    assert ax.get_ylabel() == "Upheld of closed (%)"
+    # the y axis reads in per cent (shares of 1 are drawn as 0.25 -> "25%")
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert ticks and all(t.endswith("%") for t in ticks)
+    assert ax.yaxis.get_major_formatter()(0.25, 0) == "25%"
     plt.close(ax.figure)
+    both = pd.concat([frame.assign(service="A"), frame.assign(service="B")])
+    fig = plot_spc_small_multiples(
+        spc(both, value="upheld", period="period", chart="p", denominator="closed", by="service")
+    )
+    assert fig.axes[0].yaxis.get_major_formatter()(0.5, 0) == "50%"
+    plt.close(fig)

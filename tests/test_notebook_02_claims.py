@@ -31,7 +31,7 @@ from coprod.io.counts import LAD_NAMES
 from coprod.synth import COMPLAINTS_SEED, make_complaint_log, write_complaint_export
 from coprod.timeseries.periods import fill_zero_counts
 from coprod.timeseries.seasonal import seasonally_adjust
-from coprod.timeseries.spc import spc, suggest_rebase
+from coprod.timeseries.spc import compare_conventions, spc, suggest_rebase
 
 NOTEBOOK = prose(source("02_complaints.py"))
 ANSWERED = prose(source("answers/02_complaints.py"))
@@ -745,3 +745,29 @@ def test_answer_share_upheld_on_a_p_chart(log):
     widest = result.loc[result["denominator"].idxmin()]
     narrowest = result.loc[result["denominator"].idxmax()]
     assert widest["upper"] - widest["lower"] > narrowest["upper"] - narrowest["lower"]
+
+
+def test_whose_rules(log):
+    compared = compare_conventions(
+        measure_series(log, measure="count"),
+        value="value",
+        period="period",
+        by="service",
+        baseline=24,
+    ).set_index(["service", "conventions"])
+    refuse = compared.loc["Refuse collection"]
+    upper = {name: f"{refuse.loc[name, 'upper']:.1f}" for name in refuse.index}
+    assert upper["nhsrplotthedots"] == upper["powerbi-spc"]
+    says(
+        f"Refuse collection's upper limit is {upper['mdc']} complaints with MDC's rules and "
+        f"{upper['powerbi-spc']} with both packages"
+    )
+    leisure = compared.loc["Leisure centres", "n_special"]
+    assert leisure["mdc"] == leisure["nhsrplotthedots"] == 0
+    says(f"but {leisure['powerbi-spc']} under PowerBI-SPC's")
+    lighting = compared.loc["Street lighting", "n_special"]
+    says(
+        f"Street lighting is flagged in {lighting['mdc']}, {lighting['nhsrplotthedots']} and "
+        f"{lighting['powerbi-spc']} months"
+    )
+    assert lighting["mdc"] == 32  # the small multiples' alt text says 32 of 48

@@ -27,13 +27,14 @@ from coprod.timeseries.spc import (
     _segment_rules,
     spc,
     spc_summary,
+    spc_warnings,
 )
+
+# R: set.seed(123); rnorm(20), as in tests/testthat/test-ptd_spc.R (see tests/test_spc.py)
+from tests.test_spc import NHSR_RNORM_20
 
 POWERBI = "PowerBI-SPC 478773a"
 NHSR = "NHSRplotthedots 050b07d"
-
-# R: set.seed(123); rnorm(20), as in tests/testthat/test-ptd_spc.R (see tests/test_spc.py)
-from tests.test_spc import NHSR_RNORM_20  # noqa: E402
 
 
 def monthly(values, start="2020-01-01", **columns) -> pd.DataFrame:
@@ -494,3 +495,42 @@ def test_a_target_column_must_be_numeric_and_present():
         spc(data, value="y", period="month", target="trajectory")
     with pytest.raises(ValueError, match="goal"):
         spc(monthly([5, 7, 6]), value="y", period="month", target="goal")
+
+
+# ----------------------------------------------------------------------- warnings
+
+
+def test_warnings_name_trial_limits_per_segment_and_mostly_zero_series():
+    # Refuse: 20 months with a rebase after 14 -> the second segment rests on 6 points;
+    # Graffiti: 11 of 20 months zero (more than half)
+    refuse = [12, 14, 11, 13, 12, 15, 13, 12, 14, 13, 12, 14, 13, 12, 20, 22, 21, 23, 20, 22]
+    graffiti = [0, 1, 0, 0, 2, 0, 1, 0, 0, 3, 0, 1, 0, 0, 1, 0, 2, 0, 1, 4]
+    data = pd.concat(
+        [
+            monthly(refuse).assign(service="Refuse"),
+            monthly(graffiti).assign(service="Graffiti"),
+        ]
+    )
+    r = spc(
+        data,
+        value="y",
+        period="month",
+        chart="c",
+        by="service",
+        rebase={"Refuse": "2021-03-01"},
+    )
+    found = spc_warnings(r)
+    assert found[["service", "segment", "warning"]].astype(object).values.tolist() == [
+        ["Refuse", 2, "trial_limits"],
+        ["Graffiti", pd.NA, "mostly_zeros"],
+    ]
+    assert found["detail"].iloc[0] == (
+        "the limits from 2021-03 are trial limits, computed from 6 points (fewer than 13): "
+        "they will move as points come in"
+    )
+    assert found["detail"].iloc[1].startswith("11 of 20 periods are zero")
+    text = spc_summary(r).replace("\n", " ")
+    assert "Mostly zeros (11 of 20 periods)" in text
+    # exactly half zero is not "mostly"
+    half = monthly([0, 1] * 10)
+    assert spc_warnings(spc(half, value="y", period="month", chart="c")).empty

@@ -685,7 +685,21 @@ def _is_adjusted(result: pd.DataFrame) -> bool:
 def _default_ylabel(result: pd.DataFrame) -> str:
     names = result["measure"].drop_duplicates() if "measure" in result else []
     name = str(names.iloc[0]).replace("_", " ") if len(names) == 1 else "Value"
+    if _is_proportion(result):
+        name += " (%)"
     return name[:1].upper() + name[1:]
+
+
+def _is_proportion(result: pd.DataFrame) -> bool:
+    """A p chart's values are shares of 1, read in per cent."""
+    return "chart" in result and bool((result["chart"] == "p").all()) and len(result) > 0
+
+
+def _format_y(ax: Axes, result: pd.DataFrame) -> None:
+    if _is_proportion(result):
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
 
 
 # ----------------------------------------------------------------------------- plot_spc
@@ -745,6 +759,7 @@ def plot_spc(
     _draw_series(ax, data, compact=False, show_2sigma=show_2sigma)
     _format_x(ax, data["period"], compact=False)
     _style_axes(ax, compact=False)
+    _format_y(ax, result)
     ax.set_ylabel(_ylabel(result, ylabel), fontsize=LABEL_SIZE)
     if title is None and by:
         title = _key_text(keys[0])
@@ -868,6 +883,7 @@ def plot_spc_small_multiples(
         part = grouped[key]
         _draw_series(ax, part, compact=True, show_2sigma=False)
         _style_axes(ax, compact=True)
+        _format_y(ax, result)
         ax.set_title(
             wrap(_key_text(key), title_chars),
             fontsize=title_size,

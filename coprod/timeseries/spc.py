@@ -7,12 +7,12 @@ essential; when complaints rise in number or seriousness it may be time to consi
 co-planning. Complaint counts go up and down every month by chance; SPC separates
 that *common cause* variation (noise) from *special cause* variation (a signal worth
 acting on). This module follows the conventions of NHS England's Making Data Count
-(MDC) programme. Its arithmetic and rules agree with the R package NHSRplotthedots
-except where their defaults differ, and those differences are options here:
-NHSRplotthedots screens moving ranges by default (``screen_outliers=True`` here; off by
-default so that one month's figures stay what MDC's spreadsheet tools publish), and its
-two-of-three rule counts only points within the limits, where MDC since November 2023
-counts those beyond them too (this module's rule).
+(MDC) programme by default. Other tools analysts use make other choices, and
+``conventions=`` follows them (:data:`CONVENTIONS`): NHSRplotthedots asks for trends of 7
+points, screens large moving ranges out of the limits and counts only points within the
+limits towards two of three; PowerBI-SPC asks for trends of 5, screens moving ranges, scales
+XmR limits by 3 / 1.128 and has its own two-in-three (:data:`TWO_OF_THREE_RULES`). With the
+default, coprod's numbers are what MDC's own spreadsheet tools publish.
 
 Charts
 ------
@@ -114,6 +114,7 @@ __all__ = [
     "ASSURANCE_TYPES",
     "ASSURANCE_LABELS",
     "CHARTS",
+    "compare_conventions",
     "CONVENTIONS",
     "Conventions",
     "TWO_OF_THREE_RULES",
@@ -128,7 +129,10 @@ __all__ = [
     "spc",
     "spc_overview",
     "spc_summary",
+    "spc_warnings",
     "suggest_rebase",
+    "MOSTLY_ZEROS_SHARE",
+    "WARNINGS",
 ]
 
 Chart = Literal["xmr", "c", "u", "p"]
@@ -264,6 +268,14 @@ CONVENTIONS: Mapping[str, Conventions] = MappingProxyType(
 coprod publishes what Making Data Count's own tools publish. PowerBI-SPC ships with every
 rule switched off; ``"powerbi-spc"`` is its rules switched on at their default settings
 (shift of 7, trend of 5, two-in-three at 2 sigma, outliers screened from the limits)."""
+
+#: A series with more than this share of zero values is "mostly zeros": its limits say
+#: little (the lower limit sits at 0) and the time or cases between events tell more.
+MOSTLY_ZEROS_SHARE = 0.5
+
+WARNINGS: tuple[str, ...] = ("trial_limits", "mostly_zeros")
+"""The kinds of :func:`spc_warnings` rows: limits from fewer than :data:`TRIAL_LIMIT_POINTS`
+points, and a series that is mostly zeros (more than :data:`MOSTLY_ZEROS_SHARE`)."""
 
 RULE_OUTSIDE = "outside limits"
 RULE_TWO_OF_THREE = "two of three beyond 2 sigma"
@@ -1496,6 +1508,48 @@ def spc_overview(result: pd.DataFrame, *, by: str | Sequence[str] | None = None)
     return out
 
 
+def compare_conventions(
+    data: pd.DataFrame,
+    *,
+    conventions: Sequence[str] = tuple(CONVENTIONS),
+    **options: Any,
+) -> pd.DataFrame:
+    """The same series under each convention, one row per group and convention.
+
+    Runs :func:`spc` with ``options`` (``value``, ``period``, ``by``, ...) once per name in
+    ``conventions`` and gives each run's :func:`spc_overview` with a ``conventions``
+    column after the group columns: where tools disagree about a chart, the rows say by how
+    much (limits) and how often (``n_special``). To reproduce a published chart, pick the
+    tool's name as :func:`spc`'s ``conventions=``.
+    """
+    for forbidden in ("conventions", "run_length", "trend_length", "screen_outliers"):
+        if forbidden in options:
+            raise ValueError(
+                f"compare_conventions sets {forbidden} from each convention; leave it out"
+            )
+    names = list(conventions)
+    unknown = [n for n in names if n not in CONVENTIONS]
+    if unknown or not names:
+        raise ValueError(f"conventions must be names from {list(CONVENTIONS)}, not {unknown}")
+    pieces = []
+    for name in names:
+        result = spc(data, conventions=name, **options)
+        overview = spc_overview(result)
+        by_cols = _result_by(result)
+        overview.insert(len(by_cols), "conventions", name)
+        pieces.append(overview)
+    out = pd.concat(pieces, ignore_index=True)
+    by_cols = list(out.columns[: out.columns.get_loc("conventions")])
+    if by_cols:  # group by group, the conventions in the order asked
+        order = {name: i for i, name in enumerate(names)}
+        out = out.sort_values(
+            [*by_cols, "conventions"],
+            key=lambda col: col.map(order) if col.name == "conventions" else col,
+            kind="stable",
+        ).reset_index(drop=True)
+    return keep_source(out, data)
+
+
 _DIRECTIONS = {
     "concern": ("special_cause_concern",),
     "improvement": ("special_cause_improvement",),
@@ -1571,6 +1625,60 @@ _ASSURANCE_WORDS = {
 }
 
 
+def _zeros(group: pd.DataFrame) -> tuple[int, int]:
+    """(zero values, values) of one group: the counts of a u or p chart, else the values."""
+    values = group["count"] if "count" in group else group["value"]
+    return int((values == 0).sum()), len(values)
+
+
+def spc_warnings(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """What to be careful of in an :func:`spc` result, one row per warning.
+
+    Columns ``[*by], segment, warning, detail``: ``warning`` is one of :data:`WARNINGS`
+    (``"trial_limits"`` per segment whose limits rest on fewer than
+    :data:`TRIAL_LIMIT_POINTS` points, as NHSRplotthedots warns; ``"mostly_zeros"`` per
+    group whose values are more than :data:`MOSTLY_ZEROS_SHARE` zeros, with ``segment``
+    missing), ``detail`` says it in words. No rows: nothing to warn of.
+    :func:`spc_summary` says the same.
+    """
+    by_cols = _result_by(result, by)
+    monthly = _is_monthly(result["period"]) if len(result) else False
+    rows: list[dict[str, Any]] = []
+    for key, group in _iter_groups(result, by_cols):
+        for segment, seg in group.groupby("segment", sort=True):
+            if "trial_limits" in seg and bool(seg["trial_limits"].iloc[0]):
+                used = int(seg["in_baseline"].sum())
+                start = _fmt_period(seg["period"].iloc[0], monthly)
+                rows.append(
+                    {
+                        **dict(zip(by_cols, key, strict=True)),
+                        "segment": int(segment),
+                        "warning": "trial_limits",
+                        "detail": f"the limits from {start} are trial limits, computed from "
+                        f"{used} point{'s' * (used != 1)} (fewer than {TRIAL_LIMIT_POINTS}): "
+                        "they will move as points come in",
+                    }
+                )
+        zeros, total = _zeros(group)
+        if total and zeros / total > MOSTLY_ZEROS_SHARE:
+            rows.append(
+                {
+                    **dict(zip(by_cols, key, strict=True)),
+                    "segment": pd.NA,
+                    "warning": "mostly_zeros",
+                    "detail": f"{zeros} of {total} periods are zero: limits of a mostly-zero "
+                    "series say little (the lower limit sits at zero, so no fall can show); "
+                    "chart the time or the cases between events instead",
+                }
+            )
+    out = pd.DataFrame(rows, columns=[*by_cols, "segment", "warning", "detail"])
+    out["segment"] = out["segment"].astype("Int64")
+    for col in by_cols:
+        if len(out):
+            out[col] = out[col].astype(result[col].dtype)
+    return out
+
+
 def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> str:
     """Plain-language description of an :func:`spc` result, one paragraph per group.
 
@@ -1621,6 +1729,12 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
                 f"These are trial limits, computed from {used} point{'s' * (used != 1)} "
                 f"(fewer than {TRIAL_LIMIT_POINTS}): they will move as points come in, so "
                 "read signals against them with care. "
+            )
+        zeros, total = _zeros(group)
+        if total and zeros / total > MOSTLY_ZEROS_SHARE:
+            text += (
+                f"Mostly zeros ({zeros} of {total} periods): the limits say little; chart the "
+                "time or the cases between events instead. "
             )
         if "assurance" in group and "target" in group and pd.notna(last.get("target")):
             assurance = last["assurance"]

@@ -181,7 +181,11 @@ upheld_spc = spc(
     baseline=24,
 )
 print(spc_summary(upheld_spc))
-ax = plot_spc(upheld_spc, title="Social care: the share of complaints upheld stays in its limits")
+ax = plot_spc(
+    upheld_spc,
+    title="Social care: the share of complaints upheld stays in its limits",
+    ylabel="Upheld in full or in part",
+)
 saved = save_figure(
     ax,
     "answers_02_social_care_upheld_p_chart",
