@@ -286,7 +286,7 @@ _CHART_LABELS = {"xmr": "XmR (any measure)", "c": "c chart (counts)", "u": "u ch
 
 @dataclass
 class ComplaintsExplorer(_Explorer):
-    """Pick a service, a measure, a chart and a period; see its SPC chart.
+    """Pick a service, a measure, a chart, a period and whose rules; see its SPC chart.
 
     ``log`` is a complaint log (see :func:`coprod.io.complaint_log.read_complaints`);
     ``denominators`` (columns ``service, period, denominator``, e.g. monthly contacts,
@@ -299,6 +299,10 @@ class ComplaintsExplorer(_Explorer):
     ``baseline``: None (limits from all points), a date (limits from the periods up to
     it), or an int ``n``: the first ``n`` months, so that every period uses the same
     span of time (24 months are 8 quarters).
+
+    "Rules" picks the conventions (:data:`coprod.timeseries.spc.CONVENTIONS`): Making Data
+    Count by default, or those of NHSRplotthedots or PowerBI-SPC, to compare with a chart
+    drawn in one of them.
     """
 
     log: pd.DataFrame
@@ -318,8 +322,16 @@ class ComplaintsExplorer(_Explorer):
         self._series_cache: dict = {}
         self._services = sorted(self.log[self.service].dropna().unique().tolist())
         measures = [m for m in MEASURES if m != "rate" or self.denominators is not None]
-        initial = {"measure": "count", "period": "month", "chart": "xmr", **(self.initial or {})}
-        unknown = set(initial) - {"service", "measure", "period", "chart"}
+        from coprod.timeseries.spc import CONVENTIONS
+
+        initial = {
+            "measure": "count",
+            "period": "month",
+            "chart": "xmr",
+            "conventions": "mdc",
+            **(self.initial or {}),
+        }
+        unknown = set(initial) - {"service", "measure", "period", "chart", "conventions"}
         if unknown:
             raise ValueError(f"initial names no control: {', '.join(sorted(unknown))}")
         self.controls = {
@@ -334,6 +346,12 @@ class ComplaintsExplorer(_Explorer):
             ),
             "chart": _dropdown([(_CHART_LABELS["xmr"], "xmr")], "xmr", "Chart", "210px"),
             "period": _dropdown([("Month", "month")], "month", "Period", "160px"),
+            "conventions": _dropdown(
+                [(c.label, name) for name, c in CONVENTIONS.items()],
+                initial["conventions"],
+                "Rules",
+                "230px",
+            ),
         }
         self._initial = initial
         self._assemble()
@@ -464,6 +482,7 @@ class ComplaintsExplorer(_Explorer):
             chart=chart,
             denominator=denominator,
             baseline=self._baseline_date(),
+            conventions=chosen["conventions"],
         )
         fig = _figure()
         label = MEASURES[measure][3]

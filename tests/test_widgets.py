@@ -79,7 +79,7 @@ def explorer(complaints):
 
 
 def test_complaints_explorer_offers_what_suits_the_measure(explorer):
-    assert set(explorer.controls) == {"service", "measure", "chart", "period"}
+    assert set(explorer.controls) == {"service", "measure", "chart", "period", "conventions"}
     explorer.controls["measure"].value = "count"
     assert explorer.offered("chart") == ("xmr", "c")
     assert explorer.offered("period") == ("week", "month", "quarter")
@@ -123,6 +123,22 @@ def test_every_offered_combination_draws_a_chart(explorer):
     # count: 2 charts x 3 periods; rate: 2 x 2; seriousness index: 3 periods; the five
     # ratio measures: month and quarter
     assert drawn == n_services * (6 + 4 + 3 + 5 * 2)
+
+
+def test_rules_follow_the_chosen_conventions(explorer):
+    explorer.controls["measure"].value = "count"
+    explorer.controls["period"].value = "month"
+    explorer.controls["chart"].value = "xmr"
+    assert explorer.offered("conventions") == ("mdc", "nhsrplotthedots", "powerbi-spc")
+    labels = explorer.controls["conventions"]._options_labels
+    assert labels == ("Making Data Count", "NHSRplotthedots", "PowerBI-SPC")
+    for name in explorer.offered("conventions"):
+        explorer.controls["conventions"].value = name
+        assert set(explorer.data["conventions"]) == {name}
+        assert explorer.data["trend_length"].iloc[0] == {"mdc": 6, "nhsrplotthedots": 7}.get(
+            name, 5
+        )
+    explorer.controls["conventions"].value = "mdc"
 
 
 def test_quarterly_rates_add_up_monthly_contacts(complaints, explorer):
