@@ -121,7 +121,8 @@ _RESERVED = frozenset(
 class FunnelResult:
     """A funnel (see :func:`funnel`): one row per unit, and the limit curves.
 
-    ``units``: ``[*by], unit`` (the ``by`` values in words), ``count`` (the ``value``
+    ``units``: ``[*by], unit`` (the ``by`` values in words; the one ``by`` column when it
+    is called ``unit``), ``count`` (the ``value``
     column: cases or events), ``denominator``, ``value`` (count / denominator x
     ``multiplier``: what is plotted), ``centre``, ``lower_95, upper_95, lower_998,
     upper_998`` (the limits at the unit's own denominator, on the same scale), ``z`` (the
@@ -276,7 +277,7 @@ def _check_inputs(
     require_columns(data, needed, what="data")
     if len(set(needed)) != len(needed):
         raise ValueError(f"value, denominator and by must be distinct columns: {needed}")
-    clash = [c for c in by_cols if c in _RESERVED]
+    clash = [c for c in by_cols if c in _RESERVED and by_cols != ["unit"]]
     if clash:
         raise ValueError(f"by columns {clash} clash with output column names; rename them")
     if len(data) == 0:
@@ -437,7 +438,8 @@ def funnel(
 
     limits = _limits(theta, d, **options)
     units = frame[by_cols].reset_index(drop=True)
-    units["unit"] = frame[by_cols].astype(str).agg(", ".join, axis=1).to_numpy()
+    if by_cols != ["unit"]:  # a by column named "unit" is the units' names already
+        units["unit"] = frame[by_cols].astype(str).agg(", ".join, axis=1).to_numpy()
     units["count"] = counts
     units["denominator"] = d
     units["value"] = y * multiplier
@@ -510,10 +512,14 @@ def funnel_summary(result: FunnelResult) -> str:
             f"{result.trim:.0%} each end; limits {widened}."
         )
     elif result.overdispersion == "additive":
+        added = (
+            f"between-unit variance tau^2 = {result.tau2:.3g} added to each unit's (random effects)"
+            if result.tau2 > 0
+            else "no between-unit variance to add, so the limits are not widened"
+        )
         lines.append(
             f"Over-dispersion: phi = {result.phi:.2f} from z-scores winsorised at "
-            f"{result.trim:.0%} each end; between-unit variance tau^2 = {result.tau2:.3g} "
-            "added to each unit's (random effects)."
+            f"{result.trim:.0%} each end; {added}."
         )
     for flag in ("above_998", "above_95", "below_95", "below_998"):
         rows = units[units["flag"] == flag]
