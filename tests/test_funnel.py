@@ -324,6 +324,7 @@ def test_the_summary_says_how_the_limits_were_adjusted():
     spread = funnel_units(n_units=40, tau=0.1, seed=9)
     quiet = funnel_units(n_units=40, seed=9)
     kwargs = {"value": "cases", "denominator": "denominator", "by": "unit"}
+
     def words(result):  # the summary unwrapped
         return " ".join(result.summary().split())
 
