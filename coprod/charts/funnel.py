@@ -61,11 +61,11 @@ GID_LABEL = "funnel-label"
 
 #: Colours of the points by how far out they lie, and of the lines (Okabe-Ito).
 FUNNEL_COLOURS = {
-    "within": "#8C8C8C",
-    "beyond_95": "#E69F00",
-    "beyond_998": "#D55E00",
+    "within": "#8c8c8c",
+    "beyond_95": "#e69f00",
+    "beyond_998": "#d55e00",
     "centre": "#222222",
-    "limits": "#0072B2",
+    "limits": "#0072b2",
 }
 
 _POINT_SIZE = 34.0  # points^2
