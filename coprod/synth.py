@@ -1725,3 +1725,68 @@ def its_series(
     frame["counterfactual"] = np.exp(log_cf) * scale
     frame["after"] = after
     return frame
+
+
+# ------------------------------------------------------------------ funnel units
+
+__all__ += ["funnel_units"]
+
+
+def funnel_units(
+    *,
+    n_units: int = 40,
+    kind: str = "proportion",
+    centre: float = 0.2,
+    denominators: tuple[int, int] = (50, 2000),
+    outliers: dict[int, float] | None = None,
+    phi: float = 1.0,
+    tau: float = 0.0,
+    seed: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """Units at one point in time (``unit, cases, denominator, true_value, planted``) for
+    :func:`coprod.funnel.funnel`, with what it should find planted.
+
+    Denominators are drawn log-uniformly within ``denominators`` (whole numbers). A unit's
+    true figure is ``centre`` (a proportion, or a rate per unit of denominator for
+    ``kind="rate"``), or ``outliers[k]`` for unit ``k`` (0-based; ``planted`` is True
+    there). Extra-binomial (-Poisson) spread, for the over-dispersion adjustments:
+    ``phi > 1`` scales every unit's variance by ``phi`` (cases drawn normal with that
+    variance around the expected count, rounded and kept within 0 and the denominator:
+    the multiplicative model), ``tau > 0`` draws each unit's true figure around the centre
+    with standard deviation ``tau`` on the variance-stabilised scale (``arcsin(sqrt(p))``
+    for proportions, ``sqrt(rate)`` for rates: the additive model). Units are named
+    ``"Unit 01"``, ``"Unit 02"``, ...
+    """
+    if kind not in ("proportion", "rate"):
+        raise ValueError(f"kind must be 'proportion' or 'rate', not {kind!r}")
+    rng = _rng(seed)
+    low, high = denominators
+    d = np.round(np.exp(rng.uniform(np.log(low), np.log(high), n_units))).astype(int)
+    truth = np.full(n_units, float(centre))
+    planted = np.zeros(n_units, dtype=bool)
+    for k, figure in (outliers or {}).items():
+        truth[k] = figure
+        planted[k] = True
+    if tau > 0:
+        if kind == "proportion":
+            g = np.arcsin(np.sqrt(truth)) + rng.normal(0, tau, n_units)
+            truth = np.sin(np.clip(g, 0, np.pi / 2)) ** 2
+        else:
+            truth = np.clip(np.sqrt(truth) + rng.normal(0, tau, n_units), 0, None) ** 2
+    if phi > 1:
+        var = phi * (truth * (1 - truth) * d if kind == "proportion" else truth * d)
+        cases = np.round(rng.normal(truth * d, np.sqrt(var)))
+        cases = np.clip(cases, 0, d if kind == "proportion" else None)
+    elif kind == "proportion":
+        cases = rng.binomial(d, truth)
+    else:
+        cases = rng.poisson(truth * d)
+    return pd.DataFrame(
+        {
+            "unit": [f"Unit {k + 1:02d}" for k in range(n_units)],
+            "cases": cases.astype(int),
+            "denominator": d,
+            "true_value": truth,
+            "planted": planted,
+        }
+    )

@@ -23,6 +23,7 @@
 # %%
 import pandas as pd
 
+from coprod.charts.funnel import funnel_chart_data, plot_funnel
 from coprod.charts.grid import co_planning_chart_data, plot_co_planning
 from coprod.charts.spc import plot_spc, plot_spc_small_multiples, spc_chart_data
 from coprod.co_planning import co_planning_summary, consider_co_planning
@@ -37,6 +38,7 @@ from coprod.complaints import (
 from coprod.datasets import load_dataset, shared_data_dir
 from coprod.display import readable_table
 from coprod.export import export_table, save_figure
+from coprod.funnel import funnel, funnel_summary
 from coprod.grid import place_services
 from coprod.io.counts import LAD_NAMES, read_report_counts
 from coprod.privacy import SUPPRESSED, attack_suppression, prepare_table
@@ -478,6 +480,55 @@ repairs_on_time.tail(4)
 # other 32 open complaints are younger than 20 days, so this figure is provisional until
 # 20 January 2025. The median of 12 days is flattered the same way: it counts only the
 # complaints already closed, the quick ones.
+
+# %% [markdown]
+# ### Comparing services at one point in time: a funnel plot
+#
+# A league table of the share of complaints upheld would rank the eight services as if
+# every difference were real, but a share from 201 complaints swings by chance more than
+# one from 813. A funnel plot (Spiegelhalter 2005) puts each service's share in 2024
+# against its number of complaints with an outcome, inside limits around the council's
+# pooled share that narrow as that number grows: exact binomial limits at 95% (about 2
+# standard errors) and 99.8% (about 3).
+
+# %%
+yearly = outcomes(log, freq="year", by="service")
+upheld_2024 = yearly[yearly["period"].dt.year == 2024].assign(
+    upheld_in_full_or_part=lambda t: t["upheld"] + t["partly_upheld"]
+)
+upheld_funnel = funnel(
+    upheld_2024, value="upheld_in_full_or_part", denominator="n_outcome", by="service"
+)
+print(funnel_summary(upheld_funnel))
+
+# %%
+ax = plot_funnel(
+    upheld_funnel,
+    title="Social care upheld more of its complaints in 2024 than the 95% limits allow",
+    xlabel="Complaints with an outcome in 2024",
+    ylabel="Upheld in full or in part",
+)
+saved = save_figure(
+    ax,
+    "02_complaints_upheld_funnel",
+    data=funnel_chart_data(upheld_funnel),
+    alt_text=(
+        "Funnel plot of the share of each service's complaints with an outcome in 2024 that "
+        "were upheld in full or in part, against the number with an outcome (201 to 813), "
+        "around the pooled share of 45.4% with 95% and 99.8% limits. Social care, 52.0% of "
+        "273, lies above the 95% limit and within the 99.8% limit; the other seven services "
+        "lie within the 95% limits."
+    ),
+)
+
+# %% [markdown]
+# The council upheld 45.4% of its complaints in 2024, in full or in part. Social care's
+# 52.0% of 273 lies above the 95% limit for a service of its size (51.2%) but within the
+# 99.8% limit (54.6%); the other seven services lie within the 95% limits. With eight
+# services about 0.4 would lie beyond the 95% limits by chance alone, so this is a prompt
+# to look at Social care's complaints, not proof that it handles them worse. A funnel is
+# one year; whether Social care's share *changed* is a question for SPC (exercise 6 charts
+# it month by month on a p chart).
 
 # %% [markdown]
 # ## Real data: FixMyStreet reports

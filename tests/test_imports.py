@@ -164,6 +164,36 @@ def test_public_signatures_are_pinned():
         assert all(p.endswith("*") for p in params[1:]), plot.__name__
 
 
+def test_funnel_signatures_are_pinned():
+    """Issue 12's funnel plots: keyword-only settings, the result first."""
+    from coprod import funnel
+    from coprod.charts import funnel as funnel_charts
+
+    assert _params(funnel.funnel) == [
+        "data",
+        "value*",
+        "denominator*",
+        "by*",
+        "kind*",
+        "target*",
+        "method*",
+        "overdispersion*",
+        "multiplier*",
+        "trim*",
+    ]
+    assert _params(funnel.funnel_summary) == ["result"]
+    assert _params(funnel_charts.funnel_chart_data) == ["result"]
+    assert _params(funnel_charts.plot_funnel) == [
+        "result",
+        "label*",
+        "title*",
+        "xlabel*",
+        "ylabel*",
+        "ax*",
+        "source*",
+    ]
+
+
 # One word per idea across the library: a test so that a new function cannot drift.
 _SYNONYMS = {
     "keys": "by",

@@ -771,3 +771,38 @@ def test_whose_rules(log):
         f"{lighting['powerbi-spc']} months"
     )
     assert lighting["mdc"] == 32  # the small multiples' alt text says 32 of 48
+
+
+def test_funnel_of_the_share_upheld_by_service_in_2024(log):
+    from coprod.funnel import funnel
+
+    yearly = outcomes(log, freq="year", by="service")
+    upheld = yearly[yearly["period"].dt.year == 2024].assign(
+        upheld_in_full_or_part=lambda t: t["upheld"] + t["partly_upheld"]
+    )
+    result = funnel(upheld, value="upheld_in_full_or_part", denominator="n_outcome", by="service")
+    units = result.units.set_index("unit")
+    says("a share from 201 complaints swings by chance more than one from 813")
+    assert units["denominator"].min() == 201 and units["denominator"].max() == 813
+    assert len(units) == 8
+    says(f"The council upheld {result.centre:.1%} of its complaints in 2024")
+    care = units.loc["Social care"]
+    says(
+        f"Social care's {care['value']:.1%} of {care['denominator']:.0f} lies above the 95% "
+        f"limit for a service of its size ({care['upper_95']:.1%}) but within the 99.8% limit "
+        f"({care['upper_998']:.1%}); the other seven services lie within the 95% limits"
+    )
+    assert care["flag"] == "above_95"
+    assert (units.drop("Social care")["flag"] == "within").all()
+    says(f"about {0.05 * len(units):.1f} would lie beyond the 95% limits by chance alone")
+    chart = CHARTS["02_complaints_upheld_funnel"]
+    assert (
+        chart.title == "Social care upheld more of its complaints in 2024 than the 95% limits allow"
+    )
+    says(
+        f"({units['denominator'].min():.0f} to {units['denominator'].max():.0f}), around the "
+        f"pooled share of {result.centre:.1%} with 95% and 99.8% limits. Social care, "
+        f"{care['value']:.1%} of {care['denominator']:.0f}, lies above the 95% limit and within "
+        "the 99.8% limit; the other seven services lie within the 95% limits.",
+        chart.alt_text,
+    )

@@ -509,6 +509,19 @@ def chart_02_co_planning_initiatives(f):
     return plot_co_planning(signal), ["Synthetic data"]
 
 
+def chart_02_upheld_funnel(f):
+    from coprod.charts.funnel import plot_funnel
+    from coprod.complaints import outcomes
+    from coprod.funnel import funnel
+
+    yearly = outcomes(f["log"], freq="year", by="service")
+    upheld = yearly[yearly["period"].dt.year == 2024].assign(
+        upheld_in_full_or_part=lambda t: t["upheld"] + t["partly_upheld"]
+    )
+    result = funnel(upheld, value="upheld_in_full_or_part", denominator="n_outcome", by="service")
+    return plot_funnel(result), ["Synthetic data"]
+
+
 def chart_03_changes_per_decade(f):
     from coprod.charts.politics import changes_distribution_data, plot_changes_distribution
 

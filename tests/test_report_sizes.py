@@ -360,6 +360,24 @@ def complaints_co_planning_grid():
     )
 
 
+def complaints_upheld_funnel():
+    from coprod.charts.funnel import plot_funnel
+    from coprod.complaints import outcomes
+    from coprod.funnel import funnel
+
+    yearly = outcomes(_complaints_log(), freq="year", by="service")
+    upheld = yearly[yearly["period"].dt.year == 2024].assign(
+        upheld_in_full_or_part=lambda t: t["upheld"] + t["partly_upheld"]
+    )
+    result = funnel(upheld, value="upheld_in_full_or_part", denominator="n_outcome", by="service")
+    return plot_funnel(
+        result,
+        title="Social care upheld more of its complaints in 2024 than the 95% limits allow",
+        xlabel="Complaints with an outcome in 2024",
+        ylabel="Upheld in full or in part",
+    )
+
+
 def answers_u_chart():
     from coprod.charts.spc import plot_spc
     from coprod.complaints import measure_series
@@ -490,6 +508,7 @@ CHARTS = {
     "02_complaints_street_lighting_adjusted": ("plot_spc", complaints_lighting_adjusted),
     "02_complaints_fixmystreet": ("plot_spc_small_multiples", complaints_fixmystreet),
     "02_complaints_co_planning_grid": ("plot_co_planning", complaints_co_planning_grid),
+    "02_complaints_upheld_funnel": ("plot_funnel", complaints_upheld_funnel),
     "answers_02_housing_repairs_u_chart": ("plot_spc", answers_u_chart),
     "03_changes_per_decade": ("plot_changes_distribution", changes_per_decade),
     "03_control_strip": ("plot_control_strip", control_strip),
