@@ -1572,8 +1572,10 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     """Plain-language description of an :func:`spc` result, one paragraph per group.
 
     Says, for each group, the latest value and its variation, the current centre and
-    process limits (and since when, after a rebase), the assurance against a target,
-    and each rule that fired: how many points and from when to when.
+    process limits (and since when, after a rebase), whether a c, u or p chart's counts
+    are overdispersed (:func:`overdispersion`, for the latest segment: the chart to use
+    instead) or by how much a p' or u' chart widened its limits, the assurance against a
+    target, and each rule that fired: how many points and from when to when.
     """
     by_cols = _result_by(result, by)
     if len(result) == 0:
@@ -1600,7 +1602,7 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         if last["rule"]:
             text += f" ({last['rule']})"
         text += ". "
-        centre_word = "median" if chart == "g" else "mean"
+        centre_word = {"g": "median", "t": "centre"}.get(chart, "mean")
         lim = f"{centre_word} {_fmt_number(float(last['centre']))}, process limits "
         lim += f"{_fmt_number(float(last['lower']))} to {_fmt_number(float(last['upper']))}"
         if chart in _DENOMINATOR_CHARTS:
@@ -1616,6 +1618,10 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
                 f"(fewer than {TRIAL_LIMIT_POINTS}): they will move as points come in, so "
                 "read signals against them with care. "
             )
+        if chart in _OVERDISPERSION_CHARTS:
+            dispersion = overdispersion(seg, by=by_cols).iloc[-1]
+            outside = int(seg["rule_outside"].sum())
+            text += _dispersion_words(dispersion, outside, len(seg))
         if "assurance" in group and "target" in group and pd.notna(last.get("target")):
             assurance = last["assurance"]
             text += f"Target {_fmt_number(float(last['target']))}: "
@@ -1636,3 +1642,130 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
             text += "Signals: " + "; ".join(parts) + "."
         paragraphs.append(text)
     return wrap_text("\n\n".join(paragraphs))
+
+
+# ------------------------------------------------------------------- overdispersion
+
+_OVERDISPERSION_CHARTS = ("c", "u", "p", "up", "pp")
+#: What each chart's recommended replacement is when its counts are overdispersed: for
+#: counts of equal opportunity Laney's correction is the XmR chart itself.
+_LANEY_CHART = {"c": "xmr", "u": "up", "p": "pp", "up": "up", "pp": "pp"}
+
+
+def _standardised(segment: pd.DataFrame, chart: str) -> np.ndarray:
+    """z_i = (y_i - centre) / sigma_i of a c, u or p (or u', p') chart's points, with
+    sigma_i the Poisson or binomial sigma of the chart without Laney's correction."""
+    centre = segment["centre"].to_numpy(dtype=float)
+    if chart == "c":
+        values, spread = segment["value"].to_numpy(dtype=float), centre
+    else:
+        denom = segment["denominator"].to_numpy(dtype=float)
+        values = segment["count"].to_numpy(dtype=float) / denom
+        spread = (centre * (1 - centre) if chart in _PROPORTION_CHARTS else centre) / denom
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (values - centre) / np.sqrt(spread)
+    return np.where(spread > 0, z, 0.0)
+
+
+def overdispersion(
+    result: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    threshold: float = OVERDISPERSED_RATIO,
+) -> pd.DataFrame:
+    """Whether a c, u or p chart's counts vary more between periods than its limits assume.
+
+    A c chart assumes Poisson counts, a u chart Poisson counts per unit of exposure, a p
+    chart binomial cases: their limits come from the centre alone. Complaints and reports
+    in their hundreds or thousands a month vary much more than that (busy months, weather,
+    campaigns), so those limits are too narrow and flag common-cause months. For each
+    group and segment of ``result`` (an :func:`spc` result with ``chart`` ``"c"``, ``"u"``,
+    ``"p"``, or Laney's ``"up"`` / ``"pp"``), over the points its limits are computed from
+    (``in_baseline``), with z_i = (y_i - centre) / sigma_i and sigma_i the chart's own
+    Poisson or binomial sigma:
+
+    * ``sigma_z``: Laney's ratio, the mean moving range of z / 1.128 (moving ranges
+      screened as the result's ``screen_outliers`` says): how many times wider the limits
+      should be. Near 1 for counts as the chart assumes; it is the factor the p' and u'
+      charts widen their limits by (and for a c chart, the ratio of the XmR chart's
+      limits to the c chart's).
+    * ``chi_square``, ``df`` (points - 1) and ``chi_square_ratio`` (Pearson's dispersion,
+      chi_square / df; inflated by real shifts too, where sigma_z looks only at
+      neighbouring periods).
+    * ``share_outside``: the share of the segment's points beyond the chart's limits (on
+      common-cause data, the false-alarm rate; 3-sigma limits flag 0.27% when the chart's
+      assumption holds).
+    * ``overdispersed``: ``sigma_z >= threshold`` (default :data:`OVERDISPERSED_RATIO`);
+      ``recommended_chart``: ``"xmr"`` for an overdispersed c chart, ``"up"`` for a u chart,
+      ``"pp"`` for a p chart, else the chart itself (a p' or u' chart already allows for it).
+
+    Returns one row per group and segment: ``[*by], segment, chart, n_points, sigma_z,
+    chi_square, df, chi_square_ratio, share_outside, overdispersed, recommended_chart,
+    threshold``. :func:`spc_summary` says the same in words.
+    """
+    by_cols = _result_by(result, by)
+    chart = _setting(result, "chart")
+    if chart not in _OVERDISPERSION_CHARTS:
+        raise ValueError(
+            f"overdispersion checks the c, u and p charts (and p', u'), whose limits assume "
+            f"Poisson or binomial counts; a {CHART_NAMES.get(chart, chart)} is not one of them"
+            + (": an XmR chart estimates its spread from the data already" if chart == "xmr" else "")
+        )
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0:
+        raise ValueError(f"threshold must be a number above 0, not {threshold!r}")
+    if chart != "c":
+        require_columns(result, ["count", "denominator"], what="result")
+    screen = bool(_setting(result, "screen_outliers")) if "screen_outliers" in result else False
+    rows = []
+    for key, group in _iter_groups(result, by_cols):
+        for segment_no, segment in group.groupby("segment", sort=True):
+            base = segment[segment["in_baseline"].to_numpy(dtype=bool)]
+            z = _standardised(base, chart)
+            n_points = len(z)
+            sigma_z = _mean_moving_range(z, screen) / D2 if n_points >= 2 else np.nan
+            chi_square = float(np.sum(z**2))
+            df = n_points - 1
+            row = dict(zip(by_cols, key, strict=True))
+            over = bool(np.isfinite(sigma_z) and sigma_z >= threshold)
+            row.update(
+                {
+                    "segment": int(segment_no),
+                    "chart": chart,
+                    "n_points": n_points,
+                    "sigma_z": float(sigma_z),
+                    "chi_square": chi_square,
+                    "df": df,
+                    "chi_square_ratio": chi_square / df if df > 0 else np.nan,
+                    "share_outside": float(segment["rule_outside"].mean()),
+                    "overdispersed": over,
+                    "recommended_chart": _LANEY_CHART[chart] if over else chart,
+                    "threshold": float(threshold),
+                }
+            )
+            rows.append(row)
+    columns = [*by_cols, "segment", "chart", "n_points", "sigma_z", "chi_square", "df"]
+    columns += ["chi_square_ratio", "share_outside", "overdispersed", "recommended_chart"]
+    return keep_source(pd.DataFrame(rows, columns=[*columns, "threshold"]), result)
+
+
+def _dispersion_words(row: Mapping[str, Any], n_outside: int, n_points: int) -> str:
+    """One sentence of :func:`spc_summary` on a segment's overdispersion."""
+    chart = str(row["chart"])
+    ratio = _fmt_number(float(row["sigma_z"]))
+    if chart in ("up", "pp"):
+        plain = CHART_NAMES["u" if chart == "up" else "p"]
+        way = "widened" if row["sigma_z"] >= 1 else "narrowed"
+        return (
+            f"Laney's sigma_z is {ratio}: the limits are the {plain}'s {way} {ratio} times "
+            "for the variation between periods. "
+        )
+    if not row["overdispersed"]:
+        return ""
+    counts = {"c": "counts", "u": "rates", "p": "proportions"}[chart]
+    better = row["recommended_chart"]
+    return (
+        f"Overdispersed: the {counts} vary {ratio} times as much from period to period as a "
+        f"{CHART_NAMES[chart]} assumes (Laney's sigma_z; {n_outside} of {n_points} points "
+        f"outside its limits), so its limits are too narrow and flag common-cause variation: "
+        f"use chart={better!r} ({CHART_NAMES[better]}) instead. "
+    )
