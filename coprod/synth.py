@@ -1784,7 +1784,9 @@ def make_overdispersed_counts(
         raise ValueError(f"denominator must be a range (low, high) above 0, not {denominator!r}")
     if kind == "proportions":
         if not 0 < level < 1:
-            raise ValueError(f"level must be a share between 0 and 1 for proportions, not {level!r}")
+            raise ValueError(
+                f"level must be a share between 0 and 1 for proportions, not {level!r}"
+            )
         if variation > 0 and (variation * level) ** 2 >= level * (1 - level):
             raise ValueError(
                 f"variation {variation!r} is too large for a share of {level!r}: the beta "

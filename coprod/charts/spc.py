@@ -599,9 +599,7 @@ def _legend_handles(
                     label=label,
                 )
             )
-    handles.append(
-        Line2D([], [], color=SPC_COLOURS["centre"], linewidth=1.4, label=centre_label)
-    )
+    handles.append(Line2D([], [], color=SPC_COLOURS["centre"], linewidth=1.4, label=centre_label))
     handles.append(
         Line2D(
             [],

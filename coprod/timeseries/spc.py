@@ -1709,7 +1709,11 @@ def overdispersion(
         raise ValueError(
             f"overdispersion checks the c, u and p charts (and p', u'), whose limits assume "
             f"Poisson or binomial counts; a {CHART_NAMES.get(chart, chart)} is not one of them"
-            + (": an XmR chart estimates its spread from the data already" if chart == "xmr" else "")
+            + (
+                ": an XmR chart estimates its spread from the data already"
+                if chart == "xmr"
+                else ""
+            )
         )
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0:
         raise ValueError(f"threshold must be a number above 0, not {threshold!r}")
