@@ -253,7 +253,15 @@ saved = save_figure(
 # %%
 bristol = cities[cities["lad"] == "E06000023"]
 distinct = {
-    chart: spc(bristol, value="unique_users", denominator="reports", period="period", chart=chart)
+    # neither a higher nor a lower share is better: signals are "neither"
+    chart: spc(
+        bristol,
+        value="unique_users",
+        denominator="reports",
+        period="period",
+        chart=chart,
+        higher_is_better=None,
+    )
     for chart in ("p", "pp")
 }
 readable_table(overdispersion(distinct["p"]))
