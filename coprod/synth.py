@@ -1788,5 +1788,103 @@ def funnel_units(
             "denominator": d,
             "true_value": truth,
             "planted": planted,
+
+# ------------------------------------------------------------ overdispersed counts
+# make_overdispersed_counts: common-cause series whose counts vary more between periods
+# than Poisson or binomial counts, for coprod.timeseries.spc.overdispersion.
+
+__all__ += ["OVERDISPERSED_KINDS", "make_overdispersed_counts"]
+
+#: What :func:`make_overdispersed_counts` simulates: counts (c chart or XmR), rates
+#: (u or u' chart) or proportions (p or p' chart).
+OVERDISPERSED_KINDS: tuple[str, ...] = ("counts", "rates", "proportions")
+
+
+def make_overdispersed_counts(
+    *,
+    kind: str = "counts",
+    n_series: int = 1,
+    n_periods: int = 36,
+    level: float = 1000.0,
+    variation: float = 0.1,
+    denominator: tuple[float, float] = (800.0, 1200.0),
+    start: Any = "2021-01",
+    seed: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """Common-cause monthly series whose true level varies from month to month.
+
+    Each period's true level is drawn afresh (no shift, no trend: every point is common
+    cause), with coefficient of variation ``variation`` around its mean; the count is then
+    Poisson or binomial around it, so the counts vary more between periods than a c, u or
+    p chart assumes (``variation=0`` gives counts exactly as those charts assume):
+
+    * ``"counts"``: negative binomial counts of mean ``level`` (a gamma multiplier of mean
+      1 and CV ``variation`` per period): ``Var = level + (variation * level) ** 2``;
+      ``denominator`` is 1 (equal opportunity each period);
+    * ``"rates"``: ``denominator`` uniform in the given range (e.g. contacts), counts
+      Poisson with mean ``level * denominator / middle`` (``middle`` the middle of the
+      range: ``level`` is the mean count) times the gamma multiplier;
+    * ``"proportions"``: beta-binomial: the period's share is Beta with mean ``level`` (a
+      share, 0-1) and standard deviation ``variation * level``; cases are binomial out of
+      ``denominator`` (rounded to whole numbers).
+
+    Returns one row per series and month: ``series`` (1, 2, ...), ``period`` (month starts
+    from ``start``), ``count``, ``denominator`` and ``expected`` (the mean count before the
+    between-period variation).
+    """
+    from coprod.timeseries.its import month_start
+
+    if kind not in OVERDISPERSED_KINDS:
+        raise ValueError(f"kind must be one of {list(OVERDISPERSED_KINDS)}, not {kind!r}")
+    for name, number in (("n_series", n_series), ("n_periods", n_periods)):
+        if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, not {number!r}")
+    if not variation >= 0:
+        raise ValueError(f"variation must be 0 or more, not {variation!r}")
+    low, high = (float(x) for x in denominator)
+    if not 0 < low <= high:
+        raise ValueError(f"denominator must be a range (low, high) above 0, not {denominator!r}")
+    if kind == "proportions":
+        if not 0 < level < 1:
+            raise ValueError(
+                f"level must be a share between 0 and 1 for proportions, not {level!r}"
+            )
+        if variation > 0 and (variation * level) ** 2 >= level * (1 - level):
+            raise ValueError(
+                f"variation {variation!r} is too large for a share of {level!r}: the beta "
+                "distribution's standard deviation must be below sqrt(level * (1 - level))"
+            )
+    elif not level > 0:
+        raise ValueError(f"level must be above 0, not {level!r}")
+    rng = _rng(seed)
+    shape = (n_series, n_periods)
+    if kind == "counts":
+        denom = np.ones(shape)
+    else:
+        denom = rng.uniform(low, high, shape)
+        if kind == "proportions":
+            denom = np.maximum(np.round(denom), 1.0)
+    if kind == "proportions":
+        expected = level * denom
+        if variation > 0:
+            total = level * (1 - level) / (variation * level) ** 2 - 1
+            share = rng.beta(level * total, (1 - level) * total, shape)
+        else:
+            share = np.full(shape, level)
+        count = rng.binomial(denom.astype(np.int64), share)
+    else:
+        expected = level * (denom if kind == "counts" else denom / ((low + high) / 2))
+        multiplier = (
+            rng.gamma(1 / variation**2, variation**2, shape) if variation > 0 else np.ones(shape)
+        )
+        count = rng.poisson(expected * multiplier)
+    periods = pd.date_range(month_start(start, what="start"), periods=n_periods, freq="MS")
+    return pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(1, n_series + 1), n_periods),
+            "period": np.tile(periods, n_series),
+            "count": count.ravel().astype(np.int64),
+            "denominator": denom.ravel(),
+            "expected": expected.ravel(),
         }
     )

@@ -47,6 +47,7 @@ from coprod.timeseries.periods import fill_zero_counts
 from coprod.timeseries.seasonal import seasonally_adjust
 from coprod.timeseries.spc import (
     compare_conventions,
+    overdispersion,
     spc,
     spc_overview,
     spc_summary,
@@ -618,6 +619,21 @@ saved = save_figure(
 readable_table(spc_overview(area_spc, by="area"))
 
 # %% [markdown]
+# Why not a c chart, the chart made for counts? Its limits come from the mean alone
+# (mean +/- 3 x its square root), as if each month's count were Poisson. `overdispersion`
+# measures how much more the counts vary from month to month than that (Laney's sigma_z: 1
+# for Poisson counts) and `spc_summary` says so. A c chart of the eight cities flags
+# between 15% and 96% of their months, and every city's counts are overdispersed (sigma_z
+# from 1.6 to 3.1): the check recommends the XmR chart drawn above.
+
+# %%
+cities_c = spc(cities, value="reports", period="period", by="area", chart="c")
+readable_table(overdispersion(cities_c))
+
+# %%
+print(spc_summary(cities_c[cities_c["area"] == "Bristol, City of"]))
+
+# %% [markdown]
 # ## The co-planning signal
 #
 # Now the claim itself. A service should **consider co-planning** when its complaints
@@ -791,3 +807,8 @@ ComplaintsExplorer(log, denominators=contacts, baseline=24)
 # 6. Chart the share of Social care's closed complaints that were upheld (in full or in
 #    part) on a p chart, whose limits follow each month's number closed. Does the planted
 #    rise in seriousness show up as more complaints upheld?
+# 7. Upheld ombudsman findings are rare: a few a month. Chart the days between them on a t
+#    chart (`between_events` turns the log into one row per finding). Is there a change?
+# 8. Chart Bristol's share of FixMyStreet reports that came from distinct users
+#    (`unique_users` of `reports`) on a p chart, then on Laney's p′ chart (`chart="pp"`).
+#    What does the overdispersion check say, and how many months does each flag?

@@ -446,3 +446,50 @@ def test_p_chart_draws_per_point_limits_as_steps():
     )
     assert fig.axes[0].yaxis.get_major_formatter()(0.5, 0) == "50%"
     plt.close(fig)
+
+
+def test_g_and_t_charts_name_their_centre_and_axes():
+    import matplotlib.pyplot as plt
+
+    gaps = pd.DataFrame({"event": range(2, 14), "days": [5.0, 9, 2, 14, 6, 8, 3, 30, 7, 1, 4, 11]})
+    t_chart = spc(gaps, value="days", period="event", chart="t")
+    ax = plot_spc(t_chart, ylabel="Days between upheld findings")
+    assert ax.get_ylabel() == "Days between upheld findings"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Centre (mean of the transformed times)" in labels and "Mean" not in labels
+    (centre,) = by_gid(ax, "spc-centre")
+    assert set(centre.get_ydata()) == {t_chart["centre"].iloc[0]}
+    assert len(by_gid(ax, "spc-limits")) == 2
+    assert len(points_of(ax).get_offsets()) == 12
+    plt.close(ax.figure)
+    g_chart = spc(gaps, value="days", period="event", chart="g")
+    ax = plot_spc(g_chart)
+    assert ax.get_ylabel() == "Days"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Median (limits from the mean)" in labels
+    lower = [line for line in by_gid(ax, "spc-limits") if set(line.get_ydata()) == {0.0}]
+    assert len(lower) == 1  # a g chart's lower limit is 0
+    plt.close(ax.figure)
+
+
+def test_p_prime_chart_draws_per_point_limits_wider_than_the_p_chart():
+    import matplotlib.pyplot as plt
+
+    frame = pd.DataFrame(
+        {
+            "period": pd.date_range("2024-01-01", periods=8, freq="MS"),
+            # shares 0.2, 0.7, 0.2, ... far more apart than binomial shares of ~200 would be
+            "upheld": [40.0, 147, 38, 154, 36, 140, 41, 137],
+            "closed": [200.0, 210, 190, 220, 180, 200, 205, 195],
+        }
+    )
+    kwargs = {"value": "upheld", "period": "period", "denominator": "closed"}
+    p_chart, p_prime = spc(frame, chart="p", **kwargs), spc(frame, chart="pp", **kwargs)
+    ax = plot_spc(p_prime)
+    upper = max(by_gid(ax, "spc-limits"), key=lambda line: np.nanmax(line.get_ydata()))
+    assert upper.get_drawstyle() == "steps-mid"
+    np.testing.assert_allclose(upper.get_ydata(), p_prime["upper"])
+    assert (p_prime["upper"] > p_chart["upper"]).all()  # overdispersed: limits widened
+    assert p_chart["rule_outside"].sum() == 8 and not p_prime["rule_outside"].any()
+    assert "Mean" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)

@@ -804,5 +804,89 @@ def test_funnel_of_the_share_upheld_by_service_in_2024(log):
         f"pooled share of {result.centre:.1%} with 95% and 99.8% limits. Social care, "
         f"{care['value']:.1%} of {care['denominator']:.0f}, lies above the 95% limit and within "
         "the 99.8% limit; the other seven services lie within the 95% limits.",
+
+# ------------------------------------------------- rare events and overdispersion (issue 12)
+
+
+def test_overdispersion_of_the_cities_c_chart(cities):
+    from coprod.timeseries.spc import overdispersion
+
+    eight = cities[~cities["lad"].str.startswith("S")]
+    c_chart = spc(eight, value="reports", period="period", by="area", chart="c")
+    table = overdispersion(c_chart)
+    low, high = table["share_outside"].min(), table["share_outside"].max()
+    says(f"A c chart of the eight cities flags between {low:.0%} and {high:.0%} of their months")
+    lo, hi = table["sigma_z"].min(), table["sigma_z"].max()
+    says(f"every city's counts are overdispersed (sigma_z from {lo:.1f} to {hi:.1f})")
+    assert len(table) == 8 and table["overdispersed"].all()
+    says("the check recommends the XmR chart drawn above")
+    assert set(table["recommended_chart"]) == {"xmr"}
+
+
+def _upheld_findings(log):
+    from coprod.timeseries.rare_events import between_events
+
+    closed_log = log.dropna(subset=["closed"]).assign(
+        upheld_finding=lambda t: (
+            t["stage"].eq("ombudsman") & t["upheld"].isin(["upheld", "partly upheld"])
+        )
+    )
+    findings = between_events(closed_log, date="closed", event="upheld_finding")
+    return findings, spc(findings, value="days", period="event", chart="t")
+
+
+def test_answer_days_between_upheld_findings(log):
+    findings, t_chart = _upheld_findings(log)
+    n = len(findings)
+    centre, upper = t_chart["centre"].iloc[0], t_chart["upper"].iloc[0]
+    says(f"the {n} gaps between the {n + 1} findings sit around a centre of", ANSWERED)
+    says(f"{centre:.1f} days and none is beyond the upper limit of {upper:.0f} days", ANSWERED)
+    assert not t_chart["rule_outside"].any()
+    assert not (t_chart["rule_run"] | t_chart["rule_trend_rising"]).any()
+    assert not t_chart["rule_trend_falling"].any()
+    flagged = t_chart[t_chart["rule_two_of_three"]]
+    assert len(flagged) == 4 and (flagged["value"] == 0).all()
+    says("The two-of-three rule flags four zero gaps", ANSWERED)
+    assert findings["date"].duplicated().any()  # same-day findings: charted by number
+    chart = charts(source("answers/02_complaints.py"))["answers_02_ombudsman_findings_t_chart"]
+    says(f"{n} gaps drawn by finding number, with a centre of {centre:.1f} days", chart.alt_text)
+    says(f"an upper limit of {upper:.0f} days", chart.alt_text)
+    says("four findings on the same day as another are flagged", chart.alt_text)
+
+
+def test_answer_p_and_p_prime_charts_of_distinct_users(cities):
+    from coprod.timeseries.spc import overdispersion
+
+    bristol = cities[cities["lad"] == "E06000023"]
+    distinct = {
+        chart: spc(
+            bristol,
+            value="unique_users",
+            denominator="reports",
+            period="period",
+            chart=chart,
+            higher_is_better=None,
+        )
+        for chart in ("p", "pp")
+    }
+    check = overdispersion(distinct["p"]).iloc[0]
+    outside_p = int(distinct["p"]["rule_outside"].sum())
+    outside_pp = distinct["pp"][distinct["pp"]["rule_outside"]]
+    says(f"The p chart puts {outside_p} of the {len(bristol)} months beyond its limits", ANSWERED)
+    says("as much from month to month as binomial shares would (Laney's sigma_z)", ANSWERED)
+    says(f"its proportions vary {check['sigma_z']:.2f} times", ANSWERED)
+    assert check["overdispersed"] and check["recommended_chart"] == "pp"
+    says(
+        f"With its limits widened {check['sigma_z']:.2f} times, {len(outside_pp)} months", ANSWERED
+    )
+    assert set(outside_pp["period"].dt.year) == {2012}
+    says("all in early 2012", ANSWERED)
+    chart = charts(source("answers/02_complaints.py"))[
+        "answers_02_bristol_distinct_users_p_prime_chart"
+    ]
+    mean = distinct["pp"]["centre"].iloc[0]
+    says(f"mean {mean:.0%}, with limits {check['sigma_z']:.2f} times as wide", chart.alt_text)
+    says(
+        f"{['No', 'One', 'Two', 'Three', 'Four'][len(outside_pp)]} months are beyond",
         chart.alt_text,
     )

@@ -574,7 +574,10 @@ def _style_axes(ax: Axes, compact: bool) -> None:
 
 
 def _legend_handles(
-    data: pd.DataFrame, show_2sigma: bool, icon_states: Sequence[str] = ()
+    data: pd.DataFrame,
+    show_2sigma: bool,
+    icon_states: Sequence[str] = (),
+    centre_label: str = "Mean",
 ) -> list[Any]:
     """Legend entries: point types present, lines, the baseline, then the icons' key."""
     from matplotlib.lines import Line2D
@@ -596,7 +599,7 @@ def _legend_handles(
                     label=label,
                 )
             )
-    handles.append(Line2D([], [], color=SPC_COLOURS["centre"], linewidth=1.4, label="Mean"))
+    handles.append(Line2D([], [], color=SPC_COLOURS["centre"], linewidth=1.4, label=centre_label))
     handles.append(
         Line2D(
             [],
@@ -661,6 +664,19 @@ def _legend_options(handles: list[Any], fontsize: float) -> dict[str, Any]:
     }
 
 
+#: What the centre line is, where it is not the mean of the baseline.
+_CENTRE_LABELS = {
+    "g": "Median (limits from the mean)",
+    "t": "Centre (mean of the transformed times)",
+}
+
+
+def _centre_label(result: pd.DataFrame) -> str:
+    """The legend's name for the centre line: the mean, but a g chart draws the median."""
+    charts = set(result["chart"]) if "chart" in result else set()
+    return _CENTRE_LABELS.get(charts.pop(), "Mean") if len(charts) == 1 else "Mean"
+
+
 def _ylabel(result: pd.DataFrame, ylabel: str | None) -> str:
     """The y label: the caller's or the measure's, saying so when values are adjusted."""
     if not _is_adjusted(result):
@@ -719,7 +735,9 @@ def plot_spc(
 
     Grey line and points for common cause, orange for special cause of concern,
     blue for improvement, purple when no direction is better; the mean solid and the
-    process limits dashed, stepping at rebases (a dotted vertical line marks each);
+    process limits dashed, stepping at rebases (a dotted vertical line marks each) and
+    at every point where the limits are per point (u, p, u', p'); a g chart's centre is its
+    median (the legend says so) and a t chart's the mean of its transformed times;
     2-sigma lines dotted when ``show_2sigma``; the target red dashed when the result
     has one; each segment's baseline shaded and labelled above the Axes. With
     ``show_icons`` the MDC variation icon (and assurance icon, with a target) of the
@@ -779,7 +797,7 @@ def plot_spc(
             pad=SMALL_SIZE + 10,
             color=TEXT_COLOUR,
         )
-    handles = _legend_handles(data, show_2sigma, states)
+    handles = _legend_handles(data, show_2sigma, states, _centre_label(result))
     fontsize = TICK_SIZE - 1
     below_ticks = offset_copy(ax.transAxes, fig=ax.figure, y=-2.2 * TICK_SIZE - 8, units="points")
     ax.legend(
@@ -898,7 +916,7 @@ def plot_spc_small_multiples(
         if below >= n:  # no panel underneath: this one shows the x tick labels
             ax.xaxis.set_tick_params(labelbottom=True)
     _format_x(flat[0], data["period"], compact=True)
-    handles = _legend_handles(data, False, states)
+    handles = _legend_handles(data, False, states, _centre_label(result))
     fontsize = max(MIN_TEXT_PT + 0.5, TICK_SIZE - 1.5)
     fig.legend(
         handles=handles,

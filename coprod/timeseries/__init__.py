@@ -3,6 +3,7 @@
 * :mod:`~coprod.timeseries.periods`: period rules, the group x period counter and
   :func:`fill_zero_counts`.
 * :mod:`~coprod.timeseries.spc`: statistical process control (Making Data Count).
+* :mod:`~coprod.timeseries.rare_events`: :func:`between_events`, the gaps a g or t chart draws.
 * :mod:`~coprod.timeseries.seasonal`: :func:`seasonally_adjust` before SPC.
 * :mod:`~coprod.timeseries.its`: :func:`interrupted_time_series` for one series.
 * :mod:`~coprod.timeseries.event_study`: :func:`event_study` for a panel with staggered events,
@@ -20,6 +21,8 @@ _NAMES = {
     "spc_summary": "spc",
     "first_signal": "spc",
     "suggest_rebase": "spc",
+    "overdispersion": "spc",
+    "between_events": "rare_events",
     "seasonally_adjust": "seasonal",
     "interrupted_time_series": "its",
     "placebo_check": "its",
@@ -28,6 +31,6 @@ _NAMES = {
     "join_events": "event_study",
     "compare_effects": "event_study",
 }
-_SUBMODULES = ("event_study", "its", "periods", "seasonal", "spc")
+_SUBMODULES = ("event_study", "its", "periods", "rare_events", "seasonal", "spc")
 
 __getattr__, __dir__, __all__ = lazy_attributes(__name__, _NAMES, _SUBMODULES)

@@ -37,6 +37,10 @@ Charts
     sum(c) / sum(n) over the baseline; per-point limits ``p-bar +/- 3 sqrt(p-bar (1 -
     p-bar) / n_i)`` (2-sigma lines with 2), floored at 0 and capped at 1. The output's
     ``value`` is the proportion (also in ``proportion``; the count is kept in ``count``).
+``chart="g"``, ``chart="t"``, ``chart="pp"``, ``chart="up"``
+    rare events (g: cases between events, t: time between them) and Laney's p' and u'
+    charts for overdispersed proportions and rates: see "Rare events and overdispersion"
+    below; :func:`overdispersion` says when a c, u or p chart's limits are too narrow.
 
 Segments and baselines
 ----------------------
@@ -79,6 +83,41 @@ is better, ``"consistently_passes"`` if the upper limit is below the target,
 ``"consistently_fails"`` if the lower limit is above it, else ``"hit_and_miss"``
 (mirrored when higher is better; missing when ``higher_is_better=None``).
 
+Rare events and overdispersion
+------------------------------
+``chart="g"`` (``value`` = the number of cases between events, e.g. complaints closed
+    between upheld ombudsman findings; :func:`coprod.timeseries.rare_events.between_events`
+    counts them from a log) follows qicharts2 (``qic.g``) and PowerBI-SPC (``g.ts``): the
+    limits come from the mean g-bar of the baseline, sigma = ``sqrt(g-bar (g-bar + 1))``
+    (geometric), upper ``g-bar + 3 sigma`` (2-sigma line with 2), lower lines 0; the
+    ``centre`` drawn and used by the run rule is the **median** of the baseline, as both
+    draw it (the geometric distribution is skewed: half the gaps are below the median).
+``chart="t"`` (``value`` = the time between events, e.g. days between upheld findings,
+    0 or more) follows qicharts2 (``qic.t``) and PowerBI-SPC (``t.ts``): values are
+    transformed ``y ** (1 / 3.6)`` (Nelson's transformation of exponential times), an
+    individuals chart is computed on them (mean, mean moving range / 1.128), and centre
+    and limits are transformed back ``** 3.6``; a lower line below 0 on the transformed
+    scale is 0.
+    For both, **higher is better by default** (``higher_is_better`` left unset): events are
+    bad ones, so longer gaps are improvement and a run of short gaps is concern. Pass
+    ``higher_is_better=False`` when the events are good ones (compliments).
+``chart="pp"`` / ``chart="up"`` (Laney's p' and u', named as qicharts2 and PowerBI-SPC
+    name them) take ``value`` and ``denominator`` as the p and u charts do. With sigma_i
+    the p or u chart's sigma of point i, z_i = (y_i - centre) / sigma_i over the baseline,
+    sigma_z = (mean moving range of z) / 1.128, and limits ``centre +/- 3 sigma_i sigma_z``
+    (Laney 2002): the p or u chart's limits widened by sigma_z, the variation between
+    periods that a binomial or Poisson count leaves out. 1.128 is used unrounded, as both
+    peers do (the XmR chart's 2.66 is MDC's rounding). ``screen_outliers=True`` screens the
+    moving ranges of z (of the transformed values, for t) as for XmR; PowerBI-SPC does so by
+    default, qicharts2 does not.
+
+With thousands of complaints or reports a month, real counts vary far more from month to
+month than a Poisson (c, u) or binomial (p) count would: those charts' limits are then
+too narrow and flag common-cause months. :func:`overdispersion` measures it (Laney's
+sigma_z and Pearson's chi-square / df) and recommends ``"xmr"`` for a c chart (for counts
+of equal opportunity Laney's correction is the XmR chart), ``"up"`` for u and ``"pp"`` for
+p when sigma_z is at least :data:`OVERDISPERSED_RATIO`; :func:`spc_summary` says so.
+
 Functions
 ---------
 :func:`spc` computes; :func:`suggest_rebase` proposes change points (never applies
@@ -119,6 +158,8 @@ __all__ = [
     "Conventions",
     "TWO_OF_THREE_RULES",
     "CHART_NAMES",
+    "OVERDISPERSED_RATIO",
+    "overdispersion",
     "VARIATION_LABELS",
     "VARIATION_TYPES",
     "fired_rules",
@@ -135,9 +176,9 @@ __all__ = [
     "WARNINGS",
 ]
 
-Chart = Literal["xmr", "c", "u", "p"]
+Chart = Literal["xmr", "c", "u", "p", "g", "t", "pp", "up"]
 
-CHARTS: tuple[str, ...] = ("xmr", "c", "u", "p")
+CHARTS: tuple[str, ...] = ("xmr", "c", "u", "p", "g", "t", "pp", "up")
 """The chart types :func:`spc` computes."""
 
 VARIATION_TYPES: tuple[str, ...] = (
@@ -156,7 +197,16 @@ ASSURANCE_TYPES: tuple[str, ...] = ("consistently_passes", "consistently_fails",
 
 # The words people read for the keys above: charts, tables and explorers all use these.
 CHART_NAMES: Mapping[str, str] = MappingProxyType(
-    {"xmr": "XmR chart", "c": "c chart", "u": "u chart", "p": "p chart"}
+    {
+        "xmr": "XmR chart",
+        "c": "c chart",
+        "u": "u chart",
+        "p": "p chart",
+        "g": "g chart",
+        "t": "t chart",
+        "pp": "p′ chart",
+        "up": "u′ chart",
+    }
 )
 """Each chart type as it is named to people."""
 
@@ -276,6 +326,22 @@ MOSTLY_ZEROS_SHARE = 0.5
 WARNINGS: tuple[str, ...] = ("trial_limits", "mostly_zeros")
 """The kinds of :func:`spc_warnings` rows: limits from fewer than :data:`TRIAL_LIMIT_POINTS`
 points, and a series that is mostly zeros (more than :data:`MOSTLY_ZEROS_SHARE`)."""
+
+#: Charts whose ``value`` is a count over a ``denominator`` (rates and proportions).
+_DENOMINATOR_CHARTS = ("u", "p", "pp", "up")
+_PROPORTION_CHARTS = ("p", "pp")
+#: Charts whose sigma comes from moving ranges, which ``screen_outliers=`` can screen.
+_SCREENED_CHARTS = ("xmr", "t", "pp", "up")
+#: Charts of gaps between rare events: higher is better unless the caller says otherwise.
+_EVENT_CHARTS = ("g", "t")
+#: d2 for moving ranges of two points, unrounded, as qicharts2 and PowerBI-SPC use it in
+#: the t, p' and u' charts.
+D2 = 1.128
+#: The t chart's power: times between events ``** (1 / 3.6)`` are near normal (Nelson 1994).
+T_CHART_POWER = 3.6
+#: Laney's sigma_z at or above which a c, u or p chart is called overdispersed: its limits
+#: are then at most two thirds as wide as the variation between periods calls for.
+OVERDISPERSED_RATIO = 1.5
 
 RULE_OUTSIDE = "outside limits"
 RULE_TWO_OF_THREE = "two of three beyond 2 sigma"
@@ -702,6 +768,8 @@ def _segment_limits(
     xmr_scale: float = XMR_SCALE,
 ) -> tuple[np.ndarray, ...]:
     """centre, lower, upper, lower_2sigma, upper_2sigma and moving ranges of a segment."""
+    if chart in ("g", "t", "pp", "up"):
+        return _rare_or_laney_limits(chart, values, denom, base, where, screen_outliers)
     n = len(values)
     mr = np.full(n, np.nan)
     if chart == "xmr":
@@ -747,6 +815,78 @@ def _segment_limits(
     lower = np.maximum(full - 3 * sd, 0.0)
     lower2 = np.maximum(full - 2 * sd, 0.0)
     return full, lower, full + 3 * sd, lower2, full + 2 * sd, mr
+
+
+# ----------------------------------------------- rare events (g, t) and Laney (pp, up)
+
+
+def _mean_moving_range(values: np.ndarray, screen: bool) -> float:
+    """Mean moving range of ``values`` (in order), without those of 3.267 x the mean or
+    more when ``screen`` (NHSRplotthedots, PowerBI-SPC: ``outliers_in_limits = false``)."""
+    ranges = np.abs(np.diff(values))
+    mean = float(ranges.mean())
+    if screen:
+        kept = ranges[ranges < MR_SCREEN_SCALE * mean]
+        mean = float(kept.mean()) if len(kept) else mean
+    return mean
+
+
+def _rare_or_laney_limits(
+    chart: str,
+    values: np.ndarray,
+    denom: np.ndarray | None,
+    base: np.ndarray,
+    where: str,
+    screen: bool,
+) -> tuple[np.ndarray, ...]:
+    """The g, t, p' and u' charts' lines of one segment (see the module docstring)."""
+    n = len(values)
+    n_base = int(base.sum())
+    least = 1 if chart == "g" else 2
+    if n_base < least:
+        raise ValueError(
+            f"{where}: a {CHART_NAMES[chart]} needs at least {least} baseline point"
+            f"{'s' * (least > 1)}, but has {n_base}; move the rebase date or lengthen the baseline"
+        )
+    full = np.ones(n)
+    no_mr = np.full(n, np.nan)
+    if chart == "g":
+        # qicharts2 qic.g / PowerBI-SPC g.ts: limits from the mean, the median drawn
+        mean = float(values[base].mean())
+        sigma = math.sqrt(mean * (mean + 1))
+        centre = float(np.median(values[base]))
+        lower, lower2 = max(mean - 3 * sigma, 0.0), max(mean - 2 * sigma, 0.0)
+        lines = (centre, lower, mean + 3 * sigma, lower2, mean + 2 * sigma)
+        return (*(full * line for line in lines), no_mr)
+    if chart == "t":
+        # qicharts2 qic.t / PowerBI-SPC t.ts: an individuals chart of y ** (1 / 3.6)
+        moved = values[base] ** (1 / T_CHART_POWER)
+        mean = float(moved.mean())
+        sigma = _mean_moving_range(moved, screen) / D2
+
+        def back(line: float) -> float:
+            return 0.0 if line < 0 else line**T_CHART_POWER
+
+        lines = tuple(back(mean + k * sigma) for k in (0, -3, 3, -2, 2))
+        return (*(full * line for line in lines), no_mr)
+    assert denom is not None
+    centre = float(values[base].sum() / denom[base].sum())
+    spread = centre * (1 - centre) if chart == "pp" else centre
+    sd = np.sqrt(spread / denom)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (values / denom - centre) / sd
+    # no spread at all (every case or none upheld): the limits are the centre
+    sigma_z = _mean_moving_range(z[base], screen) / D2 if spread > 0 else 0.0
+    width = sd * sigma_z
+    cap = 1.0 if chart == "pp" else np.inf
+    return (
+        full * centre,
+        np.maximum(centre - 3 * width, 0.0),
+        np.minimum(centre + 3 * width, cap),
+        np.maximum(centre - 2 * width, 0.0),
+        np.minimum(centre + 2 * width, cap),
+        no_mr,
+    )
 
 
 def _rebase_for(rebase: Any, key: Any, by: Sequence[str]) -> list[Any]:
@@ -866,7 +1006,7 @@ def _compute_group(
     side = np.zeros(n, dtype=int)
     later_trend = np.zeros(n, dtype=int)
     direction = np.zeros(n, dtype=int)
-    plotted = raw / denom if chart in ("u", "p") else raw
+    plotted = raw / denom if chart in _DENOMINATOR_CHARTS else raw
     for k in range(len(seg_starts)):
         lo, hi = bounds[k], bounds[k + 1]
         idx = np.arange(lo, hi)
@@ -913,10 +1053,10 @@ def _compute_group(
     special = np.logical_or.reduce([fired[name] for name in RULE_COLUMNS])
     direction = np.where(special, direction, 0)
     out: dict[str, Any] = {"period": periods.to_numpy(), "value": plotted}
-    if chart in ("u", "p"):
+    if chart in _DENOMINATOR_CHARTS:
         out["count"] = raw
         out["denominator"] = denom
-        out["rate" if chart == "u" else "proportion"] = plotted
+        out["proportion" if chart in _PROPORTION_CHARTS else "rate"] = plotted
     if chart == "xmr":
         out["moving_range"] = cols["mr"]
     for name in _LIMIT_COLUMNS:
@@ -975,6 +1115,17 @@ def _compute_group(
 # ------------------------------------------------------------------------ spc
 
 
+class _ByChart:
+    """The default of ``higher_is_better``: False (more complaints is worse), but True for
+    the g and t charts, whose values are gaps between (bad) events."""
+
+    def __repr__(self) -> str:
+        return "False (True for g and t charts)"
+
+
+_HIGHER_IS_BETTER_BY_CHART: Any = _ByChart()
+
+
 def spc(
     data: pd.DataFrame,
     *,
@@ -987,7 +1138,7 @@ def spc(
     baseline: int | Any | None = None,
     run_length: int | None = None,
     trend_length: int | None = None,
-    higher_is_better: bool | None = False,
+    higher_is_better: bool | None = _HIGHER_IS_BETTER_BY_CHART,
     target: float | Mapping[Any, float] | str | None = None,
     date_order: str | None = None,
     screen_outliers: bool | None = None,
@@ -1004,16 +1155,23 @@ def spc(
         regular series (e.g. a month with no row; weekly or longer periods, or
         numbers) raise ValueError: fill them first.
     value
-        The measured column; for ``chart="u"`` the count (numerator).
+        The measured column; for ``chart="u"`` the count (numerator); for ``"g"`` the
+        cases between events, for ``"t"`` the time between them (see
+        :func:`coprod.timeseries.rare_events.between_events`).
     period
         Dates (datetimes, pandas Periods, or dates as text read by
         :func:`coprod.io.parse_dates`: ``'01/02/2024'`` is 1 February unless the values
         or ``date_order=`` say month first; converted to timestamps) or numbers (e.g.
         years). Sorted within each group; duplicates raise ValueError.
     chart
-        ``"xmr"`` (default), ``"c"`` (counts) or ``"u"`` (rates, needs ``denominator``).
+        ``"xmr"`` (default), ``"c"`` (counts), ``"u"`` (rates, needs ``denominator``),
+        ``"p"`` (proportions, needs ``denominator``), ``"g"`` / ``"t"`` (cases / time
+        between rare events) or ``"pp"`` / ``"up"`` (Laney's p' and u', for proportions
+        and rates that vary more than binomial or Poisson counts: see
+        :func:`overdispersion`).
     denominator
-        The exposure column of a u chart (e.g. service contacts in thousands; > 0).
+        The exposure column of a u or u' chart (e.g. service contacts in thousands; > 0),
+        or what a p or p' chart's cases are out of.
     by
         Column name(s) of independent groups (e.g. ``"service"``); each group is
         computed alone and the ``by`` columns come first in the output.
@@ -1039,7 +1197,9 @@ def spc(
     higher_is_better
         False (default; more complaints is worse), True, or None (direction neutral:
         signals are ``"special_cause_neutral_high"`` or ``"..._low"`` and no assurance
-        is judged).
+        is judged). For the g and t charts the default is True: a longer gap between bad
+        events is better; pass False when the events are good ones. The result's column
+        holds the value used.
     target
         A number, ``{group: number}``, or the name of a column of ``data`` holding each
         period's target (a target that varies, e.g. a trajectory that tightens each year;
@@ -1054,12 +1214,12 @@ def spc(
         either side of an excluded one. Marked in the ``excluded`` column (and not
         ``in_baseline``).
     screen_outliers
-        XmR only: leave moving ranges of 3.267 x MR-bar or more out of MR-bar
+        XmR (and t, p', u'): leave moving ranges of 3.267 x MR-bar or more out of MR-bar
         (NHSRplotthedots' and PowerBI-SPC's default). None takes the ``conventions``':
         off for MDC, so coprod's numbers match what MDC's own spreadsheet tools publish
         (one freak month widens the limits there too; leave such a month out with
         ``exclude=`` when you know its cause), on for the two packages. Ignored by a
-        preset for other charts; ``True`` with another chart is an error. The setting
+        preset for the other charts; ``True`` with another chart is an error. The setting
         travels as the ``screen_outliers`` column.
     conventions
         Whose rules to follow, by name (:data:`CONVENTIONS`): ``"mdc"`` (default: Making
@@ -1094,17 +1254,23 @@ def spc(
         raise TypeError("data must be a pandas DataFrame")
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {list(CHARTS)}, not {chart!r}")
-    if chart == "u" and denominator is None:
-        raise ValueError("a u chart needs denominator= (the exposure column, e.g. contacts)")
-    if chart == "p" and denominator is None:
+    if chart in ("u", "up") and denominator is None:
         raise ValueError(
-            "a p chart needs denominator= (what the cases are out of, e.g. complaints closed)"
+            f"a {CHART_NAMES[chart]} needs denominator= (the exposure column, e.g. contacts)"
         )
-    if chart not in ("u", "p") and denominator is not None:
+    if chart in ("p", "pp") and denominator is None:
         raise ValueError(
-            f"denominator is only used by chart='u' (rates) and chart='p' (proportions), not "
-            f"chart={chart!r}; use chart='u' to chart counts per unit of exposure"
+            f"a {CHART_NAMES[chart]} needs denominator= (what the cases are out of, e.g. "
+            "complaints closed)"
         )
+    if chart not in _DENOMINATOR_CHARTS and denominator is not None:
+        raise ValueError(
+            f"denominator is only used by chart='u' or 'up' (rates) and chart='p' or 'pp' "
+            f"(proportions), not chart={chart!r}; use chart='u' to chart counts per unit of "
+            "exposure"
+        )
+    if higher_is_better is _HIGHER_IS_BETTER_BY_CHART:
+        higher_is_better = chart in _EVENT_CHARTS
     if not isinstance(conventions, str) or conventions not in CONVENTIONS:
         raise ValueError(f"conventions must be one of {list(CONVENTIONS)}, not {conventions!r}")
     preset = CONVENTIONS[conventions]
@@ -1120,13 +1286,13 @@ def spc(
     run_length = preset.run_length if run_length is None else run_length
     trend_length = preset.trend_length if trend_length is None else trend_length
     if screen_outliers is None:
-        screen_outliers = preset.screen_outliers and chart == "xmr"
+        screen_outliers = preset.screen_outliers and chart in _SCREENED_CHARTS
     if not isinstance(screen_outliers, bool | np.bool_):
         raise TypeError(f"screen_outliers must be True or False, not {screen_outliers!r}")
-    if screen_outliers and chart != "xmr":
+    if screen_outliers and chart not in _SCREENED_CHARTS:
         raise ValueError(
-            f"screen_outliers screens the moving ranges of an XmR chart; a {chart} chart's "
-            "limits come from its centre alone"
+            f"screen_outliers screens the moving ranges of an XmR chart (or a t, p' or u' "
+            f"chart); a {chart} chart's limits come from its centre alone"
         )
     for name, number, least in (("run_length", run_length, 2), ("trend_length", trend_length, 3)):
         if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < least:
@@ -1195,17 +1361,22 @@ def spc(
                 f"column {col!r} has missing or infinite values ({where_rows(bad)}). "
                 + _FILL_HINT.format(col=col)
             )
-    if chart in ("c", "u", "p") and (frame[value] < 0).any():
+    if chart in ("c", "g", *_DENOMINATOR_CHARTS) and (frame[value] < 0).any():
         raise ValueError(
             f"counts in {value!r} must not be negative ({where_rows(frame[value] < 0)})"
         )
-    if chart == "p" and (frame[value] > frame[denominator]).any():
+    if chart == "t" and (frame[value] < 0).any():
+        raise ValueError(
+            f"times between events in {value!r} must not be negative "
+            f"({where_rows(frame[value] < 0)}): are the events in date order?"
+        )
+    if chart in _PROPORTION_CHARTS and (frame[value] > frame[denominator]).any():
         bad = frame[value] > frame[denominator]
         raise ValueError(
-            f"a p chart's cases in {value!r} cannot exceed the number they are out of in "
+            f"a {CHART_NAMES[chart]}'s cases in {value!r} cannot exceed the number they are out of in "
             f"{denominator!r} ({where_rows(bad)})"
         )
-    if chart in ("u", "p") and (frame[denominator] <= 0).any():
+    if chart in _DENOMINATOR_CHARTS and (frame[denominator] <= 0).any():
         bad = frame[denominator] <= 0
         raise ValueError(
             f"denominators in {denominator!r} must be positive ({where_rows(bad)}); "
@@ -1218,7 +1389,8 @@ def spc(
             + (" per group (is a by column missing?)" if by_cols else " (aggregate them first)")
         )
 
-    step = _gap_step(frame["period"])
+    # g and t charts' periods are events, not a calendar: no period is missing between them
+    step = None if chart in _EVENT_CHARTS else _gap_step(frame["period"])
     pieces = []
     if by_cols:
         grouped = frame.groupby(by_cols, sort=False, dropna=False)
@@ -1266,13 +1438,15 @@ def spc(
         result[col] = result[col].astype(data[col].dtype)
     # the settings travel with the rows (attrs would vanish in a concat or merge)
     result["chart"] = chart
-    result["measure"] = {"u": f"{value} per {denominator}", "p": f"{value} of {denominator}"}.get(
-        chart, value
+    result["measure"] = (
+        f"{value} {'of' if chart in _PROPORTION_CHARTS else 'per'} {denominator}"
+        if chart in _DENOMINATOR_CHARTS
+        else value
     )
     result["run_length"] = run_length
     result["trend_length"] = trend_length
     result["higher_is_better"] = pd.Series([higher_is_better] * len(result), dtype=object)
-    result["screen_outliers"] = bool(screen_outliers) if chart == "xmr" else False
+    result["screen_outliers"] = bool(screen_outliers) if chart in _SCREENED_CHARTS else False
     result["conventions"] = conventions
     return keep_source(result, data)
 
@@ -1668,7 +1842,8 @@ def spc_warnings(result: pd.DataFrame, *, by: str | Sequence[str] | None = None)
                     "warning": "mostly_zeros",
                     "detail": f"{zeros} of {total} periods are zero: limits of a mostly-zero "
                     "series say little (the lower limit sits at zero, so no fall can show); "
-                    "chart the time or the cases between events instead",
+                    "chart the time or the cases between events instead (chart='t' or 'g', "
+                    "from coprod.timeseries.rare_events.between_events)",
                 }
             )
     out = pd.DataFrame(rows, columns=[*by_cols, "segment", "warning", "detail"])
@@ -1683,8 +1858,10 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     """Plain-language description of an :func:`spc` result, one paragraph per group.
 
     Says, for each group, the latest value and its variation, the current centre and
-    process limits (and since when, after a rebase), the assurance against a target,
-    and each rule that fired: how many points and from when to when.
+    process limits (and since when, after a rebase), whether a c, u or p chart's counts
+    are overdispersed (:func:`overdispersion`, for the latest segment: the chart to use
+    instead) or by how much a p' or u' chart widened its limits, the assurance against a
+    target, and each rule that fired: how many points and from when to when.
     """
     by_cols = _result_by(result, by)
     if len(result) == 0:
@@ -1700,7 +1877,7 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         when = _fmt_period(last["period"], monthly)
         text = f"{name}: {len(group)} period{'s' * (len(group) != 1)}"
         if chart:
-            text += f" ({'XmR' if chart == 'xmr' else chart + ' chart'}"
+            text += f" ({'XmR' if chart == 'xmr' else CHART_NAMES.get(chart, chart + ' chart')}"
             text += (
                 ", higher is better"
                 if hib is True
@@ -1715,9 +1892,10 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         if last["rule"]:
             text += f" ({last['rule']})"
         text += ". "
-        lim = f"mean {_fmt_number(float(last['centre']))}, process limits "
+        centre_word = {"g": "median", "t": "centre"}.get(chart, "mean")
+        lim = f"{centre_word} {_fmt_number(float(last['centre']))}, process limits "
         lim += f"{_fmt_number(float(last['lower']))} to {_fmt_number(float(last['upper']))}"
-        if chart in ("u", "p"):
+        if chart in _DENOMINATOR_CHARTS:
             lim = "at the latest denominator, " + lim
         n_segments = group["segment"].nunique()
         if n_segments > 1:
@@ -1734,8 +1912,12 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         if total and zeros / total > MOSTLY_ZEROS_SHARE:
             text += (
                 f"Mostly zeros ({zeros} of {total} periods): the limits say little; chart the "
-                "time or the cases between events instead. "
+                "time or the cases between events instead (a t or g chart). "
             )
+        if chart in _OVERDISPERSION_CHARTS:
+            dispersion = overdispersion(seg, by=by_cols).iloc[-1]
+            outside = int(seg["rule_outside"].sum())
+            text += _dispersion_words(dispersion, outside, len(seg))
         if "assurance" in group and "target" in group and pd.notna(last.get("target")):
             assurance = last["assurance"]
             text += f"Target {_fmt_number(float(last['target']))}: "
@@ -1756,3 +1938,134 @@ def spc_summary(result: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
             text += "Signals: " + "; ".join(parts) + "."
         paragraphs.append(text)
     return wrap_text("\n\n".join(paragraphs))
+
+
+# ------------------------------------------------------------------- overdispersion
+
+_OVERDISPERSION_CHARTS = ("c", "u", "p", "up", "pp")
+#: What each chart's recommended replacement is when its counts are overdispersed: for
+#: counts of equal opportunity Laney's correction is the XmR chart itself.
+_LANEY_CHART = {"c": "xmr", "u": "up", "p": "pp", "up": "up", "pp": "pp"}
+
+
+def _standardised(segment: pd.DataFrame, chart: str) -> np.ndarray:
+    """z_i = (y_i - centre) / sigma_i of a c, u or p (or u', p') chart's points, with
+    sigma_i the Poisson or binomial sigma of the chart without Laney's correction."""
+    centre = segment["centre"].to_numpy(dtype=float)
+    if chart == "c":
+        values, spread = segment["value"].to_numpy(dtype=float), centre
+    else:
+        denom = segment["denominator"].to_numpy(dtype=float)
+        values = segment["count"].to_numpy(dtype=float) / denom
+        spread = (centre * (1 - centre) if chart in _PROPORTION_CHARTS else centre) / denom
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (values - centre) / np.sqrt(spread)
+    return np.where(spread > 0, z, 0.0)
+
+
+def overdispersion(
+    result: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    threshold: float = OVERDISPERSED_RATIO,
+) -> pd.DataFrame:
+    """Whether a c, u or p chart's counts vary more between periods than its limits assume.
+
+    A c chart assumes Poisson counts, a u chart Poisson counts per unit of exposure, a p
+    chart binomial cases: their limits come from the centre alone. Complaints and reports
+    in their hundreds or thousands a month vary much more than that (busy months, weather,
+    campaigns), so those limits are too narrow and flag common-cause months. For each
+    group and segment of ``result`` (an :func:`spc` result with ``chart`` ``"c"``, ``"u"``,
+    ``"p"``, or Laney's ``"up"`` / ``"pp"``), over the points its limits are computed from
+    (``in_baseline``), with z_i = (y_i - centre) / sigma_i and sigma_i the chart's own
+    Poisson or binomial sigma:
+
+    * ``sigma_z``: Laney's ratio, the mean moving range of z / 1.128 (moving ranges
+      screened as the result's ``screen_outliers`` says): how many times wider the limits
+      should be. Near 1 for counts as the chart assumes; it is the factor the p' and u'
+      charts widen their limits by (and for a c chart, the ratio of the XmR chart's
+      limits to the c chart's).
+    * ``chi_square``, ``df`` (points - 1) and ``chi_square_ratio`` (Pearson's dispersion,
+      chi_square / df; inflated by real shifts too, where sigma_z looks only at
+      neighbouring periods).
+    * ``share_outside``: the share of the segment's points beyond the chart's limits (on
+      common-cause data, the false-alarm rate; 3-sigma limits flag 0.27% when the chart's
+      assumption holds).
+    * ``overdispersed``: ``sigma_z >= threshold`` (default :data:`OVERDISPERSED_RATIO`);
+      ``recommended_chart``: ``"xmr"`` for an overdispersed c chart, ``"up"`` for a u chart,
+      ``"pp"`` for a p chart, else the chart itself (a p' or u' chart already allows for it).
+
+    Returns one row per group and segment: ``[*by], segment, chart, n_points, sigma_z,
+    chi_square, df, chi_square_ratio, share_outside, overdispersed, recommended_chart,
+    threshold``. :func:`spc_summary` says the same in words.
+    """
+    by_cols = _result_by(result, by)
+    chart = _setting(result, "chart")
+    if chart not in _OVERDISPERSION_CHARTS:
+        raise ValueError(
+            f"overdispersion checks the c, u and p charts (and p', u'), whose limits assume "
+            f"Poisson or binomial counts; a {CHART_NAMES.get(chart, chart)} is not one of them"
+            + (
+                ": an XmR chart estimates its spread from the data already"
+                if chart == "xmr"
+                else ""
+            )
+        )
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0:
+        raise ValueError(f"threshold must be a number above 0, not {threshold!r}")
+    if chart != "c":
+        require_columns(result, ["count", "denominator"], what="result")
+    screen = bool(_setting(result, "screen_outliers")) if "screen_outliers" in result else False
+    rows = []
+    for key, group in _iter_groups(result, by_cols):
+        for segment_no, segment in group.groupby("segment", sort=True):
+            base = segment[segment["in_baseline"].to_numpy(dtype=bool)]
+            z = _standardised(base, chart)
+            n_points = len(z)
+            sigma_z = _mean_moving_range(z, screen) / D2 if n_points >= 2 else np.nan
+            chi_square = float(np.sum(z**2))
+            df = n_points - 1
+            row = dict(zip(by_cols, key, strict=True))
+            over = bool(np.isfinite(sigma_z) and sigma_z >= threshold)
+            row.update(
+                {
+                    "segment": int(segment_no),
+                    "chart": chart,
+                    "n_points": n_points,
+                    "sigma_z": float(sigma_z),
+                    "chi_square": chi_square,
+                    "df": df,
+                    "chi_square_ratio": chi_square / df if df > 0 else np.nan,
+                    "share_outside": float(segment["rule_outside"].mean()),
+                    "overdispersed": over,
+                    "recommended_chart": _LANEY_CHART[chart] if over else chart,
+                    "threshold": float(threshold),
+                }
+            )
+            rows.append(row)
+    columns = [*by_cols, "segment", "chart", "n_points", "sigma_z", "chi_square", "df"]
+    columns += ["chi_square_ratio", "share_outside", "overdispersed", "recommended_chart"]
+    return keep_source(pd.DataFrame(rows, columns=[*columns, "threshold"]), result)
+
+
+def _dispersion_words(row: Mapping[str, Any], n_outside: int, n_points: int) -> str:
+    """One sentence of :func:`spc_summary` on a segment's overdispersion."""
+    chart = str(row["chart"])
+    ratio = _fmt_number(float(row["sigma_z"]))
+    if chart in ("up", "pp"):
+        plain = CHART_NAMES["u" if chart == "up" else "p"]
+        way = "widened" if row["sigma_z"] >= 1 else "narrowed"
+        return (
+            f"Laney's sigma_z is {ratio}: the limits are the {plain}'s {way} {ratio} times "
+            "for the variation between periods. "
+        )
+    if not row["overdispersed"]:
+        return ""
+    counts = {"c": "counts", "u": "rates", "p": "proportions"}[chart]
+    better = row["recommended_chart"]
+    return (
+        f"Overdispersed: the {counts} vary {ratio} times as much from period to period as a "
+        f"{CHART_NAMES[chart]} assumes (Laney's sigma_z; {n_outside} of {n_points} points "
+        f"outside its limits), so its limits are too narrow and flag common-cause variation: "
+        f"use chart={better!r} ({CHART_NAMES[better]}) instead. "
+    )

@@ -16,11 +16,13 @@ from coprod.charts.spc import plot_spc, spc_chart_data
 from coprod.co_planning import consider_co_planning
 from coprod.complaints import measure_series, outcomes
 from coprod.datasets import load_dataset
+from coprod.display import readable_table
 from coprod.export import save_figure
 from coprod.grid import place_services
 from coprod.io.counts import LAD_NAMES
 from coprod.timeseries.periods import fill_zero_counts
-from coprod.timeseries.spc import spc, spc_summary
+from coprod.timeseries.rare_events import between_events
+from coprod.timeseries.spc import overdispersion, spc, spc_summary
 
 log = load_dataset("complaints_log").data
 contacts = load_dataset("complaints_contacts").data
@@ -202,3 +204,92 @@ saved = save_figure(
 # change made complaints more *serious*, not more often *upheld*. The p chart's limits move
 # with each month's number of outcomes (13 to 35 in 2024), which an XmR chart of the rate
 # would ignore: a share from 13 complaints is less certain than one from 35.
+
+# %% [markdown]
+# ## 7. Days between upheld ombudsman findings, on a t chart
+#
+# A finding upheld (in full or in part) by the ombudsman is rare: a few a month, so a
+# monthly count is mostly 1s, 2s and 3s, too coarse for a c chart to see a change. A t chart
+# charts each finding instead, by the days since the one before. `between_events` makes the
+# rows from the closed complaints (open ones have no date yet); findings on the same day
+# share a date, so the chart is drawn by finding number. Longer gaps are better: a t
+# chart's default.
+
+# %%
+closed_log = log.dropna(subset=["closed"]).assign(
+    upheld_finding=lambda t: (
+        t["stage"].eq("ombudsman") & t["upheld"].isin(["upheld", "partly upheld"])
+    )
+)
+findings = between_events(closed_log, date="closed", event="upheld_finding")
+t_chart = spc(findings, value="days", period="event", chart="t")
+print(spc_summary(t_chart))
+ax = plot_spc(
+    t_chart,
+    title="Upheld ombudsman findings: no change in the days between them",
+    ylabel="Days between upheld findings",
+)
+saved = save_figure(
+    ax,
+    "answers_02_ombudsman_findings_t_chart",
+    data=spc_chart_data(t_chart),
+    alt_text=(
+        "t chart of the days between consecutive upheld ombudsman findings, 2021 to 2024, "
+        "162 gaps drawn by finding number, with a centre of 4.8 days and an upper limit of 95 "
+        "days. No run, trend or point beyond the limits; four findings on the same day as "
+        "another are flagged by the two-of-three rule."
+    ),
+)
+
+# %% [markdown]
+# No change: the 162 gaps between the 163 findings sit around a centre of 4.8 days and none
+# is beyond the upper limit of 95 days. The two-of-three rule flags four zero gaps
+# (findings on the same day as another, twice within three findings): on a t chart a
+# zero is far below the lower 2-sigma line, so read such flags against the log before acting.
+
+# %% [markdown]
+# ## 8. A share on a p chart and on Laney's p′ chart
+#
+# Bristol's reports come from fewer distinct users some months than others, far more than
+# binomial chance allows: the p chart's limits are too narrow, and the overdispersion check
+# says so. Laney's p′ chart widens each month's limits by sigma_z.
+
+# %%
+bristol = cities[cities["lad"] == "E06000023"]
+distinct = {
+    # neither a higher nor a lower share is better: signals are "neither"
+    chart: spc(
+        bristol,
+        value="unique_users",
+        denominator="reports",
+        period="period",
+        chart=chart,
+        higher_is_better=None,
+    )
+    for chart in ("p", "pp")
+}
+readable_table(overdispersion(distinct["p"]))
+
+# %%
+print(spc_summary(distinct["pp"]))
+ax = plot_spc(
+    distinct["pp"],
+    title="Bristol: reports from distinct users on a p′ chart",
+    ylabel="Share of reports from distinct users",
+)
+saved = save_figure(
+    ax,
+    "answers_02_bristol_distinct_users_p_prime_chart",
+    data=spc_chart_data(distinct["pp"]),
+    alt_text=(
+        "Laney p′ chart of the monthly share of Bristol's FixMyStreet reports that came from "
+        "distinct users, 2012 to 2020, mean 64%, with limits 1.76 times as wide as a p "
+        "chart's. Four months are beyond the limits, all in early 2012."
+    ),
+)
+
+# %% [markdown]
+# The p chart puts 18 of the 108 months beyond its limits; its proportions vary 1.76 times
+# as much from month to month as binomial shares would (Laney's sigma_z), so the check
+# recommends the p′ chart. With its limits widened 1.76 times, 4 months are beyond them, all
+# in early 2012.
