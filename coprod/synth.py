@@ -1788,6 +1788,9 @@ def funnel_units(
             "denominator": d,
             "true_value": truth,
             "planted": planted,
+        }
+    )
+
 
 # ------------------------------------------------------------ overdispersed counts
 # make_overdispersed_counts: common-cause series whose counts vary more between periods

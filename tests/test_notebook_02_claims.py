@@ -804,6 +804,9 @@ def test_funnel_of_the_share_upheld_by_service_in_2024(log):
         f"pooled share of {result.centre:.1%} with 95% and 99.8% limits. Social care, "
         f"{care['value']:.1%} of {care['denominator']:.0f}, lies above the 95% limit and within "
         "the 99.8% limit; the other seven services lie within the 95% limits.",
+        chart.alt_text,
+    )
+
 
 # ------------------------------------------------- rare events and overdispersion (issue 12)
 
