@@ -534,3 +534,72 @@ def test_warnings_name_trial_limits_per_segment_and_mostly_zero_series():
     # exactly half zero is not "mostly"
     half = monthly([0, 1] * 10)
     assert spc_warnings(spc(half, value="y", period="month", chart="c")).empty
+
+
+# test/Outlier Flagging/assuranceIconToDraw.test.ts (PowerBI-SPC 478773a): (upper, lower,
+# target, improvement direction, expected); PowerBI-SPC's "consistentPass",
+# "consistentFail", "inconsistent" and "none" are coprod's consistently_passes,
+# consistently_fails, hit_and_miss and no assurance (None)
+POWERBI_ASSURANCE = [
+    (10, 0, 5, "neutral", None),
+    (10, 0, 15, "increase", "consistently_fails"),
+    (10, 0, -5, "increase", "consistently_passes"),
+    (10, 0, 5, "increase", "hit_and_miss"),
+    (10, 0, 15, "decrease", "consistently_passes"),
+    (10, 0, -5, "decrease", "consistently_fails"),
+    (10, 0, 5, "decrease", "hit_and_miss"),
+    (10, 0, 10, "increase", "hit_and_miss"),  # a target on a limit is inside
+    (10, 0, 0, "increase", "hit_and_miss"),
+    (0, -10, -15, "increase", "consistently_passes"),
+    (0, -10, -5, "decrease", "hit_and_miss"),
+]
+_DIRECTION = {"increase": True, "decrease": False, "neutral": None}
+
+
+@pytest.mark.parametrize(("upper", "lower", "target", "direction", "expected"), POWERBI_ASSURANCE)
+def test_powerbi_assurance(upper, lower, target, direction, expected):
+    from coprod.timeseries.spc import _assurance
+
+    assert _assurance(lower, upper, target, _DIRECTION[direction]) == expected
+
+
+def test_assurance_is_judged_at_the_latest_point_with_a_varying_target():
+    # assuranceIconToDraw.test.ts, "multiple data points (uses last value)": limits and
+    # targets by point, the icon from the last; coprod judges every point and the chart's
+    # icon is the latest point's
+    data = monthly([5, 7, 6, 8, 4], goal=[3.0, 4.0, 15.0, 15.0, 15.0])
+    r = spc(data, value="y", period="month", target="goal", higher_is_better=True)
+    assert r["assurance"].iloc[-1] == "consistently_fails"  # 15 above the upper limit 11.985
+    assert r["assurance"].iloc[0] == "hit_and_miss"
+
+
+# ------------------------------------------------------------- qicharts2: exclude
+
+
+def test_qicharts2_p_chart_with_excluded_points_and_a_new_part():
+    # tests/testthat/ex_7.1_5.rds (qicharts2 1b9487e; Montgomery's example 7.1), extracted
+    # to tests/fixtures/peers/qicharts2_ex_7.1_5_p_chart.csv: qic(..., chart = 'p',
+    # exclude = c(15, 23), part = 30). coprod: exclude=, and a rebase at sample 31.
+    from pathlib import Path
+
+    peer = pd.read_csv(
+        Path(__file__).parent / "fixtures" / "peers" / "qicharts2_ex_7.1_5_p_chart.csv"
+    )
+    data = pd.DataFrame({"sample": peer["x"].astype(float), "cases": peer["cases"]})
+    data["n"] = peer["n"]
+    r = spc(
+        data,
+        value="cases",
+        period="sample",
+        chart="p",
+        denominator="n",
+        exclude=[15.0, 23.0],
+        rebase=[31.0],
+    )
+    assert r["centre"].to_numpy() == pytest.approx(peer["cl"].to_numpy(), abs=1e-6)
+    assert r["upper"].to_numpy() == pytest.approx(peer["ucl"].to_numpy(), abs=1e-6)
+    assert r["lower"].to_numpy() == pytest.approx(peer["lcl"].to_numpy(), abs=1e-6)
+    assert (~r["excluded"]).tolist() == peer["include"].tolist()
+    assert r["segment"].tolist() == peer["part"].tolist()
+    # qicharts2's sigma signal is a point beyond the limits (excluded points are still judged)
+    assert r["rule_outside"].tolist() == peer["sigma_signal"].tolist()
