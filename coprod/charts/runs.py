@@ -81,7 +81,7 @@ def run_chart_data(result: pd.DataFrame) -> pd.DataFrame:
     Columns: the group columns, ``period, value, centre, in_baseline, side, run_id,
     length_of_run, in_long_run``, the group's :data:`~coprod.timeseries.runs.ANHOJ_COLUMNS`,
     ``measure``, then ``point_type`` (the legend's words) and ``colour``; sorted by group
-    and period.
+    (in order of first appearance) and period.
     """
     by = _by(result)
     keep = [
@@ -108,7 +108,13 @@ def run_chart_data(result: pd.DataFrame) -> pd.DataFrame:
         for flagged, limit in zip(long_run, np.nan_to_num(limits), strict=True)
     ]
     data["colour"] = np.where(long_run, RUN_COLOURS["long_run"], RUN_COLOURS["point"])
-    return data.sort_values([*by, "period"], kind="stable").reset_index(drop=True)
+    if by:  # groups in order of first appearance, as the result has them
+        order = {k: i for i, k in enumerate(dict.fromkeys(map(tuple, data[by].to_numpy())))}
+        data["_g"] = [order[tuple(k)] for k in data[by].to_numpy()]
+        data = data.sort_values(["_g", "period"], kind="stable").drop(columns="_g")
+    else:
+        data = data.sort_values("period", kind="stable")
+    return data.reset_index(drop=True)
 
 
 def _by(result: pd.DataFrame) -> list[str]:

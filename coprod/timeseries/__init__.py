@@ -3,6 +3,8 @@
 * :mod:`~coprod.timeseries.periods`: period rules, the group x period counter and
   :func:`fill_zero_counts`.
 * :mod:`~coprod.timeseries.spc`: statistical process control (Making Data Count).
+* :mod:`~coprod.timeseries.runs`: run charts with the Anhøj rules, the first look at a
+  short series.
 * :mod:`~coprod.timeseries.seasonal`: :func:`seasonally_adjust` before SPC.
 * :mod:`~coprod.timeseries.its`: :func:`interrupted_time_series` for one series.
 * :mod:`~coprod.timeseries.event_study`: :func:`event_study` for a panel with staggered events,
@@ -20,6 +22,9 @@ _NAMES = {
     "spc_summary": "spc",
     "first_signal": "spc",
     "suggest_rebase": "spc",
+    "run_chart": "runs",
+    "run_chart_summary": "runs",
+    "anhoej_statistics": "runs",
     "seasonally_adjust": "seasonal",
     "interrupted_time_series": "its",
     "placebo_check": "its",
@@ -28,6 +33,6 @@ _NAMES = {
     "join_events": "event_study",
     "compare_effects": "event_study",
 }
-_SUBMODULES = ("event_study", "its", "periods", "seasonal", "spc")
+_SUBMODULES = ("event_study", "its", "periods", "runs", "seasonal", "spc")
 
 __getattr__, __dir__, __all__ = lazy_attributes(__name__, _NAMES, _SUBMODULES)
