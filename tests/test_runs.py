@@ -280,10 +280,11 @@ def test_the_summary_says_the_statistics_and_when_to_move_to_a_control_chart():
     text = " ".join(run_chart_summary(result).split())
     assert text == (
         "The series: a run chart of 16 points (2021-01 to 2022-04), median 11 (of the first "
-        "6 points); 16 of the 16 points are off it (the useful ones). The longest run is 11 "
+        "6 points); all 16 points are off it (the useful ones). The longest run is 11 "
         "points (above the median, 2021-06 to 2022-04); more than 7 would signal a shift. The "
         "line crosses the median 5 times; fewer than 4 would signal one. Non-random variation: "
-        "the run is unusually long, a sign the process has shifted; find out what changed. A "
+        "the run is unusually long: something more than noise moves the points (a shift, a "
+        "trend or a season); find out what. A "
         "run chart is the first look at a short series; from about 20 points a control chart "
         "(spc) can add process limits."
     )

@@ -542,7 +542,8 @@ def run_chart_summary(result: pd.DataFrame) -> str:
         n_base = int(group["in_baseline"].sum())
         if n_base < n_obs:
             text += f" (of the first {plural(n_base, 'point')})"
-        text += f"; {n_useful} of the {n_obs} points are off it (the useful ones). "
+        off = f"all {n_obs}" if n_useful == n_obs else f"{n_useful} of the {n_obs}"
+        text += f"; {off} points are off it (the useful ones). "
         if n_useful == 0:
             text += "With every point on the median there are no runs to read. "
         else:
@@ -560,8 +561,8 @@ def run_chart_summary(result: pd.DataFrame) -> str:
                 fired.append("the crossings are unusually few")
             if fired:
                 text += (
-                    "Non-random variation: " + " and ".join(fired) + ", a sign the process "
-                    "has shifted; find out what changed. "
+                    "Non-random variation: " + " and ".join(fired) + ": something more than "
+                    "noise moves the points (a shift, a trend or a season); find out what. "
                 )
             else:
                 text += "No sign of non-random variation: the ups and downs look like noise. "
