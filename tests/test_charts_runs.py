@@ -82,7 +82,7 @@ def test_plot_run_chart_structure_with_a_long_run(shifted):
     assert labels == [
         "Point",
         "In a run longer than chance allows (more than 7 points)",
-        "Median (dashed: the runs signal a shift)",
+        "Median (dashed: non-random variation)",
         "Baseline: the median is of these points",
     ]
 

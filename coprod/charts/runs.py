@@ -323,7 +323,7 @@ def _legend_handles(data: pd.DataFrame, signal: bool, partial_baseline: bool) ->
             color=RUN_COLOURS["median_signal"] if signal else RUN_COLOURS["median"],
             linestyle=(0, (5, 3)) if signal else "-",
             linewidth=1.4,
-            label="Median (dashed: the runs signal a shift)" if signal else "Median",
+            label="Median (dashed: non-random variation)" if signal else "Median",
         )
     )
     if partial_baseline:
