@@ -36,6 +36,7 @@ _NAMES = {
     "measure_series": "complaints",
     "spc": "timeseries.spc",
     "spc_overview": "timeseries.spc",
+    "run_chart": "timeseries.runs",
     "seasonally_adjust": "timeseries.seasonal",
     "fill_zero_counts": "timeseries.periods",
     "consider_co_planning": "co_planning",

@@ -25,6 +25,7 @@ import pandas as pd
 
 from coprod.charts.funnel import funnel_chart_data, plot_funnel
 from coprod.charts.grid import co_planning_chart_data, plot_co_planning
+from coprod.charts.runs import plot_run_chart, run_chart_data
 from coprod.charts.spc import plot_spc, plot_spc_small_multiples, spc_chart_data
 from coprod.co_planning import co_planning_summary, consider_co_planning
 from coprod.complaints import (
@@ -44,6 +45,7 @@ from coprod.io.counts import LAD_NAMES, read_report_counts
 from coprod.privacy import SUPPRESSED, attack_suppression, prepare_table
 from coprod.synth import COMPLAINTS_SEED, INITIATIVES_SEED, make_complaint_log, make_initiatives
 from coprod.timeseries.periods import fill_zero_counts
+from coprod.timeseries.runs import run_chart, run_chart_summary
 from coprod.timeseries.seasonal import seasonally_adjust
 from coprod.timeseries.spc import (
     compare_conventions,
@@ -217,6 +219,49 @@ readable_table(by_hand)
 # %%
 check = spc(refuse, value="count", period="period")
 readable_table(check[["period", "value", "centre", "lower", "upper", "rule", "variation"]].head(3))
+
+# %% [markdown]
+# ### A first look at a short series: the run chart
+#
+# Twelve months give SPC only *trial limits*, which move as each month comes in. The
+# recommended first look at a short series is a **run chart**: the points and their median,
+# no limits. Two rules (Anhøj's, as the R package qicharts2 applies them) read it from the
+# points' sides of the median alone, counting only the points off the median:
+#
+# * an **unusually long run**: more points in a row on one side than round(log₂ n) + 3;
+# * **unusually few crossings** of the median: fewer than chance gives 95 times in 100.
+#
+# Street lighting's first year:
+
+# %%
+lighting_year = monthly.query("service == 'Street lighting'").head(12)
+first_look = run_chart(lighting_year, value="count", period="period")
+print(run_chart_summary(first_look))
+ax = plot_run_chart(
+    first_look,
+    title="Street lighting, 2021: the median crossed only twice",
+    ylabel="Complaints",
+)
+saved = save_figure(
+    ax,
+    "02_complaints_street_lighting_run_chart",
+    data=run_chart_data(first_look),
+    alt_text=(
+        "Run chart of Street lighting complaints a month in 2021 around their median of 25: "
+        "three months above, six below from April to September, three above. The line "
+        "crosses the median only 2 times, fewer than the 3 chance allows: non-random "
+        "variation. No run is longer than the 7 points allowed."
+    ),
+)
+
+# %% [markdown]
+# The line crosses its median of 25 only 2 times, fewer than the 3 that chance allows with
+# 12 points: non-random variation, found without a mean or a limit. The longest run, 6
+# months below the median from April to September, is within the 7 allowed. A run chart
+# says *that* something more than noise moves the points, not what: here it is the winter
+# peak we come back to below. Refuse collection's first year, by contrast, crosses its
+# median 7 times and its longest run is 3 months: noise. From about 20 points a control
+# chart can add its limits, as from here on.
 
 # %% [markdown]
 # ## Finding the planted changes

@@ -36,6 +36,7 @@ HEAVY = [
         "coprod.politics.scenarios, coprod.io.councils, coprod.io.control_history, coprod.io.pfi",
         "import coprod.timeseries.its, coprod.timeseries.event_study, coprod.charts.politics, "
         "coprod.charts.pfi, coprod.charts.effects, coprod.charts.scenarios",
+        "import coprod.timeseries.runs, coprod.charts.runs",
     ],
 )
 def test_import_does_not_load_heavy_modules(statement):
@@ -192,6 +193,27 @@ def test_funnel_signatures_are_pinned():
         "ax*",
         "source*",
     ]
+
+
+def test_run_chart_signatures_are_pinned():
+    """Run charts (issue 12): the data first, every setting keyword-only."""
+    from coprod.charts import runs as run_charts
+    from coprod.timeseries import runs
+
+    assert _params(runs.run_chart) == [
+        "data",
+        "value*",
+        "period*",
+        "by*",
+        "denominator*",
+        "baseline*",
+        "date_order*",
+    ]
+    assert _params(runs.anhoej_runs) == ["values", "centre"]
+    assert _params(runs.anhoej_statistics) == ["result"]
+    assert _params(runs.run_chart_summary) == ["result"]
+    assert _params(run_charts.plot_run_chart) == ["result", "title*", "ylabel*", "ax*", "source*"]
+    assert _params(run_charts.run_chart_data) == ["result"]
 
 
 # One word per idea across the library: a test so that a new function cannot drift.

@@ -7,6 +7,7 @@ failing test names the paragraph to rewrite.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from coprod.io.complaint_log import read_complaints
 from coprod.io.counts import LAD_NAMES
 from coprod.synth import COMPLAINTS_SEED, make_complaint_log, write_complaint_export
 from coprod.timeseries.periods import fill_zero_counts
+from coprod.timeseries.runs import CONTROL_CHART_POINTS, run_chart
 from coprod.timeseries.seasonal import seasonally_adjust
 from coprod.timeseries.spc import compare_conventions, spc, suggest_rebase
 
@@ -132,6 +134,62 @@ def test_the_library_gives_the_by_hand_numbers(log):
     says("**run**: 7 points in a row on one side of the centre")
     says("**trend**: 6 points in a row each higher (or lower)")
     assert (check["run_length"].iloc[0], check["trend_length"].iloc[0]) == (7, 6)
+
+
+# ------------------------------------------------------------------ the run chart
+
+
+def test_the_run_chart_of_street_lightings_first_year(log):
+    monthly = complaint_counts(log, freq="month", by="service")
+    lights = run_chart(
+        monthly.query("service == 'Street lighting'").head(12), value="count", period="period"
+    )
+    first = lights.iloc[0]
+    says("Twelve months give SPC only *trial limits*")
+    assert spc(
+        monthly.query("service == 'Street lighting'").head(12), value="count", period="period"
+    )["trial_limits"].all()
+    says("more points in a row on one side than round(log₂ n) + 3")
+    assert first["longest_run_max"] == round(math.log2(12)) + 3
+    says("fewer than chance gives 95 times in 100")
+    says(
+        "The line crosses its median of 25 only 2 times, fewer than the 3 that chance allows "
+        "with 12 points: non-random variation"
+    )
+    assert (first["centre"], first["n_crossings"], first["n_crossings_min"]) == (25, 2, 3)
+    assert (first["n_obs"], first["n_useful"]) == (12, 12)
+    assert first["crossings_signal"] and first["runs_signal"]
+    says("The longest run, 6 months below the median from April to September, is within the 7")
+    run = lights[lights["in_longest_run"]]
+    assert (first["longest_run"], first["longest_run_max"]) == (6, 7)
+    assert set(run["side"]) == {-1}
+    assert (month(run["period"].iloc[0]), month(run["period"].iloc[-1])) == (
+        "April 2021",
+        "September 2021",
+    )
+    assert not first["longest_run_signal"]
+    says("here it is the winter peak we come back to below")
+    truth = make_complaint_log(seed=COMPLAINTS_SEED).truth
+    assert truth.loc[truth["service"] == "Street lighting", "change"].iloc[0] == "seasonal"
+    says(
+        "Refuse collection's first year, by contrast, crosses its median 7 times and its "
+        "longest run is 3 months: noise"
+    )
+    refuse = run_chart(
+        monthly.query("service == 'Refuse collection'").head(12), value="count", period="period"
+    ).iloc[0]
+    assert (refuse["n_crossings"], refuse["longest_run"]) == (7, 3)
+    assert not refuse["runs_signal"]
+    says("From about 20 points a control chart can add its limits")
+    assert CONTROL_CHART_POINTS == 20
+    chart = charts(source("02_complaints.py"))["02_complaints_street_lighting_run_chart"]
+    assert chart.title == "Street lighting, 2021: the median crossed only twice"
+    assert chart.has_data
+    assert "around their median of 25" in chart.alt_text
+    assert "three months above, six below from April to September, three above" in chart.alt_text
+    assert list(lights["side"]) == [1] * 3 + [-1] * 6 + [1] * 3
+    assert "crosses the median only 2 times, fewer than the 3 chance allows" in chart.alt_text
+    assert "No run is longer than the 7 points allowed" in chart.alt_text
 
 
 # ------------------------------------------------------------------ the planted changes

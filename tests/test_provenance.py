@@ -414,6 +414,16 @@ def chart_02_small_multiples(f):
     return plot_spc_small_multiples(f["counts_spc"], by="service", ncols=4), ["Synthetic data"]
 
 
+def chart_02_street_lighting_run_chart(f):
+    from coprod.charts.runs import plot_run_chart
+    from coprod.complaints import complaint_counts
+    from coprod.timeseries.runs import run_chart
+
+    monthly = complaint_counts(f["log"], freq="month", by="service")
+    lights = monthly.query("service == 'Street lighting'").head(12)
+    return plot_run_chart(run_chart(lights, value="count", period="period")), ["Synthetic data"]
+
+
 def chart_02_housing_repairs(f):
     from coprod.charts.spc import plot_spc
 

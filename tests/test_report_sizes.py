@@ -275,6 +275,20 @@ def complaints_small_multiples():
     )
 
 
+def complaints_street_lighting_run_chart():
+    from coprod.charts.runs import plot_run_chart
+    from coprod.complaints import complaint_counts
+    from coprod.timeseries.runs import run_chart
+
+    monthly = complaint_counts(_complaints_log(), freq="month", by="service")
+    lights = monthly.query("service == 'Street lighting'").head(12)
+    return plot_run_chart(
+        run_chart(lights, value="count", period="period"),
+        title="Street lighting, 2021: the median crossed only twice",
+        ylabel="Complaints",
+    )
+
+
 def complaints_housing_repairs():
     from coprod.charts.spc import plot_spc
 
@@ -502,6 +516,10 @@ CHARTS = {
     "01_grid_toronto_ladder": ("plot_ladder", toronto_ladder),
     "01_grid_toronto_likert": ("plot_likert", toronto_likert),
     "02_complaints_small_multiples": ("plot_spc_small_multiples", complaints_small_multiples),
+    "02_complaints_street_lighting_run_chart": (
+        "plot_run_chart",
+        complaints_street_lighting_run_chart,
+    ),
     "02_complaints_housing_repairs": ("plot_spc", complaints_housing_repairs),
     "02_complaints_housing_repairs_rebased": ("plot_spc", complaints_rebased),
     "02_complaints_social_care_severity": ("plot_spc", complaints_severity),

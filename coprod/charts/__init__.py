@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("effects", "grid", "ladder", "likert", "pfi", "politics", "scenarios", "spc")
+_SUBMODULES = ("effects", "grid", "ladder", "likert", "pfi", "politics", "runs", "scenarios", "spc")
 
 __all__ = list(_SUBMODULES)
 
