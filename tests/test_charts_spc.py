@@ -493,3 +493,33 @@ def test_p_prime_chart_draws_per_point_limits_wider_than_the_p_chart():
     assert p_chart["rule_outside"].sum() == 8 and not p_prime["rule_outside"].any()
     assert "Mean" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(ax.figure)
+
+
+def test_neutral_signals_share_one_key_and_p_prime_reads_in_per_cent():
+    import matplotlib.pyplot as plt
+
+    values = [10, 14, 10, 14, 10, 14, 12, -30, 12, 50, 12]
+    frame = pd.DataFrame(
+        {"period": pd.date_range("2024-01-01", periods=len(values), freq="MS"), "y": values}
+    )
+    result = spc(frame, value="y", period="period", baseline=6, higher_is_better=None)
+    assert {"special_cause_neutral_high", "special_cause_neutral_low"} <= set(result["variation"])
+    ax = plot_spc(result)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Special cause: neutral (high or low)" in labels
+    assert not any(
+        label.startswith("Special cause: neutral ") and "(" not in label for label in labels
+    )
+    plt.close(ax.figure)
+    shares = pd.DataFrame(
+        {
+            "period": pd.date_range("2024-01-01", periods=12, freq="MS"),
+            "cases": [30, 42, 35, 50, 38, 41, 33, 47, 39, 44, 36, 40],
+            "n": [100] * 12,
+        }
+    )
+    pp = spc(shares, value="cases", period="period", chart="pp", denominator="n")
+    ax = plot_spc(pp)
+    assert ax.yaxis.get_major_formatter()(0.4, 0) == "40%"
+    assert ax.get_ylabel().endswith("(%)")
+    plt.close(ax.figure)

@@ -585,7 +585,13 @@ def _legend_handles(
 
     handles: list[Any] = []
     present = set(data["variation"])
-    for variation, label in _POINT_LABELS.items():
+    labels = dict(_POINT_LABELS)
+    neutral = ("special_cause_neutral_high", "special_cause_neutral_low")
+    if set(neutral) <= present:
+        # one colour for both sides (a point's side is its place on the chart): one entry
+        present.discard(neutral[1])
+        labels[neutral[0]] = "Special cause: neutral (high or low)"
+    for variation, label in labels.items():
         if variation in present:
             handles.append(
                 Line2D(
@@ -707,8 +713,8 @@ def _default_ylabel(result: pd.DataFrame) -> str:
 
 
 def _is_proportion(result: pd.DataFrame) -> bool:
-    """A p chart's values are shares of 1, read in per cent."""
-    return "chart" in result and bool((result["chart"] == "p").all()) and len(result) > 0
+    """A p (or p′) chart's values are shares of 1, read in per cent."""
+    return "chart" in result and bool(result["chart"].isin(["p", "pp"]).all()) and len(result) > 0
 
 
 def _format_y(ax: Axes, result: pd.DataFrame) -> None:
