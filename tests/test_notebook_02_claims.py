@@ -951,3 +951,49 @@ def test_answer_p_and_p_prime_charts_of_distinct_users(cities):
         f"{['No', 'One', 'Two', 'Three', 'Four'][len(outside_pp)]} months are beyond",
         chart.alt_text,
     )
+
+
+def test_answer_u_prime_is_not_needed_for_housing_repairs(log):
+    from coprod.timeseries.spc import OVERDISPERSED_RATIO, overdispersion
+
+    contacts = load_dataset("complaints_contacts").data
+    rates = measure_series(log, measure="rate", denominators=contacts).query(
+        "service == 'Housing repairs'"
+    )
+    options = dict(value="count", denominator="exposure", period="period", baseline=24)
+    check = overdispersion(spc(rates, chart="u", **options)).iloc[0]
+    assert not check["overdispersed"] and check["recommended_chart"] == "u"
+    says(
+        f"Over the baseline the rates vary {check['sigma_z']:.2f} times as much as Poisson "
+        f"counts would (Laney's sigma_z), below the {OVERDISPERSED_RATIO} at which",
+        ANSWERED,
+    )
+    u_prime = spc(rates, chart="up", **options)
+    concern = u_prime[u_prime["variation"] == "special_cause_concern"]
+    assert len(concern) == 18 and concern["period"].min() == pd.Timestamp("2023-07-01")
+    assert u_prime["special_cause"].sum() == 18
+    says('a u′ chart (`chart="up"`) flags the same 18 months', ANSWERED)
+
+
+def test_answer_complaints_between_upheld_findings_on_a_g_chart(log):
+    findings, _ = _upheld_findings(log)
+    g_chart = spc(findings, value="cases", period="event", chart="g")
+    outside = g_chart[g_chart["rule_outside"]]
+    upper, median = g_chart["upper"].iloc[0], g_chart["centre"].iloc[0]
+    assert len(outside) == 2 and (outside["variation"] == "special_cause_improvement").all()
+    latest = g_chart.iloc[-1]
+    assert bool(latest["rule_outside"])
+    says(f"two gaps are beyond the upper limit of {upper:.0f}, the latest of them", ANSWERED)
+    says(f"({latest['value']:.0f} complaints closed since the finding before)", ANSWERED)
+    says(f"its centre line is the median ({median:.0f})", ANSWERED)
+    chart = charts(source("answers/02_complaints.py"))["answers_02_ombudsman_findings_g_chart"]
+    # "two long gaps, the latest one": the latest ties the longest, so not "the longest"
+    assert chart.title.endswith("two long gaps, the latest one")
+    assert latest["value"] == g_chart["value"].max()
+    assert (g_chart["value"] == latest["value"]).sum() == 2
+    says(
+        f"{len(findings)} gaps drawn by finding number, with a median of {median:.0f} "
+        f"complaints and an upper limit of {upper:.0f}. Two gaps are beyond the upper limit, "
+        f"the latest of them ({latest['value']:.0f})",
+        chart.alt_text,
+    )

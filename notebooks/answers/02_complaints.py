@@ -56,9 +56,16 @@ saved = save_figure(
 )
 u_chart.loc[u_chart["special_cause"], ["period", "value", "rule"]]
 
+# %%
+# Do the months vary more than Poisson counts would? Laney's u′ chart widens the limits
+# when they do; the check says whether it is needed.
+readable_table(overdispersion(u_chart))
+
 # %% [markdown]
 # The u chart flags every month from July 2023, all 18 of them, as the count chart did: the
-# signal survives dividing by demand.
+# signal survives dividing by demand. Over the baseline the rates vary 1.16 times as much as
+# Poisson counts would (Laney's sigma_z), below the 1.5 at which the check recommends a u′
+# chart, so the u chart's limits stand; a u′ chart (`chart="up"`) flags the same 18 months.
 #
 # ## 2. Runs of 6 instead of 7
 
@@ -246,6 +253,36 @@ saved = save_figure(
 # is beyond the upper limit of 95 days. The two-of-three rule flags four zero gaps
 # (findings on the same day as another, twice within three findings): on a t chart a
 # zero is far below the lower 2-sigma line, so read such flags against the log before acting.
+
+# %% [markdown]
+# The same findings on a g chart count the complaints closed between them (`cases`) rather
+# than the days: a gap measured in work done, not in time, so a busy month does not shorten it.
+
+# %%
+g_chart = spc(findings, value="cases", period="event", chart="g")
+print(spc_summary(g_chart))
+ax = plot_spc(
+    g_chart,
+    title="Complaints closed between upheld ombudsman findings: two long gaps, the latest one",
+    ylabel="Complaints closed between findings",
+)
+saved = save_figure(
+    ax,
+    "answers_02_ombudsman_findings_g_chart",
+    data=spc_chart_data(g_chart),
+    alt_text=(
+        "g chart of the complaints closed between consecutive upheld ombudsman findings, "
+        "2021 to 2024, 162 gaps drawn by finding number, with a median of 40 complaints and an "
+        "upper limit of 263. Two gaps are beyond the upper limit, the latest of them (267): "
+        "longer gaps are better, so both are special-cause improvement."
+    ),
+)
+
+# %% [markdown]
+# Counted in complaints, two gaps are beyond the upper limit of 263, the latest of them
+# (267 complaints closed since the finding before): special-cause improvement, since a
+# longer gap between bad events is better. A g chart's limits come from the mean gap and its
+# centre line is the median (40), because such gaps are skewed: most are short, a few long.
 
 # %% [markdown]
 # ## 8. A share on a p chart and on Laney's p′ chart
