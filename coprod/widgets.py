@@ -468,7 +468,7 @@ class ComplaintsExplorer(_Explorer):
     def _draw(self, chosen: dict):
         from coprod.charts.spc import plot_spc
         from coprod.complaints import MEASURES
-        from coprod.timeseries.spc import CHART_NAMES, spc
+        from coprod.timeseries.spc import CHART_NAMES, CONVENTIONS, spc
 
         measure, chart, period = chosen["measure"], chosen["chart"], chosen["period"]
         series, _why = self._series(measure, period)
@@ -488,7 +488,11 @@ class ComplaintsExplorer(_Explorer):
         label = MEASURES[measure][3]
         plot_spc(
             data,
-            title=f"{chosen['service']}: {label.lower()} by {period} ({CHART_NAMES[chart]})",
+            # the rules in the title: a change of rules is a chart that says so
+            title=(
+                f"{chosen['service']}: {label.lower()} by {period} ({CHART_NAMES[chart]}, "
+                f"{CONVENTIONS[chosen['conventions']].label} rules)"
+            ),
             ylabel=label,
             ax=fig.subplots(),
         )

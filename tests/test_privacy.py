@@ -711,8 +711,19 @@ def _notebook_shows(call: str) -> pd.DataFrame:
     from coprod import complaints
     from coprod.datasets import load_dataset
 
-    cells = [c for c in NOTEBOOK.read_text(encoding="utf-8").split("# %%") if f"{call}(" in c]
-    assert len(cells) == 1, f"notebook 02 has {len(cells)} cells calling {call}()"
+    def shows_a_table(cell: str) -> bool:
+        # a cell ending in print(...) (or an assignment) displays no table of its own
+        last = ast.parse(cell).body[-1]
+        return isinstance(last, ast.Expr) and not (
+            isinstance(last.value, ast.Call) and getattr(last.value.func, "id", "") == "print"
+        )
+
+    cells = [
+        c
+        for c in NOTEBOOK.read_text(encoding="utf-8").split("# %%")
+        if f"{call}(" in c and not c.lstrip().startswith("[markdown]") and shows_a_table(c)
+    ]
+    assert len(cells) == 1, f"notebook 02 has {len(cells)} cells showing a table from {call}()"
     *body, last = ast.parse(cells[0]).body
     scope = {"log": load_dataset("complaints_log").data, **vars(complaints)}
     exec(compile(ast.Module(body=body, type_ignores=[]), "notebook 02", "exec"), scope)

@@ -94,7 +94,7 @@ def test_spc_and_co_planning_summaries_fit_the_line(log):
     _lines_fit(social_care)
     assert social_care.count("\n") >= 3
     assert " ".join(words(social_care)).startswith(
-        "Social care: 48 periods (XmR, lower is better)."
+        "Social care: 48 periods (XmR, lower is better, Making Data Count conventions)."
     )
     decisions = co_planning_summary(consider_co_planning(counts, severity))
     _lines_fit(decisions)

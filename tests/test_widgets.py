@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from coprod.synth import make_complaint_log, make_services_survey
+from coprod.timeseries.spc import CONVENTIONS
 from coprod.widgets import CHART_HEIGHT_PX, ComplaintsExplorer, GridExplorer, ScenarioExplorer
 
 
@@ -135,6 +136,8 @@ def test_rules_follow_the_chosen_conventions(explorer):
     for name in explorer.offered("conventions"):
         explorer.controls["conventions"].value = name
         assert set(explorer.data["conventions"]) == {name}
+        title = explorer.figure.axes[0].get_title(loc="left").replace("\n", " ")
+        assert title.endswith(f"{CONVENTIONS[name].label} rules)")
         assert explorer.data["trend_length"].iloc[0] == {"mdc": 6, "nhsrplotthedots": 7}.get(
             name, 5
         )
