@@ -54,15 +54,14 @@ from coprod._core.columns import by_list, group_columns, require_columns
 from coprod._core.text import plural, wrap_text
 from coprod.provenance import keep_source
 from coprod.timeseries.spc import (
-    _FILL_HINT,
     _as_period_like,
     _check_gaps,
+    _checked_frame,
     _fmt_number,
     _fmt_period,
     _gap_step,
     _group_label,
     _is_monthly,
-    _normalise_periods,
     _runs,
     _side,
 )
@@ -282,71 +281,6 @@ def anhoej_statistics(result: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ run_chart
 
 
-def _checked_frame(
-    data: pd.DataFrame,
-    *,
-    value: str,
-    period: str,
-    by: list[str],
-    denominator: str | None,
-    date_order: str | None,
-) -> tuple[pd.DataFrame, str | None, bool]:
-    """The needed columns with periods read (spc's reading) and every value checked."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError("data must be a pandas DataFrame")
-    needed = [value, period, *by] + ([denominator] if denominator else [])
-    require_columns(data, needed, what="data")
-    clash = [c for c in by if c in _RESERVED]
-    if clash:
-        raise ValueError(f"by columns {clash} clash with output column names; rename them")
-    if len(set(needed)) != len(needed):
-        raise ValueError(f"value, period, denominator and by must be distinct columns: {needed}")
-    if len(data) == 0:
-        raise ValueError("data has no rows")
-    frame = data[list(dict.fromkeys(needed))].copy()
-    frame["period"], read_order = _normalise_periods(frame[period], period, date_order)
-    if frame["period"].isna().any():
-        raise ValueError(
-            f"column {period!r} has {int(frame['period'].isna().sum())} missing periods"
-        )
-    monthly = _is_monthly(frame["period"])
-
-    def where(mask: pd.Series) -> str:
-        rows = frame.loc[mask]
-        shown = [
-            f"{_group_label(tuple(rec[c] for c in by), by)} at "
-            f"{_fmt_period(rec['period'], monthly)}"
-            for rec in rows.head(3).to_dict("records")
-        ]
-        return "; ".join(shown) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
-
-    for col in by:
-        if frame[col].isna().any():
-            raise ValueError(f"by column {col!r} has missing values; fill or drop those rows")
-    for col in [value] + ([denominator] if denominator else []):
-        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
-            raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
-        frame[col] = frame[col].astype(float)
-        bad = ~np.isfinite(frame[col])
-        if bad.any():
-            raise ValueError(
-                f"column {col!r} has missing or infinite values ({where(bad)}). "
-                + _FILL_HINT.format(col=col)
-            )
-    if denominator and (frame[denominator] <= 0).any():
-        raise ValueError(
-            f"denominators in {denominator!r} must be positive "
-            f"({where(frame[denominator] <= 0)}); a period with no exposure has no rate"
-        )
-    dup = frame.duplicated([*by, "period"], keep=False)
-    if dup.any():
-        raise ValueError(
-            f"duplicate periods: {where(dup)}; give one row per period"
-            + (" per group (is a by column missing?)" if by else " (aggregate them first)")
-        )
-    return frame, date_order or read_order, monthly
-
-
 def run_chart(
     data: pd.DataFrame,
     *,
@@ -398,14 +332,16 @@ def run_chart(
         raise ValueError("baseline must be None, a number of points or a date, not a boolean")
     if isinstance(baseline, int | np.integer) and baseline < 1:
         raise ValueError(f"baseline must be at least 1 point, not {baseline}")
-    frame, date_order, monthly = _checked_frame(
+    checked = _checked_frame(
         data,
         value=value,
         period=period,
         by=by_cols,
         denominator=denominator,
         date_order=date_order,
+        reserved=_RESERVED,
     )
+    frame, date_order, monthly = checked.frame, checked.date_order, checked.monthly
     step = _gap_step(frame["period"])
     if by_cols:
         grouped = frame.groupby(by_cols, sort=False, dropna=False)

@@ -1112,6 +1112,119 @@ def _compute_group(
     return result
 
 
+# ----------------------------------------------------------------- checking the input
+
+
+@dataclass(frozen=True)
+class _CheckedFrame:
+    """The columns a chart needs, periods read and every value checked."""
+
+    frame: pd.DataFrame
+    date_order: str | None
+    monthly: bool
+
+
+def _checked_frame(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    period: str,
+    by: list[str],
+    denominator: str | None,
+    date_order: str | None,
+    reserved: frozenset[str],
+    keep: Sequence[str] = (),
+    chart_checks: Any = None,
+) -> _CheckedFrame:
+    """The input checks :func:`spc` and :func:`coprod.timeseries.runs.run_chart` share.
+
+    ``reserved`` are the output's own column names, which a by column must not take;
+    ``keep`` are further columns copied unchecked (a target column); ``chart_checks(frame,
+    where_rows)`` runs a chart's own checks once the values are known to be finite, before
+    the denominators and the duplicates are checked.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError("data must be a pandas DataFrame")
+    needed = [value, period, *by] + ([denominator] if denominator else [])
+    require_columns(data, needed, what="data")
+    clash = [c for c in by if c in reserved]
+    if clash:
+        raise ValueError(f"by columns {clash} clash with output column names; rename them")
+    if len(set(needed)) != len(needed):
+        raise ValueError(f"value, period, denominator and by must be distinct columns: {needed}")
+    if len(data) == 0:
+        raise ValueError("data has no rows")
+    frame = data[list(dict.fromkeys([*needed, *keep]))].copy()
+    frame["period"], read_order = _normalise_periods(frame[period], period, date_order)
+    measured = [value] + ([denominator] if denominator else [])
+    for col in measured:
+        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
+            raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
+        frame[col] = frame[col].astype(float)
+    monthly = _is_monthly(frame["period"])
+
+    def where_rows(mask: pd.Series) -> str:
+        rows = frame.loc[mask]
+        parts = []
+        for rec in rows.head(3).to_dict("records"):
+            key = tuple(rec[c] for c in by)
+            parts.append(f"{_group_label(key, by)} at {_fmt_period(rec['period'], monthly)}")
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        return "; ".join(parts) + more
+
+    if frame["period"].isna().any():
+        raise ValueError(
+            f"column {period!r} has {int(frame['period'].isna().sum())} missing periods"
+        )
+    for col in by:
+        if frame[col].isna().any():
+            raise ValueError(f"by column {col!r} has missing values; fill or drop those rows")
+    for col in measured:
+        bad = frame[col].isna() | ~np.isfinite(frame[col])
+        if bad.any():
+            raise ValueError(
+                f"column {col!r} has missing or infinite values ({where_rows(bad)}). "
+                + _FILL_HINT.format(col=col)
+            )
+    if chart_checks is not None:
+        chart_checks(frame, where_rows)
+    if denominator and (frame[denominator] <= 0).any():
+        bad = frame[denominator] <= 0
+        raise ValueError(
+            f"denominators in {denominator!r} must be positive ({where_rows(bad)}); "
+            "a period with no exposure has no rate: drop it or merge periods"
+        )
+    dup = frame.duplicated([*by, "period"], keep=False)
+    if dup.any():
+        raise ValueError(
+            f"duplicate periods: {where_rows(dup)}; give one row per period"
+            + (" per group (is a by column missing?)" if by else " (aggregate them first)")
+        )
+    return _CheckedFrame(frame, date_order or read_order, monthly)
+
+
+def _chart_checks(
+    frame: pd.DataFrame, where_rows: Any, *, chart: str, value: str, denominator: str | None
+) -> None:
+    """What a chart's values must be beyond finite: counts and times not negative, cases
+    not more than the number they are out of."""
+    if chart in ("c", "g", *_DENOMINATOR_CHARTS) and (frame[value] < 0).any():
+        raise ValueError(
+            f"counts in {value!r} must not be negative ({where_rows(frame[value] < 0)})"
+        )
+    if chart == "t" and (frame[value] < 0).any():
+        raise ValueError(
+            f"times between events in {value!r} must not be negative "
+            f"({where_rows(frame[value] < 0)}): are the events in date order?"
+        )
+    if chart in _PROPORTION_CHARTS and (frame[value] > frame[denominator]).any():
+        bad = frame[value] > frame[denominator]
+        raise ValueError(
+            f"a {CHART_NAMES[chart]}'s cases in {value!r} cannot exceed the number they are "
+            f"out of in {denominator!r} ({where_rows(bad)})"
+        )
+
+
 # ------------------------------------------------------------------------ spc
 
 
@@ -1305,18 +1418,9 @@ def spc(
         raise ValueError(f"baseline must be at least 1 point, not {baseline}")
     by_cols = by_list(by)
     target_column = target if isinstance(target, str) else None
-    needed = [value, period, *by_cols] + ([denominator] if denominator else [])
-    require_columns(data, needed + ([target_column] if target_column else []), what="data")
-    clash = [c for c in by_cols if c in _RESERVED]
-    if clash:
-        raise ValueError(f"by columns {clash} clash with output column names; rename them")
-    if len(set(needed)) != len(needed):
-        raise ValueError(f"value, period, denominator and by must be distinct columns: {needed}")
-    if len(data) == 0:
-        raise ValueError("data has no rows")
-
     if target_column is not None:
-        if target_column in needed:
+        require_columns(data, [target_column], what="data")
+        if target_column in (value, period, denominator, *by_cols):
             raise ValueError(
                 f"the target column {target_column!r} must differ from value, period, "
                 "denominator and by"
@@ -1328,66 +1432,20 @@ def spc(
                 f"target column {target_column!r} must be numeric, got dtype "
                 f"{data[target_column].dtype}"
             )
-        needed = [*needed, target_column]
-    frame = data[list(dict.fromkeys(needed))].copy()
-    frame["period"], read_order = _normalise_periods(frame[period], period, date_order)
-    date_order = date_order or read_order
-    for col in [value] + ([denominator] if denominator else []):
-        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
-            raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
-        frame[col] = frame[col].astype(float)
-    monthly = _is_monthly(frame["period"])
-
-    def where_rows(mask: pd.Series) -> str:
-        rows = frame.loc[mask]
-        parts = []
-        for rec in rows.head(3).to_dict("records"):
-            key = tuple(rec[c] for c in by_cols)
-            parts.append(f"{_group_label(key, by_cols)} at {_fmt_period(rec['period'], monthly)}")
-        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
-        return "; ".join(parts) + more
-
-    if frame["period"].isna().any():
-        raise ValueError(
-            f"column {period!r} has {int(frame['period'].isna().sum())} missing periods"
-        )
-    for col in by_cols:
-        if frame[col].isna().any():
-            raise ValueError(f"by column {col!r} has missing values; fill or drop those rows")
-    for col in [value] + ([denominator] if denominator else []):
-        bad = frame[col].isna() | ~np.isfinite(frame[col])
-        if bad.any():
-            raise ValueError(
-                f"column {col!r} has missing or infinite values ({where_rows(bad)}). "
-                + _FILL_HINT.format(col=col)
-            )
-    if chart in ("c", "g", *_DENOMINATOR_CHARTS) and (frame[value] < 0).any():
-        raise ValueError(
-            f"counts in {value!r} must not be negative ({where_rows(frame[value] < 0)})"
-        )
-    if chart == "t" and (frame[value] < 0).any():
-        raise ValueError(
-            f"times between events in {value!r} must not be negative "
-            f"({where_rows(frame[value] < 0)}): are the events in date order?"
-        )
-    if chart in _PROPORTION_CHARTS and (frame[value] > frame[denominator]).any():
-        bad = frame[value] > frame[denominator]
-        raise ValueError(
-            f"a {CHART_NAMES[chart]}'s cases in {value!r} cannot exceed the number they are out of in "
-            f"{denominator!r} ({where_rows(bad)})"
-        )
-    if chart in _DENOMINATOR_CHARTS and (frame[denominator] <= 0).any():
-        bad = frame[denominator] <= 0
-        raise ValueError(
-            f"denominators in {denominator!r} must be positive ({where_rows(bad)}); "
-            "a period with no exposure has no rate: drop it or merge periods"
-        )
-    dup = frame.duplicated([*by_cols, "period"], keep=False)
-    if dup.any():
-        raise ValueError(
-            f"duplicate periods: {where_rows(dup)}; give one row per period"
-            + (" per group (is a by column missing?)" if by_cols else " (aggregate them first)")
-        )
+    checked = _checked_frame(
+        data,
+        value=value,
+        period=period,
+        by=by_cols,
+        denominator=denominator,
+        date_order=date_order,
+        reserved=_RESERVED,
+        keep=[target_column] if target_column else [],
+        chart_checks=lambda frame, where_rows: _chart_checks(
+            frame, where_rows, chart=chart, value=value, denominator=denominator
+        ),
+    )
+    frame, date_order, monthly = checked.frame, checked.date_order, checked.monthly
 
     # g and t charts' periods are events, not a calendar: no period is missing between them
     step = None if chart in _EVENT_CHARTS else _gap_step(frame["period"])
