@@ -150,6 +150,7 @@ from coprod.io.parse import as_text, is_blank
 from coprod.io.raw import read_raw_table
 from coprod.io.result import InputError, LoadResult, Problems, finish_selected
 from coprod.io.schemas import COMPLAINT_LOG
+from coprod.io.stored import StoredLoadResult
 from coprod.io.validate import duplicate_key_problems
 from coprod.vocab import (
     AMBIGUOUS_STAGES,
@@ -223,8 +224,10 @@ def read_complaints(
     as_of: Any = None,
     skip_rows: int = 0,
     engine: str = "auto",
+    store: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
     option_spelling: OptionSpelling = PYTHON,
-) -> LoadResult:
+) -> LoadResult | StoredLoadResult:
     """Read a complaint log: every row is loaded or quarantined with a reason.
 
     Parameters
@@ -284,16 +287,30 @@ def read_complaints(
         quarantined as in the future. Default: today (the computer's clock), so give
         it to make a load repeatable, e.g. ``as_of="2024-06-30"``.
     engine:
-        How a CSV is parsed (:func:`coprod.io.read_raw_table`): ``"auto"`` (pyarrow
-        when it can be exact, else the exact reader with a note), ``"pyarrow"`` or
-        ``"python"``. All give the same result; only the speed differs.
+        Where the checks run; all give the same rows, quarantine and notes, only speed
+        and memory differ. ``"pandas"``: in memory (a CSV parsed by pyarrow when it can be
+        exact, else by the exact reader with a note; ``"pyarrow"`` or ``"python"`` choose
+        the parser). ``"duckdb"``: out of core, in an embedded DuckDB, for logs too big
+        for memory; ``"spark"``: the same on Apache Spark (see
+        :mod:`coprod.io.complaint_engine`). ``"auto"`` (default): ``"duckdb"`` for a
+        CSV or Parquet file of 256 MiB or more
+        (:data:`~coprod.io.complaint_engine.AUTO_OUT_OF_CORE_BYTES`), else ``"pandas"``;
+        a big file the out-of-core reader cannot take exactly is read in memory, with a note.
+    store:
+        Out of core only: the folder for the clean rows and quarantine (Parquet; kept).
+        Default: a temporary folder, deleted with the result.
+    progress:
+        Out of core only: called with a line of text at each step of the load
+        (``coprod check`` prints them).
     option_spelling:
         How messages name the date options: :data:`coprod.io.dates.PYTHON` keywords
         (default) or :data:`coprod.io.dates.COMMAND_LINE` flags (``coprod check``).
 
     Returns
     -------
-    LoadResult with ``kind="complaints"``: ``data`` has the schema fields found in
+    LoadResult (in memory), or StoredLoadResult (out of core: the same counts, summary,
+    reasons and quarantine, with ``data`` read from Parquet when asked for), with
+    ``kind="complaints"``: ``data`` has the schema fields found in
     the file (text as ``str``, dates ``datetime64[ns]``, levels ordered
     Categoricals), ``days_to_close`` after ``closed``, and the kept personal
     columns last. See the module docstring for what is quarantined and why.
@@ -324,13 +341,60 @@ def read_complaints(
         else parse_date(as_of, what="as_of", date_order=date_order, spelling=option_spelling)
     ).normalize()
 
+    from coprod.io.complaint_engine import (
+        ENGINES,
+        OUT_OF_CORE_ENGINES,
+        ReadOptions,
+        read_out_of_core,
+        wants_out_of_core,
+    )
+
+    if engine not in ENGINES:
+        raise InputError(
+            f"unknown engine {engine!r}",
+            file=None if isinstance(path, pd.DataFrame) else path,
+            fix="pass engine='auto' (the default), 'pandas' (in memory), 'duckdb' (out of "
+            "core, embedded) or 'spark' (out of core, on Spark)",
+        )
+    if isinstance(path, pd.DataFrame) and engine in OUT_OF_CORE_ENGINES:
+        raise InputError(
+            f"engine={engine!r} reads files; a DataFrame is in memory already",
+            fix="pass engine='pandas' (or leave engine out) for a DataFrame",
+        )
+    in_memory_note = None
+    if wants_out_of_core(path, engine):
+        why: list[str] = []
+        result = read_out_of_core(
+            path,
+            ReadOptions(
+                columns=columns,
+                labels=labels,
+                levels=levels,
+                keep=tuple(keep),
+                keep_personal=keep_personal,
+                encoding=encoding,
+                header_rows=header_rows,
+                skip_rows=skip_rows,
+                sheet=sheet,
+                date_options=date_options,
+                today=today,
+                as_of_given=as_of is not None,
+            ),
+            engine="duckdb" if engine == "auto" else engine,
+            store=store,
+            fallback=why.append if engine == "auto" else None,
+            progress=progress,
+        )
+        if not why:
+            return result
+        in_memory_note = f"read in memory, not out of core, because {why[0]}"
     raw = read_raw_table(
         path,
         encoding=encoding,
         header_rows=header_rows,
         sheet=sheet,
         skip_rows=skip_rows,
-        engine=engine,
+        engine="auto" if engine in ("pandas", "auto") else engine,
     )
     source = raw.source
     date_options = dataclasses.replace(date_options, excel_serials=raw.format == "excel")
@@ -365,15 +429,10 @@ def read_complaints(
         keep, frame, found, source, keep_personal=keep_personal
     )
     problems = Problems(source)
-    notes: list[str] = list(raw.notes)
+    notes: list[str] = list(raw.notes) + ([in_memory_note] if in_memory_note else [])
 
     personal = set(COMPLAINT_LOG.personal)
     kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and keep_personal]
-    dropped_personal = [
-        f"{f} ({found[f]!r})" if found[f] != f else f
-        for f in COMPLAINT_LOG.personal
-        if f in found and not keep_personal
-    ]
     source_columns = {
         f: found[f]
         for f in COMPLAINT_LOG.names
@@ -503,33 +562,17 @@ def read_complaints(
                 "days_to_close is NaN for them"
             )
 
-    missing_optional = [f for f in COMPLAINT_LOG.optional if f not in found and f not in personal]
-    if missing_optional:
-        notes.append("optional fields not in the file: " + ", ".join(missing_optional))
-    if dropped_personal:
-        notes.append(
-            "dropped personal columns (names, addresses, free text): "
-            + ", ".join(dropped_personal)
-            + "; pass keep_personal=True to keep them"
+    notes.extend(
+        column_notes(
+            found,
+            frame.columns,
+            kept,
+            keep_personal=keep_personal,
+            days_note=(lambda c: _days_to_close_note(frame[c], pd.Series(days), c))
+            if "days_to_close" in out
+            else None,
         )
-    if kept_personal:
-        notes.append(
-            "kept personal columns (keep_personal=True): "
-            + ", ".join(kept_personal)
-            + "; do not share or publish them"
-        )
-    used_columns = set(found.values()) | set(kept)
-    unmapped = [c for c in frame.columns if c not in used_columns]
-    derived = [c for c in unmapped if label_key(c).replace(" ", "_") == "days_to_close"]
-    if derived and "days_to_close" in out:
-        notes.append(_days_to_close_note(frame[derived[0]], pd.Series(days), derived[0]))
-        unmapped.remove(derived[0])
-    if unmapped:
-        shown = ", ".join(map(repr, unmapped[:5])) + (" ..." if len(unmapped) > 5 else "")
-        notes.append(
-            f"dropped {plural(len(unmapped), 'column')} the schema does not know ({shown}): "
-            "unmapped columns may hold personal data"
-        )
+    )
 
     def select(keep: np.ndarray) -> pd.DataFrame:
         # only the clean rows of each field are built (no take of every column afterwards),
@@ -577,6 +620,56 @@ def read_complaints(
         notes=notes,
         stacklevel=4,  # the user's call, through reads_many
     )
+
+
+def column_notes(
+    found: Mapping[str, str],
+    file_columns: Sequence[str],
+    kept: Sequence[str],
+    *,
+    keep_personal: bool,
+    days_note: Callable[[str], str] | None,
+) -> list[str]:
+    """The notes on the file's columns: optional fields missing, personal columns dropped
+    or kept, the file's own days_to_close replaced (``days_note(column)`` says how well
+    it agreed; None when there is no closed date), columns the schema does not know.
+    Shared by the in-memory and the out-of-core readers."""
+    notes = []
+    personal = set(COMPLAINT_LOG.personal)
+    kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and keep_personal]
+    dropped_personal = [
+        f"{f} ({found[f]!r})" if found[f] != f else f
+        for f in COMPLAINT_LOG.personal
+        if f in found and not keep_personal
+    ]
+    missing_optional = [f for f in COMPLAINT_LOG.optional if f not in found and f not in personal]
+    if missing_optional:
+        notes.append("optional fields not in the file: " + ", ".join(missing_optional))
+    if dropped_personal:
+        notes.append(
+            "dropped personal columns (names, addresses, free text): "
+            + ", ".join(dropped_personal)
+            + "; pass keep_personal=True to keep them"
+        )
+    if kept_personal:
+        notes.append(
+            "kept personal columns (keep_personal=True): "
+            + ", ".join(kept_personal)
+            + "; do not share or publish them"
+        )
+    used_columns = set(found.values()) | set(kept)
+    unmapped = [c for c in file_columns if c not in used_columns]
+    derived = [c for c in unmapped if label_key(c).replace(" ", "_") == "days_to_close"]
+    if derived and days_note is not None:
+        notes.append(days_note(derived[0]))
+        unmapped.remove(derived[0])
+    if unmapped:
+        shown = ", ".join(map(repr, unmapped[:5])) + (" ..." if len(unmapped) > 5 else "")
+        notes.append(
+            f"dropped {plural(len(unmapped), 'column')} the schema does not know ({shown}): "
+            "unmapped columns may hold personal data"
+        )
+    return notes
 
 
 def _kept_columns(
@@ -729,9 +822,15 @@ def _days_to_close_note(given: pd.Series, computed: pd.Series, column: str) -> s
     ours = computed.to_numpy(dtype=float)
     both = ~np.isnan(numbers) & ~np.isnan(ours)
     agree = int(np.count_nonzero(np.isclose(numbers[both], ours[both])))
+    return days_to_close_text(column, agree=agree, both=int(both.sum()))
+
+
+def days_to_close_text(column: str, *, agree: int, both: int) -> str:
+    """The note on a file's own days_to_close column, given how many of the rows that
+    have both agree with ours (shared by the in-memory and the out-of-core readers)."""
     return (
         f"the file's {column!r} column was replaced by days_to_close computed from received "
-        f"and closed (they agree on {agree:,} of the {int(both.sum()):,} rows that have both)"
+        f"and closed (they agree on {agree:,} of the {both:,} rows that have both)"
     )
 
 
@@ -820,37 +919,49 @@ def _read_labels(
     encoded = pc.dictionary_encode(text)
     index = encoded.indices.to_numpy(zero_copy_only=False)
     labels = encoded.dictionary.to_pylist()
-    position = {c: i for i, c in enumerate(categories)}
-    ucodes = np.full(len(labels), -1, dtype=np.int8 if len(categories) < 127 else np.int32)
-    ureasons: list[str | None] = [None] * len(labels)
-    ukinds: list[str | None] = [None] * len(labels)
-    for i, label in enumerate(labels):
-        k = label_key(label)
-        if k == "":
-            continue
-        if k in lookup:
-            level = lookup[k]
-            if level is not None:
-                ucodes[i] = position[level]
-        else:
-            ureasons[i], ukinds[i] = _label_reason(fld, label, categories)
+    counts = np.bincount(index, minlength=len(labels))
+    ucodes, ureasons, ukinds, used, n_blank = read_distinct_labels(
+        fld, labels, counts, lookup, categories
+    )
     bad_u = np.array([r is not None for r in ureasons], dtype=bool)
     bad = np.flatnonzero(bad_u.take(index)) if bad_u.any() else np.array([], dtype=np.int64)
     bad_index = index[bad].tolist()
     reasons = [ureasons[u] for u in bad_index]
     kinds = [ukinds[u] for u in bad_index]
-    counts = np.bincount(index, minlength=len(labels))
+    return ucodes.take(index), bad, reasons, kinds, used, n_blank
+
+
+def read_distinct_labels(
+    fld: str,
+    labels: Sequence[str],
+    counts: np.ndarray,
+    lookup: Mapping[str, str | None],
+    categories: Sequence[str],
+) -> tuple[np.ndarray, list[str | None], list[str | None], list[str], int]:
+    """Read a label column's distinct texts (``counts``: rows each): (code per label,
+    -1 = missing; reason and kind per label, None when read; notes on synonyms used;
+    number of blank cells). Shared by the in-memory and the out-of-core readers."""
+    position = {c: i for i, c in enumerate(categories)}
+    ucodes = np.full(len(labels), -1, dtype=np.int8 if len(categories) < 127 else np.int32)
+    ureasons: list[str | None] = [None] * len(labels)
+    ukinds: list[str | None] = [None] * len(labels)
     used = []
     n_blank = 0
     for i, label in enumerate(labels):
         k = label_key(label)
-        if not k:
+        if k == "":
             n_blank += int(counts[i])
-        elif fld != "severity" and not bad_u[i]:  # default synonyms used (not mere case)
+            continue
+        if k in lookup:
             level = lookup[k]
-            if level is not None and k != label_key(level):
-                used.append(f"{label!r} -> {level!r} ({plural(int(counts[i]), 'row')})")
-    return ucodes.take(index), bad, reasons, kinds, used, n_blank
+            if level is not None:
+                ucodes[i] = position[level]
+                # default synonyms used (not mere case)
+                if fld != "severity" and k != label_key(level):
+                    used.append(f"{label!r} -> {level!r} ({plural(int(counts[i]), 'row')})")
+        else:
+            ureasons[i], ukinds[i] = _label_reason(fld, label, categories)
+    return ucodes, ureasons, ukinds, used, n_blank
 
 
 def _label_reason(fld: str, label: str, categories: Sequence[str]) -> tuple[str, str]:

@@ -487,6 +487,12 @@ class DateScan:
     serials: np.ndarray | None = None  # distinct values read as Excel date numbers
     named_months: bool = False
     direct: bool = False  # already datetime64: ns per row in ``ns``
+    weights: np.ndarray | None = None  # rows per position, when positions are distinct values
+
+    def n_rows(self, mask: np.ndarray) -> int:
+        """Rows whose distinct value is in ``mask``."""
+        hit = mask[self.codes]
+        return int(np.count_nonzero(hit) if self.weights is None else self.weights[hit].sum())
 
     # ---- evidence
 
@@ -546,14 +552,25 @@ def scan_dates(
     *,
     column: Any = None,
     rows: Sequence[int] | np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> DateScan:
-    """Parse a column's distinct values as far as possible before the order is known."""
+    """Parse a column's distinct values as far as possible before the order is known.
+
+    ``weights``: how many rows each value stands for, when ``values`` are already the
+    distinct values of a column held elsewhere (an out-of-core engine) and ``rows`` their
+    first rows: notes then count rows, not values."""
     import pyarrow as pa
 
     index = values.index if isinstance(values, pd.Series) else None
     name = values.name if isinstance(values, pd.Series) else None
     row_numbers = None if rows is None else np.asarray(rows)
-    common = {"column": column, "rows": row_numbers, "index": index, "name": name}
+    common = {
+        "column": column,
+        "rows": row_numbers,
+        "index": index,
+        "name": name,
+        "weights": None if weights is None else np.asarray(weights, dtype=np.int64),
+    }
 
     if isinstance(values, pd.Series | pd.Index) and pd.api.types.is_datetime64_any_dtype(
         values.dtype
@@ -1434,7 +1451,7 @@ def _finish(
                 f"), the order asked for with {spell.order(order)}: if the dates are "
                 f"{_WORDS[other]}, pass {spell.order(other)}",
             )  # fmt: skip
-            n_rows = int(np.count_nonzero(impossible[scan.codes]))
+            n_rows = scan.n_rows(impossible)
             pair = "day/month" if other == "dmy" else "month/day"
             notes.append(
                 f"{scan.prefix()}read {_WORDS[order]} as asked ({spell.order(order)}), though "
@@ -1471,7 +1488,7 @@ def _finish(
         if mask is None or not mask.any():
             continue
         mask = mask & ~refused
-        n_rows = int(np.count_nonzero(mask[scan.codes]))
+        n_rows = scan.n_rows(mask)
         if not n_rows:
             continue
         one = n_rows == 1

@@ -35,6 +35,7 @@ from coprod.io.parse import Parsed, as_text
 __all__ = [
     "QUARANTINE_COLUMNS",
     "InputError",
+    "LoadAccount",
     "LoadResult",
     "Problem",
     "Problems",
@@ -391,64 +392,18 @@ def _shown_values(values: Any) -> Any:
 # --------------------------------------------------------------------------- result
 
 
-@dataclass(frozen=True, eq=False)
-class LoadResult:
-    """What a loader returns: clean data, the quarantine and an account of both.
+class LoadAccount:
+    """What every load result says of itself, from ``quarantine``, ``n_read``,
+    ``n_loaded``, ``n_quarantined``, ``source``, ``kind``, ``encoding`` and ``notes``:
+    shared by :class:`LoadResult` (in memory) and
+    :class:`coprod.io.stored.StoredLoadResult` (clean rows kept as Parquet)."""
 
-    ``quarantine`` has one row per *problem* (columns :data:`QUARANTINE_COLUMNS`:
-    ``file, row, column, value, problem, reason``); a row with two problems appears
-    twice there but counts once in ``n_quarantined``. ``n_read == n_loaded +
-    n_quarantined`` always holds, counting rows of the file. ``data.index`` holds each
-    row's number in the source file (as a spreadsheet shows it).
-
-    ``rows_loaded`` is set only by loaders whose ``data`` has more than one row per
-    row of the file (:func:`coprod.io.read_survey_table`: one per item and answer);
-    it is then the number of the file's rows in ``data``.
-    """
-
-    data: pd.DataFrame
     quarantine: pd.DataFrame
     n_read: int
     source: str
     kind: str
-    encoding: str | None = None
-    notes: tuple[str, ...] = ()
-    rows_loaded: int | None = None
-
-    def __post_init__(self) -> None:
-        if tuple(self.quarantine.columns) != QUARANTINE_COLUMNS:
-            raise RuntimeError(
-                f"internal error: quarantine columns are {list(self.quarantine.columns)}, "
-                f"expected {list(QUARANTINE_COLUMNS)}"
-            )
-        if self.n_read != self.n_loaded + self.n_quarantined:
-            raise RuntimeError(
-                f"internal error loading {self.source}: {self.n_read} rows read but "
-                f"{self.n_loaded} loaded + {self.n_quarantined} quarantined"
-            )
-
-    @property
-    def attribution(self):
-        """The :class:`~coprod.provenance.Source` the data carries (set by
-        :func:`coprod.datasets.load_dataset`; None for a user's own file). ``source`` is the
-        file read."""
-        from coprod.provenance import source_of
-
-        return source_of(self.data)
-
-    @property
-    def n_loaded(self) -> int:
-        """Rows of the file in ``data`` (``len(data)`` unless ``rows_loaded`` says)."""
-        return len(self.data) if self.rows_loaded is None else int(self.rows_loaded)
-
-    @cached_property  # (the quarantine never changes: counted once)
-    def n_quarantined(self) -> int:
-        """Distinct rows with at least one problem (rows of different files are different
-        rows, for loaders that read a folder of files)."""
-        q = self.quarantine
-        if q.empty or q["file"].nunique() <= 1:
-            return int(q["row"].nunique())
-        return int(len(q.drop_duplicates(["file", "row"])))
+    encoding: str | None
+    notes: tuple[str, ...]
 
     def reasons(self, *, detail: bool = False) -> pd.DataFrame:
         """Problems counted by column and kind (``problem``), most rows first.
@@ -521,7 +476,7 @@ class LoadResult:
             lines.extend(f"    - {note}" for note in self.notes)
         return wrap_text("\n".join(lines))
 
-    def raise_if_quarantined(self, limit: int = 10) -> LoadResult:
+    def raise_if_quarantined(self, limit: int = 10) -> LoadAccount:
         """Raise :class:`InputError` listing the first problems, or return ``self``."""
         if not self.n_quarantined:
             return self
@@ -542,12 +497,72 @@ class LoadResult:
 
     def __repr__(self) -> str:
         return (
-            f"LoadResult({self.kind} {self.source!r}: {self.n_read} read, "
+            f"{type(self).__name__}({self.kind} {self.source!r}: {self.n_read} read, "
             f"{self.n_loaded} loaded, {self.n_quarantined} quarantined)"
         )
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(self.summary())}</pre>"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LoadResult(LoadAccount):
+    """What a loader returns: clean data, the quarantine and an account of both.
+
+    ``quarantine`` has one row per *problem* (columns :data:`QUARANTINE_COLUMNS`:
+    ``file, row, column, value, problem, reason``); a row with two problems appears
+    twice there but counts once in ``n_quarantined``. ``n_read == n_loaded +
+    n_quarantined`` always holds, counting rows of the file. ``data.index`` holds each
+    row's number in the source file (as a spreadsheet shows it).
+
+    ``rows_loaded`` is set only by loaders whose ``data`` has more than one row per
+    row of the file (:func:`coprod.io.read_survey_table`: one per item and answer);
+    it is then the number of the file's rows in ``data``.
+    """
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    n_read: int
+    source: str
+    kind: str
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()
+    rows_loaded: int | None = None
+
+    def __post_init__(self) -> None:
+        if tuple(self.quarantine.columns) != QUARANTINE_COLUMNS:
+            raise RuntimeError(
+                f"internal error: quarantine columns are {list(self.quarantine.columns)}, "
+                f"expected {list(QUARANTINE_COLUMNS)}"
+            )
+        if self.n_read != self.n_loaded + self.n_quarantined:
+            raise RuntimeError(
+                f"internal error loading {self.source}: {self.n_read} rows read but "
+                f"{self.n_loaded} loaded + {self.n_quarantined} quarantined"
+            )
+
+    @property
+    def attribution(self):
+        """The :class:`~coprod.provenance.Source` the data carries (set by
+        :func:`coprod.datasets.load_dataset`; None for a user's own file). ``source`` is the
+        file read."""
+        from coprod.provenance import source_of
+
+        return source_of(self.data)
+
+    @property
+    def n_loaded(self) -> int:
+        """Rows of the file in ``data`` (``len(data)`` unless ``rows_loaded`` says)."""
+        return len(self.data) if self.rows_loaded is None else int(self.rows_loaded)
+
+    @cached_property  # (the quarantine never changes: counted once)
+    def n_quarantined(self) -> int:
+        """Distinct rows with at least one problem (rows of different files are different
+        rows, for loaders that read a folder of files)."""
+        q = self.quarantine
+        if q.empty or q["file"].nunique() <= 1:
+            return int(q["row"].nunique())
+        return int(len(q.drop_duplicates(["file", "row"])))
 
 
 def _problem_line(rec: Any) -> str:

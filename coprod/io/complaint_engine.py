@@ -1,0 +1,1174 @@
+"""Complaint logs of any size: the checks of :func:`~coprod.io.read_complaints` run
+inside an engine (DuckDB, embedded; or Apache Spark), the rows never in memory.
+
+:func:`read_out_of_core` is what ``read_complaints(..., engine="duckdb" | "spark")``
+(and ``engine="auto"`` for a file of :data:`AUTO_OUT_OF_CORE_BYTES` or more) calls. It
+gives exactly the in-memory reader's result (rows, row numbers, quarantine, reasons,
+notes), kept as Parquet (:class:`~coprod.io.stored.StoredLoadResult`).
+
+How the work is split, and why
+    Each rule is written once. The rules about a *value* (is ``26/03/2014`` a date, and
+    in which day/month order is its column; is ``LGSCO`` a stage) are the in-memory
+    reader's own Python functions (:func:`coprod.io.dates.scan_dates`,
+    :func:`~coprod.io.complaint_log.read_distinct_labels`), applied to each column's
+    *distinct* values, which the engine counts (a few thousand dates and labels in a log
+    of millions of rows). Their answers go back into the engine as small lookup tables;
+    the rules about a *row* (blank required fields, dates in the future, closed before
+    received, duplicate ids) are SQL over the rows joined with those tables, and the
+    engine writes the clean rows and the quarantine as Parquet. The few duplicate ids are
+    described by the in-memory reader's :func:`~coprod.io.validate.duplicate_key_problems`.
+
+    The SQL is written once, in DuckDB's dialect, and translated for Spark by sqlglot (a
+    small pure-Python SQL transpiler). We did not use Ibis: the row rules are a handful of
+    joins and CASE expressions, and the value rules must stay the Python functions the
+    in-memory reader uses (for identical results, date evidence and notes), which Ibis
+    would not express either; sqlglot is one light dependency against Ibis's many.
+
+What it reads
+    One CSV file (UTF-8, one header row, as the fast in-memory reader takes it: blank rows
+    and notes below the table are handled the same way) or one Parquet file. Anything else
+    (Excel, other encodings, title rows, ragged rows, a folder of files) is read by the
+    in-memory reader under ``engine="auto"``; asking for ``"duckdb"`` there is an
+    :class:`~coprod.io.InputError` that says so.
+
+Cost
+    The engine's memory is capped (``memory_limit``, default 2 GiB for DuckDB, which
+    spills to the work folder beyond it); Python holds only the distinct values of the
+    date and label columns. A column of timestamps to the second has about as many
+    distinct values as rows: it is still exact, but the Python step then grows with the
+    log (see ``benchmarks/bench_out_of_core.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coprod._core.text import label_key, plural
+from coprod.io.result import InputError, warn_if_quarantined
+from coprod.io.schemas import COMPLAINT_LOG
+
+__all__ = [
+    "AUTO_OUT_OF_CORE_BYTES",
+    "ENGINES",
+    "OUT_OF_CORE_ENGINES",
+    "read_out_of_core",
+    "wants_out_of_core",
+]
+
+#: ``engine=`` values of :func:`~coprod.io.read_complaints`: ``"pandas"`` (in memory;
+#: its CSV parser chosen as by ``"auto"``), ``"pyarrow"`` / ``"python"`` (in memory, that
+#: CSV parser), ``"duckdb"`` / ``"spark"`` (out of core), ``"auto"``.
+ENGINES = ("auto", "pandas", "pyarrow", "python", "duckdb", "spark")
+OUT_OF_CORE_ENGINES = ("duckdb", "spark")
+
+#: ``engine="auto"`` reads a CSV or Parquet file at least this big out of core (DuckDB):
+#: about 2.5 million rows of a typical log, which in memory would take over 1 GiB.
+AUTO_OUT_OF_CORE_BYTES = 256 * 2**20
+
+#: DuckDB's memory cap for one load (it spills to the work folder beyond it).
+DUCKDB_MEMORY_LIMIT = "2GB"
+
+# the characters pyarrow's utf8_trim_whitespace trims (the in-memory reader's trim)
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_NS_PER_DAY = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
+_DATE_FIELDS = ("received", "closed")
+_TAIL_ROWS = 1 << 16
+_HEAD_ROWS = 1000
+
+
+class _Unsupported(Exception):
+    """The out-of-core reader cannot read this file exactly (the reason is the message)."""
+
+
+def wants_out_of_core(path: Any, engine: str) -> bool:
+    """Whether ``read_complaints(path, engine=engine)`` reads out of core."""
+    if engine in OUT_OF_CORE_ENGINES:
+        return True
+    if engine != "auto" or not isinstance(path, str | Path):
+        return False
+    path = Path(path)
+    return (
+        path.is_file()
+        and _format_of(path) is not None
+        and path.stat().st_size >= AUTO_OUT_OF_CORE_BYTES
+    )
+
+
+def _format_of(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith(".csv"):
+        return "csv"
+    return None
+
+
+def _sql_text(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _trim(expr: str) -> str:
+    return f"trim({expr}, {_sql_text(_WHITESPACE)})"
+
+
+# --------------------------------------------------------------------------- engines
+
+
+class _DuckDB:
+    """The embedded engine: one DuckDB database in the work folder."""
+
+    name = "duckdb"
+
+    def __init__(self, work: Path, memory_limit: str = DUCKDB_MEMORY_LIMIT) -> None:
+        import duckdb
+
+        self.error = duckdb.Error
+        self.con = duckdb.connect(str(work / "work.duckdb"))
+        spill = str(work / "spill").replace("'", "''")
+        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con.execute(f"SET temp_directory = '{spill}'")
+        # row numbers come from the staged files, so rows may be written in any order
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def run(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def arrow(self, sql: str) -> Any:
+        return self.con.sql(sql).to_arrow_table()
+
+    def scalar(self, sql: str) -> Any:
+        return self.con.execute(sql).fetchone()[0]
+
+    def put(self, name: str, table: Any) -> None:
+        self.con.register("_incoming", table)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def stage_rows(self, staged: Path) -> None:
+        """The rows of a CSV staged as Parquet (``_row``, ``c0`` ...), as the view ``raw0``."""
+        self.run(f"CREATE VIEW raw0 AS SELECT * FROM read_parquet({_sql_text(str(staged))})")
+
+    def stage_parquet(self, path: Path) -> list[tuple[str, str]]:
+        """Stage a Parquet file; returns (column name, DuckDB type) of the file's columns."""
+        described = self.con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({_sql_text(str(path))})"
+        ).fetchall()
+        cells = []
+        for j, (name, kind, *_) in enumerate(described):
+            quoted = '"' + name.replace('"', '""') + '"'
+            if _is_date_type(kind):
+                cells.append(f"{quoted} AS c{j}")
+            else:
+                cells.append(f"coalesce(CAST({quoted} AS VARCHAR), '') AS c{j}")
+        self.run(
+            "CREATE VIEW raw0 AS SELECT CAST(file_row_number + 1 AS BIGINT) AS _row, "
+            + ", ".join(cells)
+            + f" FROM read_parquet({_sql_text(str(path))}, file_row_number = true)"
+        )
+        return [(name, kind) for name, kind, *_ in described]
+
+    def write_parquet(self, sql: str, path: Path) -> None:
+        self.run(f"COPY ({sql}) TO {_sql_text(str(path))} (FORMAT parquet)")
+
+    def timestamp(self, ns: str) -> str:
+        return f"make_timestamp_ns({ns})"
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _is_date_type(kind: str) -> bool:
+    kind = kind.upper()
+    return kind.startswith("TIMESTAMP") or kind == "DATE"
+
+
+def _engine(name: str, work: Path) -> Any:
+    if name == "duckdb":
+        return _DuckDB(work)
+    from coprod.io.spark_engine import SparkEngine
+
+    return SparkEngine(work)
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What :func:`~coprod.io.read_complaints` settled before reading the file."""
+
+    columns: Mapping[str, str | None] | None
+    labels: Mapping[str, tuple[Mapping[str, str | None], Sequence[str]]]
+    levels: tuple[str, ...]
+    keep: Sequence[str]
+    keep_personal: bool
+    encoding: str | None
+    header_rows: int
+    skip_rows: int
+    sheet: Any
+    date_options: Any
+    today: pd.Timestamp
+    as_of_given: bool
+
+
+def read_out_of_core(
+    path: Path,
+    options: ReadOptions,
+    *,
+    engine: str,
+    store: str | Path | None,
+    fallback: Callable[[str], Any] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """Read one complaint-log file out of core (see the module docstring).
+
+    ``fallback(reason)`` is called (and its result returned) when the file is one this
+    reader cannot take exactly; without it that is an :class:`InputError`. ``progress``
+    receives a line of text at each step of a long load.
+    """
+    from coprod.io.stored import StoredLoadResult
+
+    path = Path(path)
+    fmt = _format_of(path)
+    try:
+        if fmt is None:
+            raise _Unsupported("it reads one .csv or .parquet file")
+        _check_options(options)
+        if not path.is_file():
+            raise InputError(
+                "no such file", file=path, fix="check the folder and the spelling of the name"
+            )
+        if path.stat().st_size == 0:
+            raise InputError(
+                f"{path.name} is empty: the file has 0 bytes",
+                file=path,
+                fix="check you exported or downloaded the right file",
+            )
+        temporary = store is None
+        folder = Path(tempfile.mkdtemp(prefix="coprod-")) if temporary else Path(store)
+        folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="work-", dir=folder))
+        eng = _engine(engine, work)
+        try:
+            done = _Pipeline(path, fmt, options, eng, folder, work, progress).run()
+        finally:
+            eng.close()
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
+    except _Unsupported as why:
+        if fallback is not None:
+            return fallback(str(why))
+        raise InputError(
+            f"the {engine} engine cannot read this file exactly: {why}",
+            file=path,
+            fix="pass engine='pandas' to read it in memory (or engine='auto', which does so)",
+        ) from None
+    result = StoredLoadResult(folder=folder, engine=engine, temporary=temporary, **done)
+    warn_if_quarantined(result, stacklevel=3)
+    return result
+
+
+def _check_options(options: ReadOptions) -> None:
+    if options.header_rows != 1:
+        raise _Unsupported("it has more than one header row")
+    if options.skip_rows:
+        raise _Unsupported("it has title rows above the header (skip_rows=)")
+    if options.encoding is not None and options.encoding.lower().replace("_", "-") not in (
+        "utf-8",
+        "utf8",
+        "utf-8-sig",
+        "ascii",
+    ):
+        raise _Unsupported(f"it reads UTF-8 text only, not {options.encoding}")
+
+
+class _Pipeline:
+    """One load, in three passes over the rows: (A) count each checked column's distinct
+    values (and the duplicated ids); (B) keep the rows with a problem; (C) write the
+    clean rows. Between A and B the value rules run in Python on the distinct values."""
+
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        options: ReadOptions,
+        eng: Any,
+        folder: Path,
+        work: Path,
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.path, self.fmt, self.options, self.eng, self.folder = path, fmt, options, eng, folder
+        self.work = work
+        self.source = str(path)
+        self.progress = progress or (lambda text: None)
+        self.date_columns: set[str] = set()
+
+    # ---- the file's layout
+
+    def _header(self) -> tuple[list[str], int, str, list[str]]:
+        """A CSV file's header cells, the delimiter and encoding, and notes; the rows are
+        staged as the view ``raw0`` (``_row``, ``c0`` ...)."""
+        from coprod.io.raw import _guess_delimiter
+
+        with open(self.path, "rb") as handle:
+            head_bytes = handle.read(1 << 20)
+        encoding = "utf-8"
+        if head_bytes.startswith(b"\xef\xbb\xbf"):
+            encoding, head_bytes = "utf-8-sig", head_bytes[3:]
+        elif head_bytes.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head_bytes:
+            raise _Unsupported("it reads UTF-8 text only, and this file is UTF-16")
+        line_end = re.search(rb"[\r\n]", head_bytes)
+        if line_end is None:
+            raise _Unsupported("its first line is longer than 1 MiB, or it has no data rows")
+        try:
+            first_line = head_bytes[: line_end.start()].decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Unsupported("it reads UTF-8 text only") from None
+        head = head_bytes.decode("utf-8", errors="ignore")
+        if not first_line.strip():
+            raise _Unsupported("it has blank rows before the header")
+        notes: list[str] = []
+        delimiter, note = _guess_delimiter(head, ".csv")
+        if note:
+            notes.append(note)
+        header = next(csv.reader([first_line], delimiter=delimiter))
+        if header != next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)):
+            raise _Unsupported("a quoted header cell holds a line break")
+        if not "".join(header).strip():
+            raise _Unsupported("it has blank rows before the header")
+        self.delimiter = delimiter
+        staged = self.work / "rows.parquet"
+        filled = [j for j, name in enumerate(header) if name.strip()]
+        notes += _stage_csv(
+            self.path,
+            staged,
+            delimiter=delimiter,
+            width=len(header),
+            first_filled=filled[0] if len(filled) > 1 else None,
+            progress=self.progress,
+        )
+        self.eng.stage_rows(staged)
+        return header, len(header), encoding, notes
+
+    def _trimmed(self, staged: str, table: str | None = None) -> str:
+        """A staged column without surrounding whitespace (as the in-memory reader trims):
+        a CSV's staging holds the trimmed text where it differs (``t0`` ...)."""
+        cell = staged if table is None else f"{table}.{staged}"
+        if self.fmt == "csv":
+            trimmed = "t" + staged[1:]
+            return f"coalesce({trimmed if table is None else f'{table}.{trimmed}'}, {cell})"
+        return _trim(cell)
+
+    # ---- the load
+
+    def run(self) -> dict[str, Any]:
+        from coprod.io.columns import resolve_columns, suggest_columns
+        from coprod.io.complaint_log import _kept_columns, column_notes
+        from coprod.io.raw import RawTable, keep_named_columns, number_duplicate_names
+
+        options, eng = self.options, self.eng
+        self.progress(f"reading {self.path.name} ...")
+        if self.fmt == "parquet":
+            try:
+                described = eng.stage_parquet(self.path)
+            except eng.error:
+                raise InputError(
+                    "could not read the Parquet file",
+                    file=self.path,
+                    fix="check the file is complete; re-export it",
+                ) from None
+            self.date_columns = {f"c{j}" for j, (_, k) in enumerate(described) if _is_date_type(k)}
+            header = [str(name) for name, _ in described]
+            encoding, raw_notes = None, []
+        else:
+            header, _, encoding, raw_notes = self._header()
+        self.staged_all = [f"c{j}" for j in range(len(header))]
+        eng.run("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw0")
+
+        # the columns: named as the in-memory reader names them, found as it finds them
+        names = [str(v).strip() for v in header]
+        name_notes: list[str] = []
+        if self.fmt == "csv":
+            names[0] = names[0].lstrip("\ufeff").strip()
+            unnamed = [j for j, name in enumerate(names) if not name]
+            filled_in: dict[int, bool] = {}
+            if unnamed:
+                counts = eng.arrow(
+                    "SELECT "
+                    + ", ".join(
+                        f"count_if({self._trimmed(f'c{j}')} <> '') AS u{j}" for j in unnamed
+                    )
+                    + " FROM raw0"
+                ).to_pylist()[0]
+                filled_in = {j: bool(counts[f"u{j}"]) for j in unnamed}
+            keep_cols = keep_named_columns(names, lambda j: not filled_in[j], name_notes)
+            file_columns = number_duplicate_names([names[j] for j in keep_cols], name_notes)
+        else:
+            keep_cols = list(range(len(names)))
+            file_columns = names
+        column_of = {name: f"c{j}" for name, j in zip(file_columns, keep_cols, strict=True)}
+        head = eng.arrow(f"SELECT * FROM raw0 ORDER BY _row LIMIT {_HEAD_ROWS}").to_pandas()
+        frame = _head_frame(head, file_columns, [column_of[c] for c in file_columns])
+        columns = options.columns
+        id_mapped = columns is not None and columns.get("complaint_id") is not None
+        raw = RawTable(
+            frame=frame,
+            path=self.path,
+            encoding=encoding,
+            first_data_row=2 if self.fmt == "csv" else 1,
+            format=self.fmt,
+            header_rows=1 if self.fmt == "csv" else 0,
+        )
+        found = resolve_columns(
+            raw,
+            columns,
+            required=[f for f in COMPLAINT_LOG.required if f != "complaint_id" or id_mapped],
+            optional=["complaint_id", *COMPLAINT_LOG.optional],
+            schema=COMPLAINT_LOG,
+        )
+        ids_from_rows = "complaint_id" not in found
+        if ids_from_rows and not (columns and "complaint_id" in columns):
+            likely = suggest_columns(
+                frame, "complaint_id", schema=COMPLAINT_LOG, exclude=found.values()
+            )
+            if likely:
+                raise InputError(
+                    "field 'complaint_id' not found (looked for a column named 'complaint_id'); "
+                    f"closest column names: {', '.join(map(repr, likely))}",
+                    file=self.source,
+                    row=raw.header_row_text,
+                    fix=f"pass columns={{'complaint_id': {likely[0]!r}}} (the name as it "
+                    "appears in the file), or columns={'complaint_id': None} to number the "
+                    "complaints by their rows",
+                )
+        kept, kept_personal_columns = _kept_columns(
+            options.keep, frame, found, self.source, keep_personal=options.keep_personal
+        )
+        personal = set(COMPLAINT_LOG.personal)
+        kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and options.keep_personal]
+        source_columns = {
+            f: found[f]
+            for f in COMPLAINT_LOG.names
+            if f in found and (f not in personal or options.keep_personal)
+        }
+        labelled = [f for f in source_columns if f in options.labels]
+        dated = [f for f in _DATE_FIELDS if f in source_columns]
+        derived = [
+            c
+            for c in file_columns
+            if label_key(c).replace(" ", "_") == "days_to_close"
+            and c not in found.values()
+            and c not in kept
+        ]
+        given_days = column_of[derived[0]] if derived and "closed" in dated else None
+
+        # pass A: distinct values, duplicated ids, and whether the table needs cutting
+        counted = self._distinct_values(
+            id_col=None if ids_from_rows else column_of[found["complaint_id"]],
+            label_cols={f: column_of[source_columns[f]] for f in labelled},
+            date_cols=[column_of[source_columns[f]] for f in dated],
+            given_days=given_days,
+        )
+        total = counted["total"]
+        n_read = int(total["n"])
+        raw_notes += name_notes
+        if self.fmt == "csv" and n_read == 0:
+            raw_notes.append("the file has a header but no data rows")
+        notes = list(raw_notes)
+        if ids_from_rows:
+            notes.append(
+                "no complaint_id column (none mapped, none named so): each row's number in the "
+                "file is its complaint_id, so duplicate detection is off; if a column is the "
+                "id, pass columns={'complaint_id': 'Your column'}"
+            )
+        self.progress(f"checking {n_read:,} rows ...")
+
+        # the value rules, in Python, on the distinct values
+        field_notes: dict[str, list[str]] = {f: [] for f in source_columns}
+        for fld in labelled:
+            self._labels(fld, counted["labels"][fld], field_notes[fld])
+        pairs = counted["dates"]
+        date_info = self._dates(
+            {f: (source_columns[f], column_of[source_columns[f]]) for f in dated},
+            pairs,
+            field_notes,
+        )
+        dup_ids = counted["dups"]
+        eng.put("dup_ids", dup_ids)
+
+        # the row rules, in the engine
+        checked, problems = self._checked_sql(source_columns, column_of, kept, dated, date_info)
+        # (a comparison with a missing date is NULL: no problem, and not a clean row either
+        # unless made false)
+        any_problem = " OR ".join(f"coalesce({cond}, false)" for _, cond, _ in problems) or "false"
+        if not ids_from_rows:
+            any_problem += " OR f_complaint_id IN (SELECT id FROM dup_ids)"
+        self.progress("finding the rows with problems ...")
+        eng.run(f"CREATE TABLE bad AS SELECT * FROM ({checked}) WHERE {any_problem}")
+        branches = [
+            f"SELECT _row, {seq} AS seq, {_sql_text(col)} AS col, {value} AS value, "
+            f"{problem} AS problem, {reason} AS reason FROM bad WHERE {cond}"
+            for seq, cond, (col, value, problem, reason) in ((p[0], p[1], p[2]) for p in problems)
+        ]
+        eng.run(
+            "CREATE TABLE problems AS "
+            + " UNION ALL ".join(
+                branches
+                or [
+                    "SELECT CAST(0 AS BIGINT) AS _row, 0 AS seq, '' AS col, '' AS value, "
+                    "'' AS problem, '' AS reason WHERE false"
+                ]
+            )
+        )
+        if not ids_from_rows and dup_ids.num_rows:
+            self._duplicates(found["complaint_id"])
+
+        # notes that count rows
+        for fld in source_columns:
+            notes.extend(field_notes[fld])
+        if "closed" in dated:
+            n_open = date_info["n_open"]
+            if n_open:
+                notes.append(
+                    f"{plural(n_open, 'complaint')} without a closed date (open): "
+                    "days_to_close is NaN for them"
+                )
+        notes.extend(
+            column_notes(
+                found,
+                file_columns,
+                kept,
+                keep_personal=options.keep_personal,
+                days_note=(lambda c: date_info["days_note"](c)) if "closed" in dated else None,
+            )
+        )
+
+        # pass C: the clean rows
+        self.progress("writing clean rows and quarantine ...")
+        out: list[str] = ["c._row AS row"]
+        if ids_from_rows:
+            out.append("CAST(c._row AS VARCHAR) AS complaint_id")
+        levels: dict[str, tuple[str, ...]] = {}
+        for fld in source_columns:
+            if fld in options.labels:
+                out.append(f"c.f_{fld} AS {fld}")
+                levels[fld] = tuple(options.labels[fld][1])
+            elif fld in dated:
+                out.append(f"{eng.timestamp(f'c.ns_{fld}')} AS {fld}")
+                if fld == "closed":
+                    out.append(
+                        "CAST(c.ns_closed - c.ns_received AS DOUBLE) / 86400000000000.0 "
+                        "AS days_to_close"
+                    )
+            else:
+                out.append(f"CASE WHEN c.f_{fld} = '' THEN NULL ELSE c.f_{fld} END AS {fld}")
+        for k, col in enumerate(kept):
+            quoted = '"' + col.replace('"', '""') + '"'
+            out.append(f"CASE WHEN c.keep_blank_{k} THEN NULL ELSE c.keep_{k} END AS {quoted}")
+        eng.write_parquet(
+            "SELECT " + ", ".join(out) + f" FROM ({checked}) c WHERE NOT ({any_problem})",
+            self.folder / "data.parquet",
+        )
+        eng.write_parquet(
+            f'SELECT {_sql_text(self.source)} AS file, _row AS row, col AS "column", value, '
+            "problem, reason FROM problems ORDER BY _row, seq",
+            self.folder / "quarantine.parquet",
+        )
+        n_quarantined = int(eng.scalar("SELECT count(*) FROM bad"))
+        evidence = tuple(sorted({o for f in dated for o in date_info[f]["evidence"]}))
+        settings = options.date_options
+        guessed = (
+            settings.order is None
+            and settings.formats is None
+            and not evidence
+            and any(date_info[f]["ambiguous"] for f in dated)
+        )
+        from coprod.vocab import OUTCOME_LEVELS, STAGE_LEVELS
+
+        attrs = {
+            "source": self.source,
+            "source_columns": {
+                **({"complaint_id": "(row number)"} if ids_from_rows else {}),
+                **source_columns,
+            },
+            "ids_from_rows": ids_from_rows,
+            "id_field": "complaint_id",
+            "date_evidence": evidence if settings.order is None else (),
+            "date_order_guessed": guessed,
+            "kept_columns": tuple(kept),
+            "personal_columns": (*kept_personal, *kept_personal_columns),
+            "severity_levels": options.levels,
+            "stages": STAGE_LEVELS,
+            "upheld_outcomes": OUTCOME_LEVELS,
+        }
+        self.progress(f"done: {n_read:,} rows read, {n_quarantined:,} quarantined")
+        return {
+            "n_read": n_read,
+            "n_loaded": n_read - n_quarantined,
+            "n_quarantined": n_quarantined,
+            "source": self.source,
+            "kind": "complaints",
+            "encoding": encoding,
+            "notes": tuple(notes),
+            "levels": levels,
+            "dates": tuple(dated),
+            "attrs": attrs,
+        }
+
+    # ---- pass A
+
+    def _distinct_values(
+        self,
+        *,
+        id_col: str | None,
+        label_cols: Mapping[str, str],
+        date_cols: Sequence[str],
+        given_days: str | None,
+    ) -> dict[str, Any]:
+        """One scan: each label column's distinct values, the date columns' distinct
+        combinations (with the file's own days_to_close), the duplicated ids, the row
+        count, the last row and how many rows are blank. Values come with their row
+        count ``n`` and first row, in the order they first appear."""
+        eng = self.eng
+        sets: list[tuple[str, list[str]]] = []
+        inner = ["_row"]
+        if id_col is not None:
+            inner.append(f"{self._trimmed(id_col)} AS id")
+            sets.append(("dups", ["id"]))
+        for fld, col in label_cols.items():
+            inner.append(f"{col} AS l_{fld}")
+            sets.append((fld, [f"l_{fld}"]))
+        date_keys = []
+        for j, col in enumerate(date_cols):
+            inner.append(f"{col} AS d_{j}")
+            date_keys.append(f"d_{j}")
+        if given_days is not None:
+            inner.append(f"{given_days} AS given")
+            date_keys.append("given")
+        if date_keys:
+            sets.append(("dates", date_keys))
+        keys = [k for _, ks in sets for k in ks]
+        flags = [f"grouping({', '.join(ks)}) AS g_{i}" for i, (_, ks) in enumerate(sets)]
+        grouping = ", ".join(f"({', '.join(ks)})" for _, ks in sets)
+        counts = ["count(*) AS n", "min(_row) AS first_row"]
+        query = (
+            f"SELECT {', '.join([*flags, *keys, *counts])} "
+            f"FROM (SELECT {', '.join(inner)} FROM raw) "
+            f"GROUP BY GROUPING SETS ({grouping + ', ' if grouping else ''}())"
+        )
+        if id_col is not None:  # only the ids on two or more rows
+            query = f"SELECT * FROM ({query}) WHERE NOT (g_0 = 0 AND (n < 2 OR id = ''))"
+        try:
+            table = eng.arrow(query)
+        except eng.error as exc:
+            text = str(exc)
+            if "nicode" in text or "UTF" in text:
+                raise _Unsupported("it reads UTF-8 text only") from None
+            raise _Unsupported(
+                "some rows have more or fewer cells than the header, or it cannot be parsed "
+                "as one table"
+            ) from None
+        frame = table.to_pandas()
+        every = np.ones(len(frame), dtype=bool)
+        for i in range(len(sets)):
+            every &= frame[f"g_{i}"].to_numpy() != 0
+        total = frame[every].iloc[0] if every.any() else None
+        out: dict[str, Any] = {
+            "total": {
+                "n": 0 if total is None else int(total["n"]),
+            },
+            "labels": {},
+            "dates": None,
+        }
+        import pyarrow as pa
+
+        for i, (name, ks) in enumerate(sets):
+            part = table.filter(pa.array(frame[f"g_{i}"].to_numpy() == 0))
+            part = part.sort_by([("first_row", "ascending")])
+            if name == "dups":
+                out["dups"] = pa.table({"id": part.column("id")})
+            elif name == "dates":
+                out["dates"] = part.select([*ks, "n", "first_row"])
+            else:
+                out["labels"][name] = part.select([ks[0], "n", "first_row"]).rename_columns(
+                    ["value", "n", "first_row"]
+                )
+        out.setdefault("dups", pa.table({"id": pa.array([], type=pa.string())}))
+        return out
+
+    # ---- value rules
+
+    def _labels(self, fld: str, distinct: Any, notes: list[str]) -> None:
+        import pyarrow as pa
+
+        from coprod.io.complaint_log import read_distinct_labels
+
+        lookup, categories = self.options.labels[fld]
+        values = distinct.column("value").to_pylist()
+        counts = np.asarray(distinct.column("n").to_numpy(), dtype=np.int64)
+        codes, reasons, kinds, used, n_blank = read_distinct_labels(
+            fld, values, counts, lookup, categories
+        )
+        if used:
+            notes.append(f"{fld} labels read as: " + ", ".join(used))
+        if fld == "severity" and n_blank:
+            notes.append(f"severity is blank in {plural(n_blank, 'row')} (kept, as missing)")
+        level = [categories[c] if c >= 0 else None for c in codes.tolist()]
+        self.eng.put(
+            f"labels_{fld}",
+            pa.table(
+                {
+                    "value": pa.array(values, type=pa.string()),
+                    "level": pa.array(level, type=pa.string()),
+                    "reason": pa.array(reasons, type=pa.string()),
+                    "kind": pa.array(kinds, type=pa.string()),
+                }
+            ),
+        )
+
+    def _dates(
+        self,
+        dated: Mapping[str, tuple[str, str]],
+        combos: Any,
+        notes: dict[str, list[str]],
+    ) -> dict[str, Any]:
+        """Scan each date column's distinct values, decide their order (both columns
+        together, as the in-memory reader does), put one lookup table per column, and
+        count the open complaints and the agreement of the file's own days_to_close."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from coprod.io.complaint_log import _show_dates, days_to_close_text
+        from coprod.io.dates import finish_scans, scan_dates
+
+        out: dict[str, Any] = {}
+        if not dated:
+            return out
+        settings, today = self.options.date_options, self.options.today
+        combo = combos.to_pandas()
+        n = combo["n"].to_numpy(dtype=np.int64)
+        first = combo["first_row"].to_numpy(dtype=np.int64)
+        scans, distinct, codes = {}, {}, {}
+        for j, (fld, (col, staged)) in enumerate(dated.items()):
+            key = f"d_{j}"
+            values = combos.column(key)
+            encoded = pc.dictionary_encode(
+                values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+            )
+            code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            k = len(encoded.dictionary)
+            counts = np.bincount(code, weights=n, minlength=k).astype(np.int64)
+            firsts = np.full(k, np.iinfo(np.int64).max)
+            np.minimum.at(firsts, code, first)
+            order = np.argsort(firsts, kind="stable")
+            rank = np.empty(k, dtype=np.int64)
+            rank[order] = np.arange(k)
+            uniq = encoded.dictionary.take(pa.array(order))
+            codes[fld] = rank[code]
+            distinct[fld] = uniq
+            scan_values: Any = uniq
+            if staged in self.date_columns:  # stored as dates (Parquet)
+                scan_values = pd.Series(uniq.to_pandas(), dtype="datetime64[ns]")
+            scans[fld] = scan_dates(
+                scan_values, settings, column=col, rows=firsts[order], weights=counts[order]
+            )
+        parsed = finish_scans(
+            scans,
+            settings,
+            allow_missing={"received": False, "closed": True},
+            file=self.source,
+        )
+        tomorrow = (today + pd.Timedelta(days=1)).value
+        for fld in dated:
+            got = parsed[fld]
+            ns = got.ns
+            ok = ns != _NAT
+            reason = np.full(len(ns), None, dtype=object)
+            kind = np.full(len(ns), None, dtype=object)
+            reason[got.bad] = got.reason_array.to_pylist()
+            kind[got.bad] = got.kind_array.to_pylist()
+            shown = np.full(len(ns), None, dtype=object)
+            if ok.any():
+                shown[ok] = _show_dates(ns[ok], got.order)
+            future = np.full(len(ns), None, dtype=object)
+            late = np.flatnonzero(ns >= tomorrow)
+            if len(late):
+                (when,) = _show_dates(np.array([today.value]), got.order)
+                when = f"today is {when}" if not self.options.as_of_given else f"as of {when}"
+                future[late] = [
+                    f"{fld} {text} is in the future ({when}): check the date, especially the year"
+                    for text in _show_dates(ns[late], got.order)
+                ]
+            day = np.where(ok, ns // _NS_PER_DAY, 0)
+            self.eng.put(
+                f"dates_{fld}",
+                pa.table(
+                    {
+                        "value": distinct[fld],
+                        "ns": pa.array(ns, mask=~ok, type=pa.int64()),
+                        "day": pa.array(day, mask=~ok, type=pa.int64()),
+                        "clocked": pa.array(ok & (ns != day * _NS_PER_DAY)),
+                        "reason": pa.array(reason.tolist(), type=pa.string()),
+                        "kind": pa.array(kind.tolist(), type=pa.string()),
+                        "future": pa.array(future.tolist(), type=pa.string()),
+                        "shown": pa.array(shown.tolist(), type=pa.string()),
+                    }
+                ),
+            )
+            notes[fld].extend(got.notes)
+            out[fld] = {
+                "timed": got.timed,
+                "evidence": tuple(scans[fld].evidence),
+                "ambiguous": scans[fld].ambiguous,
+            }
+        if "closed" in dated:
+            received = parsed["received"].ns[codes["received"]]
+            closed = parsed["closed"].ns[codes["closed"]]
+            out["n_open"] = int(n[(received != _NAT) & (closed == _NAT)].sum())
+            if "given" in combo:
+                given = pd.to_numeric(
+                    pd.Series(combo["given"].to_numpy(dtype=object)), errors="coerce"
+                ).to_numpy(dtype=float)
+                ours = np.where(
+                    (received != _NAT) & (closed != _NAT),
+                    (closed - received) / _NS_PER_DAY,
+                    np.nan,
+                )
+                both = ~np.isnan(given) & ~np.isnan(ours)
+                agree = int(n[both][np.isclose(given[both], ours[both])].sum())
+                n_both = int(n[both].sum())
+                out["days_note"] = lambda c: days_to_close_text(c, agree=agree, both=n_both)
+            else:
+                out["days_note"] = None
+        return out
+
+    # ---- pass B
+
+    def _checked_sql(
+        self,
+        source_columns: Mapping[str, str],
+        column_of: Mapping[str, str],
+        kept: Sequence[str],
+        dated: Sequence[str],
+        date_info: Mapping[str, Any],
+    ) -> tuple[str, list[tuple[int, str, tuple[str, str, str, str]]]]:
+        """The rows joined with the lookup tables (a query), and each problem as
+        (order, condition, (column, value, kind, reason) expressions)."""
+        options = self.options
+        select = ["r._row AS _row"]
+        joins = []
+        problems: list[tuple[int, str, tuple[str, str, str, str]]] = []
+        for seq, (fld, col) in enumerate(source_columns.items()):
+            cell = f"r.{column_of[col]}"
+            if column_of[col] in self.date_columns:
+                select.append(f"CAST({cell} AS VARCHAR) AS v_{fld}")
+            else:
+                select.append(f"{cell} AS v_{fld}")
+            if fld in options.labels:
+                t = f"labels_{fld}"
+                joins.append(f"LEFT JOIN {t} ON {cell} = {t}.value")
+                select += [
+                    f"{t}.level AS f_{fld}",
+                    f"{t}.reason AS p_{fld}",
+                    f"{t}.kind AS k_{fld}",
+                ]
+                problems.append(
+                    (seq, f"p_{fld} IS NOT NULL", (col, f"v_{fld}", f"k_{fld}", f"p_{fld}"))
+                )
+            elif fld in dated:
+                t = f"dates_{fld}"
+                # stored dates may be missing (NULL): matched to the lookup's NULL
+                same = "IS NOT DISTINCT FROM" if column_of[col] in self.date_columns else "="
+                joins.append(f"LEFT JOIN {t} ON {cell} {same} {t}.value")
+                select += [
+                    f"{t}.{c} AS {c}_{fld}"
+                    for c in ("ns", "day", "clocked", "reason", "kind", "future", "shown")
+                ]
+                problems.append(
+                    (
+                        seq,
+                        f"reason_{fld} IS NOT NULL",
+                        (col, f"v_{fld}", f"kind_{fld}", f"reason_{fld}"),
+                    )
+                )
+            else:
+                select.append(f"{self._trimmed(column_of[col], 'r')} AS f_{fld}")
+                if COMPLAINT_LOG.field(fld).required:
+                    reason = f"{fld} is blank but required: fill it in (or remove the row)"
+                    problems.append(
+                        (
+                            seq,
+                            f"f_{fld} = ''",
+                            (col, f"v_{fld}", "'blank but required'", _sql_text(reason)),
+                        )
+                    )
+        for k, col in enumerate(kept):
+            select.append(f"r.{column_of[col]} AS keep_{k}")
+            select.append(f"{self._trimmed(column_of[col], 'r')} = '' AS keep_blank_{k}")
+        for k, fld in enumerate(dated):
+            problems.append(
+                (
+                    200 + k,
+                    f"future_{fld} IS NOT NULL",
+                    (source_columns[fld], f"v_{fld}", "'dates in the future'", f"future_{fld}"),
+                )
+            )
+        if "closed" in dated:
+            if not (date_info["received"]["timed"] or date_info["closed"]["timed"]):
+                before = "ns_closed < ns_received"
+            else:  # by date, or by time when both have one
+                before = (
+                    "(day_closed < day_received OR (clocked_closed AND clocked_received "
+                    "AND ns_closed < ns_received))"
+                )
+            reason = (
+                "'closed ' || shown_closed || ' is before received ' || shown_received || "
+                "': check both dates'"
+            )
+            problems.append(
+                (
+                    300,
+                    before,
+                    (source_columns["closed"], "v_closed", "'closed before received'", reason),
+                )
+            )
+        query = "SELECT " + ", ".join(select) + " FROM raw r " + " ".join(joins)
+        return query, problems
+
+    def _duplicates(self, column: str) -> None:
+        """Every copy of an id on more than one row, described as the in-memory reader does."""
+        import pyarrow as pa
+
+        from coprod.io.validate import duplicate_key_problems
+
+        dups = self.eng.arrow(
+            "SELECT f_complaint_id AS id, _row FROM bad WHERE f_complaint_id IN "
+            "(SELECT id FROM dup_ids) ORDER BY _row"
+        )
+        subset = pd.DataFrame(
+            {"complaint_id": dups.column("id").to_pylist()},
+            index=dups.column("_row").to_numpy(),
+        )
+        found = duplicate_key_problems(
+            subset, ["complaint_id"], column_names={"complaint_id": column}
+        )
+        self.eng.put(
+            "duplicates",
+            pa.table(
+                {
+                    "_row": pa.array([p.row for p in found], type=pa.int64()),
+                    "seq": pa.array([100] * len(found), type=pa.int32()),
+                    "col": pa.array([p.column for p in found], type=pa.string()),
+                    "value": pa.array([str(p.value) for p in found], type=pa.string()),
+                    "problem": pa.array([p.problem for p in found], type=pa.string()),
+                    "reason": pa.array([p.reason for p in found], type=pa.string()),
+                }
+            ),
+        )
+        self.eng.run("INSERT INTO problems SELECT * FROM duplicates")
+
+
+def _stage_csv(
+    path: Path,
+    staged: Path,
+    *,
+    delimiter: str,
+    width: int,
+    first_filled: int | None,
+    progress: Callable[[str], None],
+    every: float = 5.0,
+) -> list[str]:
+    """Parse a CSV's rows after the header with pyarrow, streaming (the in-memory fast
+    reader's parser, options and rules, so the rows and cells are exactly its own), into a
+    Parquet file: ``_row`` (numbered as a spreadsheet does: header = row 1), the cells as
+    text (``c0`` ...) and, where trimming changes a cell, the trimmed text (``t0`` ...,
+    else null). Completely blank rows are left out, and so are notes below the table
+    (``first_filled``: the first named column, None for a table of one named column);
+    returns the notes saying so. ``progress`` hears rows parsed, the rate and the time
+    left about every ``every`` seconds. Memory: a few blocks of the file, and the last
+    65,536 rows, held back until the end of the table is known."""
+    import time
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from coprod.io._fast_csv import blank_cells, tail_rows
+    from coprod.io.complaint_log import _trim as trim_cells
+    from coprod.io.raw import _blank_rows_note, _cell_text, _notes_below_note, _notes_start
+
+    keys = [f"c{j}" for j in range(width)]
+    schema = pa.schema(
+        [("_row", pa.int64())]
+        + [(k, pa.large_string()) for k in keys]
+        + [(f"t{j}", pa.large_string()) for j in range(width)]
+    )
+    blank_rows: list[int] = []
+    size = path.stat().st_size
+
+    def blank_mask(table: Any) -> np.ndarray:
+        candidates = np.flatnonzero(blank_cells(table.column(0))) if width else np.arange(0)
+        for j in range(1, width):
+            if not len(candidates):
+                break
+            column = table.column(j).take(pa.array(candidates))
+            candidates = candidates[blank_cells(column)]
+        mask = np.zeros(table.num_rows, dtype=bool)
+        mask[candidates] = True
+        return mask
+
+    def write(writer: Any, table: Any, rows: np.ndarray) -> None:
+        """Write the rows that are not blank (noting those that are)."""
+        if not table.num_rows:
+            return
+        blank = blank_mask(table)
+        if blank.any():
+            blank_rows.extend(rows[blank].tolist())
+            table, rows = table.filter(pa.array(~blank)), rows[~blank]
+        columns = [table.column(j).combine_chunks() for j in range(width)]
+        trimmed = []
+        for cells in columns:
+            stripped, _ = trim_cells(cells)
+            same = stripped is cells or pc.all(pc.equal(stripped, cells)).as_py()
+            trimmed.append(
+                pa.nulls(len(cells), pa.large_string())
+                if same
+                else pc.if_else(pc.equal(stripped, cells), None, stripped)
+            )
+        writer.write_batch(
+            pa.RecordBatch.from_arrays([pa.array(rows), *columns, *trimmed], schema=schema)
+        )
+
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=keys, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={k: pa.large_string() for k in keys},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        n = 0
+        start = last = time.monotonic()
+        bytes_per_row = None
+        held: list[Any] = []  # the last rows, until the end of the table is known
+        held_rows = 0
+        with pq.ParquetWriter(staged, schema, compression="lz4") as writer:
+            for batch in reader:
+                if bytes_per_row is None and batch.num_rows:
+                    bytes_per_row = batch.nbytes / batch.num_rows
+                held.append(batch)
+                held_rows += batch.num_rows
+                n += batch.num_rows
+                while held and held_rows - held[0].num_rows >= _TAIL_ROWS:
+                    first = held.pop(0)
+                    held_rows -= first.num_rows
+                    lo = n - held_rows - first.num_rows + 2
+                    write(
+                        writer,
+                        pa.Table.from_batches([first]),
+                        np.arange(lo, lo + first.num_rows, dtype=np.int64),
+                    )
+                now = time.monotonic()
+                if now - last >= every and bytes_per_row:
+                    last = now
+                    rate = n / (now - start)
+                    left = max(0.0, (size / bytes_per_row - n) / rate)
+                    progress(f"  {n:,} rows parsed ({rate:,.0f} rows/s), about {left:,.0f} s left")
+            tail = pa.Table.from_batches(held, schema=reader.schema) if held else None
+            notes_below = None
+            if tail is not None and tail.num_rows:
+                lo = n - tail.num_rows + 2
+                tail_numbers = np.arange(lo, lo + tail.num_rows, dtype=np.int64)
+                if first_filled is not None:
+                    tail = tail.combine_chunks()
+                    offset, tail_blank, tail_note = tail_rows(tail, first_filled)
+                    gap = _notes_start(tail_blank.tolist(), tail_note.tolist())
+                    if gap is not None:
+                        if offset == 0 and n > tail.num_rows:
+                            raise _Unsupported("more than 65,536 rows at its end are notes")
+                        cut = offset + gap
+                        below = [cut + i for i in np.flatnonzero(~tail_blank[gap:]).tolist()]
+                        texts = []
+                        for pos in below:
+                            cells = [
+                                v for v in tail.slice(pos, 1).to_pylist()[0].values() if v.strip()
+                            ]
+                            texts.append(_cell_text(cells[0]))
+                        notes_below = _notes_below_note(
+                            tail_numbers[below].tolist(), int(tail_numbers[0]) + cut, texts
+                        )
+                        tail, tail_numbers = tail.slice(0, cut), tail_numbers[:cut]
+                write(writer, tail, tail_numbers)
+    except pa.ArrowInvalid as exc:
+        # never show pyarrow's message: it quotes a row, which may hold personal data
+        if "utf8" in str(exc).lower():
+            raise _Unsupported("it reads UTF-8 text only") from None
+        if "Expected" in str(exc) and "columns" in str(exc):
+            raise _Unsupported("some rows have more or fewer cells than the header") from None
+        raise _Unsupported(f"the fast reader could not parse it ({type(exc).__name__})") from None
+    notes: list[str] = []
+    if blank_rows:
+        last_data = pq.read_metadata(staged).num_rows and _last_row(staged)
+        notes.extend(_blank_rows_note(blank_rows, int(last_data or 0)))
+    if notes_below:
+        notes.append(notes_below)
+    return notes
+
+
+def _last_row(staged: Path) -> int | None:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(staged).metadata
+    for g in reversed(range(meta.num_row_groups)):
+        stats = meta.row_group(g).column(0).statistics
+        if meta.row_group(g).num_rows and stats is not None and stats.has_min_max:
+            return int(stats.max)
+    return None
+
+
+def _head_frame(head: pd.DataFrame, names: Sequence[str], staged: Sequence[str]) -> pd.DataFrame:
+    """The first rows as the in-memory reader's raw frame (for finding the columns)."""
+    return pd.DataFrame(
+        {
+            name: head[col].map(lambda v: "" if v is None else v)
+            for name, col in zip(names, staged, strict=True)
+        },
+        index=pd.Index(head["_row"].astype("int64"), name="row"),
+        columns=list(names),
+    )
+
+
+def _large_strings(table: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.table(
+        {name: table.column(name).cast(pa.large_string()) for name in table.column_names}
+    )
