@@ -779,20 +779,23 @@ def _resampled_rows(counts: np.ndarray, n_boot: int, rng: np.random.Generator, p
         yield lo, hi, offsets + np.minimum(draws, sizes - 1)  # u * n can round up to n
 
 
-def _bootstrap(g: _Groups, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap(
+    g: _Groups, n_boot: int, rng: np.random.Generator, *, respondents: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Bootstrap replicates (n_boot, G) of the positions on both axes.
 
     Respondents are resampled with replacement within each group, both axes together (a
     respondent's two answers stay paired); weighted means use the resampled weights. When
     the answers take few distinct (weight, planning, delivery) values (always, unweighted)
     the resampled counts of those values are drawn instead (:func:`_resampled_counts`), the
-    same distribution at a cost independent of the number of respondents. A replicate whose
-    resampled weights sum to 0 is undefined (NaN) and is left out of the percentiles."""
+    same distribution at a cost independent of the number of respondents (``respondents=True``
+    resamples respondents anyway, for tests). A replicate whose resampled weights sum to 0 is
+    undefined (NaN) and is left out of the percentiles."""
     n_groups = len(g.counts)
     boot_p = np.empty((n_boot, n_groups))
     boot_d = np.empty((n_boot, n_groups))
     combo = 3 * g.planning + g.delivery
-    found = _weight_categories(g.gid, g.counts, combo, 9, g.weight)
+    found = None if respondents else _weight_categories(g.gid, g.counts, combo, 9, g.weight)
     if found is not None:
         cats, w_cat, combo_cat = found
         wp, wd = w_cat * (combo_cat // 3), w_cat * (combo_cat % 3)
@@ -803,7 +806,7 @@ def _bootstrap(g: _Groups, n_boot: int, rng: np.random.Generator) -> tuple[np.nd
                 boot_d[lo:hi] = np.where(den > 0, (resampled @ wd) / den, np.nan)
         return boot_p, boot_d
     order, starts = _row_order(g.gid, g.counts)
-    w = g.weight[order]
+    w = np.ones(len(order)) if g.weight is None else g.weight[order]
     wp, wd = w * g.planning[order], w * g.delivery[order]
     for lo, hi, idx in _resampled_rows(g.counts, n_boot, rng, 2_000_000):
         den = np.add.reduceat(w[idx], starts, axis=1)
