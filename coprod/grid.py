@@ -20,9 +20,11 @@ A survey asks respondents which level describes a service on each axis. A
 service's *position* on an axis is the (weighted) mean of the codes its
 respondents gave, a number in [0, 2]. A position falls in level ``i`` when it
 lies in ``[i - 0.5, i + 0.5)``, i.e. the cut points are 0.5 and 1.5
-(:data:`CELL_BOUNDARIES`). Positions come with percentile-bootstrap 95%
-intervals (:func:`place_services`); a placement is *uncertain* when its interval
-crosses a cut point.
+(:data:`CELL_BOUNDARIES`). Positions come with 95% intervals (:func:`place_services`):
+a percentile bootstrap for unweighted answers, drawn as multinomial counts of the nine
+answer combinations so its cost does not grow with the number of respondents, and the
+Taylor-linearised survey interval for weighted ones (:data:`INTERVAL_METHODS`); a
+placement is *uncertain* when its interval crosses a cut point.
 
 The planning axis is read against Arnstein's (1969) ladder of citizen
 participation: planning controlled by professionals sits on rungs 1-5
@@ -66,6 +68,7 @@ __all__ = [
     "CELL_BOUNDARIES",
     "DELIVERY_LEVELS",
     "CELL_CHANGES",
+    "INTERVAL_METHODS",
     "MOVEMENT_ADJUSTMENTS",
     "MOVEMENT_COLUMNS",
     "PLACEMENT_COLUMNS",
@@ -101,6 +104,7 @@ PLACEMENT_COLUMNS: tuple[str, ...] = (
     "delivery_low",
     "delivery_high",
     "cell",
+    "interval",
 )
 #: Columns of an :func:`organisation_shares` result (after any ``by`` columns).
 ORGANISATION_SHARE_COLUMNS: tuple[str, ...] = (
@@ -111,6 +115,7 @@ ORGANISATION_SHARE_COLUMNS: tuple[str, ...] = (
     "share",
     "share_low",
     "share_high",
+    "interval",
 )
 #: Columns of a :func:`movement` result (after any ``by`` columns).
 MOVEMENT_COLUMNS: tuple[str, ...] = (
@@ -136,6 +141,7 @@ MOVEMENT_COLUMNS: tuple[str, ...] = (
     "planning_p_adjusted",
     "delivery_p_adjusted",
     "cell_change",
+    "interval",
 )
 MOVEMENT_ADJUSTMENTS: tuple[str, ...] = ("none", "holm", "fdr_bh")
 """``movement(adjust=...)``: no adjustment, Holm's step-down (the chance of calling any
@@ -334,8 +340,11 @@ def to_codes(
     codes = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return codes
-    if series.dtype == object or series.dtype == bool:
-        # element by element: pd.factorize would treat True as 1 and 1.0 as 1
+    if series.dtype == bool or (
+        series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) != "string"
+    ):
+        # element by element: pd.factorize would treat True as 1 and 1.0 as 1 (all-string
+        # columns go to factorize below: strings cannot be confused that way)
         cache: dict[tuple[type, Any], int | None] = {}
         for i, value in enumerate(series.to_numpy(dtype=object)):
             if _is_missing(value):
@@ -559,15 +568,47 @@ def cell_of(
 
 # ------------------------------------------------------------------------ placement
 
+INTERVAL_METHODS: tuple[str, ...] = ("auto", "bootstrap", "linearised")
+"""``interval=`` of :func:`place_services`, :func:`movement` and :func:`organisation_shares`.
+
+- ``"bootstrap"``: the 95% percentile bootstrap that resamples respondents with replacement
+  within each service (and group), both axes together. Unweighted answers can only take the
+  nine planning x delivery combinations (an organisation answer only its kinds), so the
+  resampled *counts* of each combination are drawn from a multinomial: the same
+  distribution as resampling respondents, at a cost of groups x replicates x 9 whatever the
+  number of respondents. Weighted answers are resampled the same way when the weights take
+  few distinct values (each answer and weight is one category), else respondent by
+  respondent (cost respondents x replicates).
+- ``"linearised"``: the Taylor-linearised (ratio-mean) interval survey packages give for a
+  weighted mean, ``mean +/- t(0.975, n - 1) * se`` with ``se^2 = n / (n - 1) * sum w_i^2
+  (y_i - mean)^2 / (sum w)^2``, clipped to the scale: one pass over the data, no replicates.
+- ``"auto"`` (the default): the bootstrap when unweighted, linearised when weighted, so the
+  cost stays bounded whatever the number of respondents.
+
+The result's ``interval`` column says which method gave each row (never ``"auto"``).
+"""
+
+# Categories x groups x replicates drawn at once by the multinomial bootstrap (memory bound).
+_DRAWS_AT_ONCE = 4_000_000
+
 
 @dataclass(frozen=True)
 class _Groups:
-    keys: pd.DataFrame  # one row per group, columns [*by, "service"]
-    planning: np.ndarray  # codes, rows sorted by group
+    keys: pd.DataFrame  # one row per group, columns [*by, "service"], sorted by them
+    gid: np.ndarray  # each row's group, rows in their own order
+    planning: np.ndarray  # codes, rows in their own order
     delivery: np.ndarray
     weight: np.ndarray | None
-    starts: np.ndarray
-    counts: np.ndarray
+    counts: np.ndarray  # respondents per group
+
+
+def _check_interval(interval: str, weighted: bool) -> str:
+    """The method ``interval=`` asks for: ``"bootstrap"`` or ``"linearised"``."""
+    if not isinstance(interval, str) or interval not in INTERVAL_METHODS:
+        raise ValueError(f"interval must be 'auto', 'bootstrap' or 'linearised', not {interval!r}")
+    if interval == "auto":
+        return "linearised" if weighted else "bootstrap"
+    return interval
 
 
 def _check_weights(responses: pd.DataFrame, weight: str) -> np.ndarray:
@@ -610,17 +651,36 @@ def _check_groups(
     return key_cols
 
 
-def _group_order(
+def _group_ids(
     responses: pd.DataFrame, key_cols: list[str], service: str
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-    """Rows sorted by group: the groups' keys (service column named ``service``), the row
-    order, and each group's first position and size in that order."""
-    gid = responses.groupby(key_cols, sort=True, observed=True).ngroup().to_numpy(dtype=np.int64)
-    order = np.argsort(gid, kind="stable")
-    counts = np.bincount(gid)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    keys = responses[key_cols].iloc[order[starts]].reset_index(drop=True)
-    return keys.rename(columns={service: "service"}), order, starts, counts
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The groups' keys (sorted; service column named ``service``), each row's group and
+    each group's size. Key columns are factorised one at a time and their codes combined,
+    so the rows are never sorted (a groupby on a categorical key was the slow step)."""
+    n_rows = len(responses)
+    gid = np.zeros(n_rows, dtype=np.int64)
+    size = 1
+    for col in key_cols:
+        try:
+            codes, uniques = pd.factorize(responses[col], sort=True)
+        except TypeError:  # keys that cannot be ordered keep their order of appearance
+            codes, uniques = pd.factorize(responses[col], sort=False)
+        gid = gid * len(uniques) + codes
+        size *= len(uniques)
+        if size > 4 * n_rows:  # renumber the combinations seen: many keys cannot overflow
+            _, gid = np.unique(gid, return_inverse=True)
+            gid = gid.ravel()
+            size = int(gid.max()) + 1
+    counts = np.bincount(gid, minlength=size)
+    seen = counts > 0
+    if not seen.all():
+        gid = (np.cumsum(seen) - 1)[gid]
+        counts = counts[seen]
+    firsts = pd.Series(gid).drop_duplicates()
+    first = np.empty(len(counts), dtype=np.int64)
+    first[firsts.to_numpy()] = firsts.index.to_numpy()
+    keys = responses[key_cols].iloc[first].reset_index(drop=True)
+    return keys.rename(columns={service: "service"}), gid, counts
 
 
 def _groups(
@@ -638,61 +698,166 @@ def _groups(
     p = to_codes(responses[planning], axis="planning", column=planning)
     d = to_codes(responses[delivery], axis="delivery", column=delivery)
     w = _check_weights(responses, weight) if weight is not None else None
-    keys, order, starts, counts = _group_order(responses, key_cols, service)
-    w_sorted = None if w is None else w[order]
-    if w_sorted is not None:
-        totals = np.add.reduceat(w_sorted, starts)
+    keys, gid, counts = _group_ids(responses, key_cols, service)
+    if w is not None:
+        totals = np.bincount(gid, weights=w, minlength=len(counts))
         if (totals <= 0).any():
             empty = keys[totals <= 0].to_dict("records")
             raise ValueError(
                 f"Weight column {weight!r} sums to zero within {len(empty)} group(s), "
                 f"e.g. {empty[:3]}; their position is undefined."
             )
-    return _Groups(keys, p[order], d[order], w_sorted, starts, counts)
+    return _Groups(keys, gid, p, d, w, counts)
 
 
-def _bootstrap(
-    g: _Groups, n_boot: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Point positions (G,) and bootstrap replicates (n_boot, G) for both axes.
-
-    Respondents are resampled with replacement within each group; both axes are
-    resampled together (a respondent's two answers stay paired). Weighted means
-    use the resampled weights. A replicate whose resampled weights sum to 0 is
-    undefined (NaN) and is left out of the percentiles.
-    """
-    n_total = len(g.planning)
-    sizes = np.repeat(g.counts, g.counts)
-    offsets = np.repeat(g.starts, g.counts)
-    p = g.planning.astype(float)
-    d = g.delivery.astype(float)
-    w = g.weight
-    if w is None:
-        point_p = np.add.reduceat(p, g.starts) / g.counts
-        point_d = np.add.reduceat(d, g.starts) / g.counts
+def _positions(g: _Groups) -> tuple[np.ndarray, np.ndarray]:
+    """Point positions (G,) on both axes: the (weighted) mean codes."""
+    n_groups = len(g.counts)
+    if g.weight is None:
+        den = g.counts.astype(float)
+        num_p = np.bincount(g.gid, weights=g.planning, minlength=n_groups)
+        num_d = np.bincount(g.gid, weights=g.delivery, minlength=n_groups)
     else:
-        den = np.add.reduceat(w, g.starts)
-        point_p = np.add.reduceat(w * p, g.starts) / den
-        point_d = np.add.reduceat(w * d, g.starts) / den
-        wp, wd = w * p, w * d
-    boot_p = np.empty((n_boot, len(g.starts)))
-    boot_d = np.empty((n_boot, len(g.starts)))
-    chunk = max(1, 2_000_000 // max(n_total, 1))
+        den = np.bincount(g.gid, weights=g.weight, minlength=n_groups)
+        num_p = np.bincount(g.gid, weights=g.weight * g.planning, minlength=n_groups)
+        num_d = np.bincount(g.gid, weights=g.weight * g.delivery, minlength=n_groups)
+    return num_p / den, num_d / den
+
+
+def _weight_categories(
+    gid: np.ndarray, counts: np.ndarray, answer: np.ndarray, n_answers: int, w: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each group's count (G, K) of every distinct (weight, answer), with each category's
+    weight and answer (K,): what a resample of respondents can change. None when the
+    weights are so varied that resampling respondents is cheaper (a multinomial category
+    costs about four respondents)."""
+    if w is None:
+        w_code, w_values = np.zeros(len(gid), dtype=np.int64), np.ones(1)
+    else:
+        w_code, uniques = pd.factorize(w)
+        w_values = np.asarray(uniques, dtype=float)
+        if 4 * len(counts) * n_answers * len(w_values) > len(gid):
+            return None
+    k = n_answers * len(w_values)
+    cats = np.bincount(gid * k + w_code * n_answers + answer, minlength=len(counts) * k).reshape(
+        len(counts), k
+    )
+    which = np.arange(k)
+    return cats, w_values[which // n_answers], which % n_answers
+
+
+def _resampled_counts(cats: np.ndarray, n_boot: int, rng: np.random.Generator):
+    """Chunks ``(lo, hi, counts)`` of multinomial resamples (hi - lo, G, K) of ``cats``.
+
+    Resampling a group's n respondents with replacement draws each category's count from
+    a multinomial(n, category shares): this draws the counts, not the respondents."""
+    n = cats.sum(axis=1)
+    shares = cats / np.maximum(n, 1)[:, None]
+    chunk = max(1, _DRAWS_AT_ONCE // max(cats.size, 1))
+    for lo in range(0, n_boot, chunk):
+        hi = min(n_boot, lo + chunk)
+        yield lo, hi, rng.multinomial(n, shares, size=(hi - lo, len(n)))
+
+
+def _row_order(gid: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by group, and each group's first position in that order."""
+    order = np.argsort(gid, kind="stable")
+    return order, np.concatenate(([0], np.cumsum(counts)[:-1]))
+
+
+def _resampled_rows(counts: np.ndarray, n_boot: int, rng: np.random.Generator, per: int):
+    """Chunks ``(lo, hi, idx)`` of respondent resamples: positions (hi - lo, N) into rows
+    sorted by group, each drawn with replacement within its own group."""
+    n_total = int(counts.sum())
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    sizes = np.repeat(counts, counts)
+    offsets = np.repeat(starts, counts)
+    chunk = max(1, per // max(n_total, 1))
     for lo in range(0, n_boot, chunk):
         hi = min(n_boot, lo + chunk)
         draws = (rng.random((hi - lo, n_total)) * sizes).astype(np.int64)
-        idx = offsets + np.minimum(draws, sizes - 1)  # guard against u * n rounding up to n
-        if w is None:
-            boot_p[lo:hi] = np.add.reduceat(p[idx], g.starts, axis=1) / g.counts
-            boot_d[lo:hi] = np.add.reduceat(d[idx], g.starts, axis=1) / g.counts
-        else:
-            den = np.add.reduceat(w[idx], g.starts, axis=1)
+        yield lo, hi, offsets + np.minimum(draws, sizes - 1)  # u * n can round up to n
+
+
+def _bootstrap(
+    g: _Groups, n_boot: int, rng: np.random.Generator, *, respondents: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap replicates (n_boot, G) of the positions on both axes.
+
+    Respondents are resampled with replacement within each group, both axes together (a
+    respondent's two answers stay paired); weighted means use the resampled weights. When
+    the answers take few distinct (weight, planning, delivery) values (always, unweighted)
+    the resampled counts of those values are drawn instead (:func:`_resampled_counts`), the
+    same distribution at a cost independent of the number of respondents (``respondents=True``
+    resamples respondents anyway, for tests). A replicate whose resampled weights sum to 0 is
+    undefined (NaN) and is left out of the percentiles."""
+    n_groups = len(g.counts)
+    boot_p = np.empty((n_boot, n_groups))
+    boot_d = np.empty((n_boot, n_groups))
+    combo = 3 * g.planning + g.delivery
+    found = None if respondents else _weight_categories(g.gid, g.counts, combo, 9, g.weight)
+    if found is not None:
+        cats, w_cat, combo_cat = found
+        wp, wd = w_cat * (combo_cat // 3), w_cat * (combo_cat % 3)
+        for lo, hi, resampled in _resampled_counts(cats, n_boot, rng):
+            den = resampled @ w_cat
             with np.errstate(invalid="ignore", divide="ignore"):
-                boot_p[lo:hi] = np.add.reduceat(wp[idx], g.starts, axis=1) / den
-                boot_d[lo:hi] = np.add.reduceat(wd[idx], g.starts, axis=1) / den
-            boot_p[lo:hi][den == 0] = np.nan
-            boot_d[lo:hi][den == 0] = np.nan
-    return point_p, point_d, boot_p, boot_d
+                boot_p[lo:hi] = np.where(den > 0, (resampled @ wp) / den, np.nan)
+                boot_d[lo:hi] = np.where(den > 0, (resampled @ wd) / den, np.nan)
+        return boot_p, boot_d
+    order, starts = _row_order(g.gid, g.counts)
+    w = np.ones(len(order)) if g.weight is None else g.weight[order]
+    wp, wd = w * g.planning[order], w * g.delivery[order]
+    for lo, hi, idx in _resampled_rows(g.counts, n_boot, rng, 2_000_000):
+        den = np.add.reduceat(w[idx], starts, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot_p[lo:hi] = np.where(
+                den > 0, np.add.reduceat(wp[idx], starts, axis=1) / den, np.nan
+            )
+            boot_d[lo:hi] = np.where(
+                den > 0, np.add.reduceat(wd[idx], starts, axis=1) / den, np.nan
+            )
+    return boot_p, boot_d
+
+
+def _linearised_variance(g: _Groups, point: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Taylor-linearised variance (G,) of each group's (weighted) mean of ``codes``:
+    ``n / (n - 1) * sum w_i^2 (y_i - mean)^2 / (sum w)^2``, 0 for a single respondent."""
+    n_groups = len(g.counts)
+    w = np.ones(len(codes)) if g.weight is None else g.weight
+    total = np.bincount(g.gid, weights=w, minlength=n_groups)
+    spread = np.bincount(g.gid, weights=(w * (codes - point[g.gid])) ** 2, minlength=n_groups)
+    n = g.counts.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 1, spread / total**2 * n / (n - 1), 0.0)
+
+
+def _t_quantile(df: np.ndarray) -> np.ndarray:
+    """The 97.5% quantile of Student's t on ``df`` degrees of freedom (0 where df < 1)."""
+    from scipy.stats import t
+
+    df = np.asarray(df, dtype=float)
+    return np.where(df >= 1, t.ppf(0.975, np.maximum(df, 1)), 0.0)
+
+
+def _t_interval(
+    point: np.ndarray, variance: np.ndarray, df: np.ndarray, bounds: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``point +/- t(0.975, df) * se``, clipped to ``bounds`` (the scale cannot be left)."""
+    half = _t_quantile(df) * np.sqrt(np.maximum(variance, 0.0))
+    return np.clip(point - half, *bounds), np.clip(point + half, *bounds)
+
+
+def _t_p(shift: np.ndarray, variance: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Two-sided t-test p-values that a shift is zero (1 for no shift and no spread, 0 for
+    a shift with none)."""
+    from scipy.stats import t
+
+    se = np.sqrt(np.maximum(variance, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = np.abs(shift) / se
+    p = 2 * t.sf(np.where(se > 0, stat, 0.0), np.maximum(df, 1))
+    return np.where(se > 0, p, np.where(np.abs(shift) > 1e-12, 0.0, 1.0))
 
 
 def _interval(boot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -719,8 +884,9 @@ def _bootstrap_p(replicates: np.ndarray) -> np.ndarray:
     return np.minimum(p, 1.0)
 
 
-def _adjust_p(p: np.ndarray, adjust: str, n_boot: int) -> np.ndarray:
-    """``p`` adjusted for multiplicity over all its finite values (statsmodels)."""
+def _adjust_p(p: np.ndarray, adjust: str, n_boot: int | None) -> np.ndarray:
+    """``p`` adjusted for multiplicity over all its finite values (statsmodels);
+    ``n_boot`` None when the p-values come from t-tests, not from replicates."""
     from statsmodels.stats.multitest import multipletests
 
     out = np.full(p.shape, np.nan)
@@ -731,11 +897,12 @@ def _adjust_p(p: np.ndarray, adjust: str, n_boot: int) -> np.ndarray:
     # Both methods first compare the smallest p with 0.05 / m; a bootstrap p cannot go
     # below 2 / (n_boot + 1), so too few replicates would make every shift look like noise.
     needed = math.ceil(2 * m / 0.05)
-    if n_boot + 1 <= needed:
+    if n_boot is not None and n_boot + 1 <= needed:
         raise ValueError(
             f"adjust={adjust!r} over {m} tests needs n_boot of at least {needed}: a "
             f"bootstrap p-value cannot go below 2 / (n_boot + 1) = {2 / (n_boot + 1):.4f}, "
-            f"and the smallest p must be compared with 0.05 / {m} = {0.05 / m:.4f}"
+            f"and the smallest p must be compared with 0.05 / {m} = {0.05 / m:.4f} "
+            "(or use interval='linearised', whose t-test p-values need no replicates)"
         )
     out[finite] = multipletests(p[finite], alpha=0.05, method=adjust)[1]
     return out
@@ -759,6 +926,7 @@ def place_services(
     seed: int | np.random.Generator | None = None,
     names: Mapping[tuple[Any, Any], str] | None = None,
     organisation: str | None = None,
+    interval: str = "auto",
 ) -> pd.DataFrame:
     """Place each service on the planning x delivery grid with 95% intervals.
 
@@ -778,7 +946,7 @@ def place_services(
         "wave"]``): services are placed separately within each group.
     n_boot, seed
         Number of bootstrap replicates and the seed (or Generator) for
-        ``numpy.random.default_rng``.
+        ``numpy.random.default_rng`` (unused by a linearised interval).
     names
         Optional user names for cells, see :func:`cell_name`.
     organisation
@@ -788,36 +956,60 @@ def place_services(
         weighted share of the answers naming one; a tie goes to the kind listed first),
         and ``"organisation_share"``, its share (missing when nobody named one). Shares
         with intervals: :func:`organisation_shares`.
+    interval
+        ``"auto"`` (default), ``"bootstrap"`` or ``"linearised"``
+        (:data:`INTERVAL_METHODS`): how the 95% intervals are computed, see Notes.
 
     Returns
     -------
     DataFrame with one row per ``(*by, service)``, sorted, with columns
     ``[*by, "service", "n", "planning", "delivery", "planning_low",
-    "planning_high", "delivery_low", "delivery_high", "cell"]``, with
+    "planning_high", "delivery_low", "delivery_high", "cell", "interval"]``, with
     ``organisation=`` ``"organisation"`` and ``"organisation_share"``, and, when
     weighted, ``"weight_sum"`` and ``"effective_n"`` (Kish: (sum w)^2 / sum w^2).
-    The service column is always called ``service`` in the output.
+    The service column is always called ``service`` in the output; ``interval`` says
+    which method gave the intervals (``"bootstrap"`` or ``"linearised"``).
 
     Notes
     -----
-    A position is the (weighted) mean code. Its interval is the 2.5th-97.5th
-    percentile of a bootstrap that resamples respondents with replacement within
-    each service (and group), both axes together, recomputing the weighted mean
-    with the resampled weights. A service with a single respondent (n = 1), or
-    whose respondents all gave the same answer, gets a degenerate interval
-    (low = high = position): the bootstrap cannot show uncertainty it has no data
-    for, so treat such placements with care. ``cell`` is the label of the point
-    position (:func:`cell_of`).
+    A position is the (weighted) mean code. With ``interval="bootstrap"`` its interval
+    is the 2.5th-97.5th percentile of a bootstrap that resamples respondents with
+    replacement within each service (and group), both axes together, recomputing the
+    weighted mean with the resampled weights. Unweighted answers fall in the nine
+    planning x delivery combinations, so the resampled counts of the combinations are
+    drawn from a multinomial instead of resampling respondents one by one: the same
+    bootstrap, at a cost bounded by groups x replicates x 9 (a million respondents take
+    no longer than a hundred). With ``interval="linearised"`` the interval is the
+    Taylor-linearised one survey packages give for a weighted (ratio) mean, ``mean +/-
+    t(0.975, n - 1) * se`` with ``se^2 = n / (n - 1) * sum w_i^2 (y_i - mean)^2 /
+    (sum w)^2``, clipped to [0, 2]: one pass over the data. ``"auto"`` takes the
+    bootstrap for unweighted answers and the linearised interval for weighted ones
+    (distinct weights would make the bootstrap cost respondents x replicates).
+
+    A service with a single respondent (n = 1), or whose respondents all gave the same
+    answer, gets a degenerate interval (low = high = position) under either method:
+    neither can show uncertainty it has no data for, so treat such placements with
+    care. ``cell`` is the label of the point position (:func:`cell_of`).
     """
     by_cols = by_list(by)
     n_boot = _check_n_boot(n_boot)
+    method = _check_interval(interval, weight is not None)
     g = _groups(
         responses, service=service, planning=planning, delivery=delivery, weight=weight, by=by_cols
     )
-    rng = np.random.default_rng(seed)
-    point_p, point_d, boot_p, boot_d = _bootstrap(g, n_boot, rng)
-    p_low, p_high = _interval(boot_p)
-    d_low, d_high = _interval(boot_d)
+    point_p, point_d = _positions(g)
+    if method == "bootstrap":
+        boot_p, boot_d = _bootstrap(g, n_boot, np.random.default_rng(seed))
+        p_low, p_high = _interval(boot_p)
+        d_low, d_high = _interval(boot_d)
+    else:
+        df = g.counts - 1
+        p_low, p_high = _t_interval(
+            point_p, _linearised_variance(g, point_p, g.planning), df, (0, 2)
+        )
+        d_low, d_high = _t_interval(
+            point_d, _linearised_variance(g, point_d, g.delivery), df, (0, 2)
+        )
     out = g.keys.copy()
     out["n"] = g.counts.astype(np.int64)
     out["planning"] = point_p
@@ -828,12 +1020,15 @@ def place_services(
     out["delivery_low"] = np.minimum(d_low, point_d)
     out["delivery_high"] = np.maximum(d_high, point_d)
     out["cell"] = pd.Series(cell_of(point_p, point_d, names), dtype="str")
+    out["interval"] = pd.Series([method] * len(out), dtype="str")
     if organisation is not None:
         out = _with_main_organisation(out, responses, service, organisation, weight, by_cols)
     if g.weight is not None:
-        w_sum = np.add.reduceat(g.weight, g.starts)
+        w_sum = np.bincount(g.gid, weights=g.weight, minlength=len(g.counts))
         out["weight_sum"] = w_sum
-        out["effective_n"] = w_sum**2 / np.add.reduceat(g.weight**2, g.starts)
+        out["effective_n"] = w_sum**2 / np.bincount(
+            g.gid, weights=g.weight**2, minlength=len(g.counts)
+        )
     return out
 
 
@@ -843,10 +1038,24 @@ def place_services(
 @dataclass(frozen=True)
 class _OrganisationGroups:
     keys: pd.DataFrame  # one row per group, columns [*by, "service"]
-    kinds: np.ndarray  # index into ORGANISATION_KINDS, rows sorted by group; -1 = no answer
-    weight: np.ndarray  # 1.0 when unweighted
-    starts: np.ndarray
+    gid: np.ndarray  # each row's group, rows in their own order
+    kinds: np.ndarray  # index into ORGANISATION_KINDS, rows in their own order; -1 = no answer
+    weight: np.ndarray | None
     counts: np.ndarray
+
+
+def _organisation_codes(values: pd.Series) -> np.ndarray:
+    """Each answer's index into ORGANISATION_KINDS; -1 for no answer, -2 for a non-kind."""
+    code_of = {label_key(kind): i for i, kind in enumerate(ORGANISATION_KINDS)}
+    try:  # each distinct answer read once
+        factor, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    except TypeError:  # unhashable answers: read them one by one
+        raw = values.astype(object).to_numpy()
+        return np.array(
+            [-1 if _is_missing(v) else code_of.get(label_key(v), -2) for v in raw], dtype=np.int64
+        )
+    lookup = [-1 if _is_missing(u) else code_of.get(label_key(u), -2) for u in uniques]
+    return np.array([*lookup, -1], dtype=np.int64)[factor]  # factor -1 (missing) picks -1
 
 
 def _organisation_groups(
@@ -859,13 +1068,10 @@ def _organisation_groups(
 ) -> _OrganisationGroups:
     """Respondents grouped as :func:`place_services` groups them, with their organisation."""
     key_cols = _check_groups(responses, service=service, by=by, answers=[organisation, weight])
-    code_of = {label_key(kind): i for i, kind in enumerate(ORGANISATION_KINDS)}
-    values = responses[organisation].astype(object).to_numpy()
-    kinds = np.array(
-        [-1 if _is_missing(v) else code_of.get(label_key(v), -2) for v in values], dtype=np.int64
-    )
+    kinds = _organisation_codes(responses[organisation])
     bad = np.flatnonzero(kinds == -2)
     if bad.size:
+        values = responses[organisation].astype(object).to_numpy()
         rows, numbered = row_numbers(responses.index, bad)
         shown = join_words(sorted({repr(values[i]) for i in bad}), limit=5)
         raise ValueError(
@@ -875,18 +1081,34 @@ def _organisation_groups(
             + ". Read the survey with read_survey(levels={'organisation': {...}}) to map "
             "your words; nothing was guessed."
         )
-    w = _check_weights(responses, weight) if weight is not None else np.ones(len(values))
-    keys, order, starts, counts = _group_order(responses, key_cols, service)
-    return _OrganisationGroups(keys, kinds[order], w[order], starts, counts)
+    w = _check_weights(responses, weight) if weight is not None else None
+    keys, gid, counts = _group_ids(responses, key_cols, service)
+    return _OrganisationGroups(keys, gid, kinds, w, counts)
+
+
+def _kind_masses(g: _OrganisationGroups, power: int = 1) -> np.ndarray:
+    """Each group's sum (G, K) of ``weight ** power`` over the answers naming each kind."""
+    n_groups, n_kinds = len(g.counts), len(ORGANISATION_KINDS)
+    answered = g.kinds >= 0
+    w = None if g.weight is None else g.weight[answered] ** power
+    return np.bincount(
+        g.gid[answered] * n_kinds + g.kinds[answered], weights=w, minlength=n_groups * n_kinds
+    ).reshape(n_groups, n_kinds)
+
+
+def _shares_of(mass: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares (..., K) of each kind among the answers naming one, and those answers'
+    weight (...); NaN shares where nobody named one."""
+    total = mass.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return mass / total[..., None], total
 
 
 def _kind_shares(
     kinds: np.ndarray, weight: np.ndarray, starts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted shares (G, K) of each kind among the answers naming one, and the weight
-    of those answers (G,); a group with none has NaN shares. Works on (B, N) resamples
-    too, giving (B, G, K) and (B, G)."""
-    answered = kinds >= 0
+    """Weighted shares (B, G, K) of each kind among the answers naming one, and the weight
+    of those answers (B, G), of respondents resampled into rows (B, N) sorted by group."""
     mass = np.stack(
         [
             np.add.reduceat(weight * (kinds == k), starts, axis=-1)
@@ -894,10 +1116,31 @@ def _kind_shares(
         ],
         axis=-1,
     )
-    total = np.add.reduceat(weight * answered, starts, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = mass / total[..., None]
-    return shares, total
+    return _shares_of(mass)
+
+
+def _organisation_bootstrap(
+    g: _OrganisationGroups, n_boot: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Bootstrap replicates (n_boot, G, K) of the shares, resampling respondents within
+    each group: as counts of each (weight, kind or no answer) when those are few (always,
+    unweighted), else respondent by respondent (see :func:`_bootstrap`)."""
+    n_groups, n_kinds = len(g.counts), len(ORGANISATION_KINDS)
+    boot = np.empty((n_boot, n_groups, n_kinds))
+    answer = np.where(g.kinds >= 0, g.kinds, n_kinds)  # "no answer" is a category too
+    found = _weight_categories(g.gid, g.counts, answer, n_kinds + 1, g.weight)
+    if found is not None:
+        cats, w_cat, kind_cat = found
+        # category -> kind mass: its weight when it names that kind, 0 for no answer
+        to_mass = (kind_cat[:, None] == np.arange(n_kinds)[None, :]) * w_cat[:, None]
+        for lo, hi, resampled in _resampled_counts(cats, n_boot, rng):
+            boot[lo:hi], _ = _shares_of(resampled @ to_mass)
+        return boot
+    order, starts = _row_order(g.gid, g.counts)
+    kinds, w = g.kinds[order], g.weight[order]
+    for lo, hi, idx in _resampled_rows(g.counts, n_boot, rng, 1_000_000):
+        boot[lo:hi], _ = _kind_shares(kinds[idx], w[idx], starts)
+    return boot
 
 
 def organisation_shares(
@@ -909,6 +1152,7 @@ def organisation_shares(
     by: str | Sequence[str] | None = None,
     n_boot: int = 1000,
     seed: int | np.random.Generator | None = None,
+    interval: str = "auto",
 ) -> pd.DataFrame:
     """Who delivers each service: the share of its answers naming each kind of organisation.
 
@@ -926,58 +1170,66 @@ def organisation_shares(
         Columns, as in :func:`place_services`.
     n_boot, seed
         Bootstrap replicates and seed, as in :func:`place_services`.
+    interval
+        ``"auto"`` (default), ``"bootstrap"`` or ``"linearised"``
+        (:data:`INTERVAL_METHODS`), as in :func:`place_services`.
 
     Returns
     -------
     A tidy frame, one row per ``(*by, service)`` and kind (every kind, in vocabulary
     order; kinds nobody named have share 0), columns ``[*by, "service",
-    "organisation", "n", "answered", "share", "share_low", "share_high"]``: ``n`` the
-    respondents naming the kind, ``answered`` those naming any kind, ``share`` the
-    (weighted) share of the answers naming one, and its 95% percentile-bootstrap
-    interval. As for positions, respondents are resampled with replacement within each
-    service (and group) and the weighted share recomputed with the resampled weights;
-    the interval shows how much the share varies across resamples. A service that
-    nobody placed with an organisation has missing shares.
+    "organisation", "n", "answered", "share", "share_low", "share_high", "interval"]``:
+    ``n`` the respondents naming the kind, ``answered`` those naming any kind, ``share``
+    the (weighted) share of the answers naming one, and its 95% interval, with
+    ``interval`` the method that gave it. The bootstrap resamples respondents with
+    replacement within each service (and group) and recomputes the weighted share with
+    the resampled weights; unweighted, the answers can only be one of the kinds or none,
+    so the resampled counts of each are drawn from a multinomial (cost independent of
+    the number of respondents). The linearised interval is the ratio-mean one of
+    :func:`place_services` for a share of the answers naming a kind (respondents who
+    named none count in ``n`` with nothing to add), clipped to [0, 1]. ``"auto"`` takes
+    the bootstrap unweighted, linearised weighted. A service that nobody placed with an
+    organisation has missing shares.
     """
     by_cols = by_list(by)
     n_boot = _check_n_boot(n_boot)
+    method = _check_interval(interval, weight is not None)
     g = _organisation_groups(
         responses, service=service, organisation=organisation, weight=weight, by=by_cols
     )
-    shares, _ = _kind_shares(g.kinds, g.weight, g.starts)
+    shares, total = _shares_of(_kind_masses(g))
     n_groups, n_kinds = shares.shape
-    rng = np.random.default_rng(seed)
-    n_total = len(g.kinds)
-    sizes = np.repeat(g.counts, g.counts)
-    offsets = np.repeat(g.starts, g.counts)
-    boot = np.empty((n_boot, n_groups, n_kinds))
-    chunk = max(1, 1_000_000 // max(n_total, 1))
-    for lo in range(0, n_boot, chunk):
-        hi = min(n_boot, lo + chunk)
-        draws = (rng.random((hi - lo, n_total)) * sizes).astype(np.int64)
-        idx = offsets + np.minimum(draws, sizes - 1)  # as place_services resamples
-        boot[lo:hi], _ = _kind_shares(g.kinds[idx], g.weight[idx], g.starts)
-    with np.errstate(invalid="ignore"):
-        answered_any = ~np.isnan(boot)
+    if method == "bootstrap":
+        boot = _organisation_bootstrap(g, n_boot, np.random.default_rng(seed))
         low = np.full((n_groups, n_kinds), np.nan)
         high = np.full((n_groups, n_kinds), np.nan)
-        ok = answered_any.any(axis=0)
+        ok = (~np.isnan(boot)).any(axis=0)
         if ok.any():
-            low[ok], high[ok] = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
-    counts = np.stack(
-        [np.add.reduceat((g.kinds == k).astype(np.int64), g.starts) for k in range(n_kinds)],
-        axis=-1,
-    )
-    answered = np.add.reduceat((g.kinds >= 0).astype(np.int64), g.starts)
+            with np.errstate(invalid="ignore"):
+                low[ok], high[ok] = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
+    else:
+        # linearised ratio R = sum w y / sum w x (x: named a kind, y: named this one), with
+        # sum w^2 (y - R x)^2 = S (1 - 2R) + R^2 T over the answers (S this kind's, T all)
+        squares = _kind_masses(g, power=2)
+        n = g.counts.astype(float)[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread = squares * (1 - 2 * shares) + shares**2 * squares.sum(axis=1, keepdims=True)
+            variance = np.where(n > 1, spread / total[:, None] ** 2 * n / (n - 1), 0.0)
+        low, high = _t_interval(shares, variance, n - 1, (0, 1))
+    counts = np.bincount(
+        g.gid[g.kinds >= 0] * n_kinds + g.kinds[g.kinds >= 0], minlength=n_groups * n_kinds
+    ).reshape(n_groups, n_kinds)
+    answered = counts.sum(axis=1)
     out = g.keys.loc[np.repeat(np.arange(n_groups), n_kinds)].reset_index(drop=True)
     out["organisation"] = pd.Series(np.tile(np.array(ORGANISATION_KINDS), n_groups), dtype="str")
-    out["n"] = counts.ravel()
-    out["answered"] = np.repeat(answered, n_kinds)
+    out["n"] = counts.ravel().astype(np.int64)
+    out["answered"] = np.repeat(answered, n_kinds).astype(np.int64)
     point = shares.ravel()
     out["share"] = point
     # percentiles of shares can stray from the point by rounding only
     out["share_low"] = np.fmin(low.ravel(), point)
     out["share_high"] = np.fmax(high.ravel(), point)
+    out["interval"] = pd.Series([method] * len(out), dtype="str")
     return keep_source(out[[*by_cols, *ORGANISATION_SHARE_COLUMNS]], responses)
 
 
@@ -993,7 +1245,7 @@ def _with_main_organisation(
     g = _organisation_groups(
         responses, service=service, organisation=organisation, weight=weight, by=by_cols
     )
-    shares, total = _kind_shares(g.kinds, g.weight, g.starts)
+    shares, total = _shares_of(_kind_masses(g))
     named = total > 0
     main = np.argmax(np.where(np.isnan(shares), -1.0, shares), axis=1)  # first of equals
     kinds = np.array(ORGANISATION_KINDS, dtype=object)
@@ -1027,9 +1279,8 @@ def cell_shares(
     g = _groups(
         responses, service=service, planning=planning, delivery=delivery, weight=weight, by=by_cols
     )
-    n_groups = len(g.starts)
-    gid = np.repeat(np.arange(n_groups), g.counts)
-    cell_idx = gid * 9 + 3 * g.planning + g.delivery
+    n_groups = len(g.counts)
+    cell_idx = g.gid * 9 + 3 * g.planning + g.delivery
     counts = np.bincount(cell_idx, minlength=9 * n_groups).reshape(n_groups, 9)
     if g.weight is None:
         mass = counts.astype(float)
@@ -1058,36 +1309,43 @@ def movement(
     seed: int | np.random.Generator | None = None,
     names: Mapping[tuple[Any, Any], str] | None = None,
     adjust: str | None = None,
+    interval: str = "auto",
 ) -> pd.DataFrame:
     """How far each service moved on the grid between consecutive survey waves.
 
     For each service (within ``by`` groups) and each pair of consecutive waves
     in which it was surveyed (waves sorted), the shift is the position in the
     later wave minus the position in the earlier one, on each axis. Waves are
-    treated as independent samples: each wave is bootstrapped on its own (as in
-    :func:`place_services`) and the replicates are differenced, giving
-    percentile 95% intervals for the shifts.
+    treated as independent samples. ``interval`` (:data:`INTERVAL_METHODS`) says how
+    the 95% intervals of the shifts are computed, as in :func:`place_services`:
+    ``"bootstrap"`` bootstraps each wave on its own and differences the replicates
+    (percentile intervals); ``"linearised"`` adds the two waves' linearised variances,
+    ``var_a + var_b``, and takes ``shift +/- t(0.975, n_a + n_b - 2) * se``; ``"auto"``
+    (default) is the bootstrap unweighted and linearised weighted. The result's
+    ``interval`` column says which was used.
 
     Returns columns ``[*by, "service", "wave_from", "wave_to", "planning_from",
     "delivery_from", "planning_to", "delivery_to", "planning_shift",
     "planning_shift_low", "planning_shift_high", "delivery_shift",
     "delivery_shift_low", "delivery_shift_high", "cell_from", "cell_to",
-    "moved"]``; ``moved`` is True when either shift interval excludes 0. A
-    service surveyed in only one wave has no rows. A pair in which either wave has fewer
+    "moved", ..., "interval"]``; ``moved`` is True when either shift interval excludes 0.
+    A service surveyed in only one wave has no rows. A pair in which either wave has fewer
     than two respondents is never marked ``moved`` (its interval cannot be trusted) and
     has no p-values.
 
     Many services tested on two axes will show some movers by chance: at the 5% level,
     about one shift in twenty where nothing moved (16 unmoved services on two axes give
-    about 1.6). ``planning_p`` and ``delivery_p`` are two-sided bootstrap p-values for a
-    shift of zero. ``adjust="holm"`` or ``"fdr_bh"`` (:data:`MOVEMENT_ADJUSTMENTS`)
+    about 1.6). ``planning_p`` and ``delivery_p`` are two-sided p-values for a shift of
+    zero, from the same method as the interval: bootstrap p-values, or the two-sided
+    t-test's for a linearised interval (so a p below 0.05 matches an interval excluding
+    zero either way). ``adjust="holm"`` or ``"fdr_bh"`` (:data:`MOVEMENT_ADJUSTMENTS`)
     adjusts them over every test in the result (both axes, all comparisons and groups)
     and then ``moved`` means an adjusted p below 0.05: Holm when a single false mover
     would mislead (it keeps the chance of any at 5%), Benjamini-Hochberg when a few are
-    acceptable among many real ones (at most 5% of movers expected to be false). An
-    adjustment needs about ``40 * number of tests`` replicates, and says so. With
-    ``adjust=None`` (the default), ``moved`` is the interval rule above, ``adjustment``
-    is ``"none"`` and the adjusted p-values equal the raw ones.
+    acceptable among many real ones (at most 5% of movers expected to be false). With
+    the bootstrap an adjustment needs about ``40 * number of tests`` replicates, and says
+    so. With ``adjust=None`` (the default), ``moved`` is the interval rule above,
+    ``adjustment`` is ``"none"`` and the adjusted p-values equal the raw ones.
 
     ``cell_change`` (:data:`CELL_CHANGES`) is ``"same cell"``, ``"changed cell"`` (the
     point crossed a cell boundary and the service ``moved``) or ``"within noise"`` (it
@@ -1103,6 +1361,7 @@ def movement(
         raise ValueError(f"the wave column {wave!r} cannot also be a 'by' column")
     require_columns(responses, [wave], what="the responses")
     n_boot = _check_n_boot(n_boot)
+    method = _check_interval(interval, weight is not None)
     # group order: by..., service, wave (wave last so consecutive rows are consecutive waves)
     g = _groups(
         responses,
@@ -1112,8 +1371,7 @@ def movement(
         weight=weight,
         by=[*by_cols, wave],
     )
-    rng = np.random.default_rng(seed)
-    point_p, point_d, boot_p, boot_d = _bootstrap(g, n_boot, rng)
+    point_p, point_d = _positions(g)
     keys = g.keys  # columns [*by, wave, "service"], sorted in that order
     order = keys.sort_values([*by_cols, "service", wave], kind="stable").index.to_numpy()
     skeys = keys.loc[order].reset_index(drop=True)
@@ -1131,19 +1389,31 @@ def movement(
     out["delivery_from"] = point_d[a]
     out["planning_to"] = point_p[b]
     out["delivery_to"] = point_d[b]
-    out["planning_shift"] = point_p[b] - point_p[a]
-    out["delivery_shift"] = point_d[b] - point_d[a]
-    if len(a):
+    shift_p = point_p[b] - point_p[a]
+    shift_d = point_d[b] - point_d[a]
+    out["planning_shift"] = shift_p
+    out["delivery_shift"] = shift_d
+    if not len(a):
+        p_low = p_high = d_low = d_high = planning_p = delivery_p = np.empty(0)
+    elif method == "bootstrap":
+        boot_p, boot_d = _bootstrap(g, n_boot, np.random.default_rng(seed))
         p_low, p_high = _interval(boot_p[:, b] - boot_p[:, a])
         d_low, d_high = _interval(boot_d[:, b] - boot_d[:, a])
         planning_p = _bootstrap_p(boot_p[:, b] - boot_p[:, a])
         delivery_p = _bootstrap_p(boot_d[:, b] - boot_d[:, a])
     else:
-        p_low = p_high = d_low = d_high = planning_p = delivery_p = np.empty(0)
-    out["planning_shift_low"] = np.minimum(p_low, out["planning_shift"].to_numpy())
-    out["planning_shift_high"] = np.maximum(p_high, out["planning_shift"].to_numpy())
-    out["delivery_shift_low"] = np.minimum(d_low, out["delivery_shift"].to_numpy())
-    out["delivery_shift_high"] = np.maximum(d_high, out["delivery_shift"].to_numpy())
+        # independent waves: the variances add, on the pooled degrees of freedom
+        var_p = _linearised_variance(g, point_p, g.planning)
+        var_d = _linearised_variance(g, point_d, g.delivery)
+        df = g.counts[a] + g.counts[b] - 2
+        p_low, p_high = _t_interval(shift_p, var_p[a] + var_p[b], df, (-2, 2))
+        d_low, d_high = _t_interval(shift_d, var_d[a] + var_d[b], df, (-2, 2))
+        planning_p = _t_p(shift_p, var_p[a] + var_p[b], df)
+        delivery_p = _t_p(shift_d, var_d[a] + var_d[b], df)
+    out["planning_shift_low"] = np.minimum(p_low, shift_p)
+    out["planning_shift_high"] = np.maximum(p_high, shift_p)
+    out["delivery_shift_low"] = np.minimum(d_low, shift_d)
+    out["delivery_shift_high"] = np.maximum(d_high, shift_d)
     labels = np.array(_cell_labels(names), dtype=object)
     if len(a):
         out["cell_from"] = pd.Series(labels[3 * cell_levels(point_p[a]) + cell_levels(point_d[a])])
@@ -1153,8 +1423,8 @@ def movement(
         out["cell_to"] = pd.Series([], dtype="str")
     out["cell_from"] = out["cell_from"].astype("str")
     out["cell_to"] = out["cell_to"].astype("str")
-    # A wave answered by one respondent has no bootstrap spread: its shift interval would
-    # reflect the other wave only, so such a pair is never called a move.
+    # A wave answered by one respondent has no spread: its shift interval would reflect
+    # the other wave only, so such a pair is never called a move.
     both_sampled = (g.counts[a] >= 2) & (g.counts[b] >= 2) if len(a) else np.empty(0, bool)
     planning_p = np.where(both_sampled, planning_p, np.nan)
     delivery_p = np.where(both_sampled, delivery_p, np.nan)
@@ -1171,7 +1441,8 @@ def movement(
             | (out["delivery_shift_high"] < 0)
         ).to_numpy()
     else:
-        adjusted = _adjust_p(np.concatenate([planning_p, delivery_p]), adjustment, n_boot)
+        replicates = n_boot if method == "bootstrap" else None
+        adjusted = _adjust_p(np.concatenate([planning_p, delivery_p]), adjustment, replicates)
         out["planning_p_adjusted"] = adjusted[: len(out)]
         out["delivery_p_adjusted"] = adjusted[len(out) :]
         clear = np.fmin(adjusted[: len(out)], adjusted[len(out) :]) < 0.05
@@ -1181,6 +1452,7 @@ def movement(
         np.where(~crossed, "same cell", np.where(out["moved"], "changed cell", "within noise")),
         dtype="str",
     )
+    out["interval"] = pd.Series([method] * len(out), dtype="str")
     return out[columns]
 
 

@@ -78,11 +78,14 @@ responses.groupby("age_group").agg(
 # 1. **Code each answer** 0 = professionals, 1 = co-planning / co-delivery, 2 = community.
 # 2. **Average** the codes for a service, on each axis, using the weights. The result is a
 #    point between 0 and 2 on each axis: the service's *position*.
-# 3. **Say how sure we are** with a bootstrap: resample the respondents with replacement a
-#    thousand times, recompute the position each time, and keep the middle 95% of the
-#    results as the interval. Its width shows how much the estimate varies from one
-#    resample of these respondents to another: how far sampling alone could have moved it.
-#    It says nothing about answers from people the survey did not reach.
+# 3. **Say how sure we are** with a 95% interval. For weighted answers (as here) it is the
+#    linearised interval survey packages give: the position plus or minus about two
+#    standard errors, the standard error read from how far the weighted answers spread
+#    around the position. Unweighted, it is a bootstrap: resample the respondents with
+#    replacement a thousand times, recompute the position each time, and keep the middle
+#    95% of the results (`interval="bootstrap"` asks for it with weights too). Either way
+#    its width shows how far sampling alone could have moved the estimate. It says nothing
+#    about answers from people the survey did not reach.
 # 4. **Name the cell** the position falls in: a position below 0.5 is "professionals",
 #    0.5 to 1.5 the middle level, above 1.5 "community". A service whose interval crosses
 #    0.5 or 1.5 could belong to the neighbouring cell: the summary says which.
@@ -196,14 +199,14 @@ saved = save_figure(
 # %% [markdown]
 # ## Movement between waves
 #
-# The two waves are independent samples, so the shift between them gets its own bootstrap
-# interval. A service *moved* when an interval of its shift excludes zero. Testing many
+# The two waves are independent samples, so the shift between them gets its own interval
+# (the two waves' variances add). A service *moved* when an interval of its shift excludes zero. Testing many
 # services invites chance movers: the planted movers in this survey are Libraries, Parks
 # and green spaces, Youth clubs and Social care, each planned 0.60 further towards the
 # community in 2025, so the 16 services where nothing was planted give 32 shifts, and at
 # the 5% level about 1.6 of them would pass by chance. Five services move: the four
 # planted ones (by 0.46 to 0.67 on planning) and Leisure centres, by -0.20 (-0.39 to
-# -0.01), the chance mover: nothing was planted there, and its interval only just
+# -0.02), the chance mover: nothing was planted there, and its interval only just
 # excludes zero.
 
 # %%
@@ -242,12 +245,13 @@ saved = save_figure(
 # When one false mover would mislead (a report naming "the services that moved"), ask
 # `movement` to adjust: `adjust="holm"` keeps the chance of calling *any* unmoved service
 # a mover at 5%; `adjust="fdr_bh"` (Benjamini-Hochberg) keeps the expected share of false
-# movers among those named at 5%, and suits a long list where a few are acceptable. A
-# bootstrap p-value cannot go below 2 / (replicates + 1), so an adjustment over 40 tests
-# needs at least 1,600 replicates: `movement` says so rather than find nothing. With Holm,
-# the four planted movers remain and Leisure centres drops out. Its point still crossed
-# from one cell to another, so the result labels that change of cell *within noise*, and
-# the chart draws it apart from the moves.
+# movers among those named at 5%, and suits a long list where a few are acceptable. The
+# weighted shifts here are judged by t-tests, which need no replicates; with
+# `interval="bootstrap"`, a bootstrap p-value cannot go below 2 / (replicates + 1), so an
+# adjustment over 40 tests needs at least 1,600 replicates: `movement` says so rather than
+# find nothing. With Holm, the four planted movers remain and Leisure centres drops out.
+# Its point still crossed from one cell to another, so the result labels that change of
+# cell *within noise*, and the chart draws it apart from the moves.
 
 # %%
 adjusted_moves = movement(
@@ -258,7 +262,6 @@ adjusted_moves = movement(
     delivery="delivery",
     weight="weight",
     seed=2,
-    n_boot=2000,
     adjust="holm",
 )
 print(movement_summary(adjusted_moves))
@@ -388,7 +391,7 @@ saved = save_figure(
 # contracted out. So the survey asks a second question beside the delivery level: *which
 # organisation delivers this service?* (council in-house, private contractor, PFI contract,
 # voluntary organisation, social enterprise or development trust, residents). The shares of
-# each answer per service come with bootstrap intervals, computed as for the positions.
+# each answer per service come with 95% intervals, computed as for the positions.
 
 # %%
 organisations = organisation_shares(northbridge_2025, weight="weight", seed=1)
@@ -396,7 +399,7 @@ organisations.query("service == 'Street lighting'").round(2)
 
 # %% [markdown]
 # 73% of Northbridge's answers on street lighting name a PFI contract (95% interval 64% to
-# 80%). Passing `organisation=` to `place_services` adds each service's main delivering
+# 81%). Passing `organisation=` to `place_services` adds each service's main delivering
 # organisation, and the grid chart draws it as the marker's shape.
 
 # %%
@@ -450,8 +453,8 @@ by_organisation.loc[contracted, ["service", "cell", "organisation", "organisatio
 # ## Explore it yourself
 #
 # Pick a council and a wave; tick or untick the weights. It opens on Northbridge in 2025,
-# the chart discussed above. (The explorer computes with 300 bootstrap resamples, not
-# 1,000, so its intervals wobble slightly from the ones above.) Each choice is computed
+# the chart discussed above. (Weighted, its intervals are the linearised ones above;
+# unweighted, it draws 300 bootstrap resamples, not 1,000, so they wobble slightly.) Each choice is computed
 # once: going back to it is immediate.
 
 # %%

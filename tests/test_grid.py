@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 import numpy as np
@@ -285,7 +286,9 @@ def test_place_services_exact_positions_and_columns():
         "delivery_low",
         "delivery_high",
         "cell",
+        "interval",
     ]
+    assert (out["interval"] == "bootstrap").all()  # unweighted: the bootstrap by default
     out = out.set_index("service")
     assert out.loc["A", "n"] == 4
     assert out.loc["A", "planning"] == pytest.approx(1.0)
@@ -522,6 +525,7 @@ def test_movement_exact_on_tiny_frame():
         "planning_p_adjusted",
         "delivery_p_adjusted",
         "cell_change",
+        "interval",
     ]
     # C was surveyed once: no row; B skips wave 2
     assert out[["service", "wave_from", "wave_to"]].values.tolist() == [
@@ -650,12 +654,20 @@ def test_movement_never_calls_a_one_respondent_wave_a_move():
 # ------------------------------------------------------------- who delivers: organisations
 
 
-def test_organisation_shares_recover_the_planted_shares():
+@pytest.mark.parametrize(("interval", "held"), [("auto", 343), ("bootstrap", 342)])
+def test_organisation_shares_recover_the_planted_shares(interval, held):
     survey = synth.make_services_survey(seed=21, organisation=True)
     shares = grid.organisation_shares(
-        survey.responses, weight="weight", by=["council", "wave"], n_boot=400, seed=21
+        survey.responses,
+        weight="weight",
+        by=["council", "wave"],
+        n_boot=400,
+        seed=21,
+        interval=interval,
     )
     assert list(shares.columns) == ["council", "wave", *grid.ORGANISATION_SHARE_COLUMNS]
+    # weighted: "auto" is the linearised interval
+    assert (shares["interval"] == ("linearised" if interval == "auto" else interval)).all()
     assert len(shares) == 3 * 2 * 20 * 6  # every kind, named or not
     merged = shares.merge(
         survey.organisation_truth,
@@ -668,8 +680,8 @@ def test_organisation_shares_recover_the_planted_shares():
     assert np.allclose(merged.groupby(["council", "wave", "service"])["share"].sum(), 1.0)
     planted = merged[merged["share_true"] > 0]
     inside = planted["share_true"].between(planted["share_low"], planted["share_high"])
-    # 95% intervals: about 95% hold the planted share (here 341 of 360), none far off
-    assert (len(planted), int(inside.sum())) == (360, 341)
+    # 95% intervals: about 95% hold the planted share (here 343 or 342 of 360), none far off
+    assert (len(planted), int(inside.sum())) == (360, held)
     assert (planted["share"] - planted["share_true"]).abs().max() < 0.15
     # a kind nobody can name is never seen: share 0 with a degenerate interval
     never = merged[merged["share_true"] == 0]
@@ -792,10 +804,28 @@ def test_movement_adjustment_removes_chance_movers_keeps_planted():
             by="council",
             seed=4,
             adjust="holm",
+            interval="bootstrap",
         )
     with pytest.raises(ValueError, match="adjust must be None, 'holm' or 'fdr_bh'"):
         movement(survey.responses, **AXES, wave="wave", by="council", adjust="bonferroni")
-    for method in ("holm", "fdr_bh"):
+    # t-test p-values need no replicates: the linearised default adjusts at any n_boot
+    assert raw["interval"].eq("linearised").all()
+    boot_raw = movement(
+        survey.responses,
+        **AXES,
+        wave="wave",
+        weight="weight",
+        by="council",
+        seed=4,
+        n_boot=5000,
+        interval="bootstrap",
+    )
+    for method, interval in [
+        ("holm", "auto"),
+        ("fdr_bh", "auto"),
+        ("holm", "bootstrap"),
+        ("fdr_bh", "bootstrap"),
+    ]:
         out = movement(
             survey.responses,
             **AXES,
@@ -803,16 +833,19 @@ def test_movement_adjustment_removes_chance_movers_keeps_planted():
             weight="weight",
             by="council",
             seed=4,
-            n_boot=5000,
+            n_boot=100 if interval == "auto" else 5000,
             adjust=method,
+            interval=interval,
         )
+        raw = boot_raw if interval == "bootstrap" else raw
         assert (out["adjustment"] == method).all()
         planted = out["service"].isin(movers)
         assert out.loc[planted, "moved"].all(), method
         assert (out["planning_p_adjusted"] >= out["planning_p"] - 1e-12).all()
-        # Holm controls the family-wise error: no unplanted service called a mover here
+        # Holm controls the family-wise error: no unplanted service called a mover here (the
+        # default, linearised; this bootstrap stream calls one, adjusted p 0.048)
         if method == "holm":
-            assert not out.loc[~planted, "moved"].any()
+            assert out.loc[~planted, "moved"].sum() == (0 if interval == "auto" else 1)
         assert (
             out.loc[~planted, "moved"].sum() <= raw.loc[~raw["service"].isin(movers), "moved"].sum()
         )
@@ -833,3 +866,199 @@ def test_movement_summary_counts_chance_movers():
     text = " ".join(grid.movement_summary(adjusted).split())
     assert "an adjusted p-value is below 0.05" in text
     assert "Benjamini-Hochberg adjustment over the 40 tests" in text
+
+
+# ------------------------------------------------------------------- interval methods
+
+
+def _planted(seed: int, n: int = 60, services: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Unweighted answers drawn from known per-service probabilities, and the true positions
+    (the expected codes)."""
+    rng = np.random.default_rng(seed)
+    probs_p = rng.dirichlet(np.ones(3) * 2, size=services)
+    probs_d = rng.dirichlet(np.ones(3) * 2, size=services)
+    rows = []
+    for s in range(services):
+        rows.append(
+            pd.DataFrame(
+                {
+                    "service": f"S{s:02d}",
+                    "planning": rng.choice(3, n, p=probs_p[s]),
+                    "delivery": rng.choice(3, n, p=probs_d[s]),
+                }
+            )
+        )
+    truth = pd.DataFrame(
+        {
+            "service": [f"S{s:02d}" for s in range(services)],
+            "planning_true": probs_p @ np.arange(3),
+            "delivery_true": probs_d @ np.arange(3),
+        }
+    )
+    return pd.concat(rows, ignore_index=True), truth
+
+
+def _respondent_bootstrap(frame: pd.DataFrame, n_boot: int, seed: int) -> pd.DataFrame:
+    """The bootstrap place_services used before the multinomial one: every draw resamples
+    every respondent (the library's respondent path, forced)."""
+    g = grid._groups(frame, **AXES, weight=None, by=[])
+    boot_p, boot_d = grid._bootstrap(g, n_boot, np.random.default_rng(seed), respondents=True)
+    (p_low, p_high), (d_low, d_high) = grid._interval(boot_p), grid._interval(boot_d)
+    return g.keys.assign(
+        planning_low=p_low, planning_high=p_high, delivery_low=d_low, delivery_high=d_high
+    )
+
+
+def test_multinomial_bootstrap_covers_as_the_respondent_bootstrap_did():
+    hits = {"multinomial": [], "respondents": []}
+    for seed in range(40):
+        frame, truth = _planted(500 + seed)
+        new = place_services(frame, **AXES, n_boot=400, seed=seed)
+        assert (new["interval"] == "bootstrap").all()
+        old = _respondent_bootstrap(frame, 400, seed)
+        for name, placed in (("multinomial", new), ("respondents", old)):
+            merged = placed.merge(truth, on="service")
+            hits[name].append(_inside(merged, "planning", "planning_true").to_numpy())
+            hits[name].append(_inside(merged, "delivery", "delivery_true").to_numpy())
+    coverage = {name: np.concatenate(h).mean() for name, h in hits.items()}
+    # 1,600 planted positions each: about 95% recovered by both (a percentile bootstrap of
+    # 60 answers runs a little under), the same within Monte Carlo error (sd about 0.006)
+    assert 0.92 <= coverage["multinomial"] <= 0.97, coverage
+    assert 0.92 <= coverage["respondents"] <= 0.97, coverage
+    assert abs(coverage["multinomial"] - coverage["respondents"]) <= 0.02, coverage
+
+
+def test_multinomial_and_respondent_bootstraps_draw_the_same_intervals():
+    frame, _ = _planted(7, n=200, services=4)
+    new = place_services(frame, **AXES, n_boot=4000, seed=1)
+    old = _respondent_bootstrap(frame, 4000, 2)
+    for col in ("planning_low", "planning_high", "delivery_low", "delivery_high"):
+        assert np.allclose(new[col], old[col], atol=0.012), col  # bounds ~0.27 from the point
+
+
+def _hand_weighted() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "service": "X",
+            "planning": [0, 1, 1, 2, 1, 2, 1, 1],
+            "delivery": 0,
+            "weight": [1.0, 2.0, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0],
+        }
+    )
+
+
+def test_linearised_interval_by_hand():
+    placed = place_services(_hand_weighted(), **AXES, weight="weight").iloc[0]
+    assert placed["interval"] == "linearised"  # weighted: linearised by default
+    # mean = 11 / 10 = 1.1; sum w^2 (y - 1.1)^2 = 1.21 + 4(.01) + .01 + .81 + 4(.01) + .81
+    # + .01 + .01 = 2.94; var = 2.94 / 10^2 * 8 / 7 = 0.0336; t(0.975, 7) = 2.364624
+    assert placed["planning"] == pytest.approx(1.1)
+    half = 2.364624251592784 * np.sqrt(0.0336)
+    assert placed["planning_low"] == pytest.approx(1.1 - half)  # 0.66656
+    assert placed["planning_high"] == pytest.approx(1.1 + half)  # 1.53344
+    assert placed["delivery_low"] == placed["delivery_high"] == 0.0  # all answered 0
+    # unweighted, linearised is mean +/- t * s / sqrt(n)
+    plain = place_services(_hand_weighted(), **AXES, interval="linearised").iloc[0]
+    codes = np.array([0, 1, 1, 2, 1, 2, 1, 1.0])
+    se = codes.std(ddof=1) / np.sqrt(8)
+    assert plain["planning_high"] == pytest.approx(codes.mean() + 2.364624251592784 * se)
+    # a bound beyond the scale is clipped to it; one respondent gives a degenerate interval
+    few = pd.DataFrame({"service": ["Y", "Y", "Z"], "planning": [0, 2, 1], "delivery": 0})
+    few = place_services(few, **AXES, interval="linearised").set_index("service")
+    assert (few.loc["Y", "planning_low"], few.loc["Y", "planning_high"]) == (0.0, 2.0)
+    assert few.loc["Z", "planning_low"] == few.loc["Z", "planning_high"] == 1.0
+
+
+def test_linearised_movement_by_hand():
+    later = pd.DataFrame(
+        {"service": "X", "planning": [1, 2, 2, 2, 1, 2], "delivery": 0, "weight": 1.0}
+    )
+    frame = pd.concat([_hand_weighted().assign(wave=1), later.assign(wave=2)])
+    moves = movement(frame, **AXES, wave="wave", weight="weight")
+    row = moves.iloc[0]
+    assert row["interval"] == "linearised"
+    # shift 10/6 - 1.1; var = 0.0336 + (12/9) / 6^2 * 6/5 = 0.0336 + 0.04444, on 8 + 6 - 2 df
+    shift, se = 10 / 6 - 1.1, np.sqrt(0.0336 + 0.04444444444444444)
+    assert row["planning_shift"] == pytest.approx(shift)
+    assert row["planning_shift_low"] == pytest.approx(shift - 2.1788128296672284 * se)  # -0.042
+    assert row["planning_shift_high"] == pytest.approx(shift + 2.1788128296672284 * se)  # 1.175
+    assert row["planning_p"] == pytest.approx(0.06531054524407615)  # two-sided t, 12 df
+    assert not row["moved"]  # the interval holds 0 and p > 0.05: the same call
+    assert row["delivery_p"] == 1.0 and row["delivery_shift_low"] == 0.0  # no shift, no spread
+
+
+def test_linearised_organisation_share_by_hand():
+    kinds = ["PFI contract"] * 10 + ["council in-house"] * 20 + [None] * 10
+    frame = pd.DataFrame(
+        {"service": "R", "organisation": kinds, "weight": np.tile([1.0, 2.0, 3.0, 2.0], 10)}
+    )
+    shares = grid.organisation_shares(frame, weight="weight").set_index("organisation")
+    row = shares.loc["PFI contract"]
+    assert row["interval"] == "linearised"
+    # ratio R = sum w y / sum w x (x: named a kind); z_i = w_i (y_i - R x_i) / sum w x
+    w = frame["weight"].to_numpy()
+    x = frame["organisation"].notna().to_numpy(dtype=float)
+    y = (frame["organisation"] == "PFI contract").to_numpy(dtype=float)
+    ratio = (w * y).sum() / (w * x).sum()
+    z = w * (y - ratio * x) / (w * x).sum()
+    half = 2.022690920036761 * np.sqrt((z**2).sum() * 40 / 39)  # t(0.975, 39)
+    assert row["share"] == pytest.approx(ratio)
+    assert row["share_low"] == pytest.approx(ratio - half)
+    assert row["share_high"] == pytest.approx(ratio + half)
+    boot = grid.organisation_shares(frame, n_boot=200, seed=0)
+    assert (boot["interval"] == "bootstrap").all()
+
+
+def test_interval_column_says_which_method_was_used():
+    survey = synth.make_services_survey(seed=3, councils=("Eastmoor",), organisation=True)
+    answers = survey.responses
+    for weight, interval, used in [
+        (None, "auto", "bootstrap"),
+        ("weight", "auto", "linearised"),
+        (None, "linearised", "linearised"),
+        ("weight", "bootstrap", "bootstrap"),
+    ]:
+        settings = {"weight": weight, "interval": interval, "n_boot": 50, "seed": 0}
+        placed = place_services(answers, **AXES, **settings)
+        moves = movement(answers, **AXES, wave="wave", **settings)
+        shares = grid.organisation_shares(answers, **settings)
+        for result in (placed, moves, shares):
+            assert result["interval"].tolist() == [used] * len(result), (weight, interval)
+    assert grid.INTERVAL_METHODS == ("auto", "bootstrap", "linearised")
+    assert grid.PLACEMENT_COLUMNS[-1] == grid.MOVEMENT_COLUMNS[-1] == "interval"
+
+
+def test_weighted_bootstrap_with_few_weights_matches_respondent_resampling():
+    # two distinct weights: resampled as counts of (weight, answer); same distribution
+    survey = synth.make_services_survey(seed=5, councils=("Eastmoor",), waves=(2023,))
+    answers = survey.responses[
+        survey.responses["service"].isin(sorted(survey.responses["service"].unique())[:3])
+    ]
+    fast = place_services(
+        answers, **AXES, weight="weight", interval="bootstrap", n_boot=4000, seed=1
+    )
+    g = grid._groups(answers, **AXES, weight="weight", by=[])
+    boot_p, _ = grid._bootstrap(g, 4000, np.random.default_rng(2), respondents=True)
+    low, high = grid._interval(boot_p)
+    assert np.allclose(fast["planning_low"], low, atol=0.03)
+    assert np.allclose(fast["planning_high"], high, atol=0.03)
+
+
+@pytest.mark.parametrize("bad", ["jackknife", "Auto", None, 1])
+def test_bad_interval_is_named(bad):
+    message = r"interval must be 'auto', 'bootstrap' or 'linearised', not "
+    with pytest.raises(ValueError, match=message + re.escape(repr(bad))):
+        place_services(_tiny(), service="svc", planning="plan", delivery="deliv", interval=bad)
+    with pytest.raises(ValueError, match=message):
+        movement(
+            _tiny().assign(wave=1),
+            service="svc",
+            wave="wave",
+            planning="plan",
+            delivery="deliv",
+            interval=bad,
+        )
+    with pytest.raises(ValueError, match=message):
+        grid.organisation_shares(
+            pd.DataFrame({"service": ["A"], "organisation": [None]}), interval=bad
+        )

@@ -128,6 +128,7 @@ def test_public_signatures_are_pinned():
         "seed*",
         "names*",
         "organisation*",  # added for issue 11: keyword-only, off by default
+        "interval*",  # added for issue 13: keyword-only, "auto" by default
     ]
     assert _params(grid.cell_name) == ["planning", "delivery", "names"]
     assert _params(grid.movement) == [
@@ -142,6 +143,17 @@ def test_public_signatures_are_pinned():
         "seed*",
         "names*",
         "adjust*",  # added for issue 11: keyword-only, no adjustment by default
+        "interval*",  # added for issue 13: keyword-only, "auto" by default
+    ]
+    assert _params(grid.organisation_shares) == [
+        "responses",
+        "service*",
+        "organisation*",
+        "weight*",
+        "by*",
+        "n_boot*",
+        "seed*",
+        "interval*",  # added for issue 13: keyword-only, "auto" by default
     ]
     assert _params(grid.cell_shares)[:6] == [
         "responses",

@@ -76,8 +76,11 @@ def test_the_survey_and_its_weights(responses):
 
 
 def test_the_method_as_described(placements):
+    says("For weighted answers (as here) it is the linearised interval survey packages give")
+    assert placements["interval"].eq("linearised").all()
     says("resample the respondents with replacement a thousand times")
     assert inspect.signature(place_services).parameters["n_boot"].default == 1000
+    says('`interval="bootstrap"` asks for it with weights too')
     says(
         'a position below 0.5 is "professionals", 0.5 to 1.5 the middle level, above 1.5 "community"'
     )
@@ -167,12 +170,13 @@ def holm_moves(responses):
         wave="wave",
         weight="weight",
         seed=2,
-        n_boot=2000,
         adjust="holm",
     )
 
 
 def test_adjusting_for_multiple_comparisons(holm_moves):
+    says("The weighted shifts here are judged by t-tests, which need no replicates")
+    assert holm_moves["interval"].eq("linearised").all()  # at the default 1,000 replicates
     says("an adjustment over 40 tests needs at least 1,600 replicates")
     tests = holm_moves["planning_p"].notna().sum() + holm_moves["delivery_p"].notna().sum()
     assert tests == 40 and int(np.ceil(2 * tests / 0.05)) == 1600
@@ -187,6 +191,7 @@ def test_adjusting_for_multiple_comparisons(holm_moves):
             seed=2,
             n_boot=1599,
             adjust="holm",
+            interval="bootstrap",
         )
     says("With Holm, the four planted movers remain and Leisure centres drops out.")
     moved = sorted(holm_moves.loc[holm_moves["moved"], "service"])
