@@ -162,6 +162,16 @@ def _cmd_check(args) -> int:
         options["keep"] = list(args.keep)
     if args.as_of:
         options["as_of"] = args.as_of
+    if args.engine or args.store:
+        if args.kind != "complaints":
+            raise SystemExit(f"--kind {args.kind} is read in memory: --engine and --store not used")
+        if args.engine:
+            options["engine"] = args.engine
+        if args.store:
+            options["store"] = args.store
+    if args.kind == "complaints":
+        # long loads (out of core) say how they go: on stderr, so stdout stays the summary
+        options["progress"] = lambda line: print(line, file=sys.stderr, flush=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the summary below says it all
@@ -308,6 +318,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="complaints: the extract date (dates after it are quarantined; default today); "
         "pfi: the list's date, for matching councils (default: the title row's)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("auto", "pandas", "duckdb", "spark"),
+        help="complaints: where the checks run (default auto: out of core, in DuckDB, for "
+        "a CSV or Parquet file of 256 MiB or more; progress on stderr)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="FOLDER",
+        help="complaints, out of core: keep the clean rows and quarantine as Parquet here",
     )
     p.add_argument("--show", type=int, default=10, help="how many problems to list")
     p.set_defaults(func=_cmd_check)

@@ -37,6 +37,12 @@ None (the whole log). The groups listed are those that occur in the log (for
 always add up to the log. Periods run from ``start`` to ``end`` (default: the
 log's first and last period of ``date``); rows whose ``date`` is missing (e.g. open
 complaints when ``date="closed"``) or outside the window are not counted.
+
+The log may be a DataFrame or the load result of :func:`coprod.io.read_complaints`
+itself. An out-of-core result (``engine="duckdb"``, kept as Parquet) is counted inside
+DuckDB, one row per distinct group, day and level coming back, so the whole log never
+comes into memory; the numbers are those of the in-memory log. :func:`timeliness`
+needs each complaint's days to close for its medians: it reads just its columns.
 """
 
 from __future__ import annotations
@@ -125,6 +131,64 @@ def _as_int(values: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ counts and rates
 
 
+def _log_frame(
+    log: Any,
+    columns: Sequence[str],
+    *,
+    present: Sequence[str] = (),
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The complaint log as a DataFrame, and how many complaints each of its rows stands
+    for (None: one each).
+
+    A DataFrame is taken as it is, a load result gives its ``data``; an out-of-core
+    result (:class:`~coprod.io.stored.StoredLoadResult`) is aggregated inside DuckDB to
+    one row per distinct combination of ``columns`` (dates to the day, which is all the
+    periods need; for the ``present`` columns only whether they are filled), so the
+    whole log never comes into memory.
+    """
+    from coprod.io.result import LoadAccount
+
+    if isinstance(log, pd.DataFrame):
+        return log, None
+    if not isinstance(log, LoadAccount):
+        raise TypeError(
+            f"expected a complaint log (a DataFrame or a load result), not {type(log).__name__}"
+        )
+    if not hasattr(log, "sql_source"):  # in memory
+        return log.data, None
+    import duckdb
+    import pyarrow.parquet as pq
+
+    columns = list(dict.fromkeys(columns))
+    stored = [c for c in pq.read_schema(log.data_path).names if c != "row"]
+    require_columns(pd.DataFrame(columns=stored), columns, what="the complaint log")
+    select = []
+    for c in columns:
+        quoted = '"' + c.replace('"', '""') + '"'
+        if c in present:
+            select.append(
+                f"CASE WHEN {quoted} IS NULL THEN NULL ELSE DATE '1970-01-01' END AS {quoted}"
+            )
+        elif c in log.dates:
+            select.append(f"CAST({quoted} AS DATE) AS {quoted}")
+        else:
+            select.append(quoted)
+    with duckdb.connect() as con:
+        frame = con.sql(
+            f"SELECT {', '.join(select)}, count(*) AS _rows FROM {log.sql_source()} GROUP BY ALL"
+        ).df()
+    counts = frame.pop("_rows").to_numpy(dtype=np.int64)
+    for c in columns:
+        if c in log.levels:
+            frame[c] = pd.Categorical(frame[c], categories=log.levels[c], ordered=True)
+        elif c in log.dates or c in present:
+            frame[c] = frame[c].astype("datetime64[ns]")
+        else:
+            frame[c] = frame[c].astype("str")
+    frame.attrs.update(log.attrs)
+    return frame, counts
+
+
 def complaint_counts(
     log: pd.DataFrame,
     *,
@@ -161,7 +225,8 @@ def complaint_counts(
     fraction of a second with a few MB of working memory (see
     ``benchmarks/bench_monthly_counts.py``).
     """
-    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
+    log, rows = _log_frame(log, [*by_list(by), date])
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end, row_counts=rows)
     (counts,) = grid.sums()
     table = grid.frame()
     table["count"] = grid.table(counts)
@@ -328,6 +393,7 @@ def seriousness(
 
     ``weights`` must give a number for every severity level and name no other.
     """
+    log, rows = _log_frame(log, [*by_list(by), date, "severity"])
     require_columns(log, ["severity"], what="the complaint log")
     codes, levels = _level_codes(log["severity"], "severity")
     weights = DEFAULT_SEVERITY_WEIGHTS if weights is None else weights
@@ -342,7 +408,7 @@ def seriousness(
     row_w = table_w[np.where(codes < 0, len(levels), codes)]
     missing = (codes < 0).astype(np.float64)
     top = (codes == len(levels) - 1).astype(np.float64)
-    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end, row_counts=rows)
     counts, n_missing, index, n_top = grid.sums(missing, row_w, top)
     table = grid.frame()
     count = grid.table(counts)
@@ -377,9 +443,10 @@ def severity_shares(
     read against the known levels of those three, any other by its sorted values.
     ``level`` is a Categorical with the column's levels (ordered if the column is).
     """
+    log, rows = _log_frame(log, [*by_list(by), date, column])
     require_columns(log, [column], what="the complaint log")
     codes, levels = _level_codes(log[column], column)
-    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end, row_counts=rows)
     indicators = [(codes == k).astype(np.float64) for k in range(len(levels))]
     _, *per_level = grid.sums(*indicators)
     n_cells, n_levels = grid.n_groups * grid.n_periods, len(levels)
@@ -432,6 +499,12 @@ def outcomes(
     Recent periods hold complaints still open, which may yet be upheld or
     escalated: their rates are provisional.
     """
+    if hasattr(log, "sql_source"):  # out of core: aggregated, closed only as filled or not
+        has_closed = "closed" in getattr(log, "dates", ())
+        needed = [*by_list(by), date, "upheld", "stage", *(["closed"] if has_closed else [])]
+        log, rows = _log_frame(log, needed, present=["closed"] if date != "closed" else [])
+    else:
+        log, rows = _log_frame(log, [])
     require_columns(log, ["upheld", "stage"], what="the complaint log")
     outcome_codes, outcome_levels = _level_codes(log["upheld"], "upheld")
     stage_codes, stage_levels = _level_codes(log["stage"], "stage")
@@ -451,7 +524,7 @@ def outcomes(
     else:
         closed = (outcome_codes >= 0).astype(np.float64)
     ombudsman = (stage_codes == stage_levels.index(STAGE_LEVELS[-1])).astype(np.float64)
-    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end, row_counts=rows)
     counts, n_closed, n_up, n_partly, n_not, n_omb = grid.sums(closed, *indicators, ombudsman)
     table = grid.frame()
     count = grid.table(counts)
@@ -504,6 +577,11 @@ def timeliness(
       ``n_open_overdue`` is missing (<NA>) and open complaints are left out, which
       flatters recent periods.
     """
+    if hasattr(log, "sql_source"):  # out of core: medians need the values, so read them
+        wanted = [*by_list(by), *dict.fromkeys([date, "received"])]
+        extra = ["closed", "days_to_close"] if "closed" in log.dates else []
+        log = log.to_pandas(columns=list(dict.fromkeys([*wanted, *extra])))
+    log, _ = _log_frame(log, [])
     require_columns(log, ["received"], what="the complaint log")
     if "days_to_close" not in log.columns and "closed" not in log.columns:
         raise KeyError("timeliness needs a 'days_to_close' or a 'closed' column")

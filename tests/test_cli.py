@@ -170,3 +170,30 @@ def test_check_takes_title_rows_kept_columns_and_the_extract_date(tmp_path, caps
     assert "is in the future (as of 30/06/2024)" in out
     with pytest.raises(SystemExit, match="--as-of not used"):
         main(["check", str(path), "--kind", "survey", "--as-of", "2024-06-30"])
+
+
+def test_check_a_complaint_log_out_of_core_with_progress_on_stderr(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "complaint_id,service,received,severity,closed\n"
+        "C1,Parks,03/04/2024,low,10/04/2024\n"
+        "C2,Parks,05/04/2024,Critical,\n"
+        "C3,Parks,09/04/2024,high,01/04/2024\n"
+    )
+    assert main(["check", str(path), "--kind", "complaints", "--as-of", "2024-12-31"]) == 1
+    in_memory = capsys.readouterr()
+    store = tmp_path / "store"
+    args = ["check", str(path), "--kind", "complaints", "--as-of", "2024-12-31"]
+    assert main([*args, "--engine", "duckdb", "--store", str(store)]) == 1
+    out_of_core = capsys.readouterr()
+    assert out_of_core.out == in_memory.out  # the same summary and problems
+    assert "reading log.csv ..." in out_of_core.err
+    assert "done: 3 rows read, 2 quarantined" in out_of_core.err
+    assert (store / "data.parquet").exists() and (store / "quarantine.parquet").exists()
+
+
+def test_check_refuses_an_engine_for_kinds_read_in_memory(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("respondent_id\nR1\n")
+    with pytest.raises(SystemExit, match="--kind survey is read in memory: --engine and --store"):
+        main(["check", str(path), "--kind", "survey", "--engine", "duckdb"])

@@ -133,9 +133,10 @@ class _DuckDB:
 
     name = "duckdb"
 
-    def __init__(self, work: Path, memory_limit: str = DUCKDB_MEMORY_LIMIT) -> None:
+    def __init__(self, work: Path, memory_limit: str | None = None) -> None:
         import duckdb
 
+        memory_limit = memory_limit or DUCKDB_MEMORY_LIMIT  # (read now: tests lower it)
         self.error = duckdb.Error
         self.con = duckdb.connect(str(work / "work.duckdb"))
         spill = str(work / "spill").replace("'", "''")
@@ -143,6 +144,7 @@ class _DuckDB:
         self.con.execute(f"SET temp_directory = '{spill}'")
         # row numbers come from the staged files, so rows may be written in any order
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")  # (progress= says how it goes)
 
     def run(self, sql: str) -> None:
         self.con.execute(sql)
@@ -586,11 +588,7 @@ class _Pipeline:
             "SELECT " + ", ".join(out) + f" FROM ({checked}) c WHERE NOT ({any_problem})",
             self.folder / "data.parquet",
         )
-        eng.write_parquet(
-            f'SELECT {_sql_text(self.source)} AS file, _row AS row, col AS "column", value, '
-            "problem, reason FROM problems ORDER BY _row, seq",
-            self.folder / "quarantine.parquet",
-        )
+        self._write_quarantine()
         n_quarantined = int(eng.scalar("SELECT count(*) FROM bad"))
         evidence = tuple(sorted({o for f in dated for o in date_info[f]["evidence"]}))
         settings = options.date_options
@@ -757,6 +755,7 @@ class _Pipeline:
 
         from coprod.io.complaint_log import _show_dates, days_to_close_text
         from coprod.io.dates import finish_scans, scan_dates
+        from coprod.io.parse import as_text
 
         out: dict[str, Any] = {}
         if not dated:
@@ -770,7 +769,8 @@ class _Pipeline:
             key = f"d_{j}"
             values = combos.column(key)
             encoded = pc.dictionary_encode(
-                values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+                values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values,
+                null_encoding="encode",  # a missing stored date is a value of its own
             )
             code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
             k = len(encoded.dictionary)
@@ -829,6 +829,12 @@ class _Pipeline:
                         "kind": pa.array(kind.tolist(), type=pa.string()),
                         "future": pa.array(future.tolist(), type=pa.string()),
                         "shown": pa.array(shown.tolist(), type=pa.string()),
+                        "cell": pa.array(
+                            [as_text(v) for v in distinct[fld].to_pylist()]
+                            if dated[fld][1] in self.date_columns
+                            else [None] * len(ns),
+                            type=pa.string(),
+                        ),
                     }
                 ),
             )
@@ -877,8 +883,8 @@ class _Pipeline:
         problems: list[tuple[int, str, tuple[str, str, str, str]]] = []
         for seq, (fld, col) in enumerate(source_columns.items()):
             cell = f"r.{column_of[col]}"
-            if column_of[col] in self.date_columns:
-                select.append(f"CAST({cell} AS VARCHAR) AS v_{fld}")
+            if column_of[col] in self.date_columns:  # stored dates, as the quarantine shows them
+                select.append(f"dates_{fld}.cell AS v_{fld}")
             else:
                 select.append(f"{cell} AS v_{fld}")
             if fld in options.labels:
@@ -951,6 +957,31 @@ class _Pipeline:
             )
         query = "SELECT " + ", ".join(select) + " FROM raw r " + " ".join(joins)
         return query, problems
+
+    def _write_quarantine(self) -> None:
+        """The problems, in row order, with each cell shown as the in-memory quarantine
+        shows it (the same function: blank if only spaces)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from coprod.io.result import _shown_values
+
+        table = self.eng.arrow(
+            "SELECT _row, col, value, problem, reason FROM problems ORDER BY _row, seq"
+        )
+        text = pa.large_string()
+        n = table.num_rows
+        out = pa.table(
+            {
+                "file": pa.array([self.source] * n, type=text),
+                "row": table.column("_row").cast(pa.int64()),
+                "column": table.column("col").cast(text),
+                "value": _shown_values(table.column("value").combine_chunks()),
+                "problem": table.column("problem").cast(text),
+                "reason": table.column("reason").cast(text),
+            }
+        )
+        pq.write_table(out, self.folder / "quarantine.parquet")
 
     def _duplicates(self, column: str) -> None:
         """Every copy of an id on more than one row, described as the in-memory reader does."""

@@ -52,6 +52,25 @@ __all__ = [
 ]
 
 
+
+def pandera_module() -> Any:
+    """``pandera.pandas``, imported quietly: with PySpark installed (for the Spark engine),
+    pandera imports it too when it first validates, and PySpark warns about pandas 3 on
+    import, which is not about anything coprod does with pandera."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support", category=FutureWarning
+        )
+        import pandera.pandas
+
+        try:  # the module whose import (at the first validation) brings PySpark in
+            import pandera.backends.pandas.builtin_checks  # noqa: F401
+        except ImportError:  # (another pandera layout: nothing to quieten)
+            pass
+    return pandera.pandas
+
 @dataclass(frozen=True)
 class Field:
     """One field (column) of a schema.
@@ -161,8 +180,7 @@ class Schema:
         Types are not enforced (loaders parse values first); the checks are the
         accepted values, the bounds and blanks. Extra columns are allowed.
         """
-        import pandera.pandas as pa
-
+        pa = pandera_module()
         chosen = self.fields if fields is None else tuple(self.field(n) for n in fields)
         rename = dict(rename or {})
         columns = {}

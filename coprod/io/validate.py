@@ -144,6 +144,9 @@ def validate_lazily(
 
     No failures gives ``[]``; see :func:`problems_from_failure_cases` for the rest.
     """
+    from coprod.io.schemas import pandera_module
+
+    pandera_module()  # (quietly: see there)
     import pandera.errors
 
     try:

@@ -179,8 +179,12 @@ class PeriodGrid:
         date: str,
         start: Any = None,
         end: Any = None,
+        row_counts: np.ndarray | None = None,
     ):
         _check_period(period)
+        # a log already aggregated (by an out-of-core engine): each row stands for
+        # row_counts[i] complaints, and every count and sum is weighted by it
+        self.row_counts = None if row_counts is None else np.asarray(row_counts, dtype=np.float64)
         self.by = by_list(by)
         require_columns(log, [*self.by, date], what="the complaint log")
         self.period = period
@@ -300,9 +304,18 @@ class PeriodGrid:
             for lo in range(0, self.n_rows, _CHUNK):
                 hi = min(lo + _CHUNK, self.n_rows)
                 keys = self._keys(lo, hi, buffer)
-                totals[0] += np.bincount(keys, minlength=n_bins)
+                if self.row_counts is None:
+                    totals[0] += np.bincount(keys, minlength=n_bins)
+                    for total, w in zip(totals[1:], weights, strict=True):
+                        total += np.bincount(keys, weights=w[lo:hi], minlength=n_bins)
+                    continue
+                n = self.row_counts[lo:hi]
+                # (counts below 2**53 are exact in float64)
+                totals[0] += np.rint(np.bincount(keys, weights=n, minlength=n_bins)).astype(
+                    np.int64
+                )
                 for total, w in zip(totals[1:], weights, strict=True):
-                    total += np.bincount(keys, weights=w[lo:hi], minlength=n_bins)
+                    total += np.bincount(keys, weights=w[lo:hi] * n, minlength=n_bins)
         shaped = [t.reshape(self.n_periods + 1, self.n_groups_bins) for t in totals]
         observed = shaped[0].sum(axis=0) > 0
         if not self.columns:
