@@ -52,7 +52,6 @@ __all__ = [
 ]
 
 
-
 def pandera_module() -> Any:
     """``pandera.pandas``, imported quietly: with PySpark installed (for the Spark engine),
     pandera imports it too when it first validates, and PySpark warns about pandas 3 on
@@ -70,6 +69,7 @@ def pandera_module() -> Any:
         except ImportError:  # (another pandera layout: nothing to quieten)
             pass
     return pandera.pandas
+
 
 @dataclass(frozen=True)
 class Field:
