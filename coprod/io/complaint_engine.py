@@ -78,7 +78,6 @@ AUTO_OUT_OF_CORE_BYTES = 256 * 2**20
 #: DuckDB's memory cap for one load (it spills to the work folder beyond it).
 DUCKDB_MEMORY_LIMIT = "2GB"
 
-# the characters pyarrow's utf8_trim_whitespace trims (the in-memory reader's trim)
 _WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -119,10 +118,6 @@ def _format_of(path: Path) -> str | None:
 
 def _sql_text(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
-
-
-def _trim(expr: str) -> str:
-    return f"trim({expr}, {_sql_text(_WHITESPACE)})"
 
 
 # --------------------------------------------------------------------------- engines
@@ -166,25 +161,6 @@ class _DuckDB:
         """The rows of a CSV staged as Parquet (``_row``, ``c0`` ...), as the view ``raw0``."""
         self.run(f"CREATE VIEW raw0 AS SELECT * FROM read_parquet({_sql_text(str(staged))})")
 
-    def stage_parquet(self, path: Path) -> list[tuple[str, str]]:
-        """Stage a Parquet file; returns (column name, DuckDB type) of the file's columns."""
-        described = self.con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet({_sql_text(str(path))})"
-        ).fetchall()
-        cells = []
-        for j, (name, kind, *_) in enumerate(described):
-            quoted = '"' + name.replace('"', '""') + '"'
-            if _is_date_type(kind):
-                cells.append(f"{quoted} AS c{j}")
-            else:
-                cells.append(f"coalesce(CAST({quoted} AS VARCHAR), '') AS c{j}")
-        self.run(
-            "CREATE VIEW raw0 AS SELECT CAST(file_row_number + 1 AS BIGINT) AS _row, "
-            + ", ".join(cells)
-            + f" FROM read_parquet({_sql_text(str(path))}, file_row_number = true)"
-        )
-        return [(name, kind) for name, kind, *_ in described]
-
     def write_parquet(self, sql: str, path: Path) -> None:
         self.run(f"COPY ({sql}) TO {_sql_text(str(path))} (FORMAT parquet)")
 
@@ -193,11 +169,6 @@ class _DuckDB:
 
     def close(self) -> None:
         self.con.close()
-
-
-def _is_date_type(kind: str) -> bool:
-    kind = kind.upper()
-    return kind.startswith("TIMESTAMP") or kind == "DATE"
 
 
 def _engine(name: str, work: Path) -> Any:
@@ -371,12 +342,10 @@ class _Pipeline:
 
     def _trimmed(self, staged: str, table: str | None = None) -> str:
         """A staged column without surrounding whitespace (as the in-memory reader trims):
-        a CSV's staging holds the trimmed text where it differs (``t0`` ...)."""
+        the staging holds the trimmed text where it differs (``t0`` ...)."""
         cell = staged if table is None else f"{table}.{staged}"
-        if self.fmt == "csv":
-            trimmed = "t" + staged[1:]
-            return f"coalesce({trimmed if table is None else f'{table}.{trimmed}'}, {cell})"
-        return _trim(cell)
+        trimmed = "t" + staged[1:]
+        return f"coalesce({trimmed if table is None else f'{table}.{trimmed}'}, {cell})"
 
     # ---- the load
 
@@ -388,16 +357,10 @@ class _Pipeline:
         options, eng = self.options, self.eng
         self.progress(f"reading {self.path.name} ...")
         if self.fmt == "parquet":
-            try:
-                described = eng.stage_parquet(self.path)
-            except eng.error:
-                raise InputError(
-                    "could not read the Parquet file",
-                    file=self.path,
-                    fix="check the file is complete; re-export it",
-                ) from None
-            self.date_columns = {f"c{j}" for j, (_, k) in enumerate(described) if _is_date_type(k)}
-            header = [str(name) for name, _ in described]
+            staged = self.work / "rows.parquet"
+            header, dates = _stage_parquet(self.path, staged, progress=self.progress)
+            eng.stage_rows(staged)
+            self.date_columns = {f"c{j}" for j in dates}
             encoding, raw_notes = None, []
         else:
             header, _, encoding, raw_notes = self._header()
@@ -1038,12 +1001,10 @@ def _stage_csv(
     import time
 
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     from coprod.io._fast_csv import blank_cells, tail_rows
-    from coprod.io.complaint_log import _trim as trim_cells
     from coprod.io.raw import _blank_rows_note, _cell_text, _notes_below_note, _notes_start
 
     keys = [f"c{j}" for j in range(width)]
@@ -1075,15 +1036,7 @@ def _stage_csv(
             blank_rows.extend(rows[blank].tolist())
             table, rows = table.filter(pa.array(~blank)), rows[~blank]
         columns = [table.column(j).combine_chunks() for j in range(width)]
-        trimmed = []
-        for cells in columns:
-            stripped, _ = trim_cells(cells)
-            same = stripped is cells or pc.all(pc.equal(stripped, cells)).as_py()
-            trimmed.append(
-                pa.nulls(len(cells), pa.large_string())
-                if same
-                else pc.if_else(pc.equal(stripped, cells), None, stripped)
-            )
+        trimmed = [_trimmed_where_different(cells) for cells in columns]
         writer.write_batch(
             pa.RecordBatch.from_arrays([pa.array(rows), *columns, *trimmed], schema=schema)
         )
@@ -1172,6 +1125,103 @@ def _stage_csv(
     if notes_below:
         notes.append(notes_below)
     return notes
+
+
+def _trimmed_where_different(cells: Any) -> Any:
+    """The trimmed text of a staged text column where trimming changes it, else null
+    (mostly nulls: small in Parquet), trimmed as the in-memory reader trims."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from coprod.io.complaint_log import _trim as trim_cells
+
+    stripped, _ = trim_cells(cells)
+    if stripped is cells:
+        return pa.nulls(len(cells), pa.large_string())
+    same = pc.equal(stripped, cells)
+    if pc.all(same).as_py():
+        return pa.nulls(len(cells), pa.large_string())
+    return pc.if_else(same, pa.scalar(None, pa.large_string()), stripped)
+
+
+def _stage_parquet(
+    path: Path, staged: Path, *, progress: Callable[[str], None], every: float = 5.0
+) -> tuple[list[str], list[int]]:
+    """Stage a Parquet file's rows (numbered 1, 2, ... as the in-memory reader numbers
+    them) as text columns (``c0`` ...: blanks as "", other values as :func:`as_text`
+    writes them, each distinct value once) and trimmed text (``t0`` ...), dates kept as
+    dates; returns the column names and the positions of the date columns. Read through
+    pyarrow, a row group at a time."""
+    import time
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from coprod.io.parse import as_text
+
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError):
+        raise InputError(
+            "could not read the Parquet file",
+            file=path,
+            fix="check the file is complete; re-export it",
+        ) from None
+    fields = list(source.schema_arrow)
+    names = [str(f.name) for f in fields]
+    dates = [
+        j for j, f in enumerate(fields) if pa.types.is_timestamp(f.type) or pa.types.is_date(f.type)
+    ]
+    text = pa.large_string()
+    schema = pa.schema(
+        [("_row", pa.int64())]
+        + [(f"c{j}", pa.timestamp("ns") if j in dates else text) for j in range(len(fields))]
+        + [(f"t{j}", text) for j in range(len(fields))]
+    )
+
+    def as_cells(column: Any) -> Any:
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            cells = column.cast(text).fill_null("")
+        else:  # each distinct value as the in-memory reader shows it
+            encoded = pc.dictionary_encode(column, null_encoding="encode")
+            shown = pa.array(
+                ["" if v is None else as_text(v) for v in encoded.dictionary.to_pylist()],
+                type=text,
+            )
+            cells = shown.take(encoded.indices)
+        # a cell of only spaces is blank, as the in-memory reader reads Parquet
+        blank = pc.equal(pc.utf8_trim_whitespace(cells), "")
+        return pc.if_else(blank, pa.scalar("", text), cells)
+
+    total = source.metadata.num_rows
+    n = 0
+    start = last = time.monotonic()
+    with pq.ParquetWriter(staged, schema, compression="lz4") as writer:
+        for batch in source.iter_batches(batch_size=1 << 17):
+            rows = pa.array(np.arange(n + 1, n + 1 + batch.num_rows, dtype=np.int64))
+            cells, trimmed = [], []
+            for j in range(len(fields)):
+                if j in dates:
+                    cells.append(batch.column(j).cast(pa.timestamp("ns")))
+                    trimmed.append(pa.nulls(batch.num_rows, text))
+                else:
+                    c = as_cells(batch.column(j))
+                    cells.append(c)
+                    trimmed.append(_trimmed_where_different(c))
+            writer.write_batch(pa.RecordBatch.from_arrays([rows, *cells, *trimmed], schema=schema))
+            n += batch.num_rows
+            now = time.monotonic()
+            if now - last >= every:
+                last = now
+                rate = n / (now - start)
+                left = (total - n) / rate if rate else 0.0
+                progress(
+                    f"  {n:,} of {total:,} rows read ({rate:,.0f} rows/s), about {left:,.0f} s left"
+                )
+    return names, dates
 
 
 def _last_row(staged: Path) -> int | None:
