@@ -1064,7 +1064,22 @@ def _stage_csv(
         bytes_per_row = None
         held: list[Any] = []  # the last rows, until the end of the table is known
         held_rows = 0
-        with pq.ParquetWriter(staged, schema, compression="lz4") as writer:
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending: deque = deque()
+
+        def put(table: Any, rows: np.ndarray) -> None:
+            # written in a second thread while pyarrow parses the next block (both release
+            # the GIL); one writer, so the rows stay in order
+            pending.append(pool.submit(write, writer, table, rows))
+            while len(pending) > 2:
+                pending.popleft().result()
+
+        with (
+            pq.ParquetWriter(staged, schema, compression="lz4") as writer,
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
             for batch in reader:
                 if bytes_per_row is None and batch.num_rows:
                     bytes_per_row = batch.nbytes / batch.num_rows
@@ -1075,8 +1090,7 @@ def _stage_csv(
                     first = held.pop(0)
                     held_rows -= first.num_rows
                     lo = n - held_rows - first.num_rows + 2
-                    write(
-                        writer,
+                    put(
                         pa.Table.from_batches([first]),
                         np.arange(lo, lo + first.num_rows, dtype=np.int64),
                     )
@@ -1110,7 +1124,9 @@ def _stage_csv(
                             tail_numbers[below].tolist(), int(tail_numbers[0]) + cut, texts
                         )
                         tail, tail_numbers = tail.slice(0, cut), tail_numbers[:cut]
-                write(writer, tail, tail_numbers)
+                put(tail, tail_numbers)
+            while pending:
+                pending.popleft().result()
     except pa.ArrowInvalid as exc:
         # never show pyarrow's message: it quotes a row, which may hold personal data
         if "utf8" in str(exc).lower():
