@@ -116,6 +116,19 @@ def test_month_first_export_loads_every_row_with_no_wrong_date():
     assert "'received': read month first" in notes and "'closed': read month first" in notes
 
 
+def test_the_export_read_out_of_core_gives_the_same_summary_and_counts():
+    export = write_complaint_export(Path(tempfile.mkdtemp()) / "requests_311.csv")
+    us_log = read_complaints(export.path, as_of="2024-01-01")
+    stored = read_complaints(export.path, as_of="2024-01-01", engine="duckdb")
+    says("The summaries and the monthly counts are identical.")
+    assert stored.summary() == us_log.summary()
+    assert complaint_counts(stored).equals(complaint_counts(us_log))
+    says("picks this engine by itself for a file of 256 MiB or more")
+    from coprod.io.complaint_engine import AUTO_OUT_OF_CORE_BYTES
+
+    assert AUTO_OUT_OF_CORE_BYTES == 256 * 2**20
+
+
 # ------------------------------------------------------------------ SPC by hand
 
 
