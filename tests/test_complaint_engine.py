@@ -333,3 +333,13 @@ def test_a_long_parse_reports_rows_rate_and_time_left(messy, tmp_path):
     ), said
     assert said[-1].startswith("  20,000 rows parsed")
     assert pd.read_parquet(tmp_path / "rows.parquet")["_row"].tolist() == list(range(2, 20_002))
+
+
+def test_a_folder_is_read_in_memory_as_one_log_and_refused_out_of_core(tmp_path):
+    folder = tmp_path / "monthly"
+    folder.mkdir()
+    (folder / "jan.csv").write_text("complaint_id,service,received\nC1,Roads,01/01/2024\n")
+    (folder / "feb.csv").write_text("complaint_id,service,received\nC2,Parks,01/02/2024\n")
+    assert isinstance(_read(folder, "auto"), LoadResult)
+    with pytest.raises(InputError, match="engine='duckdb' reads one file at a time"):
+        _read(folder, "duckdb")

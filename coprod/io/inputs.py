@@ -270,6 +270,15 @@ def reads_many(
         def read(source: Source, *args: Any, **options: Any) -> LoadResult:
             if not is_many(source):
                 return reader(source, *args, **options)
+            if options.get("engine") in ("duckdb", "spark"):
+                raise InputError(
+                    f"engine={options['engine']!r} reads one file at a time; "
+                    f"{source if isinstance(source, str | Path) else 'these files'} is several",
+                    fix="read each file out of core on its own, or pass engine='pandas' to "
+                    "read them in memory as one log",
+                )
+            if kind == "complaints" and options.get("engine", "auto") == "auto":
+                options = {**options, "engine": "pandas"}  # combined in memory, as one log
             files = input_files(source)
             with warnings.catch_warnings():  # one warning for the whole table, below
                 warnings.simplefilter("ignore", QuarantineWarning)
