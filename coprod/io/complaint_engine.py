@@ -1143,15 +1143,17 @@ def _stage_csv(
     return notes
 
 
-def _trimmed_where_different(cells: Any) -> Any:
+def _trimmed_where_different(cells: Any, stripped: Any = None) -> Any:
     """The trimmed text of a staged text column where trimming changes it, else null
-    (mostly nulls: small in Parquet), trimmed as the in-memory reader trims."""
+    (mostly nulls: small in Parquet), trimmed as the in-memory reader trims (``stripped``:
+    that trim, when already made)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from coprod.io.complaint_log import _trim as trim_cells
 
-    stripped, _ = trim_cells(cells)
+    if stripped is None:
+        stripped, _ = trim_cells(cells)
     if stripped is cells:
         return pa.nulls(len(cells), pa.large_string())
     same = pc.equal(stripped, cells)
@@ -1174,6 +1176,7 @@ def _stage_parquet(
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    from coprod.io.complaint_log import _trim as trim_cells
     from coprod.io.parse import as_text
 
     try:
@@ -1209,25 +1212,41 @@ def _stage_parquet(
             )
             cells = shown.take(encoded.indices)
         # a cell of only spaces is blank, as the in-memory reader reads Parquet
-        blank = pc.equal(pc.utf8_trim_whitespace(cells), "")
-        return pc.if_else(blank, pa.scalar("", text), cells)
+        stripped, blank = trim_cells(cells)
+        if stripped is cells or not blank.any():
+            return cells, stripped
+        cells = pc.if_else(pa.array(blank), pa.scalar("", text), cells)
+        return cells, pc.if_else(pa.array(blank), pa.scalar("", text), stripped)
+
+    def convert(batch: Any, rows: Any) -> Any:
+        cells, trimmed = [], []
+        for j in range(len(fields)):
+            if j in dates:
+                cells.append(batch.column(j).cast(pa.timestamp("ns")))
+                trimmed.append(pa.nulls(batch.num_rows, text))
+            else:
+                c, stripped = as_cells(batch.column(j))
+                cells.append(c)
+                trimmed.append(_trimmed_where_different(c, stripped))
+        writer.write_batch(pa.RecordBatch.from_arrays([rows, *cells, *trimmed], schema=schema))
 
     total = source.metadata.num_rows
     n = 0
     start = last = time.monotonic()
-    with pq.ParquetWriter(staged, schema, compression="lz4") as writer:
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque = deque()
+    with (
+        pq.ParquetWriter(staged, schema, compression="lz4") as writer,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
         for batch in source.iter_batches(batch_size=1 << 17):
             rows = pa.array(np.arange(n + 1, n + 1 + batch.num_rows, dtype=np.int64))
-            cells, trimmed = [], []
-            for j in range(len(fields)):
-                if j in dates:
-                    cells.append(batch.column(j).cast(pa.timestamp("ns")))
-                    trimmed.append(pa.nulls(batch.num_rows, text))
-                else:
-                    c = as_cells(batch.column(j))
-                    cells.append(c)
-                    trimmed.append(_trimmed_where_different(c))
-            writer.write_batch(pa.RecordBatch.from_arrays([rows, *cells, *trimmed], schema=schema))
+            # converted and written in a second thread while the next row group is read
+            pending.append(pool.submit(convert, batch, rows))
+            while len(pending) > 2:
+                pending.popleft().result()
             n += batch.num_rows
             now = time.monotonic()
             if now - last >= every:
@@ -1237,6 +1256,8 @@ def _stage_parquet(
                 progress(
                     f"  {n:,} of {total:,} rows read ({rate:,.0f} rows/s), about {left:,.0f} s left"
                 )
+        while pending:
+            pending.popleft().result()
     return names, dates
 
 
