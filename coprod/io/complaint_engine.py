@@ -147,6 +147,10 @@ class _DuckDB:
     def arrow(self, sql: str) -> Any:
         return self.con.sql(sql).to_arrow_table()
 
+    def batches(self, sql: str, rows: int = 1 << 18) -> Any:
+        """The result as pyarrow record batches, a few at a time (bounded memory)."""
+        return self.con.sql(sql).to_arrow_reader(rows)
+
     def scalar(self, sql: str) -> Any:
         return self.con.execute(sql).fetchone()[0]
 
@@ -923,28 +927,33 @@ class _Pipeline:
 
     def _write_quarantine(self) -> None:
         """The problems, in row order, with each cell shown as the in-memory quarantine
-        shows it (the same function: blank if only spaces)."""
+        shows it (the same function: blank if only spaces), written a batch at a time."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from coprod.io.result import _shown_values
+        from coprod.io.result import QUARANTINE_COLUMNS, _shown_values
 
-        table = self.eng.arrow(
-            "SELECT _row, col, value, problem, reason FROM problems ORDER BY _row, seq"
-        )
         text = pa.large_string()
-        n = table.num_rows
-        out = pa.table(
-            {
-                "file": pa.array([self.source] * n, type=text),
-                "row": table.column("_row").cast(pa.int64()),
-                "column": table.column("col").cast(text),
-                "value": _shown_values(table.column("value").combine_chunks()),
-                "problem": table.column("problem").cast(text),
-                "reason": table.column("reason").cast(text),
-            }
-        )
-        pq.write_table(out, self.folder / "quarantine.parquet")
+        schema = pa.schema([(c, pa.int64() if c == "row" else text) for c in QUARANTINE_COLUMNS])
+        query = "SELECT _row, col, value, problem, reason FROM problems ORDER BY _row, seq"
+        with pq.ParquetWriter(self.folder / "quarantine.parquet", schema) as writer:
+            for batch in self.eng.batches(query):
+                n = batch.num_rows
+                writer.write_batch(
+                    pa.RecordBatch.from_arrays(
+                        [
+                            pa.array([self.source], type=text).take(
+                                pa.array(np.zeros(n, np.int64))
+                            ),
+                            batch.column(0).cast(pa.int64()),
+                            batch.column(1).cast(text),
+                            _shown_values(batch.column(2)),
+                            batch.column(3).cast(text),
+                            batch.column(4).cast(text),
+                        ],
+                        schema=schema,
+                    )
+                )
 
     def _duplicates(self, column: str) -> None:
         """Every copy of an id on more than one row, described as the in-memory reader does."""
