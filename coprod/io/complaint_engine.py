@@ -473,11 +473,15 @@ class _Pipeline:
         field_notes: dict[str, list[str]] = {f: [] for f in source_columns}
         for fld in labelled:
             self._labels(fld, counted["labels"][fld], field_notes[fld])
-        pairs = counted["dates"]
+        self.staged_of = {f: column_of[source_columns[f]] for f in dated}
+        self.given_days = given_days
         date_info = self._dates(
             {f: (source_columns[f], column_of[source_columns[f]]) for f in dated},
-            pairs,
+            counted["dates"],
             field_notes,
+        )
+        n_open, days_note = (
+            self._closing_counts(counted["given"]) if "closed" in dated else (0, None)
         )
         dup_ids = counted["dups"]
         eng.put("dup_ids", dup_ids)
@@ -491,6 +495,9 @@ class _Pipeline:
             any_problem += " OR f_complaint_id IN (SELECT id FROM dup_ids)"
         self.progress("finding the rows with problems ...")
         eng.run(f"CREATE TABLE bad AS SELECT * FROM ({checked}) WHERE {any_problem}")
+        if "closed" in dated:
+            (before,) = [cond for seq, cond, _ in problems if seq == 300]
+            self._before_reasons(before, {f: date_info[f]["order"] for f in dated})
         branches = [
             f"SELECT _row, {seq} AS seq, {_sql_text(col)} AS col, {value} AS value, "
             f"{problem} AS problem, {reason} AS reason FROM bad WHERE {cond}"
@@ -513,7 +520,6 @@ class _Pipeline:
         for fld in source_columns:
             notes.extend(field_notes[fld])
         if "closed" in dated:
-            n_open = date_info["n_open"]
             if n_open:
                 notes.append(
                     f"{plural(n_open, 'complaint')} without a closed date (open): "
@@ -525,7 +531,7 @@ class _Pipeline:
                 file_columns,
                 kept,
                 keep_personal=options.keep_personal,
-                days_note=(lambda c: date_info["days_note"](c)) if "closed" in dated else None,
+                days_note=days_note,
             )
         )
 
@@ -607,10 +613,9 @@ class _Pipeline:
         date_cols: Sequence[str],
         given_days: str | None,
     ) -> dict[str, Any]:
-        """One scan: each label column's distinct values, the date columns' distinct
-        combinations (with the file's own days_to_close), the duplicated ids, the row
-        count, the last row and how many rows are blank. Values come with their row
-        count ``n`` and first row, in the order they first appear."""
+        """One scan: the distinct values of each label and date column (and of the file's
+        own days_to_close), the duplicated ids, and the row count. Values come with their
+        row count ``n`` and first row, in the order they first appear."""
         eng = self.eng
         sets: list[tuple[str, list[str]]] = []
         inner = ["_row"]
@@ -620,15 +625,12 @@ class _Pipeline:
         for fld, col in label_cols.items():
             inner.append(f"{col} AS l_{fld}")
             sets.append((fld, [f"l_{fld}"]))
-        date_keys = []
         for j, col in enumerate(date_cols):
             inner.append(f"{col} AS d_{j}")
-            date_keys.append(f"d_{j}")
+            sets.append((f"date {j}", [f"d_{j}"]))
         if given_days is not None:
             inner.append(f"{given_days} AS given")
-            date_keys.append("given")
-        if date_keys:
-            sets.append(("dates", date_keys))
+            sets.append(("given", ["given"]))
         keys = [k for _, ks in sets for k in ks]
         flags = [f"grouping({', '.join(ks)}) AS g_{i}" for i, (_, ks) in enumerate(sets)]
         grouping = ", ".join(f"({', '.join(ks)})" for _, ks in sets)
@@ -650,27 +652,28 @@ class _Pipeline:
                 "some rows have more or fewer cells than the header, or it cannot be parsed "
                 "as one table"
             ) from None
-        frame = table.to_pandas()
-        every = np.ones(len(frame), dtype=bool)
-        for i in range(len(sets)):
-            every &= frame[f"g_{i}"].to_numpy() != 0
-        total = frame[every].iloc[0] if every.any() else None
-        out: dict[str, Any] = {
-            "total": {
-                "n": 0 if total is None else int(total["n"]),
-            },
-            "labels": {},
-            "dates": None,
-        }
         import pyarrow as pa
 
+        flags = {i: np.asarray(table.column(f"g_{i}").to_numpy()) for i in range(len(sets))}
+        every = np.ones(table.num_rows, dtype=bool)
+        for flag in flags.values():
+            every &= flag != 0
+        total = np.flatnonzero(every)
+        out: dict[str, Any] = {
+            "total": {"n": int(table.column("n")[int(total[0])].as_py()) if len(total) else 0},
+            "labels": {},
+            "dates": {},
+            "given": None,
+        }
         for i, (name, ks) in enumerate(sets):
-            part = table.filter(pa.array(frame[f"g_{i}"].to_numpy() == 0))
+            part = table.filter(pa.array(flags[i] == 0))
             part = part.sort_by([("first_row", "ascending")])
             if name == "dups":
                 out["dups"] = pa.table({"id": part.column("id")})
-            elif name == "dates":
-                out["dates"] = part.select([*ks, "n", "first_row"])
+            elif name.startswith("date "):
+                out["dates"][int(name.split()[1])] = part.select([ks[0], "n", "first_row"])
+            elif name == "given":
+                out["given"] = part.select([ks[0], "n"]).rename_columns(["value", "n"])
             else:
                 out["labels"][name] = part.select([ks[0], "n", "first_row"]).rename_columns(
                     ["value", "n", "first_row"]
@@ -711,16 +714,14 @@ class _Pipeline:
     def _dates(
         self,
         dated: Mapping[str, tuple[str, str]],
-        combos: Any,
+        distinct: Mapping[int, Any],
         notes: dict[str, list[str]],
     ) -> dict[str, Any]:
         """Scan each date column's distinct values, decide their order (both columns
-        together, as the in-memory reader does), put one lookup table per column, and
-        count the open complaints and the agreement of the file's own days_to_close."""
+        together, as the in-memory reader does) and put one lookup table per column."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        from coprod.io.complaint_log import _show_dates, days_to_close_text
+        from coprod.io.complaint_log import _show_dates
         from coprod.io.dates import finish_scans, scan_dates
         from coprod.io.parse import as_text
 
@@ -728,33 +729,19 @@ class _Pipeline:
         if not dated:
             return out
         settings, today = self.options.date_options, self.options.today
-        combo = combos.to_pandas()
-        n = combo["n"].to_numpy(dtype=np.int64)
-        first = combo["first_row"].to_numpy(dtype=np.int64)
-        scans, distinct, codes = {}, {}, {}
+        scans, values = {}, {}
         for j, (fld, (col, staged)) in enumerate(dated.items()):
-            key = f"d_{j}"
-            values = combos.column(key)
-            encoded = pc.dictionary_encode(
-                values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values,
-                null_encoding="encode",  # a missing stored date is a value of its own
-            )
-            code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            k = len(encoded.dictionary)
-            counts = np.bincount(code, weights=n, minlength=k).astype(np.int64)
-            firsts = np.full(k, np.iinfo(np.int64).max)
-            np.minimum.at(firsts, code, first)
-            order = np.argsort(firsts, kind="stable")
-            rank = np.empty(k, dtype=np.int64)
-            rank[order] = np.arange(k)
-            uniq = encoded.dictionary.take(pa.array(order))
-            codes[fld] = rank[code]
-            distinct[fld] = uniq
-            scan_values: Any = uniq
+            table = distinct[j]
+            values[fld] = table.column(0).combine_chunks()
+            scan_values: Any = values[fld]
             if staged in self.date_columns:  # stored as dates (Parquet)
-                scan_values = pd.Series(uniq.to_pandas(), dtype="datetime64[ns]")
+                scan_values = pd.Series(values[fld].to_pandas(), dtype="datetime64[ns]")
             scans[fld] = scan_dates(
-                scan_values, settings, column=col, rows=firsts[order], weights=counts[order]
+                scan_values,
+                settings,
+                column=col,
+                rows=np.asarray(table.column("first_row").to_numpy(), dtype=np.int64),
+                weights=np.asarray(table.column("n").to_numpy(), dtype=np.int64),
             )
         parsed = finish_scans(
             scans,
@@ -763,7 +750,7 @@ class _Pipeline:
             file=self.source,
         )
         tomorrow = (today + pd.Timedelta(days=1)).value
-        for fld in dated:
+        for fld, (_, staged) in dated.items():
             got = parsed[fld]
             ns = got.ns
             ok = ns != _NAT
@@ -771,9 +758,6 @@ class _Pipeline:
             kind = np.full(len(ns), None, dtype=object)
             reason[got.bad] = got.reason_array.to_pylist()
             kind[got.bad] = got.kind_array.to_pylist()
-            shown = np.full(len(ns), None, dtype=object)
-            if ok.any():
-                shown[ok] = _show_dates(ns[ok], got.order)
             future = np.full(len(ns), None, dtype=object)
             late = np.flatnonzero(ns >= tomorrow)
             if len(late):
@@ -784,21 +768,22 @@ class _Pipeline:
                     for text in _show_dates(ns[late], got.order)
                 ]
             day = np.where(ok, ns // _NS_PER_DAY, 0)
+            stored = staged in self.date_columns
             self.eng.put(
                 f"dates_{fld}",
                 pa.table(
                     {
-                        "value": distinct[fld],
+                        "value": values[fld],
                         "ns": pa.array(ns, mask=~ok, type=pa.int64()),
                         "day": pa.array(day, mask=~ok, type=pa.int64()),
                         "clocked": pa.array(ok & (ns != day * _NS_PER_DAY)),
                         "reason": pa.array(reason.tolist(), type=pa.string()),
                         "kind": pa.array(kind.tolist(), type=pa.string()),
                         "future": pa.array(future.tolist(), type=pa.string()),
-                        "shown": pa.array(shown.tolist(), type=pa.string()),
+                        # stored dates, as the quarantine shows them
                         "cell": pa.array(
-                            [as_text(v) for v in distinct[fld].to_pylist()]
-                            if dated[fld][1] in self.date_columns
+                            [as_text(v) for v in values[fld].to_pylist()]
+                            if stored
                             else [None] * len(ns),
                             type=pa.string(),
                         ),
@@ -808,29 +793,76 @@ class _Pipeline:
             notes[fld].extend(got.notes)
             out[fld] = {
                 "timed": got.timed,
+                "order": got.order,
                 "evidence": tuple(scans[fld].evidence),
                 "ambiguous": scans[fld].ambiguous,
             }
-        if "closed" in dated:
-            received = parsed["received"].ns[codes["received"]]
-            closed = parsed["closed"].ns[codes["closed"]]
-            out["n_open"] = int(n[(received != _NAT) & (closed == _NAT)].sum())
-            if "given" in combo:
-                given = pd.to_numeric(
-                    pd.Series(combo["given"].to_numpy(dtype=object)), errors="coerce"
-                ).to_numpy(dtype=float)
-                ours = np.where(
-                    (received != _NAT) & (closed != _NAT),
-                    (closed - received) / _NS_PER_DAY,
-                    np.nan,
-                )
-                both = ~np.isnan(given) & ~np.isnan(ours)
-                agree = int(n[both][np.isclose(given[both], ours[both])].sum())
-                n_both = int(n[both].sum())
-                out["days_note"] = lambda c: days_to_close_text(c, agree=agree, both=n_both)
-            else:
-                out["days_note"] = None
         return out
+
+    def _closing_counts(self, given: Any) -> tuple[int, Any]:
+        """Open complaints (a received date, no closed date), and the note on the file's
+        own days_to_close (``given``: its distinct values), counted over every row."""
+        import pyarrow as pa
+
+        from coprod.io.complaint_log import days_to_close_text
+
+        ours = "CAST(c.ns - r.ns AS DOUBLE) / 86400000000000.0"
+        parts = ["count_if(r.ns IS NOT NULL AND c.ns IS NULL) AS n_open"]
+        joins = [
+            f"LEFT JOIN dates_received r ON {self._date_match('received')}",
+            f"LEFT JOIN dates_closed c ON {self._date_match('closed')}",
+        ]
+        if given is not None:
+            values = pd.Series(given.column("value").to_pylist(), dtype=object)
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+            self.eng.put(
+                "given_days",
+                pa.table({"value": given.column("value"), "number": pa.array(numbers)}),
+            )
+            joins.append(f"LEFT JOIN given_days g ON s.{self.given_days} = g.value")
+            both = "NOT isnan(g.number) AND r.ns IS NOT NULL AND c.ns IS NOT NULL"
+            parts += [
+                f"count_if({both}) AS n_both",
+                f"count_if({both} AND abs(g.number - {ours}) <= 1e-08 + 1e-05 * abs({ours})) "
+                "AS n_agree",
+            ]
+        counted = self.eng.arrow(
+            f"SELECT {', '.join(parts)} FROM raw s {' '.join(joins)}"
+        ).to_pylist()[0]
+        note = None
+        if given is not None:
+            agree, n_both = int(counted["n_agree"]), int(counted["n_both"])
+            note = lambda c: days_to_close_text(c, agree=agree, both=n_both)  # noqa: E731
+        return int(counted["n_open"]), note
+
+    def _date_match(self, fld: str) -> str:
+        staged = self.staged_of[fld]
+        # stored dates may be missing (NULL): matched to the lookup's NULL
+        same = "IS NOT DISTINCT FROM" if staged in self.date_columns else "="
+        return f"s.{staged} {same} {'r' if fld == 'received' else 'c'}.value"
+
+    def _before_reasons(self, before: str, orders: Mapping[str, str | None]) -> None:
+        """The reasons of the rows closed before they were received (few): the dates as
+        each column writes them, as the in-memory reader says it."""
+        import pyarrow as pa
+
+        from coprod.io.complaint_log import _show_dates
+
+        rows = self.eng.arrow(f"SELECT _row, ns_received, ns_closed FROM bad WHERE {before}")
+        received = np.asarray(rows.column("ns_received").to_numpy(), dtype=np.int64)
+        closed = np.asarray(rows.column("ns_closed").to_numpy(), dtype=np.int64)
+        reasons = [
+            f"closed {c} is before received {r}: check both dates"
+            for c, r in zip(
+                _show_dates(closed, orders["closed"]),
+                _show_dates(received, orders["received"]),
+                strict=True,
+            )
+        ]
+        self.eng.put(
+            "before_reasons",
+            pa.table({"_row": rows.column("_row"), "reason": pa.array(reasons, type=pa.string())}),
+        )
 
     # ---- pass B
 
@@ -872,7 +904,7 @@ class _Pipeline:
                 joins.append(f"LEFT JOIN {t} ON {cell} {same} {t}.value")
                 select += [
                     f"{t}.{c} AS {c}_{fld}"
-                    for c in ("ns", "day", "clocked", "reason", "kind", "future", "shown")
+                    for c in ("ns", "day", "clocked", "reason", "kind", "future")
                 ]
                 problems.append(
                     (
@@ -911,10 +943,8 @@ class _Pipeline:
                     "(day_closed < day_received OR (clocked_closed AND clocked_received "
                     "AND ns_closed < ns_received))"
                 )
-            reason = (
-                "'closed ' || shown_closed || ' is before received ' || shown_received || "
-                "': check both dates'"
-            )
+            # (written in Python for these few rows: see _before_reasons)
+            reason = "(SELECT max(br.reason) FROM before_reasons br WHERE br._row = bad._row)"
             problems.append(
                 (
                     300,
