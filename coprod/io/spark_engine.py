@@ -18,7 +18,9 @@ has no statement for is done with DataFrames:
   most microseconds), and :meth:`SparkEngine.write_parquet` writes them as local times
   (``TIMESTAMP_NTZ``, in UTC), the naive timestamps the in-memory reader gives.
 - A Parquet file's row numbers are Spark's ``_metadata.row_index`` (DuckDB's
-  ``file_row_number``).
+  ``file_row_number``). Spark reads a Parquet file's nanosecond timestamps (what pandas
+  writes) only as integers: for the load, ``spark.sql.legacy.parquet.nanosAsLong`` is set
+  and they become microsecond timestamps.
 - The views get a prefix of their own (``coprod_<hex>_bad`` ...), so a load does not
   clash with the views of a session you share, or with another load.
 
@@ -71,25 +73,16 @@ class SparkEngine:
         if active is None:
             scratch = self.work / "spark"
             scratch.mkdir(parents=True, exist_ok=True)
-            active = (
-                SparkSession.builder.master("local[2]")
-                .appName("coprod read_complaints")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.memory", memory)
-                .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
-                .config("spark.local.dir", str(scratch / "tmp"))
-                .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={scratch / 'tmp'}")
-                .getOrCreate()
-            )
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=_PANDAS_WARNING)
+                active = _local_session(scratch, memory)
             active.sparkContext.setLogLevel("ERROR")
         self.spark = active
         self.prefix = f"coprod_{uuid.uuid4().hex[:8]}_"
         self.views: dict[str, Any] = {}  # our view name -> its DataFrame
         self.cached: list[Any] = []
         self.written = 0
+        self.confs: dict[str, str | None] = {}  # options set for this load: their old values
 
     # ---- translation
 
@@ -178,14 +171,31 @@ class SparkEngine:
         """Stage a Parquet file as the view ``raw0`` (``_row``: its row number from 1, then
         ``c0`` ...: dates as they are, anything else as text, missing as blank); returns
         (column name, DuckDB's name for its type) of the file's columns."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
         from pyspark.sql import functions as F
 
+        # pandas writes nanosecond timestamps, which Spark reads only as integers (ns)
+        nanos = {
+            f.name
+            for f in pq.read_schema(path)
+            if pa.types.is_timestamp(f.type) and f.type.unit == "ns"
+        }
+        if nanos:
+            self._set_conf("spark.sql.legacy.parquet.nanosAsLong", "true")
         frame = self.spark.read.parquet(str(path))
-        described = [(f.name, _duckdb_type(f.dataType)) for f in frame.schema.fields]
+        described = [
+            (f.name, "TIMESTAMP_NS" if f.name in nanos else _duckdb_type(f.dataType))
+            for f in frame.schema.fields
+        ]
         cells = [(F.col("_metadata.row_index") + 1).cast("bigint").alias("_row")]
         for j, (name, kind) in enumerate(described):
             cell = frame[name]
-            if kind.startswith("TIMESTAMP") or kind == "DATE":
+            if name in nanos:
+                quoted = "`" + name.replace("`", "``") + "`"
+                micros = F.expr(f"timestamp_micros({quoted} div 1000)")
+                cells.append(micros.cast("timestamp_ntz").alias(f"c{j}"))
+            elif kind.startswith("TIMESTAMP") or kind == "DATE":
                 cells.append(cell.alias(f"c{j}"))
             else:
                 cells.append(F.coalesce(cell.cast("string"), F.lit("")).alias(f"c{j}"))
@@ -224,8 +234,19 @@ class SparkEngine:
         catalog = self.spark.catalog
         for name in self.views:
             catalog.dropTempView(self._view(name))
+        for key, value in self.confs.items():
+            if value is None:
+                self.spark.conf.unset(key)
+            else:
+                self.spark.conf.set(key, value)
         if self.owned:
             self.spark.stop()
+
+    def _set_conf(self, key: str, value: str) -> None:
+        """Set a session option for this load (put back by :meth:`close`)."""
+        if key not in self.confs:
+            self.confs[key] = self.spark.conf.get(key, None)
+        self.spark.conf.set(key, value)
 
 
 def _duckdb_type(kind: Any) -> str:
@@ -249,3 +270,21 @@ def _duckdb_type(kind: Any) -> str:
         if isinstance(kind, spark_type):
             return name
     return kind.simpleString().upper()
+
+
+def _local_session(scratch: Path, memory: str) -> Any:
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("coprod read_complaints")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+        .config("spark.local.dir", str(scratch / "tmp"))
+        .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={scratch / 'tmp'}")
+        .getOrCreate()
+    )
