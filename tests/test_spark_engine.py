@@ -44,10 +44,19 @@ MESSY_COLUMNS = {"complaint_id": "Complaint ID"}
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("spark")
+    with warnings.catch_warnings():  # that pyspark has not been tested with this pandas
+        warnings.simplefilter("ignore", FutureWarning)
+        session = _session(scratch)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _session(scratch):
     from pyspark.sql import SparkSession
 
-    scratch = tmp_path_factory.mktemp("spark")
-    session = (
+    return (
         SparkSession.builder.master("local[2]")
         .appName("coprod tests")
         .config("spark.sql.session.timeZone", "UTC")
@@ -58,9 +67,6 @@ def spark(tmp_path_factory):
         .config("spark.local.dir", str(scratch / "tmp"))
         .getOrCreate()
     )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +84,20 @@ def logs(tmp_path_factory):
     parquet = folder / "messy.parquet"
     pd.read_csv(messy, dtype=str, keep_default_na=False).to_parquet(parquet, index=False)
     us = write_complaint_export(folder / "us.csv", date_style="us_minutes")
-    return {"messy": messy, "messy_parquet": parquet, "us": us.path, "planted": planted}
+    # the export's dates stored as timestamps (pandas writes nanoseconds), open ones
+    # missing, and one received date in the future
+    dated = pd.read_csv(us.path, dtype=str, keep_default_na=False)
+    for column in ("received", "closed"):
+        dated[column] = us.truth[column].to_numpy()
+    dated.loc[5, "received"] = pd.Timestamp("2099-01-01")
+    dated.to_parquet(folder / "dated.parquet", index=False)
+    return {
+        "messy": messy,
+        "messy_parquet": parquet,
+        "us": us.path,
+        "dated_parquet": folder / "dated.parquet",
+        "planted": planted,
+    }
 
 
 def _read(path, engine, **options):
@@ -160,6 +179,23 @@ def test_spark_reads_parquet_as_duckdb(spark, logs):
     want = _read(logs["messy_parquet"], "duckdb", columns=MESSY_COLUMNS)
     assert_same_load(got, want, "messy Parquet: spark vs duckdb")
     assert got.n_quarantined == sum(logs["planted"].values())
+
+
+def test_spark_reads_stored_timestamps_as_duckdb(spark, logs):
+    path = logs["dated_parquet"]
+    got = _read(path, "spark")
+    assert_same_load(got, _read(path, "duckdb"), "dated Parquet: spark vs duckdb")
+    assert got.data["received"].dtype == "datetime64[ns]"
+    # row 6 (a Parquet file has no header row): in the future, so closed before received too
+    assert got.quarantine[["row", "problem"]].to_dict("records") == [
+        {"row": 6, "problem": "dates in the future"},
+        {"row": 6, "problem": "closed before received"},
+    ]
+    assert got.notes == (
+        "154 complaints without a closed date (open): days_to_close is NaN for them",
+    )
+    # the clean rows are the in-memory reader's too
+    pd.testing.assert_frame_equal(got.data, _read(path, "pandas").data)
 
 
 def test_spark_leaves_the_session_running_without_its_views(spark, logs):
