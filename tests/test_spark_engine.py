@@ -205,3 +205,14 @@ def test_spark_leaves_the_session_running_without_its_views(spark, logs):
     assert not spark.sparkContext._jsc.sc().isStopped()
     assert {t.name for t in spark.catalog.listTables()} == before
     assert spark.sql("SELECT 1 AS one").collect()[0].one == 1
+
+
+def test_spark_says_a_broken_parquet_file_cannot_be_read(spark, logs, tmp_path):
+    from coprod.io import InputError
+
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(logs["messy_parquet"].read_bytes()[:5000])
+    with pytest.raises(InputError, match="could not read the Parquet file"):
+        _read(broken, "spark")
+    with pytest.raises(InputError, match="could not read the Parquet file"):
+        _read(broken, "duckdb")

@@ -176,11 +176,11 @@ class SparkEngine:
         from pyspark.sql import functions as F
 
         # pandas writes nanosecond timestamps, which Spark reads only as integers (ns)
-        nanos = {
-            f.name
-            for f in pq.read_schema(path)
-            if pa.types.is_timestamp(f.type) and f.type.unit == "ns"
-        }
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError):
+            schema = []  # not Parquet that pyarrow reads: Spark will say so (self.error)
+        nanos = {f.name for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"}
         if nanos:
             self._set_conf("spark.sql.legacy.parquet.nanosAsLong", "true")
         frame = self.spark.read.parquet(str(path))
