@@ -194,8 +194,7 @@ def test_spark_reads_stored_timestamps_as_duckdb(spark, logs):
     assert got.notes == (
         "154 complaints without a closed date (open): days_to_close is NaN for them",
     )
-    # the clean rows are the in-memory reader's too
-    pd.testing.assert_frame_equal(got.data, _read(path, "pandas").data)
+    assert_same_load(got, _read(path, "pandas"), "dated Parquet: spark vs pandas")
 
 
 def test_spark_leaves_the_session_running_without_its_views(spark, logs):

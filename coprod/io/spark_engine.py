@@ -3,7 +3,7 @@
 ``read_complaints(path, engine="spark")`` runs the checks of
 :mod:`coprod.io.complaint_engine` on Spark: :class:`SparkEngine` is the same small
 interface as its DuckDB engine (``run``, ``arrow``, ``scalar``, ``put``, ``stage_rows``,
-``stage_parquet``, ``write_parquet``, ``timestamp``, ``close``), so the pipeline, its SQL
+``write_parquet``, ``timestamp``, ``close``), so the pipeline, its SQL
 and its results are the same. The SQL is written in DuckDB's dialect and translated
 statement by statement with sqlglot (``read="duckdb", write="spark"``); what Spark SQL
 has no statement for is done with DataFrames:
@@ -17,10 +17,11 @@ has no statement for is done with DataFrames:
   ``timestamp_micros(ns div 1000)`` (exact for any date the readers produce, which have at
   most microseconds), and :meth:`SparkEngine.write_parquet` writes them as local times
   (``TIMESTAMP_NTZ``, in UTC), the naive timestamps the in-memory reader gives.
-- A Parquet file's row numbers are Spark's ``_metadata.row_index`` (DuckDB's
-  ``file_row_number``). Spark reads a Parquet file's nanosecond timestamps (what pandas
-  writes) only as integers: for the load, ``spark.sql.legacy.parquet.nanosAsLong`` is set
-  and they become microsecond timestamps.
+- The rows come staged by pyarrow (a CSV or a Parquet file alike) into one Parquet file
+  with ``_row``, the row's number in the file, so Spark reads only that file. Its dates
+  are nanoseconds, which Spark reads only as integers: for the load,
+  ``spark.sql.legacy.parquet.nanosAsLong`` is set (and put back after) and they become
+  microsecond timestamps.
 - The views get a prefix of their own (``coprod_<hex>_bad`` ...), so a load does not
   clash with the views of a session you share, or with another load.
 
@@ -164,43 +165,32 @@ class SparkEngine:
         self._register(name, frame, cache=True)
 
     def stage_rows(self, staged: Path) -> None:
-        """The rows of a CSV staged as Parquet (``_row``, ``c0`` ...), as the view ``raw0``."""
-        self._register("raw0", self.spark.read.parquet(str(staged)))
-
-    def stage_parquet(self, path: Path) -> list[tuple[str, str]]:
-        """Stage a Parquet file as the view ``raw0`` (``_row``: its row number from 1, then
-        ``c0`` ...: dates as they are, anything else as text, missing as blank); returns
-        (column name, DuckDB's name for its type) of the file's columns."""
+        """The rows staged as Parquet (``_row``, ``c0`` ...), as the view ``raw0``; dates
+        (nanoseconds there, which Spark reads only as integers) as microsecond local
+        times."""
         import pyarrow as pa
         import pyarrow.parquet as pq
         from pyspark.sql import functions as F
 
-        # pandas writes nanosecond timestamps, which Spark reads only as integers (ns)
-        try:
-            schema = pq.read_schema(path)
-        except (pa.ArrowException, OSError):
-            schema = []  # not Parquet that pyarrow reads: Spark will say so (self.error)
-        nanos = {f.name for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"}
+        nanos = {
+            f.name
+            for f in pq.read_schema(staged)
+            if pa.types.is_timestamp(f.type) and f.type.unit == "ns"
+        }
         if nanos:
             self._set_conf("spark.sql.legacy.parquet.nanosAsLong", "true")
-        frame = self.spark.read.parquet(str(path))
-        described = [
-            (f.name, "TIMESTAMP_NS" if f.name in nanos else _duckdb_type(f.dataType))
-            for f in frame.schema.fields
-        ]
-        cells = [(F.col("_metadata.row_index") + 1).cast("bigint").alias("_row")]
-        for j, (name, kind) in enumerate(described):
-            cell = frame[name]
-            if name in nanos:
-                quoted = "`" + name.replace("`", "``") + "`"
-                micros = F.expr(f"timestamp_micros({quoted} div 1000)")
-                cells.append(micros.cast("timestamp_ntz").alias(f"c{j}"))
-            elif kind.startswith("TIMESTAMP") or kind == "DATE":
-                cells.append(cell.alias(f"c{j}"))
-            else:
-                cells.append(F.coalesce(cell.cast("string"), F.lit("")).alias(f"c{j}"))
-        self._register("raw0", frame.select(*cells))
-        return described
+        frame = self.spark.read.parquet(str(staged))
+        self._register(
+            "raw0",
+            frame.select(
+                *(
+                    F.expr(f"timestamp_micros({name} div 1000)").cast("timestamp_ntz").alias(name)
+                    if name in nanos
+                    else frame[name]
+                    for name in frame.columns
+                )
+            ),
+        )
 
     def write_parquet(self, sql: str, path: Path) -> None:
         """The query's rows as ONE Parquet file at ``path`` (Spark writes a folder of part
@@ -247,29 +237,6 @@ class SparkEngine:
         if key not in self.confs:
             self.confs[key] = self.spark.conf.get(key, None)
         self.spark.conf.set(key, value)
-
-
-def _duckdb_type(kind: Any) -> str:
-    """DuckDB's name for a Spark column type (the pipeline asks only "is it a date")."""
-    from pyspark.sql import types as T
-
-    names = {
-        T.StringType: "VARCHAR",
-        T.TimestampType: "TIMESTAMP WITH TIME ZONE",
-        T.TimestampNTZType: "TIMESTAMP",
-        T.DateType: "DATE",
-        T.BooleanType: "BOOLEAN",
-        T.ByteType: "TINYINT",
-        T.ShortType: "SMALLINT",
-        T.IntegerType: "INTEGER",
-        T.LongType: "BIGINT",
-        T.FloatType: "FLOAT",
-        T.DoubleType: "DOUBLE",
-    }
-    for spark_type, name in names.items():
-        if isinstance(kind, spark_type):
-            return name
-    return kind.simpleString().upper()
 
 
 def _local_session(scratch: Path, memory: str) -> Any:
