@@ -2,7 +2,7 @@
 
 ``read_complaints(path, engine="spark")`` runs the checks of
 :mod:`coprod.io.complaint_engine` on Spark: :class:`SparkEngine` is the same small
-interface as its DuckDB engine (``run``, ``arrow``, ``scalar``, ``put``, ``stage_rows``,
+interface as its DuckDB engine (``run``, ``arrow``, ``batches``, ``scalar``, ``put``, ``stage_rows``,
 ``write_parquet``, ``timestamp``, ``close``), so the pipeline, its SQL
 and its results are the same. The SQL is written in DuckDB's dialect and translated
 statement by statement with sqlglot (``read="duckdb", write="spark"``); what Spark SQL
@@ -153,6 +153,11 @@ class SparkEngine:
 
     def arrow(self, sql: str) -> Any:
         return self._frame(sql).toArrow()
+
+    def batches(self, sql: str, rows: int = 1 << 18) -> Any:
+        """The result as pyarrow record batches (collected by the driver: the quarantine,
+        the one result read this way, is the problems, not the log)."""
+        return self.arrow(sql).to_batches(max_chunksize=rows)
 
     def scalar(self, sql: str) -> Any:
         return self._frame(sql).collect()[0][0]
