@@ -343,3 +343,57 @@ def test_a_folder_is_read_in_memory_as_one_log_and_refused_out_of_core(tmp_path)
     assert isinstance(_read(folder, "auto"), LoadResult)
     with pytest.raises(InputError, match="engine='duckdb' reads one file at a time"):
         _read(folder, "duckdb")
+
+
+# --------------------------------------------------------------------------- dates in chunks
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Date columns read in chunks of 50 distinct values (as a log of millions of
+    timestamps is), to show that chunks change nothing."""
+    monkeypatch.setattr(complaint_engine, "DATE_CHUNK", 50)
+
+
+@pytest.mark.parametrize("style", list(synth.EXPORT_DATE_STYLES))
+def test_dates_read_in_chunks_give_the_same_result(tmp_path, small_chunks, style):
+    export = synth.write_complaint_export(tmp_path / f"{style}.csv", date_style=style, months=6)
+    assert_same(_read(export.path, "pandas"), _read(export.path, "duckdb"))
+
+
+def test_planted_bad_dates_read_in_chunks_give_the_same_result(messy, small_chunks):
+    path, _ = messy
+    assert_same(_read(path, "pandas", **MESSY_OPTIONS), _read(path, "duckdb", **MESSY_OPTIONS))
+
+
+def test_chunked_notes_count_every_chunk(tmp_path, small_chunks):
+    # an order asked for that some dates cannot be in, and dates with a time zone: the
+    # notes that count rows add up the chunks and name the first example
+    lines = ["complaint_id,service,received,closed"]
+    for i in range(300):
+        day = 1 + i % 28
+        received = f"{day:02d}/{1 + i % 12:02d}/2023" if i % 7 else f"{13 + i % 15}/01/2023"
+        closed = f"2023-12-{day:02d}T10:{i % 60:02d}:00+01:00" if i % 3 == 0 else ""
+        lines.append(f"C{i},Roads,{received},{closed}")
+    path = tmp_path / "zoned.csv"
+    path.write_text("\n".join(lines) + "\n")
+    a = _read(path, "pandas", date_order="mdy")
+    said = []
+    b = _read(path, "duckdb", date_order="mdy", progress=said.append)
+    assert "deciding the day/month order of the dates, in chunks ..." in said
+    assert_same(a, b)
+    assert any("that cannot be month first were quarantined" in note for note in b.notes)
+    assert any("have a time zone" in note for note in b.notes)
+
+
+def test_an_undecidable_column_is_the_same_error_in_chunks(tmp_path, small_chunks):
+    rows = [f"C{i},Roads,{1 + i % 12:02d}/{1 + i % 12:02d}/2024" for i in range(200)]
+    rows += ["X1,Roads,26/03/2014", "X2,Roads,3/27/2014"]
+    path = tmp_path / "log.csv"
+    path.write_text("complaint_id,service,received\n" + "\n".join(rows) + "\n")
+    messages = []
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(InputError) as caught:
+            _read(path, engine)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]

@@ -75,6 +75,10 @@ OUT_OF_CORE_ENGINES = ("duckdb", "spark")
 #: about 2.5 million rows of a typical log, which in memory would take over 1 GiB.
 AUTO_OUT_OF_CORE_BYTES = 256 * 2**20
 
+#: A date column with more distinct values than this is read in chunks of this many
+#: (see ``_Pipeline._dates``): each chunk costs about 1 KiB per value while it is parsed.
+DATE_CHUNK = 500_000
+
 #: DuckDB's memory cap for one load (it spills to the work folder beyond it).
 DUCKDB_MEMORY_LIMIT = "2GB"
 
@@ -149,15 +153,19 @@ class _DuckDB:
 
     def batches(self, sql: str, rows: int = 1 << 18) -> Any:
         """The result as pyarrow record batches, a few at a time (bounded memory)."""
-        return self.con.sql(sql).to_arrow_reader(rows)
+        # on a cursor of its own, so that other statements can run while it is read
+        return self.con.cursor().sql(sql).to_arrow_reader(rows)
 
     def scalar(self, sql: str) -> Any:
-        return self.con.execute(sql).fetchone()[0]
+        return self.con.execute(sql).fetchall()[0][0]
 
-    def put(self, name: str, table: Any) -> None:
+    def put(self, name: str, table: Any, *, append: bool = False) -> None:
         self.con.register("_incoming", table)
         try:
-            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
+            if append:
+                self.con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
+            else:
+                self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
@@ -452,7 +460,6 @@ class _Pipeline:
         counted = self._distinct_values(
             id_col=None if ids_from_rows else column_of[found["complaint_id"]],
             label_cols={f: column_of[source_columns[f]] for f in labelled},
-            date_cols=[column_of[source_columns[f]] for f in dated],
             given_days=given_days,
         )
         total = counted["total"]
@@ -476,9 +483,7 @@ class _Pipeline:
         self.staged_of = {f: column_of[source_columns[f]] for f in dated}
         self.given_days = given_days
         date_info = self._dates(
-            {f: (source_columns[f], column_of[source_columns[f]]) for f in dated},
-            counted["dates"],
-            field_notes,
+            {f: (source_columns[f], column_of[source_columns[f]]) for f in dated}, field_notes
         )
         n_open, days_note = (
             self._closing_counts(counted["given"]) if "closed" in dated else (0, None)
@@ -610,11 +615,10 @@ class _Pipeline:
         *,
         id_col: str | None,
         label_cols: Mapping[str, str],
-        date_cols: Sequence[str],
         given_days: str | None,
     ) -> dict[str, Any]:
-        """One scan: the distinct values of each label and date column (and of the file's
-        own days_to_close), the duplicated ids, and the row count. Values come with their
+        """One scan: the distinct values of each label column (and of the file's own
+        days_to_close), the duplicated ids, and the row count (date columns: see _dates). Values come with their
         row count ``n`` and first row, in the order they first appear."""
         eng = self.eng
         sets: list[tuple[str, list[str]]] = []
@@ -625,9 +629,6 @@ class _Pipeline:
         for fld, col in label_cols.items():
             inner.append(f"{col} AS l_{fld}")
             sets.append((fld, [f"l_{fld}"]))
-        for j, col in enumerate(date_cols):
-            inner.append(f"{col} AS d_{j}")
-            sets.append((f"date {j}", [f"d_{j}"]))
         if given_days is not None:
             inner.append(f"{given_days} AS given")
             sets.append(("given", ["given"]))
@@ -662,7 +663,6 @@ class _Pipeline:
         out: dict[str, Any] = {
             "total": {"n": int(table.column("n")[int(total[0])].as_py()) if len(total) else 0},
             "labels": {},
-            "dates": {},
             "given": None,
         }
         for i, (name, ks) in enumerate(sets):
@@ -670,8 +670,6 @@ class _Pipeline:
             part = part.sort_by([("first_row", "ascending")])
             if name == "dups":
                 out["dups"] = pa.table({"id": part.column("id")})
-            elif name.startswith("date "):
-                out["dates"][int(name.split()[1])] = part.select([ks[0], "n", "first_row"])
             elif name == "given":
                 out["given"] = part.select([ks[0], "n"]).rename_columns(["value", "n"])
             else:
@@ -712,92 +710,153 @@ class _Pipeline:
         )
 
     def _dates(
-        self,
-        dated: Mapping[str, tuple[str, str]],
-        distinct: Mapping[int, Any],
-        notes: dict[str, list[str]],
+        self, dated: Mapping[str, tuple[str, str]], notes: dict[str, list[str]]
     ) -> dict[str, Any]:
         """Scan each date column's distinct values, decide their order (both columns
-        together, as the in-memory reader does) and put one lookup table per column."""
-        import pyarrow as pa
+        together, as the in-memory reader does) and put one lookup table per column.
 
-        from coprod.io.complaint_log import _show_dates
-        from coprod.io.dates import finish_scans, scan_dates
-        from coprod.io.parse import as_text
+        A column with more than :data:`DATE_CHUNK` distinct values (dates with times to
+        the second have nearly one per row) is read in chunks, in row order, twice: first
+        to decide the order from each chunk's
+        :meth:`~coprod.io.dates.DateScan.representatives`, then to finish each chunk in
+        it, so memory holds one chunk, whatever the size of the log."""
+        from coprod.io.dates import count_notes, decide_orders, finish_scan
 
         out: dict[str, Any] = {}
         if not dated:
             return out
-        settings, today = self.options.date_options, self.options.today
-        scans, values = {}, {}
-        for j, (fld, (col, staged)) in enumerate(dated.items()):
-            table = distinct[j]
-            values[fld] = table.column(0).combine_chunks()
-            scan_values: Any = values[fld]
-            if staged in self.date_columns:  # stored as dates (Parquet)
-                scan_values = pd.Series(values[fld].to_pandas(), dtype="datetime64[ns]")
-            scans[fld] = scan_dates(
-                scan_values,
-                settings,
-                column=col,
-                rows=np.asarray(table.column("first_row").to_numpy(), dtype=np.int64),
-                weights=np.asarray(table.column("n").to_numpy(), dtype=np.int64),
-            )
-        parsed = finish_scans(
-            scans,
-            settings,
-            allow_missing={"received": False, "closed": True},
-            file=self.source,
-        )
-        tomorrow = (today + pd.Timedelta(days=1)).value
+        eng, settings = self.eng, self.options.date_options
+        allow = {"received": False, "closed": True}
+        sizes = {}
         for fld, (_, staged) in dated.items():
-            got = parsed[fld]
-            ns = got.ns
-            ok = ns != _NAT
-            reason = np.full(len(ns), None, dtype=object)
-            kind = np.full(len(ns), None, dtype=object)
-            reason[got.bad] = got.reason_array.to_pylist()
-            kind[got.bad] = got.kind_array.to_pylist()
-            future = np.full(len(ns), None, dtype=object)
-            late = np.flatnonzero(ns >= tomorrow)
-            if len(late):
-                (when,) = _show_dates(np.array([today.value]), got.order)
-                when = f"today is {when}" if not self.options.as_of_given else f"as of {when}"
-                future[late] = [
-                    f"{fld} {text} is in the future ({when}): check the date, especially the year"
-                    for text in _show_dates(ns[late], got.order)
-                ]
-            day = np.where(ok, ns // _NS_PER_DAY, 0)
-            stored = staged in self.date_columns
-            self.eng.put(
-                f"dates_{fld}",
-                pa.table(
-                    {
-                        "value": values[fld],
-                        "ns": pa.array(ns, mask=~ok, type=pa.int64()),
-                        "day": pa.array(day, mask=~ok, type=pa.int64()),
-                        "clocked": pa.array(ok & (ns != day * _NS_PER_DAY)),
-                        "reason": pa.array(reason.tolist(), type=pa.string()),
-                        "kind": pa.array(kind.tolist(), type=pa.string()),
-                        "future": pa.array(future.tolist(), type=pa.string()),
-                        # stored dates, as the quarantine shows them
-                        "cell": pa.array(
-                            [as_text(v) for v in values[fld].to_pylist()]
-                            if stored
-                            else [None] * len(ns),
-                            type=pa.string(),
-                        ),
-                    }
-                ),
+            eng.run(
+                f"CREATE TABLE distinct_{fld} AS SELECT {staged} AS value, count(*) AS n, "
+                f"min(_row) AS first_row FROM raw GROUP BY {staged}"
             )
-            notes[fld].extend(got.notes)
-            out[fld] = {
-                "timed": got.timed,
-                "order": got.order,
-                "evidence": tuple(scans[fld].evidence),
-                "ambiguous": scans[fld].ambiguous,
-            }
+            sizes[fld] = int(eng.scalar(f"SELECT count(*) FROM distinct_{fld}"))
+
+        def chunks(fld: str, rows: int) -> Any:
+            return eng.batches(
+                f"SELECT value, n, first_row FROM distinct_{fld} ORDER BY first_row", rows
+            )
+
+        if max(sizes.values()) <= DATE_CHUNK:  # at once
+            tables = {fld: eng.arrow(f"SELECT * FROM distinct_{fld} ORDER BY first_row")
+                      for fld in dated}  # fmt: skip
+            scans = {fld: self._scan(fld, dated[fld], tables[fld]) for fld in dated}
+            orders, decided = decide_orders(scans, settings, file=self.source)
+            for fld in dated:
+                counts: list = []
+                got = finish_scan(
+                    scans[fld], orders.get(fld), settings, allow_missing=allow[fld], counts=counts
+                )
+                self._put_dates(fld, dated[fld], tables[fld].column("value"), got, append=False)
+                notes[fld] += [*decided[fld], *count_notes(counts)]
+                out[fld] = self._date_facts(scans[fld], got)
+            return out
+        # in chunks: the representatives of every chunk decide the order
+        self.progress("deciding the day/month order of the dates, in chunks ...")
+        import pyarrow as pa
+
+        picked = {}
+        for fld in dated:
+            parts = []
+            for batch in chunks(fld, DATE_CHUNK):
+                table = pa.Table.from_batches([batch])
+                scan = self._scan(fld, dated[fld], table)
+                parts.append(table.take(pa.array(scan.representatives())))
+            picked[fld] = pa.concat_tables(parts)
+        deciding = {fld: self._scan(fld, dated[fld], picked[fld]) for fld in dated}
+        orders, decided = decide_orders(deciding, settings, file=self.source)
+        for fld in dated:
+            counts = []
+            timed = False
+            for k, batch in enumerate(chunks(fld, DATE_CHUNK)):
+                table = pa.Table.from_batches([batch])
+                scan = self._scan(fld, dated[fld], table)
+                got = finish_scan(
+                    scan, orders.get(fld), settings, allow_missing=allow[fld], counts=counts
+                )
+                self._put_dates(fld, dated[fld], table.column("value"), got, append=k > 0)
+                timed = timed or got.timed
+            notes[fld] += [*decided[fld], *count_notes(counts)]
+            out[fld] = {**self._date_facts(deciding[fld], got), "timed": timed}
         return out
+
+    def _scan(self, fld: str, where: tuple[str, str], table: Any) -> Any:
+        """Scan distinct values (``table``: value, n, first_row) of a date column."""
+        from coprod.io.dates import scan_dates
+
+        col, staged = where
+        values: Any = table.column("value").combine_chunks()
+        if staged in self.date_columns:  # stored as dates (Parquet)
+            values = pd.Series(values.to_pandas(), dtype="datetime64[ns]")
+        return scan_dates(
+            values,
+            self.options.date_options,
+            column=col,
+            rows=np.asarray(table.column("first_row").to_numpy(), dtype=np.int64),
+            weights=np.asarray(table.column("n").to_numpy(), dtype=np.int64),
+        )
+
+    @staticmethod
+    def _date_facts(scan: Any, got: Any) -> dict[str, Any]:
+        return {
+            "timed": got.timed,
+            "order": got.order,
+            "evidence": tuple(scan.evidence),
+            "ambiguous": scan.ambiguous,
+        }
+
+    def _put_dates(
+        self, fld: str, where: tuple[str, str], values: Any, got: Any, *, append: bool
+    ) -> None:
+        """The lookup table of a date column's distinct values (or a chunk of them)."""
+        import pyarrow as pa
+
+        from coprod.io.complaint_log import _show_dates
+        from coprod.io.parse import as_text
+
+        today = self.options.today
+        tomorrow = (today + pd.Timedelta(days=1)).value
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        ns = got.ns
+        ok = ns != _NAT
+        reason = np.full(len(ns), None, dtype=object)
+        kind = np.full(len(ns), None, dtype=object)
+        reason[got.bad] = got.reason_array.to_pylist()
+        kind[got.bad] = got.kind_array.to_pylist()
+        future = np.full(len(ns), None, dtype=object)
+        late = np.flatnonzero(ns >= tomorrow)
+        if len(late):
+            (when,) = _show_dates(np.array([today.value]), got.order)
+            when = f"today is {when}" if not self.options.as_of_given else f"as of {when}"
+            future[late] = [
+                f"{fld} {text} is in the future ({when}): check the date, especially the year"
+                for text in _show_dates(ns[late], got.order)
+            ]
+        day = np.where(ok, ns // _NS_PER_DAY, 0)
+        stored = where[1] in self.date_columns
+        self.eng.put(
+            f"dates_{fld}",
+            pa.table(
+                {
+                    "value": values,
+                    "ns": pa.array(ns, mask=~ok, type=pa.int64()),
+                    "day": pa.array(day, mask=~ok, type=pa.int64()),
+                    "clocked": pa.array(ok & (ns != day * _NS_PER_DAY)),
+                    "reason": pa.array(reason.tolist(), type=pa.string()),
+                    "kind": pa.array(kind.tolist(), type=pa.string()),
+                    "future": pa.array(future.tolist(), type=pa.string()),
+                    # stored dates, as the quarantine shows them
+                    "cell": pa.array(
+                        [as_text(v) for v in values.to_pylist()] if stored else [None] * len(ns),
+                        type=pa.string(),
+                    ),
+                }
+            ),
+            append=append,
+        )
 
     def _closing_counts(self, given: Any) -> tuple[int, Any]:
         """Open complaints (a received date, no closed date), and the note on the file's

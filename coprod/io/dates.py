@@ -52,7 +52,7 @@ import re
 import shlex
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -486,6 +486,7 @@ class DateScan:
     zoned: np.ndarray | None = None  # distinct values that carried a time zone
     serials: np.ndarray | None = None  # distinct values read as Excel date numbers
     named_months: bool = False
+    named: np.ndarray | None = None  # distinct values with a month name (and a 4-digit year)
     direct: bool = False  # already datetime64: ns per row in ``ns``
     weights: np.ndarray | None = None  # rows per position, when positions are distinct values
 
@@ -541,6 +542,25 @@ class DateScan:
         if self.rows is not None:
             return f"{text} (row {int(self.rows[pos])})"
         return text
+
+    def representatives(self) -> np.ndarray:
+        """The distinct values (positions) that decide the column's day/month order and
+        the notes on it: the first, in row order, of each kind :func:`decide_orders`
+        looks at (year last, settled, only day/month, only month/day, readable both
+        ways, with a month name). A scan of just these decides as the whole column does,
+        which lets a column too big to scan at once be read in chunks."""
+        masks = [self.state == _YEAR_LAST, self.state == _OK, *self.evidence.values()]
+        if self.first is not None:
+            valid_dmy, valid_mdy = self._valid
+            masks.append((self.first != self.second) & valid_dmy & valid_mdy)
+        if self.named is not None:
+            masks.append(self.named)
+        picked = set()
+        for mask in masks:
+            hit = np.flatnonzero(mask[self.codes])
+            if len(hit):
+                picked.add(int(self.codes[hit[0]]))
+        return np.array(sorted(picked), dtype=np.int64)
 
     def prefix(self) -> str:
         return f"column {self.column!r}: " if self.column is not None else ""
@@ -664,8 +684,9 @@ def _scan_text(
                 scan_parts[key] = np.concatenate(
                     [scan_parts[key], np.zeros(len(o_shown), dtype=np.int64)]
                 )
-        zoned = scan_parts.get("zoned", np.zeros(k, dtype=bool))
-        scan_parts["zoned"] = np.concatenate([zoned, np.zeros(len(o_shown), dtype=bool)])
+        for key in ("zoned", "named"):
+            mask = scan_parts.get(key, np.zeros(k, dtype=bool))
+            scan_parts[key] = np.concatenate([mask, np.zeros(len(o_shown), dtype=bool)])
         scan_parts["serials"] = np.concatenate([np.zeros(k, dtype=bool), serial])
     return DateScan(
         codes=codes,
@@ -908,6 +929,8 @@ def _scan_forms(
     year_first = numeric & (la == 4) & (lb <= 2) & (lc <= 2)
     named = (form > 0) & (got["y_len"] == 4)
     parts["named_months"] = bool(named.any())
+    parts["named"] = np.zeros(k, dtype=bool)
+    parts["named"][todo] = named
     # year first and month names: settled now
     y = np.where(year_first, got["a"], got["y"])
     m = np.where(year_first, got["b"], got["month"])
@@ -1326,6 +1349,19 @@ def finish_scans(
 ) -> dict[Any, ParsedDates]:
     """Decide each column's day/month order from its evidence (see :func:`parse_date_columns`)
     and finish every column."""
+    orders, notes = decide_orders(scans, settings, file=file)
+    out = {}
+    for col, scan in scans.items():
+        missing_ok = allow_missing[col] if isinstance(allow_missing, Mapping) else allow_missing
+        out[col] = _finish(scan, orders.get(col), settings, missing_ok, notes[col])
+    return out
+
+
+def decide_orders(
+    scans: Mapping[Any, DateScan], settings: DateSettings, *, file: Any = None
+) -> tuple[dict[Any, str], dict[Any, list[str]]]:
+    """Each column's day/month order (None with ``date_formats``) and the notes saying
+    how it was decided, from the scans' evidence (see :func:`parse_date_columns`)."""
     spell = settings.spelling
     orders: dict[Any, str] = {}
     notes: dict[Any, list[str]] = {col: [] for col in scans}
@@ -1381,15 +1417,62 @@ def finish_scans(
                 f"{scan.prefix()}dates with month names, such as {scan.example(scan.state == _OK)}, "
                 "need no day/month order"
             )
-    out = {}
-    for col, scan in scans.items():
-        missing_ok = allow_missing[col] if isinstance(allow_missing, Mapping) else allow_missing
-        out[col] = _finish(scan, orders.get(col), settings, missing_ok, notes[col])
-    return out
+    return orders, notes
+
+
+def finish_scan(
+    scan: DateScan,
+    order: str | None,
+    settings: DateSettings,
+    *,
+    allow_missing: bool,
+    counts: list[tuple[str, int, str, Callable[[int, str], str]]],
+) -> ParsedDates:
+    """Finish one chunk of a column's distinct values in the ``order`` decided for the
+    whole column (:func:`decide_orders` on the chunks' :meth:`DateScan.representatives`).
+    The notes that count rows are not written but added to ``counts``, for
+    :func:`count_notes` to write once for all the chunks."""
+    return _finish(scan, order, settings, allow_missing, [], counts)
+
+
+def count_notes(counts: Sequence[tuple[str, int, str, Callable[[int, str], str]]]) -> list[str]:
+    """The notes that count rows, for chunks finished by :func:`finish_scan`: the rows
+    added up, the example of the first chunk (chunks come in row order), in the order
+    a column finished at once writes them."""
+    total: dict[str, int] = {}
+    first: dict[str, tuple[str, Callable[[int, str], str]]] = {}
+    for kind, n_rows, example, write in counts:
+        total[kind] = total.get(kind, 0) + n_rows
+        first.setdefault(kind, (example, write))
+    return [first[kind][1](total[kind], first[kind][0]) for kind in _COUNT_NOTES if kind in total]
+
+
+def _count_note(
+    notes: list[str],
+    counts: list | None,
+    kind: str,
+    n_rows: int,
+    example: str,
+    write: Callable[[int, str], str],
+) -> None:
+    """A note that counts rows: written now, or kept in ``counts`` (for chunks)."""
+    if counts is None:
+        notes.append(write(n_rows, example))
+    else:
+        counts.append((kind, n_rows, example, write))
+
+
+#: The notes a finished column writes that count rows, in the order it writes them.
+_COUNT_NOTES = ("impossible", "zoned", "serials")
 
 
 def _finish(
-    scan: DateScan, order: str | None, settings: DateSettings, allow_missing: bool, notes: list[str]
+    scan: DateScan,
+    order: str | None,
+    settings: DateSettings,
+    allow_missing: bool,
+    notes: list[str],
+    counts: list | None = None,
 ) -> ParsedDates:
     """Read the year-last values in ``order``, write the reasons left, and spread the
     distinct values' dates and reasons back to the rows."""
@@ -1451,14 +1534,21 @@ def _finish(
                 f"), the order asked for with {spell.order(order)}: if the dates are "
                 f"{_WORDS[other]}, pass {spell.order(other)}",
             )  # fmt: skip
-            n_rows = scan.n_rows(impossible)
             pair = "day/month" if other == "dmy" else "month/day"
-            notes.append(
-                f"{scan.prefix()}read {_WORDS[order]} as asked ({spell.order(order)}), though "
-                f"values such as {scan.example(impossible)} can only be {pair}: "
-                f"{plural(n_rows, 'value')} that cannot be {_WORDS[order]} "
-                f"{'was' if n_rows == 1 else 'were'} quarantined"
-            )
+            prefix, asked = scan.prefix(), spell.order(order)
+
+            def impossible_note(n_rows: int, example: str) -> str:
+                return (
+                    f"{prefix}read {_WORDS[order]} as asked ({asked}), though "
+                    f"values such as {example} can only be {pair}: "
+                    f"{plural(n_rows, 'value')} that cannot be {_WORDS[order]} "
+                    f"{'was' if n_rows == 1 else 'were'} quarantined"
+                )
+
+            _count_note(
+                notes, counts, "impossible", scan.n_rows(impossible),
+                scan.example(impossible), impossible_note,
+            )  # fmt: skip
         refuse(
             last & ~real & ~impossible, _NOT_REAL_KIND,
             f" is not a real date as {shape}: check the day and month",
@@ -1484,26 +1574,30 @@ def _finish(
     ns[state != _OK] = _NAT
     bad = np.flatnonzero(refused[scan.codes]) if refused.any() else empty
     reasons, kinds = reason.take(len(state), scan.codes[bad])
-    for mask, what in ((scan.zoned, "zoned"), (scan.serials, "serials")):
+    prefix = scan.prefix()
+
+    def zoned_note(n_rows: int, example: str) -> str:
+        one = n_rows == 1
+        return (
+            f"{prefix}{plural(n_rows, 'date')} {'has' if one else 'have'} a time "
+            f"zone, such as {example}: read as the clock time written, the zone dropped"
+        )
+
+    def serials_note(n_rows: int, example: str) -> str:
+        held = "holds an Excel date number" if n_rows == 1 else "hold Excel date numbers"
+        return f"{prefix}{plural(n_rows, 'cell')} {held}, such as {example}: read as dates"
+
+    for mask, what, write in (
+        (scan.zoned, "zoned", zoned_note),
+        (scan.serials, "serials", serials_note),
+    ):
         if mask is None or not mask.any():
             continue
         mask = mask & ~refused
         n_rows = scan.n_rows(mask)
         if not n_rows:
             continue
-        one = n_rows == 1
-        if what == "zoned":
-            notes.append(
-                f"{scan.prefix()}{plural(n_rows, 'date')} {'has' if one else 'have'} a time "
-                f"zone, such as {scan.example(mask)}: read as the clock time written, the "
-                "zone dropped"
-            )
-        else:
-            held = "holds an Excel date number" if one else "hold Excel date numbers"
-            notes.append(
-                f"{scan.prefix()}{plural(n_rows, 'cell')} {held}, such as "
-                f"{scan.example(mask)}: read as dates"
-            )
+        _count_note(notes, counts, what, n_rows, scan.example(mask), write)
     return ParsedDates(
         ns=ns[scan.codes],
         bad=bad,

@@ -162,11 +162,13 @@ class SparkEngine:
     def scalar(self, sql: str) -> Any:
         return self._frame(sql).collect()[0][0]
 
-    def put(self, name: str, table: Any) -> None:
-        """A small lookup table (pyarrow) as the view ``name``."""
+    def put(self, name: str, table: Any, *, append: bool = False) -> None:
+        """A lookup table (pyarrow) as the view ``name`` (or added to it)."""
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=_PANDAS_WARNING)
             frame = self.spark.createDataFrame(table)
+        if append:
+            frame = self.views[name.lower()].union(frame)
         self._register(name, frame, cache=True)
 
     def stage_rows(self, staged: Path) -> None:
