@@ -215,3 +215,11 @@ def test_spark_says_a_broken_parquet_file_cannot_be_read(spark, logs, tmp_path):
         _read(broken, "spark")
     with pytest.raises(InputError, match="could not read the Parquet file"):
         _read(broken, "duckdb")
+
+
+def test_spark_reads_dates_in_chunks_as_pandas(spark, logs, monkeypatch):
+    from coprod.io import complaint_engine
+
+    monkeypatch.setattr(complaint_engine, "DATE_CHUNK", 200)  # times to the minute: chunks
+    got = _read(logs["us"], "spark")
+    assert_same_load(got, _read(logs["us"], "pandas"), "month-first export in chunks")
