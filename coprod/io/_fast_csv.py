@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NotUtf8", "blank_cells", "parse_table", "tail_rows"]
+__all__ = ["NotUtf8", "blank_cells", "csv_options", "parse_table", "tail_rows"]
 
 #: Rows looked at per step when searching the end of a table for notes below it.
 _TAIL_CHUNK = 4096
@@ -37,24 +37,14 @@ def parse_table(buf: Any, *, delimiter: str, width: int, check_utf8: bool, quote
     keys = [f"c{j}" for j in range(width)]
 
     def parse(newlines_in_values: bool) -> Any:
+        parse_options, convert_options = csv_options(
+            delimiter, keys, newlines_in_values=newlines_in_values, check_utf8=check_utf8
+        )
         return pacsv.read_csv(
             pa.py_buffer(buf),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=keys),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=newlines_in_values,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                # large_string: what pandas's str dtype holds (no cast in to_pandas)
-                column_types={k: pa.large_string() for k in keys},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=check_utf8,
-            ),
+            parse_options=parse_options,
+            convert_options=convert_options,
         )
 
     # Without newlines_in_values pyarrow splits the text into blocks at line breaks and
@@ -75,6 +65,33 @@ def parse_table(buf: Any, *, delimiter: str, width: int, check_utf8: bool, quote
         if "Expected" in str(exc) and "columns" in str(exc):
             return "some rows have more or fewer cells than the header"
         return f"the fast reader could not parse it ({type(exc).__name__})"
+
+
+def csv_options(
+    delimiter: str, keys: list[str], *, newlines_in_values: bool, check_utf8: bool = True
+) -> tuple[Any, Any]:
+    """pyarrow's parse and convert options for the exact reading of a CSV's rows: every
+    cell as text (``large_string``, what pandas's str dtype holds), none null, quotes as
+    the stdlib reader takes them. Shared by the in-memory and the out-of-core readers."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return (
+        pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=newlines_in_values,
+            ignore_empty_lines=False,
+        ),
+        pacsv.ConvertOptions(
+            column_types={k: pa.large_string() for k in keys},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=check_utf8,
+        ),
+    )
 
 
 def blank_cells(column: Any) -> np.ndarray:

@@ -236,16 +236,9 @@ def read_out_of_core(
         if fmt is None:
             raise _Unsupported("it reads one .csv or .parquet file")
         _check_options(options)
-        if not path.is_file():
-            raise InputError(
-                "no such file", file=path, fix="check the folder and the spelling of the name"
-            )
-        if path.stat().st_size == 0:
-            raise InputError(
-                f"{path.name} is empty: the file has 0 bytes",
-                file=path,
-                fix="check you exported or downloaded the right file",
-            )
+        from coprod.io.raw import check_file
+
+        check_file(path)
         temporary = store is None
         folder = Path(tempfile.mkdtemp(prefix="coprod-")) if temporary else Path(store)
         folder.mkdir(parents=True, exist_ok=True)
@@ -363,8 +356,7 @@ class _Pipeline:
     # ---- the load
 
     def run(self) -> dict[str, Any]:
-        from coprod.io.columns import resolve_columns, suggest_columns
-        from coprod.io.complaint_log import _kept_columns, column_notes
+        from coprod.io.complaint_log import NO_ID_NOTE, column_notes, complaint_columns
         from coprod.io.raw import RawTable, keep_named_columns, number_duplicate_names
 
         options, eng = self.options, self.eng
@@ -404,8 +396,6 @@ class _Pipeline:
         column_of = {name: f"c{j}" for name, j in zip(file_columns, keep_cols, strict=True)}
         head = eng.arrow(f"SELECT * FROM raw0 ORDER BY _row LIMIT {_HEAD_ROWS}").to_pandas()
         frame = _head_frame(head, file_columns, [column_of[c] for c in file_columns])
-        columns = options.columns
-        id_mapped = columns is not None and columns.get("complaint_id") is not None
         raw = RawTable(
             frame=frame,
             path=self.path,
@@ -414,38 +404,12 @@ class _Pipeline:
             format=self.fmt,
             header_rows=1 if self.fmt == "csv" else 0,
         )
-        found = resolve_columns(
-            raw,
-            columns,
-            required=[f for f in COMPLAINT_LOG.required if f != "complaint_id" or id_mapped],
-            optional=["complaint_id", *COMPLAINT_LOG.optional],
-            schema=COMPLAINT_LOG,
+        layout = complaint_columns(
+            raw, options.columns, options.keep, keep_personal=options.keep_personal
         )
-        ids_from_rows = "complaint_id" not in found
-        if ids_from_rows and not (columns and "complaint_id" in columns):
-            likely = suggest_columns(
-                frame, "complaint_id", schema=COMPLAINT_LOG, exclude=found.values()
-            )
-            if likely:
-                raise InputError(
-                    "field 'complaint_id' not found (looked for a column named 'complaint_id'); "
-                    f"closest column names: {', '.join(map(repr, likely))}",
-                    file=self.source,
-                    row=raw.header_row_text,
-                    fix=f"pass columns={{'complaint_id': {likely[0]!r}}} (the name as it "
-                    "appears in the file), or columns={'complaint_id': None} to number the "
-                    "complaints by their rows",
-                )
-        kept, kept_personal_columns = _kept_columns(
-            options.keep, frame, found, self.source, keep_personal=options.keep_personal
-        )
-        personal = set(COMPLAINT_LOG.personal)
-        kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and options.keep_personal]
-        source_columns = {
-            f: found[f]
-            for f in COMPLAINT_LOG.names
-            if f in found and (f not in personal or options.keep_personal)
-        }
+        found, ids_from_rows, kept = layout.found, layout.ids_from_rows, layout.kept
+        kept_personal_columns, kept_personal = layout.kept_personal_columns, layout.kept_personal
+        source_columns = layout.source_columns
         labelled = [f for f in source_columns if f in options.labels]
         dated = [f for f in _DATE_FIELDS if f in source_columns]
         derived = [
@@ -470,11 +434,7 @@ class _Pipeline:
             raw_notes.append("the file has a header but no data rows")
         notes = list(raw_notes)
         if ids_from_rows:
-            notes.append(
-                "no complaint_id column (none mapped, none named so): each row's number in the "
-                "file is its complaint_id, so duplicate detection is off; if a column is the "
-                "id, pass columns={'complaint_id': 'Your column'}"
-            )
+            notes.append(NO_ID_NOTE)
         self.progress(f"checking {n_read:,} rows ...")
 
         # the value rules, in Python, on the distinct values
@@ -1103,7 +1063,7 @@ def _stage_csv(
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from coprod.io._fast_csv import blank_cells, tail_rows
+    from coprod.io._fast_csv import blank_cells, csv_options, tail_rows
     from coprod.io.raw import _blank_rows_note, _cell_text, _notes_below_note, _notes_start
 
     keys = [f"c{j}" for j in range(width)]
@@ -1141,22 +1101,12 @@ def _stage_csv(
         )
 
     try:
+        parse_options, convert_options = csv_options(delimiter, keys, newlines_in_values=True)
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=keys, block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={k: pa.large_string() for k in keys},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+            parse_options=parse_options,
+            convert_options=convert_options,
         )
         n = 0
         start = last = time.monotonic()

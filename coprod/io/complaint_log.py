@@ -165,6 +165,11 @@ __all__ = ["read_complaints"]
 
 
 _DATE_FIELDS = ("received", "closed")
+NO_ID_NOTE = (
+    "no complaint_id column (none mapped, none named so): each row's number in the file is "
+    "its complaint_id, so duplicate detection is off; if a column is the id, pass "
+    "columns={'complaint_id': 'Your column'}"
+)
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = np.iinfo(np.int64).min
 
@@ -398,52 +403,17 @@ def read_complaints(
     )
     source = raw.source
     date_options = dataclasses.replace(date_options, excel_serials=raw.format == "excel")
-    # complaint_id is needed unless the file has none: then the rows number the complaints
-    id_mapped = columns is not None and columns.get("complaint_id") is not None
-    found = resolve_columns(
-        raw,
-        columns,
-        required=[f for f in COMPLAINT_LOG.required if f != "complaint_id" or id_mapped],
-        optional=["complaint_id", *COMPLAINT_LOG.optional],
-        schema=COMPLAINT_LOG,
-    )
     frame = raw.frame
     rows = frame.index.to_numpy(dtype=np.int64)
-    ids_from_rows = "complaint_id" not in found
-    if ids_from_rows and not (columns and "complaint_id" in columns):
-        # numbering by row is for files with no id at all, not for an id under another name
-        likely = suggest_columns(
-            frame, "complaint_id", schema=COMPLAINT_LOG, exclude=found.values()
-        )
-        if likely:
-            raise InputError(
-                "field 'complaint_id' not found (looked for a column named 'complaint_id'); "
-                f"closest column names: {', '.join(map(repr, likely))}",
-                file=source,
-                row=raw.header_row_text,
-                fix=f"pass columns={{'complaint_id': {likely[0]!r}}} (the name as it appears "
-                "in the file), or columns={'complaint_id': None} to number the complaints by "
-                "their rows",
-            )
-    kept, kept_personal_columns = _kept_columns(
-        keep, frame, found, source, keep_personal=keep_personal
-    )
+    layout = complaint_columns(raw, columns, keep, keep_personal=keep_personal)
+    found, ids_from_rows, kept = layout.found, layout.ids_from_rows, layout.kept
+    kept_personal_columns, kept_personal = layout.kept_personal_columns, layout.kept_personal
+    source_columns = layout.source_columns
     problems = Problems(source)
     notes: list[str] = list(raw.notes) + ([in_memory_note] if in_memory_note else [])
 
-    personal = set(COMPLAINT_LOG.personal)
-    kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and keep_personal]
-    source_columns = {
-        f: found[f]
-        for f in COMPLAINT_LOG.names
-        if f in found and (f not in personal or keep_personal)
-    }
     if ids_from_rows:
-        notes.append(
-            "no complaint_id column (none mapped, none named so): each row's number in the "
-            "file is its complaint_id, so duplicate detection is off; if a column is the id, "
-            "pass columns={'complaint_id': 'Your column'}"
-        )
+        notes.append(NO_ID_NOTE)
     # each field is checked on its own (in threads for big files: pyarrow releases the GIL);
     # results are gathered in schema order, so the outcome does not depend on timing
     jobs = {
@@ -619,6 +589,68 @@ def read_complaints(
         encoding=raw.encoding,
         notes=notes,
         stacklevel=4,  # the user's call, through reads_many
+    )
+
+
+@dataclass(frozen=True)
+class ComplaintColumns:
+    """Which of a file's columns are which fields (see :func:`complaint_columns`)."""
+
+    found: dict[str, str]  # {field: column} found in the file
+    ids_from_rows: bool  # no complaint_id column: rows number the complaints
+    kept: list[str]  # keep= columns, as named in the file
+    kept_personal_columns: list[str]  # those of them that are personal
+    kept_personal: list[str]  # personal fields kept (keep_personal=True)
+    source_columns: dict[str, str]  # {field: column} loaded
+
+
+def complaint_columns(
+    raw: Any, columns: Mapping[str, str | None] | None, keep: Sequence[str], *, keep_personal: bool
+) -> ComplaintColumns:
+    """Find the fields of :data:`COMPLAINT_LOG` among a file's columns (``raw``: its
+    :class:`~coprod.io.raw.RawTable`, or one of its first rows), as both readers do."""
+    source = raw.source
+    frame = raw.frame
+    # complaint_id is needed unless the file has none: then the rows number the complaints
+    id_mapped = columns is not None and columns.get("complaint_id") is not None
+    found = resolve_columns(
+        raw,
+        columns,
+        required=[f for f in COMPLAINT_LOG.required if f != "complaint_id" or id_mapped],
+        optional=["complaint_id", *COMPLAINT_LOG.optional],
+        schema=COMPLAINT_LOG,
+    )
+    ids_from_rows = "complaint_id" not in found
+    if ids_from_rows and not (columns and "complaint_id" in columns):
+        # numbering by row is for files with no id at all, not for an id under another name
+        likely = suggest_columns(
+            frame, "complaint_id", schema=COMPLAINT_LOG, exclude=found.values()
+        )
+        if likely:
+            raise InputError(
+                "field 'complaint_id' not found (looked for a column named 'complaint_id'); "
+                f"closest column names: {', '.join(map(repr, likely))}",
+                file=source,
+                row=raw.header_row_text,
+                fix=f"pass columns={{'complaint_id': {likely[0]!r}}} (the name as it appears "
+                "in the file), or columns={'complaint_id': None} to number the complaints by "
+                "their rows",
+            )
+    kept, kept_personal_columns = _kept_columns(
+        keep, frame, found, source, keep_personal=keep_personal
+    )
+    personal = set(COMPLAINT_LOG.personal)
+    return ComplaintColumns(
+        found=dict(found),
+        ids_from_rows=ids_from_rows,
+        kept=kept,
+        kept_personal_columns=kept_personal_columns,
+        kept_personal=[f for f in COMPLAINT_LOG.personal if f in found and keep_personal],
+        source_columns={
+            f: found[f]
+            for f in COMPLAINT_LOG.names
+            if f in found and (f not in personal or keep_personal)
+        },
     )
 
 

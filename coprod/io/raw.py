@@ -320,16 +320,7 @@ def read_raw_table(
             file=path,
             fix="save the table as one of: " + ", ".join(SUPPORTED_EXTENSIONS),
         )
-    if not path.is_file():
-        raise InputError(
-            "no such file", file=path, fix="check the folder and the spelling of the name"
-        )
-    if path.stat().st_size == 0:
-        raise InputError(
-            f"{path.name} is empty: the file has 0 bytes",
-            file=path,
-            fix="check you exported or downloaded the right file",
-        )
+    check_file(path)
     if ext in _TEXT_EXTENSIONS or ext.endswith(".gz"):
         why = None
         if engine != "python":
@@ -360,6 +351,20 @@ def read_raw_table(
     if ext in _SPSS_EXTENSIONS or ext in _STATA_EXTENSIONS:
         return _read_stats(path, ext)
     return _read_parquet(path)
+
+
+def check_file(path: Path) -> None:
+    """An :class:`InputError` unless ``path`` is a file with something in it."""
+    if not path.is_file():
+        raise InputError(
+            "no such file", file=path, fix="check the folder and the spelling of the name"
+        )
+    if path.stat().st_size == 0:
+        raise InputError(
+            f"{path.name} is empty: the file has 0 bytes",
+            file=path,
+            fix="check you exported or downloaded the right file",
+        )
 
 
 def _guess_delimiter(text: str, ext: str) -> tuple[str, str | None]:
