@@ -485,18 +485,13 @@ class _Pipeline:
         # notes that count rows
         for fld in source_columns:
             notes.extend(field_notes[fld])
-        if "closed" in dated:
-            if n_open:
-                notes.append(
-                    f"{plural(n_open, 'complaint')} without a closed date (open): "
-                    "days_to_close is NaN for them"
-                )
         notes.extend(
             column_notes(
                 found,
                 file_columns,
                 kept,
                 keep_personal=options.keep_personal,
+                n_open=n_open,
                 days_note=days_note,
             )
         )

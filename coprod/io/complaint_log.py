@@ -495,6 +495,7 @@ def read_complaints(
             ]
             kind = "dates in the future"
             _add_problems(problems, rows, checked[fld].cells, col, future, reasons, kind)
+    n_open = 0
     if "closed" in dates:
         received, closed = dates["received"], dates["closed"]
         received_at, closed_at = received.view("M8[ns]"), closed.view("M8[ns]")
@@ -526,11 +527,6 @@ def read_complaints(
         days = (closed_at - received_at) / np.timedelta64(1, "D")  # NaT -> NaN
         out["days_to_close"] = days.__getitem__
         n_open = int(np.count_nonzero((received != _NAT) & (closed == _NAT)))
-        if n_open:
-            notes.append(
-                f"{plural(n_open, 'complaint')} without a closed date (open): "
-                "days_to_close is NaN for them"
-            )
 
     notes.extend(
         column_notes(
@@ -538,6 +534,7 @@ def read_complaints(
             frame.columns,
             kept,
             keep_personal=keep_personal,
+            n_open=n_open,
             days_note=(lambda c: _days_to_close_note(frame[c], pd.Series(days), c))
             if "days_to_close" in out
             else None,
@@ -660,13 +657,19 @@ def column_notes(
     kept: Sequence[str],
     *,
     keep_personal: bool,
+    n_open: int,
     days_note: Callable[[str], str] | None,
 ) -> list[str]:
-    """The notes on the file's columns: optional fields missing, personal columns dropped
-    or kept, the file's own days_to_close replaced (``days_note(column)`` says how well
-    it agreed; None when there is no closed date), columns the schema does not know.
-    Shared by the in-memory and the out-of-core readers."""
+    """The notes on the file's columns: complaints open (``n_open``), optional fields
+    missing, personal columns dropped or kept, the file's own days_to_close replaced
+    (``days_note(column)`` says how well it agreed; None when there is no closed date),
+    columns the schema does not know. Shared by the in-memory and the out-of-core readers."""
     notes = []
+    if n_open:
+        notes.append(
+            f"{plural(n_open, 'complaint')} without a closed date (open): "
+            "days_to_close is NaN for them"
+        )
     personal = set(COMPLAINT_LOG.personal)
     kept_personal = [f for f in COMPLAINT_LOG.personal if f in found and keep_personal]
     dropped_personal = [
