@@ -41,8 +41,8 @@ complaints when ``date="closed"``) or outside the window are not counted.
 The log may be a DataFrame or the load result of :func:`coprod.io.read_complaints`
 itself. An out-of-core result (``engine="duckdb"``, kept as Parquet) is counted inside
 DuckDB, one row per distinct group, day and level coming back, so the whole log never
-comes into memory; the numbers are those of the in-memory log. :func:`timeliness`
-needs each complaint's days to close for its medians: it reads just its columns.
+comes into memory; the numbers are those of the in-memory log (medians too: each distinct
+days-to-close value comes with its count).
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def _log_frame(
         elif c in log.dates or c in present:
             frame[c] = frame[c].astype("datetime64[ns]")
         else:
-            frame[c] = frame[c].astype("str")
+            frame[c] = frame[c].astype("float64" if c == "days_to_close" else "str")
     frame.attrs.update(log.attrs)
     return frame, counts
 
@@ -577,11 +577,13 @@ def timeliness(
       ``n_open_overdue`` is missing (<NA>) and open complaints are left out, which
       flatters recent periods.
     """
-    if hasattr(log, "sql_source"):  # out of core: medians need the values, so read them
-        wanted = [*by_list(by), *dict.fromkeys([date, "received"])]
-        extra = ["closed", "days_to_close"] if "closed" in log.dates else []
-        log = log.to_pandas(columns=list(dict.fromkeys([*wanted, *extra])))
-    log, _ = _log_frame(log, [])
+    if hasattr(log, "sql_source"):  # out of core: one row per group, days and days to close
+        if "closed" not in log.dates:
+            raise KeyError("timeliness needs a 'days_to_close' or a 'closed' column")
+        needed = [*by_list(by), date, "received", "days_to_close"]
+        log, rows = _log_frame(log, needed)
+    else:
+        log, rows = _log_frame(log, [])
     require_columns(log, ["received"], what="the complaint log")
     if "days_to_close" not in log.columns and "closed" not in log.columns:
         raise KeyError("timeliness needs a 'days_to_close' or a 'closed' column")
@@ -603,6 +605,7 @@ def timeliness(
         keep = ~(received_day > cut)
         if not keep.all():
             log, days, received_day = log[keep], days[keep], received_day[keep]
+            rows = None if rows is None else rows[keep]
         closed_day = received_day + days
         days = np.where(closed_day <= cut, days, np.nan)  # closed after as_of: still open
         overdue = (np.isnan(days) & ((cut - received_day) > target_days)).astype(np.float64)
@@ -612,7 +615,7 @@ def timeliness(
     weights = [is_closed.astype(np.float64), closed_days, within]
     if overdue is not None:
         weights.append(overdue)
-    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end)
+    grid = PeriodGrid(log, by=by, period=freq, date=date, start=start, end=end, row_counts=rows)
     counts, n_closed, sum_days, n_within, *rest = grid.sums(*weights)
     table = grid.frame()
     received = grid.table(counts)
@@ -628,23 +631,43 @@ def timeliness(
     else:
         table["n_open_overdue"] = pd.array([pd.NA] * len(table), dtype="Int64")
         misses_base = n_closed
-    table["median_days_to_close"] = _cell_medians(grid, days, len(table))
+    table["median_days_to_close"] = _cell_medians(grid, days, len(table), rows)
     table["mean_days_to_close"] = _ratio(grid.table(sum_days), n_closed)
     table["n_within_target"] = n_within
     table["share_within_target"] = _ratio(n_within, misses_base)
     return keep_source(table, log)
 
 
-def _cell_medians(grid: PeriodGrid, values: np.ndarray, n_out: int) -> np.ndarray:
-    """Median of the non-missing ``values`` in each output row (NaN where none)."""
+def _cell_medians(
+    grid: PeriodGrid, values: np.ndarray, n_out: int, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Median of the non-missing ``values`` in each output row (NaN where none); each
+    value stands for ``rows`` complaints when given (an aggregated log): the median of
+    the values repeated that often, the mean of the middle two for an even count."""
     out = np.full(n_out, np.nan)
     if not n_out:
         return out
     cell = grid.cell_index()
     use = (cell >= 0) & ~np.isnan(values)
-    if use.any():
+    if not use.any():
+        return out
+    if rows is None:
         medians = pd.Series(values[use]).groupby(cell[use]).median()
         out[medians.index.to_numpy()] = medians.to_numpy()
+        return out
+    cells, vals, n = cell[use], values[use], np.asarray(rows, dtype=np.int64)[use]
+    order = np.lexsort((vals, cells))
+    cells, vals, n = cells[order], vals[order], n[order]
+    ends = np.cumsum(n)  # within the sorted list: value i covers positions ends-n .. ends-1
+    firsts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+    base = np.r_[0, ends[firsts[1:] - 1]]  # positions before each cell
+    total = np.add.reduceat(n, firsts)
+    for k, pos in ((0, (total - 1) // 2), (1, total // 2)):
+        at = np.searchsorted(ends, base + pos, side="right")  # the value covering that position
+        if k == 0:
+            low = vals[at]
+        else:
+            out[cells[firsts]] = (low + vals[at]) / 2
     return out
 
 

@@ -251,6 +251,8 @@ def test_progress_is_reported_step_by_step():
         (complaints.severity_shares, {"column": "stage"}),
         (complaints.outcomes, {}),
         (complaints.timeliness, {"as_of": "2024-06-30"}),
+        (complaints.timeliness, {"freq": "quarter", "by": ["service", "council"]}),
+        (complaints.timeliness, {"date": "closed", "target_days": 30}),
     ],
 )
 def test_measures_take_the_load_result_on_any_engine(messy, measure, options):
@@ -259,6 +261,27 @@ def test_measures_take_the_load_result_on_any_engine(messy, measure, options):
     expected = measure(a.data, **options)
     pd.testing.assert_frame_equal(measure(a, **options), expected)
     pd.testing.assert_frame_equal(measure(b, **options), expected)
+
+
+def test_medians_of_an_aggregated_log_are_the_medians_of_its_rows():
+    # each value stands for several complaints: the median of the values repeated
+    from coprod.timeseries.periods import PeriodGrid
+
+    log = pd.DataFrame(
+        {
+            "received": pd.to_datetime(["2024-01-03", "2024-01-09", "2024-01-20", "2024-02-01"]),
+            "days": [5.0, 1.0, 9.0, 2.0],
+        }
+    )
+    rows = [3, 1, 2, 4]  # January: 1, 5, 5, 5, 9, 9 -> 5; February: 2, 2, 2, 2 -> 2
+    grid = PeriodGrid(log, by=None, period="month", date="received", row_counts=rows)
+    grid.sums()
+    medians = complaints._cell_medians(grid, log["days"].to_numpy(), 2, rows)
+    assert medians.tolist() == [5.0, 2.0]
+    rows = [1, 1, 2, 4]  # January: 1, 5, 9, 9 -> (5 + 9) / 2
+    grid = PeriodGrid(log, by=None, period="month", date="received", row_counts=rows)
+    grid.sums()
+    assert complaints._cell_medians(grid, log["days"].to_numpy(), 2, rows).tolist() == [7.0, 2.0]
 
 
 def test_out_of_core_counts_are_aggregated_in_the_engine(messy):
