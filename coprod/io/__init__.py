@@ -8,7 +8,8 @@ Rooms, in the order a file goes through them:
 * :mod:`~coprod.io.parse` and :mod:`~coprod.io.dates`: numbers, and the one date parser
   (day/month order decided per column from the values, never per value).
 * :mod:`~coprod.io.validate`: duplicate keys and pandera checks, as row problems.
-* :mod:`~coprod.io.result`: :class:`Problems`, :func:`finish` and :class:`LoadResult`.
+* :mod:`~coprod.io.result`: :class:`Problems`, :func:`finish` and :class:`LoadResult`;
+  :mod:`~coprod.io.stored`: :class:`StoredLoadResult`, a load kept as Parquet (out of core).
 * :mod:`~coprod.io.schemas`: the declared fields of each kind of table.
 
 The readers sit on top: :func:`read_survey`, :func:`read_survey_table` (published
@@ -26,7 +27,9 @@ _NAMES = {
     # result
     "QUARANTINE_COLUMNS": "result",
     "InputError": "result",
+    "LoadAccount": "result",
     "LoadResult": "result",
+    "StoredLoadResult": "stored",
     "Problem": "result",
     "Problems": "result",
     "QuarantineWarning": "result",
@@ -69,6 +72,7 @@ _NAMES = {
 }
 _SUBMODULES = (
     "columns",
+    "complaint_engine",
     "complaint_log",
     "counts",
     "dates",
@@ -78,6 +82,7 @@ _SUBMODULES = (
     "raw",
     "result",
     "schemas",
+    "stored",
     "survey",
     "survey_table",
     "validate",
