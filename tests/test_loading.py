@@ -588,7 +588,9 @@ def test_load_result_guards_its_invariant():
 
 
 def test_pandera_failures_become_problems():
-    import pandera.pandas as pa
+    from coprod.io.schemas import pandera_module
+
+    pa = pandera_module()  # (quietly beside PySpark, as the loaders import it)
 
     schema = pa.DataFrameSchema(
         {
