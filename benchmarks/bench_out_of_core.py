@@ -45,20 +45,20 @@ Sizes and disk: the CSV is about 110 MiB per million rows (the Parquet about 9 M
 each store is deleted after its run, and so is the log. ``--full`` adds 100M rows: a
 10.7 GiB CSV plus the stores (keep 20 GiB free).
 
-Measured on 2026-12-04 (2 cores, 24 GiB; each engine on both cores; ours with DuckDB's
-default 2 GB cap):
+Measured on 2026-12-04 with ``--full`` (2 cores, 24 GiB; each engine on both cores;
+ours with DuckDB's default 2 GB cap), one run:
 
 =========== ======= ====== ====== ===== ======== ========
 rows        format  ours s ref s  ratio ours GiB ref GiB
 =========== ======= ====== ====== ===== ======== ========
-1,000,000   csv       2.9    2.2  1.30    0.54     0.35
-10,000,000  csv      14.4   25.1  0.58    1.28     0.88
-40,000,000  csv      53.3   89.2  0.60    2.33     2.72
-100,000,000 csv     139.5  280.2  0.50    2.04     6.98
-10,000,000  parquet  13.0   11.1  1.17    1.23     0.98
+1,000,000   csv       3.2    2.5  1.31    0.59     0.31
+10,000,000  csv      14.8   22.3  0.66    1.04     0.96
+40,000,000  csv      54.1   91.4  0.59    2.35     2.84
+100,000,000 csv     132.5  223.0  0.59    2.35     7.27
+10,000,000  parquet  13.6   10.6  1.28    1.22     0.79
 =========== ======= ====== ====== ===== ======== ========
 
-(100M in a run of its own: ``--rows 100e6 --parquet-rows 0``.) Ours has a fixed cost (staging, the Python value rules) that a 1M-row log
+Ours has a fixed cost (staging, the Python value rules) that a 1M-row log
 does not repay; from 10M rows it is faster, because it parses each distinct date and
 label once and scans staged Parquet, not the CSV, three times. ``--only reference``
 runs the reference half alone.
