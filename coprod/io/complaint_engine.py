@@ -408,7 +408,6 @@ class _Pipeline:
             raw, options.columns, options.keep, keep_personal=options.keep_personal
         )
         found, ids_from_rows, kept = layout.found, layout.ids_from_rows, layout.kept
-        kept_personal_columns, kept_personal = layout.kept_personal_columns, layout.kept_personal
         source_columns = layout.source_columns
         labelled = [f for f in source_columns if f in options.labels]
         dated = [f for f in _DATE_FIELDS if f in source_columns]
@@ -524,32 +523,13 @@ class _Pipeline:
         )
         self._write_quarantine()
         n_quarantined = int(eng.scalar("SELECT count(*) FROM bad"))
-        evidence = tuple(sorted({o for f in dated for o in date_info[f]["evidence"]}))
-        settings = options.date_options
-        guessed = (
-            settings.order is None
-            and settings.formats is None
-            and not evidence
-            and any(date_info[f]["ambiguous"] for f in dated)
+        attrs = layout.data_attrs(
+            self.source,
+            date_settings=options.date_options,
+            evidence=[o for f in dated for o in date_info[f]["evidence"]],
+            ambiguous=any(date_info[f]["ambiguous"] for f in dated),
+            levels=options.levels,
         )
-        from coprod.vocab import OUTCOME_LEVELS, STAGE_LEVELS
-
-        attrs = {
-            "source": self.source,
-            "source_columns": {
-                **({"complaint_id": "(row number)"} if ids_from_rows else {}),
-                **source_columns,
-            },
-            "ids_from_rows": ids_from_rows,
-            "id_field": "complaint_id",
-            "date_evidence": evidence if settings.order is None else (),
-            "date_order_guessed": guessed,
-            "kept_columns": tuple(kept),
-            "personal_columns": (*kept_personal, *kept_personal_columns),
-            "severity_levels": options.levels,
-            "stages": STAGE_LEVELS,
-            "upheld_outcomes": OUTCOME_LEVELS,
-        }
         self.progress(f"done: {n_read:,} rows read, {n_quarantined:,} quarantined")
         return {
             "n_read": n_read,

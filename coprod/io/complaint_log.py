@@ -407,7 +407,6 @@ def read_complaints(
     rows = frame.index.to_numpy(dtype=np.int64)
     layout = complaint_columns(raw, columns, keep, keep_personal=keep_personal)
     found, ids_from_rows, kept = layout.found, layout.ids_from_rows, layout.kept
-    kept_personal_columns, kept_personal = layout.kept_personal_columns, layout.kept_personal
     source_columns = layout.source_columns
     problems = Problems(source)
     notes: list[str] = list(raw.notes) + ([in_memory_note] if in_memory_note else [])
@@ -442,13 +441,12 @@ def read_complaints(
     parsed = finish_scans(
         scans, date_options, allow_missing={"received": False, "closed": True}, file=source
     )
-    # what settled the order (for the files of one log to agree: _complaint_dates_agree)
-    evidence = tuple(sorted({o for scan in scans.values() for o in scan.evidence}))
-    guessed = (
-        date_options.order is None
-        and date_options.formats is None
-        and not evidence
-        and any(scan.ambiguous for scan in scans.values())
+    attrs = layout.data_attrs(
+        source,
+        date_settings=date_options,
+        evidence=[o for scan in scans.values() for o in scan.evidence],
+        ambiguous=any(scan.ambiguous for scan in scans.values()),
+        levels=levels,
     )
     orders: dict[str, str | None] = {}
     for fld, dates in parsed.items():
@@ -558,24 +556,7 @@ def read_complaints(
                 [None if is_blank(v) else as_text(v) for v in cells], dtype="str"
             )
         data = pd.DataFrame(columns, index=frame.index[keep], copy=False)
-        data.attrs.update(
-            {
-                "source": source,
-                "source_columns": {
-                    **({"complaint_id": "(row number)"} if ids_from_rows else {}),
-                    **source_columns,
-                },
-                "ids_from_rows": ids_from_rows,
-                "id_field": "complaint_id",
-                "date_evidence": evidence if date_options.order is None else (),
-                "date_order_guessed": guessed,
-                "kept_columns": tuple(kept),
-                "personal_columns": (*kept_personal, *kept_personal_columns),
-                "severity_levels": levels,
-                "stages": STAGE_LEVELS,
-                "upheld_outcomes": OUTCOME_LEVELS,
-            }
-        )
+        data.attrs.update(attrs)
         return data
 
     return finish_selected(
@@ -599,6 +580,42 @@ class ComplaintColumns:
     kept_personal_columns: list[str]  # those of them that are personal
     kept_personal: list[str]  # personal fields kept (keep_personal=True)
     source_columns: dict[str, str]  # {field: column} loaded
+
+    def data_attrs(
+        self,
+        source: str,
+        *,
+        date_settings: DateSettings,
+        evidence: Sequence[str],
+        ambiguous: bool,
+        levels: Sequence[str],
+    ) -> dict[str, Any]:
+        """The loaded log's ``attrs``, as both readers set them: ``evidence``, the orders
+        the dates settled (for the files of one log to agree: _complaint_dates_agree);
+        ``ambiguous``, whether some date reads two ways."""
+        evidence = tuple(sorted(set(evidence)))
+        guessed = (
+            date_settings.order is None
+            and date_settings.formats is None
+            and not evidence
+            and ambiguous
+        )
+        return {
+            "source": source,
+            "source_columns": {
+                **({"complaint_id": "(row number)"} if self.ids_from_rows else {}),
+                **self.source_columns,
+            },
+            "ids_from_rows": self.ids_from_rows,
+            "id_field": "complaint_id",
+            "date_evidence": evidence if date_settings.order is None else (),
+            "date_order_guessed": guessed,
+            "kept_columns": tuple(self.kept),
+            "personal_columns": (*self.kept_personal, *self.kept_personal_columns),
+            "severity_levels": tuple(levels),
+            "stages": STAGE_LEVELS,
+            "upheld_outcomes": OUTCOME_LEVELS,
+        }
 
 
 def complaint_columns(
