@@ -171,8 +171,8 @@ class _DuckDB:
             self.con.unregister("_incoming")
 
     def stage_rows(self, staged: Path) -> None:
-        """The rows of a CSV staged as Parquet (``_row``, ``c0`` ...), as the view ``raw0``."""
-        self.run(f"CREATE VIEW raw0 AS SELECT * FROM read_parquet({_sql_text(str(staged))})")
+        """The staged rows (``_row``, ``c0`` ...: see :func:`_stage_csv`), as the view ``raw``."""
+        self.run(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_sql_text(str(staged))})")
 
     def write_parquet(self, sql: str, path: Path) -> None:
         self.run(f"COPY ({sql}) TO {_sql_text(str(path))} (FORMAT parquet)")
@@ -207,7 +207,6 @@ class ReadOptions:
     encoding: str | None
     header_rows: int
     skip_rows: int
-    sheet: Any
     date_options: Any
     today: pd.Timestamp
     as_of_given: bool
@@ -301,9 +300,9 @@ class _Pipeline:
 
     # ---- the file's layout
 
-    def _header(self) -> tuple[list[str], int, str, list[str]]:
+    def _header(self) -> tuple[list[str], str, list[str]]:
         """A CSV file's header cells, the delimiter and encoding, and notes; the rows are
-        staged as the view ``raw0`` (``_row``, ``c0`` ...)."""
+        staged as the view ``raw`` (``_row``, ``c0`` ...)."""
         from coprod.io.raw import _guess_delimiter
 
         with open(self.path, "rb") as handle:
@@ -332,7 +331,6 @@ class _Pipeline:
             raise _Unsupported("a quoted header cell holds a line break")
         if not "".join(header).strip():
             raise _Unsupported("it has blank rows before the header")
-        self.delimiter = delimiter
         staged = self.work / "rows.parquet"
         filled = [j for j, name in enumerate(header) if name.strip()]
         notes += _stage_csv(
@@ -344,7 +342,7 @@ class _Pipeline:
             progress=self.progress,
         )
         self.eng.stage_rows(staged)
-        return header, len(header), encoding, notes
+        return header, encoding, notes
 
     def _trimmed(self, staged: str, table: str | None = None) -> str:
         """A staged column without surrounding whitespace (as the in-memory reader trims):
@@ -368,9 +366,7 @@ class _Pipeline:
             self.date_columns = {f"c{j}" for j in dates}
             encoding, raw_notes = None, []
         else:
-            header, _, encoding, raw_notes = self._header()
-        self.staged_all = [f"c{j}" for j in range(len(header))]
-        eng.run("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw0")
+            header, encoding, raw_notes = self._header()
 
         # the columns: named as the in-memory reader names them, found as it finds them
         names = [str(v).strip() for v in header]
@@ -385,7 +381,7 @@ class _Pipeline:
                     + ", ".join(
                         f"count_if({self._trimmed(f'c{j}')} <> '') AS u{j}" for j in unnamed
                     )
-                    + " FROM raw0"
+                    + " FROM raw"
                 ).to_pylist()[0]
                 filled_in = {j: bool(counts[f"u{j}"]) for j in unnamed}
             keep_cols = keep_named_columns(names, lambda j: not filled_in[j], name_notes)
@@ -394,7 +390,7 @@ class _Pipeline:
             keep_cols = list(range(len(names)))
             file_columns = names
         column_of = {name: f"c{j}" for name, j in zip(file_columns, keep_cols, strict=True)}
-        head = eng.arrow(f"SELECT * FROM raw0 ORDER BY _row LIMIT {_HEAD_ROWS}").to_pandas()
+        head = eng.arrow(f"SELECT * FROM raw ORDER BY _row LIMIT {_HEAD_ROWS}").to_pandas()
         frame = _head_frame(head, file_columns, [column_of[c] for c in file_columns])
         raw = RawTable(
             frame=frame,
@@ -1048,6 +1044,7 @@ def _stage_csv(
         + [(f"t{j}", pa.large_string()) for j in range(width)]
     )
     blank_rows: list[int] = []
+    last_written = [0]  # the last row written (for the blank-rows note)
     size = path.stat().st_size
 
     def blank_mask(table: Any) -> np.ndarray:
@@ -1069,6 +1066,8 @@ def _stage_csv(
         if blank.any():
             blank_rows.extend(rows[blank].tolist())
             table, rows = table.filter(pa.array(~blank)), rows[~blank]
+        if len(rows):
+            last_written[0] = int(rows[-1])
         columns = [table.column(j).combine_chunks() for j in range(width)]
         trimmed = [_trimmed_where_different(cells) for cells in columns]
         writer.write_batch(
@@ -1160,8 +1159,7 @@ def _stage_csv(
         raise _Unsupported(f"the fast reader could not parse it ({type(exc).__name__})") from None
     notes: list[str] = []
     if blank_rows:
-        last_data = pq.read_metadata(staged).num_rows and _last_row(staged)
-        notes.extend(_blank_rows_note(blank_rows, int(last_data or 0)))
+        notes.extend(_blank_rows_note(blank_rows, last_written[0]))
     if notes_below:
         notes.append(notes_below)
     return notes
@@ -1285,17 +1283,6 @@ def _stage_parquet(
     return names, dates
 
 
-def _last_row(staged: Path) -> int | None:
-    import pyarrow.parquet as pq
-
-    meta = pq.ParquetFile(staged).metadata
-    for g in reversed(range(meta.num_row_groups)):
-        stats = meta.row_group(g).column(0).statistics
-        if meta.row_group(g).num_rows and stats is not None and stats.has_min_max:
-            return int(stats.max)
-    return None
-
-
 def _head_frame(head: pd.DataFrame, names: Sequence[str], staged: Sequence[str]) -> pd.DataFrame:
     """The first rows as the in-memory reader's raw frame (for finding the columns)."""
     return pd.DataFrame(
@@ -1305,12 +1292,4 @@ def _head_frame(head: pd.DataFrame, names: Sequence[str], staged: Sequence[str])
         },
         index=pd.Index(head["_row"].astype("int64"), name="row"),
         columns=list(names),
-    )
-
-
-def _large_strings(table: Any) -> Any:
-    import pyarrow as pa
-
-    return pa.table(
-        {name: table.column(name).cast(pa.large_string()) for name in table.column_names}
     )

@@ -380,7 +380,6 @@ def read_complaints(
                 encoding=encoding,
                 header_rows=header_rows,
                 skip_rows=skip_rows,
-                sheet=sheet,
                 date_options=date_options,
                 today=today,
                 as_of_given=as_of is not None,

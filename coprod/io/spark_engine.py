@@ -172,7 +172,7 @@ class SparkEngine:
         self._register(name, frame, cache=True)
 
     def stage_rows(self, staged: Path) -> None:
-        """The rows staged as Parquet (``_row``, ``c0`` ...), as the view ``raw0``; dates
+        """The rows staged as Parquet (``_row``, ``c0`` ...), as the view ``raw``; dates
         (nanoseconds there, which Spark reads only as integers) as microsecond local
         times."""
         import pyarrow as pa
@@ -188,7 +188,7 @@ class SparkEngine:
             self._set_conf("spark.sql.legacy.parquet.nanosAsLong", "true")
         frame = self.spark.read.parquet(str(staged))
         self._register(
-            "raw0",
+            "raw",
             frame.select(
                 *(
                     F.expr(f"timestamp_micros({name} div 1000)").cast("timestamp_ntz").alias(name)
