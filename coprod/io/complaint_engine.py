@@ -1028,11 +1028,9 @@ def _stage_csv(
     returns the notes saying so. ``progress`` hears rows parsed, the rate and the time
     left about every ``every`` seconds. Memory: a few blocks of the file, and the last
     65,536 rows, held back until the end of the table is known."""
-    import time
 
     import pyarrow as pa
     import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
 
     from coprod.io._fast_csv import blank_cells, csv_options, tail_rows
     from coprod.io.raw import _blank_rows_note, _cell_text, _notes_below_note, _notes_start
@@ -1058,10 +1056,10 @@ def _stage_csv(
         mask[candidates] = True
         return mask
 
-    def write(writer: Any, table: Any, rows: np.ndarray) -> None:
-        """Write the rows that are not blank (noting those that are)."""
+    def write(table: Any, rows: np.ndarray) -> None:
+        """The rows that are not blank, to write (noting those that are)."""
         if not table.num_rows:
-            return
+            return None
         blank = blank_mask(table)
         if blank.any():
             blank_rows.extend(rows[blank].tolist())
@@ -1070,9 +1068,7 @@ def _stage_csv(
             last_written[0] = int(rows[-1])
         columns = [table.column(j).combine_chunks() for j in range(width)]
         trimmed = [_trimmed_where_different(cells) for cells in columns]
-        writer.write_batch(
-            pa.RecordBatch.from_arrays([pa.array(rows), *columns, *trimmed], schema=schema)
-        )
+        return pa.RecordBatch.from_arrays([pa.array(rows), *columns, *trimmed], schema=schema)
 
     try:
         parse_options, convert_options = csv_options(delimiter, keys, newlines_in_values=True)
@@ -1083,26 +1079,11 @@ def _stage_csv(
             convert_options=convert_options,
         )
         n = 0
-        start = last = time.monotonic()
         bytes_per_row = None
         held: list[Any] = []  # the last rows, until the end of the table is known
         held_rows = 0
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
-        pending: deque = deque()
-
-        def put(table: Any, rows: np.ndarray) -> None:
-            # written in a second thread while pyarrow parses the next block (both release
-            # the GIL); one writer, so the rows stay in order
-            pending.append(pool.submit(write, writer, table, rows))
-            while len(pending) > 2:
-                pending.popleft().result()
-
-        with (
-            pq.ParquetWriter(staged, schema, compression="lz4") as writer,
-            ThreadPoolExecutor(max_workers=1) as pool,
-        ):
+        rate = _Rate(progress, every, lambda n: f"{n:,} rows parsed")
+        with _StagedWriter(staged, schema) as staging:
             for batch in reader:
                 if bytes_per_row is None and batch.num_rows:
                     bytes_per_row = batch.nbytes / batch.num_rows
@@ -1113,16 +1094,13 @@ def _stage_csv(
                     first = held.pop(0)
                     held_rows -= first.num_rows
                     lo = n - held_rows - first.num_rows + 2
-                    put(
+                    staging.submit(
+                        write,
                         pa.Table.from_batches([first]),
                         np.arange(lo, lo + first.num_rows, dtype=np.int64),
                     )
-                now = time.monotonic()
-                if now - last >= every and bytes_per_row:
-                    last = now
-                    rate = n / (now - start)
-                    left = max(0.0, (size / bytes_per_row - n) / rate)
-                    progress(f"  {n:,} rows parsed ({rate:,.0f} rows/s), about {left:,.0f} s left")
+                if bytes_per_row:
+                    rate.tick(n, size / bytes_per_row)
             tail = pa.Table.from_batches(held, schema=reader.schema) if held else None
             notes_below = None
             if tail is not None and tail.num_rows:
@@ -1147,9 +1125,7 @@ def _stage_csv(
                             tail_numbers[below].tolist(), int(tail_numbers[0]) + cut, texts
                         )
                         tail, tail_numbers = tail.slice(0, cut), tail_numbers[:cut]
-                put(tail, tail_numbers)
-            while pending:
-                pending.popleft().result()
+                staging.submit(write, tail, tail_numbers)
     except pa.ArrowInvalid as exc:
         # never show pyarrow's message: it quotes a row, which may hold personal data
         if "utf8" in str(exc).lower():
@@ -1163,6 +1139,68 @@ def _stage_csv(
     if notes_below:
         notes.append(notes_below)
     return notes
+
+
+class _StagedWriter:
+    """A Parquet file written block by block in a second thread, in order, while the
+    caller reads the next block (pyarrow releases the GIL in both); at most two blocks
+    wait. ``submit(make, *args)`` runs ``make(*args)`` there and writes the record batch
+    it returns (None: nothing)."""
+
+    def __init__(self, path: Path, schema: Any) -> None:
+        self.path, self.schema = path, schema
+
+    def __enter__(self) -> _StagedWriter:
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        import pyarrow.parquet as pq
+
+        self.writer = pq.ParquetWriter(self.path, self.schema, compression="lz4")
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending: Any = deque()
+        return self
+
+    def _write(self, make: Callable[..., Any], *args: Any) -> None:
+        batch = make(*args)
+        if batch is not None:
+            self.writer.write_batch(batch)
+
+    def submit(self, make: Callable[..., Any], *args: Any) -> None:
+        self.pending.append(self.pool.submit(self._write, make, *args))
+        while len(self.pending) > 2:
+            self.pending.popleft().result()
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.shutdown()
+            self.writer.close()
+
+
+class _Rate:
+    """Progress of a long staging: rows so far, their rate and the time left, about
+    every ``every`` seconds."""
+
+    def __init__(
+        self, progress: Callable[[str], None], every: float, counted: Callable[[int], str]
+    ) -> None:
+        import time
+
+        self.progress, self.every, self.counted = progress, every, counted
+        self.clock = time.monotonic
+        self.start = self.last = self.clock()
+
+    def tick(self, n: int, expected: float) -> None:
+        now = self.clock()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        rate = n / (now - self.start) if now > self.start else 0.0
+        left = max(0.0, (expected - n) / rate) if rate else 0.0
+        self.progress(f"  {self.counted(n)} ({rate:,.0f} rows/s), about {left:,.0f} s left")
 
 
 def _trimmed_where_different(cells: Any, stripped: Any = None) -> Any:
@@ -1192,7 +1230,6 @@ def _stage_parquet(
     writes them, each distinct value once) and trimmed text (``t0`` ...), dates kept as
     dates; returns the column names and the positions of the date columns. Read through
     pyarrow, a row group at a time."""
-    import time
 
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1250,36 +1287,17 @@ def _stage_parquet(
                 c, stripped = as_cells(batch.column(j))
                 cells.append(c)
                 trimmed.append(_trimmed_where_different(c, stripped))
-        writer.write_batch(pa.RecordBatch.from_arrays([rows, *cells, *trimmed], schema=schema))
+        return pa.RecordBatch.from_arrays([rows, *cells, *trimmed], schema=schema)
 
     total = source.metadata.num_rows
     n = 0
-    start = last = time.monotonic()
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    pending: deque = deque()
-    with (
-        pq.ParquetWriter(staged, schema, compression="lz4") as writer,
-        ThreadPoolExecutor(max_workers=1) as pool,
-    ):
+    rate = _Rate(progress, every, lambda n: f"{n:,} of {total:,} rows read")
+    with _StagedWriter(staged, schema) as staging:
         for batch in source.iter_batches(batch_size=1 << 17):
             rows = pa.array(np.arange(n + 1, n + 1 + batch.num_rows, dtype=np.int64))
-            # converted and written in a second thread while the next row group is read
-            pending.append(pool.submit(convert, batch, rows))
-            while len(pending) > 2:
-                pending.popleft().result()
+            staging.submit(convert, batch, rows)
             n += batch.num_rows
-            now = time.monotonic()
-            if now - last >= every:
-                last = now
-                rate = n / (now - start)
-                left = (total - n) / rate if rate else 0.0
-                progress(
-                    f"  {n:,} of {total:,} rows read ({rate:,.0f} rows/s), about {left:,.0f} s left"
-                )
-        while pending:
-            pending.popleft().result()
+            rate.tick(n, total)
     return names, dates
 
 
