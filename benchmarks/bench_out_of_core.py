@@ -88,6 +88,7 @@ from bench_read_complaints import (  # noqa: E402  (the same messy content)
     CATEGORIES,
     COUNCILS,
     DETAILS,
+    KINDS,
     NAMES,
     SERVICES,
     SEVERITY,
@@ -118,17 +119,6 @@ COLUMNS = (
     "closed",
     "complainant_name",
     "details",
-)
-KINDS = (
-    "unknown severity",
-    "two-digit year",
-    "unknown stage",
-    "unknown upheld",
-    "closed before received",
-    "duplicate id",
-    "missing service",
-    "future date",
-    "unparseable date",
 )
 #: Where each planted kind shows in the reference's quarantine: (column, reason).
 KIND_PROBLEM = {

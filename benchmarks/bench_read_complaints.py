@@ -66,6 +66,20 @@ DETAILS = np.array(
 )
 
 
+#: The kinds of bad row planted, in the order they are planted.
+KINDS = (
+    "unknown severity",
+    "two-digit year",
+    "unknown stage",
+    "unknown upheld",
+    "closed before received",
+    "duplicate id",
+    "missing service",
+    "future date",
+    "unparseable date",
+)
+
+
 def make_log(path: Path, rows: int, seed: int = 20250102) -> dict[str, int]:
     """Write the messy log to ``path``; return the planted bad rows by kind."""
     rng = np.random.default_rng(seed)
@@ -104,17 +118,7 @@ def make_log(path: Path, rows: int, seed: int = 20250102) -> dict[str, int]:
         "details": DETAILS[pick(0, len(DETAILS), n)].astype(object),
     }
     # about 3% bad rows, 0.33% of each kind, on distinct rows
-    kinds = [
-        "unknown severity",
-        "two-digit year",
-        "unknown stage",
-        "unknown upheld",
-        "closed before received",
-        "duplicate id",
-        "missing service",
-        "future date",
-        "unparseable date",
-    ]
+    kinds = KINDS
     chosen = rng.permutation(n)[: int(n * 0.03)]
     planted = {}
     for kind, rows_ in zip(kinds, np.array_split(chosen, len(kinds)), strict=True):
