@@ -88,6 +88,7 @@ from bench_read_complaints import (  # noqa: E402  (the same messy content)
     CATEGORIES,
     COUNCILS,
     DETAILS,
+    KIB_SOURCE,
     KINDS,
     NAMES,
     SERVICES,
@@ -523,22 +524,17 @@ def ours(path: str | Path, store: str | Path, *, as_of: str = AS_OF) -> dict[str
 
 # --------------------------------------------------------------------------- one run, fresh interpreter
 
-_RUN = """
+_RUN = (
+    """
 import json, resource, sys, time
 import duckdb, pyarrow, pyarrow.parquet, pandas
 sys.path.insert(0, sys.argv[1])
 import bench_out_of_core as bench
 import coprod.io.complaint_log, coprod.complaints
 
-
-def kib(field):
-    # Linux: VmRSS (now) and VmHWM (peak) of this process image. ru_maxrss is no good
-    # here: after fork + exec it starts from the parent's peak.
-    try:
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) for line in f if line.startswith(field))
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+    + KIB_SOURCE
+    + """
 
 
 which, path, store, as_of, threads, memory_limit = sys.argv[2:8]
@@ -555,6 +551,7 @@ counts = out.pop("counts")
 counts.to_parquet(store + "/counts.parquet")
 print(json.dumps({"seconds": seconds, "peak_gib": peak, **out}))
 """
+)
 
 
 def run_once(which: str, path: Path, store: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -171,12 +171,9 @@ def _median_times(path: Path, repeat: int) -> tuple[float, float, object]:
     return statistics.median(reference), statistics.median(ours), result
 
 
-_MEMORY = """
-import resource, sys, warnings
-import pandas as pd, pyarrow, pyarrow.csv, pyarrow.compute
-import coprod.io.complaint_log, coprod.io
-
-
+#: ``kib(field)``: a line of /proc/self/status in KiB, for the scripts a benchmark runs in
+#: a fresh interpreter to read its peak memory (needs ``import resource``).
+KIB_SOURCE = """
 def kib(field):
     # Linux: VmRSS (now) and VmHWM (peak) of this process image. ru_maxrss is no good
     # here: after fork + exec it starts from the parent's peak.
@@ -185,6 +182,17 @@ def kib(field):
             return next(int(line.split()[1]) for line in f if line.startswith(field))
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+_MEMORY = (
+    """
+import resource, sys, warnings
+import pandas as pd, pyarrow, pyarrow.csv, pyarrow.compute
+import coprod.io.complaint_log, coprod.io
+
+"""
+    + KIB_SOURCE
+    + """
 
 
 before = kib("VmRSS:")
@@ -195,6 +203,7 @@ else:
     coprod.io.complaint_log.read_complaints(sys.argv[2], columns={"complaint_id": "Complaint ID"})
 print((kib("VmHWM:") - before) / 1024)
 """
+)
 
 
 def _peak_mib(which: str, path: Path) -> float:

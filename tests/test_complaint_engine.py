@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "coprod" / "data" / "complaints_log.csv"
 AS_OF = "2026-12-01"
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_read_complaints import make_log  # noqa: E402  (the benchmark's planted log)
+from bench_read_complaints import KIB_SOURCE, make_log  # noqa: E402  (the benchmark's log)
 
 MESSY_OPTIONS = {"columns": {"complaint_id": "Complaint ID"}}
 
@@ -295,16 +295,17 @@ def test_out_of_core_counts_are_aggregated_in_the_engine(messy):
 
 # --------------------------------------------------------------------------- memory
 
-_PEAK = textwrap.dedent(
-    """
-    import sys, warnings
+_PEAK = (
+    textwrap.dedent(
+        """
+    import resource, sys, warnings
     import duckdb, pandas, pyarrow, pyarrow.csv, pyarrow.parquet
     import coprod.io
-
-    def kib(field):
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) for line in f if line.startswith(field))
-
+    """
+    )
+    + KIB_SOURCE
+    + textwrap.dedent(
+        """
     warnings.simplefilter("ignore")
     before = kib("VmRSS:")
     result = coprod.io.read_complaints(
@@ -313,6 +314,7 @@ _PEAK = textwrap.dedent(
     )
     print(result.n_loaded, (kib("VmHWM:") - before) / 1024)
     """
+    )
 )
 
 
