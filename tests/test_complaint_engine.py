@@ -422,3 +422,15 @@ def test_an_undecidable_column_is_the_same_error_in_chunks(tmp_path, small_chunk
             _read(path, engine)
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
+
+
+def test_a_missing_column_is_the_same_error_naming_the_closest_columns(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("complaint_id,Servce,received\nC1,Roads,01/02/2024\n")
+    messages = []
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(InputError) as caught:
+            _read(path, engine)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "service" in messages[1] and "'Servce'" in messages[1]
